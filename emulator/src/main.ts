@@ -1,0 +1,20 @@
+import path from "node:path";
+import { startEmulator } from "./server.js";
+
+const port = Number(process.env.EMULATOR_PORT ?? 8443);
+const dataDir = path.resolve(process.env.EMULATOR_DATA_DIR ?? ".data/emulator");
+const chartSchemaPath = process.env.AIRFLOW_CHART_SCHEMA || undefined;
+
+const emulator = await startEmulator({ port, dataDir, chartSchemaPath });
+console.log(`[emulator] listening on ${emulator.url}`);
+console.log(`[emulator] CA certificate: ${emulator.caCertPath}`);
+if (!chartSchemaPath) {
+  console.log("[emulator] AIRFLOW_CHART_SCHEMA is not set: HelmRelease values are not checked against the chart's schema");
+}
+
+const stop = async () => {
+  await emulator.close();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

@@ -1,0 +1,65 @@
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { createCloud } from "./cloud/index.js";
+import { sendJson, type EmulatorPart } from "./http.js";
+import { createIdentity } from "./identity/index.js";
+import { loadOrCreateTls } from "./tls.js";
+
+export interface EmulatorOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** Loopback only unless told otherwise. */
+  host?: string;
+  dataDir: string;
+  /** JSON schema of the Airflow chart's values; without it HelmRelease values are not validated. */
+  chartSchemaPath?: string;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  caCertPath: string;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const host = options.host ?? "127.0.0.1";
+  const tls = loadOrCreateTls(path.join(options.dataDir, "tls"));
+  const parts: EmulatorPart[] = [];
+
+  const server = https.createServer({ cert: tls.cert, key: tls.key }, async (req, res) => {
+    try {
+      for (const part of parts) {
+        if (await part.handle(req, res)) return;
+      }
+      sendJson(res, 404, { error: { code: "NotFound", message: `No emulated service at ${req.method} ${req.url}` } });
+    } catch (err) {
+      console.error("[emulator]", req.method, req.url, err);
+      if (!res.headersSent) sendJson(res, 500, { error: { code: "InternalServerError", message: String(err) } });
+      else res.end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `https://localhost:${port}`;
+
+  parts.push(await createIdentity({ issuer: `${url}/oidc`, dataDir: path.join(options.dataDir, "identity") }));
+  parts.push(
+    await createCloud({ baseUrl: url, dataDir: path.join(options.dataDir, "cloud"), tls, chartSchemaPath: options.chartSchemaPath }),
+  );
+
+  return {
+    url,
+    port,
+    caCertPath: tls.caCertPath,
+    async close() {
+      for (const part of parts) await part.close?.();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
