@@ -1,0 +1,101 @@
+import "server-only";
+import { z } from "zod";
+import { AIRFLOW_VERSIONS, DEFAULT_CATALOG } from "@/lib/environments/catalog";
+
+/**
+ * The only place that reads the process environment. Parsed once; a missing or malformed
+ * variable stops the process with a message naming it.
+ *
+ * Sign-in: with ENTRA_TENANT_ID and ENTRA_CLIENT_ID, Microsoft Entra ID; without them, the
+ * local OpenID Connect provider at OIDC_AUTHORITY (the emulator's, by default).
+ */
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().min(1, "DATABASE_URL is required (npm run dev sets it for the embedded database)"),
+  SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters"),
+  ENTRA_TENANT_ID: z.string().uuid().optional(),
+  ENTRA_CLIENT_ID: z.string().uuid().optional(),
+  ENTRA_AUTHORITY_HOST: z.string().url().default("https://login.microsoftonline.com"),
+  OIDC_AUTHORITY: z.string().url().default("https://localhost:8443/oidc"),
+  OIDC_CLIENT_ID: z.string().min(1).default("6b7d9c1e-1a2b-4c3d-8e9f-a0b1c2d3e4f5"),
+  PORTAL_ADMIN_ROLE: z.string().min(1).default("Portal.Admin"),
+  PORTAL_REGIONS: z.string().optional(),
+  PORTAL_AIRFLOW_VERSIONS: z.string().optional(),
+});
+
+export type AuthSettings = {
+  clientId: string;
+  authority: string;
+  issuer: string;
+  /** MSAL's protocol mode: "AAD" for Entra ID, "OIDC" for any other OpenID Connect provider. */
+  protocolMode: "AAD" | "OIDC";
+  knownAuthorities: string[];
+};
+
+function parseEnv() {
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid portal configuration:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  if (Boolean(env.ENTRA_TENANT_ID) !== Boolean(env.ENTRA_CLIENT_ID)) {
+    throw new Error("Invalid portal configuration: set both ENTRA_TENANT_ID and ENTRA_CLIENT_ID, or neither");
+  }
+
+  const auth: AuthSettings =
+    env.ENTRA_TENANT_ID && env.ENTRA_CLIENT_ID
+      ? {
+          clientId: env.ENTRA_CLIENT_ID,
+          authority: `${env.ENTRA_AUTHORITY_HOST}/${env.ENTRA_TENANT_ID}`,
+          issuer: `${env.ENTRA_AUTHORITY_HOST}/${env.ENTRA_TENANT_ID}/v2.0`,
+          protocolMode: "AAD",
+          knownAuthorities: [new URL(env.ENTRA_AUTHORITY_HOST).host],
+        }
+      : {
+          clientId: env.OIDC_CLIENT_ID,
+          authority: env.OIDC_AUTHORITY,
+          issuer: env.OIDC_AUTHORITY,
+          protocolMode: "OIDC",
+          knownAuthorities: [new URL(env.OIDC_AUTHORITY).host],
+        };
+
+  const list = (value: string | undefined) =>
+    value
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+
+  return {
+    databaseUrl: env.DATABASE_URL,
+    sessionSecret: env.SESSION_SECRET,
+    adminRole: env.PORTAL_ADMIN_ROLE,
+    auth,
+    catalog: {
+      ...DEFAULT_CATALOG,
+      regions: list(env.PORTAL_REGIONS) ?? DEFAULT_CATALOG.regions,
+      airflowVersions: airflowVersions(list(env.PORTAL_AIRFLOW_VERSIONS)),
+    },
+  };
+}
+
+/** Operators may offer fewer Airflow versions, never one the portal has no chart version for. */
+function airflowVersions(wanted: string[] | undefined): readonly string[] {
+  if (!wanted) return DEFAULT_CATALOG.airflowVersions;
+  const known = new Set(AIRFLOW_VERSIONS.map((v) => v.version));
+  const unknown = wanted.filter((v) => !known.has(v));
+  if (unknown.length > 0 || wanted.length === 0) {
+    throw new Error(
+      `Invalid portal configuration:\n  PORTAL_AIRFLOW_VERSIONS: unsupported ${unknown.join(", ") || "(empty)"}; supported: ${[...known].join(", ")}`,
+    );
+  }
+  return wanted;
+}
+
+export type Config = ReturnType<typeof parseEnv>;
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  cached ??= parseEnv();
+  return cached;
+}

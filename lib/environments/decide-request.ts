@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { canDecideRequests, type Actor } from "@/lib/authz";
+import { recordAudit } from "@/lib/audit";
+import { AppError, forbidden, notFound } from "@/lib/errors";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { STATUS_DISPLAY } from "./status";
+
+export const REASON_MAX = 500;
+
+export const DecisionSchema = z.object({
+  id: z.string().uuid("That request does not exist."),
+  reason: z.string().trim().max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`).optional(),
+});
+
+export const RejectionSchema = DecisionSchema.extend({
+  reason: z
+    .string({ error: "Give the requester a reason." })
+    .trim()
+    .min(1, "Give the requester a reason.")
+    .max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`),
+});
+
+type Decision = { approve: true; reason?: string } | { approve: false; reason: string };
+
+/**
+ * Approves or rejects a pending request. The status check and the change are one conditional
+ * update, so two admins deciding at once cannot both succeed. Approval queues the provisioning
+ * operation in the same transaction.
+ */
+async function decideRequest(db: PrismaClient, actor: Actor, id: string, decision: Decision): Promise<void> {
+  if (!canDecideRequests(actor)) throw forbidden("Only portal admins can approve or reject requests.");
+  const toStatus = decision.approve ? "APPROVED" : "REJECTED";
+  const reason = decision.reason?.trim() || null;
+
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.environment.updateMany({
+      where: { id, status: "PENDING_APPROVAL" },
+      data: { status: toStatus, decidedById: actor.id, decidedAt: new Date(), decisionReason: reason },
+    });
+    if (count === 0) {
+      const current = await tx.environment.findUnique({ where: { id }, select: { status: true } });
+      if (!current) throw notFound("request");
+      throw new AppError(
+        "CONFLICT",
+        `This request was already decided: it is ${STATUS_DISPLAY[current.status].label.toLowerCase()}.`,
+      );
+    }
+    await recordAudit(tx, {
+      environmentId: id,
+      actorId: actor.id,
+      action: decision.approve ? "environment.approved" : "environment.rejected",
+      fromStatus: "PENDING_APPROVAL",
+      toStatus,
+      reason,
+    });
+    if (decision.approve) {
+      await tx.operation.create({ data: { environmentId: id, kind: "PROVISION", requestedById: actor.id } });
+    }
+  });
+}
+
+export function approveRequest(db: PrismaClient, actor: Actor, id: string, reason?: string) {
+  return decideRequest(db, actor, id, { approve: true, reason });
+}
+
+export function rejectRequest(db: PrismaClient, actor: Actor, id: string, reason: string) {
+  return decideRequest(db, actor, id, { approve: false, reason });
+}

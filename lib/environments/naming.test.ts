@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { NAME_LIMITS, deriveNames, newNameSuffix, type DerivedNames } from "./naming";
+
+describe("derived names", () => {
+  it("are deterministic", () => {
+    expect(deriveNames("sales-etl", "0a1b2c")).toEqual({
+      resourceGroup: "rg-airflow-sales-etl",
+      nodeResourceGroup: "rg-airflow-sales-etl-nodes",
+      cluster: "aks-airflow-sales-etl",
+      dnsPrefix: "airflow-sales-etl",
+      postgresServer: "pg-airflow-sales-etl-0a1b2c",
+      database: "airflow",
+      namespace: "airflow",
+      helmRelease: "airflow",
+    });
+  });
+
+  it.each(["abc", "a".repeat(24), "a1-b2-c3-d4-e5-f6-g7-h8z", "z".repeat(23) + "9"])(
+    "of %j stay within each service's length and character rules",
+    (name) => {
+      const names = deriveNames(name, newNameSuffix());
+      for (const [key, value] of Object.entries(names) as [keyof DerivedNames, string][]) {
+        const limit = NAME_LIMITS[key];
+        expect(value.length, key).toBeLessThanOrEqual(limit.max);
+        expect(value, key).toMatch(limit.pattern);
+      }
+    },
+  );
+
+  it("refuses a malformed suffix", () => {
+    expect(() => deriveNames("abc", "XYZ")).toThrow(/suffix/);
+  });
+
+  it("makes six lowercase hex characters", () => {
+    for (let i = 0; i < 50; i++) expect(newNameSuffix()).toMatch(/^[0-9a-f]{6}$/);
+  });
+});

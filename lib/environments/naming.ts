@@ -1,0 +1,51 @@
+/**
+ * Every Azure and Kubernetes name of an environment is derived from its name (and a suffix fixed
+ * at request time for the globally unique PostgreSQL host name), so that retries address the
+ * same resources and never create a second one.
+ */
+export const NAME_MIN = 3;
+export const NAME_MAX = 24;
+export const NAME_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+
+export interface DerivedNames {
+  resourceGroup: string;
+  /** AKS puts the cluster's own resources here. Azure's default (MC_<rg>_<cluster>_<region>) overflows 80 characters for long names. */
+  nodeResourceGroup: string;
+  cluster: string;
+  dnsPrefix: string;
+  postgresServer: string;
+  database: string;
+  namespace: string;
+  helmRelease: string;
+}
+
+/** Azure's and Kubernetes' own limits for the names above. */
+export const NAME_LIMITS: Record<keyof DerivedNames, { max: number; pattern: RegExp }> = {
+  resourceGroup: { max: 90, pattern: /^[-\w.()]*[-\w()]$/ },
+  nodeResourceGroup: { max: 80, pattern: /^[-\w.()]*[-\w()]$/ },
+  cluster: { max: 63, pattern: /^[a-zA-Z0-9][-_a-zA-Z0-9]*[a-zA-Z0-9]$/ },
+  dnsPrefix: { max: 54, pattern: /^[a-zA-Z0-9][-a-zA-Z0-9]*[a-zA-Z0-9]$/ },
+  postgresServer: { max: 63, pattern: /^[a-z0-9][-a-z0-9]*[a-z0-9]$/ },
+  database: { max: 63, pattern: /^[a-zA-Z_][a-zA-Z0-9_]*$/ },
+  namespace: { max: 63, pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/ },
+  helmRelease: { max: 53, pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/ },
+};
+
+export function deriveNames(name: string, suffix: string): DerivedNames {
+  if (!/^[0-9a-f]{6}$/.test(suffix)) throw new Error(`Invalid name suffix: ${suffix}`);
+  return {
+    resourceGroup: `rg-airflow-${name}`,
+    nodeResourceGroup: `rg-airflow-${name}-nodes`,
+    cluster: `aks-airflow-${name}`,
+    dnsPrefix: `airflow-${name}`,
+    postgresServer: `pg-airflow-${name}-${suffix}`,
+    database: "airflow",
+    namespace: "airflow",
+    helmRelease: "airflow",
+  };
+}
+
+export function newNameSuffix(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(3));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,152 @@
+import { canDecideRequests, visibleEnvironmentsWhere, type Actor } from "@/lib/authz";
+import { forbidden, notFound } from "@/lib/errors";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { deriveNames } from "./naming";
+import type { StatusName } from "./status";
+import type { AuditEntry, EnvironmentDetail, EnvironmentSummary } from "./types";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const summarySelect = {
+  id: true,
+  name: true,
+  status: true,
+  executor: true,
+  airflowVersion: true,
+  region: true,
+  size: true,
+  createdAt: true,
+  expiresAt: true,
+  airflowUrl: true,
+  team: { select: { slug: true, name: true } },
+  requestedBy: { select: { name: true } },
+} satisfies Prisma.EnvironmentSelect;
+
+type SummaryRow = Prisma.EnvironmentGetPayload<{ select: typeof summarySelect }>;
+
+function toSummary(row: SummaryRow): EnvironmentSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    executor: row.executor,
+    airflowVersion: row.airflowVersion,
+    region: row.region,
+    size: row.size,
+    team: row.team,
+    requestedBy: row.requestedBy,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    airflowUrl: row.airflowUrl,
+  };
+}
+
+const auditSelect = {
+  id: true,
+  environmentId: true,
+  action: true,
+  fromStatus: true,
+  toStatus: true,
+  reason: true,
+  createdAt: true,
+  actor: { select: { name: true } },
+  environment: { select: { name: true } },
+} satisfies Prisma.AuditEventSelect;
+
+function toAuditEntry(row: Prisma.AuditEventGetPayload<{ select: typeof auditSelect }>): AuditEntry {
+  return {
+    id: row.id.toString(),
+    environmentId: row.environmentId,
+    environmentName: row.environment?.name ?? null,
+    action: row.action,
+    fromStatus: row.fromStatus,
+    toStatus: row.toStatus,
+    reason: row.reason,
+    actorName: row.actor?.name ?? null,
+    createdAt: row.createdAt,
+  };
+}
+
+export interface EnvironmentFilter {
+  status?: StatusName;
+  /** Deleted and rejected environments are history; lists leave them out unless asked. */
+  includeClosed?: boolean;
+}
+
+export async function listEnvironments(
+  db: PrismaClient,
+  actor: Actor,
+  filter: EnvironmentFilter = {},
+): Promise<EnvironmentSummary[]> {
+  const rows = await db.environment.findMany({
+    where: {
+      ...visibleEnvironmentsWhere(actor),
+      ...(filter.status
+        ? { status: filter.status }
+        : filter.includeClosed
+          ? {}
+          : { status: { notIn: ["DELETED", "REJECTED"] } }),
+    },
+    select: summarySelect,
+    orderBy: { createdAt: "desc" },
+    take: 500,
+  });
+  return rows.map(toSummary);
+}
+
+const detailSelect = {
+  ...summarySelect,
+  nameSuffix: true,
+  purpose: true,
+  dagRepoUrl: true,
+  dagBranch: true,
+  dagSubPath: true,
+  decidedAt: true,
+  decisionReason: true,
+  decidedBy: { select: { name: true } },
+  auditEvents: { select: auditSelect, orderBy: { id: "asc" } },
+} satisfies Prisma.EnvironmentSelect;
+
+function toDetail(row: Prisma.EnvironmentGetPayload<{ select: typeof detailSelect }>): EnvironmentDetail {
+  return {
+    ...toSummary(row),
+    purpose: row.purpose,
+    dagSource: row.dagRepoUrl
+      ? { repoUrl: row.dagRepoUrl, branch: row.dagBranch ?? "main", subPath: row.dagSubPath }
+      : null,
+    decidedBy: row.decidedBy,
+    decidedAt: row.decidedAt,
+    decisionReason: row.decisionReason,
+    names: deriveNames(row.name, row.nameSuffix),
+    history: row.auditEvents.map(toAuditEntry),
+  };
+}
+
+export async function getEnvironment(db: PrismaClient, actor: Actor, id: string): Promise<EnvironmentDetail> {
+  if (!UUID.test(id)) throw notFound();
+  const row = await db.environment.findFirst({
+    where: { id, ...visibleEnvironmentsWhere(actor) },
+    select: detailSelect,
+  });
+  if (!row) throw notFound();
+  return toDetail(row);
+}
+
+/** The approval queue, oldest first. Admins only. */
+export async function listPendingRequests(db: PrismaClient, actor: Actor): Promise<EnvironmentDetail[]> {
+  if (!canDecideRequests(actor)) throw forbidden("Only portal admins can see the approval queue.");
+  const rows = await db.environment.findMany({
+    where: { status: "PENDING_APPROVAL" },
+    select: detailSelect,
+    orderBy: { createdAt: "asc" },
+    take: 200,
+  });
+  return rows.map(toDetail);
+}
+
+/** The most recent audit events across all environments. Admins only. */
+export async function listAuditEvents(db: PrismaClient, actor: Actor, take = 50): Promise<AuditEntry[]> {
+  if (!canDecideRequests(actor)) throw forbidden("Only portal admins can read the audit log.");
+  const rows = await db.auditEvent.findMany({ select: auditSelect, orderBy: { id: "desc" }, take });
+  return rows.map(toAuditEntry);
+}

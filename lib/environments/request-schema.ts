@@ -1,0 +1,111 @@
+import { z } from "zod";
+import { EXECUTORS, SIZES, type Catalog } from "./catalog";
+import { NAME_MAX, NAME_MIN, NAME_PATTERN } from "./naming";
+
+export const PURPOSE_MAX = 1000;
+const EXPIRY_MAX_DAYS = 365;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const optionalText = (schema: z.ZodString) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
+/** A git branch name as git-sync will check it out; refuses what `git check-ref-format` refuses. */
+const BRANCH_PATTERN = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{|.*\.lock$|.*\.$)[^\s~^:?*[\\\x00-\x1f\x7f]+$/;
+/** A relative folder inside the repository: no leading slash, no `..`. */
+const SUB_PATH_PATTERN = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w./-]+$/;
+
+/** Today's date in UTC as YYYY-MM-DD, the form the date input uses. */
+export function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function isRealDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && isoDate(date) === value;
+}
+
+/**
+ * The request for a new environment, shared by the form (live messages) and the Server Action
+ * (the check that counts). `now` fixes "today" for the expiry rule.
+ */
+export function makeRequestSchema(catalog: Catalog, now: Date = new Date()) {
+  const today = isoDate(now);
+  const latest = isoDate(new Date(now.getTime() + EXPIRY_MAX_DAYS * DAY_MS));
+
+  return z
+    .object({
+      name: z
+        .string({ error: "Enter a name." })
+        .trim()
+        .min(NAME_MIN, `Use at least ${NAME_MIN} characters.`)
+        .max(NAME_MAX, `Use at most ${NAME_MAX} characters: the name becomes part of Azure resource names.`)
+        .regex(
+          NAME_PATTERN,
+          "Use lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit.",
+        )
+        .refine((v) => !v.includes("--"), "Do not use two hyphens in a row."),
+      team: z.string({ error: "Choose a team." }).min(1, "Choose a team."),
+      purpose: z
+        .string({ error: "Describe what the environment is for." })
+        .trim()
+        .min(1, "Describe what the environment is for.")
+        .max(PURPOSE_MAX, `Keep the purpose under ${PURPOSE_MAX} characters.`),
+      region: z.enum(catalog.regions as [string, ...string[]], { error: "Choose one of the offered regions." }),
+      size: z.enum(SIZES, { error: "Choose a size." }),
+      executor: z.enum(EXECUTORS, { error: "Choose an executor." }).default("KubernetesExecutor"),
+      airflowVersion: z.enum(catalog.airflowVersions as [string, ...string[]], {
+        error: "Choose one of the offered Airflow versions.",
+      }),
+      dagRepoUrl: optionalText(
+        z
+          .string()
+          .trim()
+          .max(500, "Keep the repository URL under 500 characters.")
+          .regex(/^https:\/\/[^\s/@]+(:\d+)?\/\S+$/, "Enter an https:// URL of a git repository, such as https://github.com/org/dags.git."),
+      ),
+      dagBranch: optionalText(z.string().trim().max(255, "Keep the branch under 255 characters.").regex(BRANCH_PATTERN, "Enter a valid git branch name.")),
+      dagSubPath: optionalText(
+        z
+          .string()
+          .trim()
+          .max(255, "Keep the path under 255 characters.")
+          .regex(SUB_PATH_PATTERN, "Enter a folder inside the repository, such as dags or airflow/dags."),
+      ),
+      expiresOn: optionalText(
+        z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date as YYYY-MM-DD.")
+          .refine(isRealDate, "Enter a real date.")
+          .refine((v) => v > today, "Choose a date after today.")
+          .refine((v) => v <= latest, `Choose a date within ${EXPIRY_MAX_DAYS} days.`),
+      ),
+    })
+    .superRefine((value, ctx) => {
+      if (!value.dagRepoUrl && (value.dagBranch || value.dagSubPath)) {
+        ctx.addIssue({ code: "custom", path: ["dagRepoUrl"], message: "Enter the repository the branch and path belong to." });
+      }
+    })
+    .transform((value) => ({
+      ...value,
+      dagBranch: value.dagRepoUrl ? (value.dagBranch ?? "main") : undefined,
+    }));
+}
+
+export type RequestSchema = ReturnType<typeof makeRequestSchema>;
+export type EnvironmentRequest = z.output<RequestSchema>;
+export type EnvironmentRequestInput = z.input<RequestSchema>;
+export type FieldErrors = Partial<Record<keyof EnvironmentRequestInput, string[]>>;
+
+/** Reads a submitted form into the schema's input shape (unknown keys are dropped by the schema). */
+export function requestFromFormData(form: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ["name", "team", "purpose", "region", "size", "executor", "airflowVersion", "dagRepoUrl", "dagBranch", "dagSubPath", "expiresOn"]) {
+    const v = form.get(key);
+    if (typeof v === "string") out[key] = v;
+  }
+  return out;
+}
+
+export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  return z.flattenError(error).fieldErrors as FieldErrors;
+}

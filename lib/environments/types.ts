@@ -1,0 +1,40 @@
+import type { ExecutorName, SizeName } from "./catalog";
+import type { DerivedNames } from "./naming";
+import type { StatusName } from "./status";
+
+export interface EnvironmentSummary {
+  id: string;
+  name: string;
+  status: StatusName;
+  executor: ExecutorName;
+  airflowVersion: string;
+  region: string;
+  size: SizeName;
+  team: { slug: string; name: string };
+  requestedBy: { name: string };
+  createdAt: Date;
+  expiresAt: Date | null;
+  airflowUrl: string | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  environmentId: string | null;
+  environmentName: string | null;
+  action: string;
+  fromStatus: StatusName | null;
+  toStatus: StatusName | null;
+  reason: string | null;
+  actorName: string | null;
+  createdAt: Date;
+}
+
+export interface EnvironmentDetail extends EnvironmentSummary {
+  purpose: string;
+  dagSource: { repoUrl: string; branch: string; subPath: string | null } | null;
+  decidedBy: { name: string } | null;
+  decidedAt: Date | null;
+  decisionReason: string | null;
+  names: DerivedNames;
+  history: AuditEntry[];
+}
