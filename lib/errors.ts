@@ -33,3 +33,6 @@ export function toActionFailure(error: unknown, context: string): { ok: false; m
   console.error(`[${context}]`, error);
   return { ok: false, message: "Something went wrong on our side. Nothing was changed; please try again." };
 }
+
+/** What a form's `useActionState` holds: nothing yet, or the last action's result. */
+export type FormState = { ok: null } | ActionResult<{ message: string }>;

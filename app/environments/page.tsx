@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { EnvironmentsTable } from "@/components/environments/environments-table";
+import { db } from "@/lib/db/client";
+import { listEnvironments } from "@/lib/environments/queries";
+import { requireUser } from "@/lib/users/current-user";
+
+export const metadata: Metadata = { title: "Environments" };
+
+export default async function EnvironmentsPage() {
+  const user = await requireUser("/environments");
+  const environments = await listEnvironments(db(), user);
+  const scope = user.isAdmin ? "All teams" : user.teams.map((t) => t.name).join(", ") || "No team";
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Environments</h1>
+          <p className="text-sm text-slate-600">{scope}</p>
+        </div>
+        <Link href="/environments/new" className="rounded-md bg-sky-700 px-3 py-2 text-sm font-semibold text-white hover:bg-sky-800">
+          Request an environment
+        </Link>
+      </div>
+      {user.teams.length === 0 && !user.isAdmin ? (
+        <p className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm">
+          You are not in any team the portal knows. Ask your platform team to add your Entra ID group.
+        </p>
+      ) : null}
+      {environments.length === 0 ? (
+        <p className="text-sm text-slate-700">No environments yet. Request one to get started.</p>
+      ) : (
+        <EnvironmentsTable environments={environments} caption="Airflow environments" />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+"use client";
+
+import { useActionState, useId } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { inputClass } from "@/components/ui/field";
+import { approveRequestAction } from "@/lib/actions/approve-request-action";
+import { rejectRequestAction } from "@/lib/actions/reject-request-action";
+import type { FormState } from "@/lib/errors";
+
+const initial: FormState = { ok: null };
+
+/** Approve or reject one request. Rejecting needs a reason; approving takes an optional note. */
+export function DecisionForm({ id, name }: { id: string; name: string }) {
+  const [approveState, approve, approving] = useActionState(approveRequestAction, initial);
+  const [rejectState, reject, rejecting] = useActionState(rejectRequestAction, initial);
+  const reasonId = useId();
+  const errorId = useId();
+  const pending = approving || rejecting;
+  const last = rejectState.ok !== null ? rejectState : approveState;
+  const reasonError = rejectState.ok === false ? rejectState.fieldErrors?.reason : undefined;
+
+  return (
+    <form className="space-y-3">
+      <input type="hidden" name="id" value={id} />
+      <div className="space-y-1">
+        <label htmlFor={reasonId} className="block text-sm font-medium">
+          Reason <span className="font-normal text-slate-500">(required to reject)</span>
+        </label>
+        <textarea
+          id={reasonId}
+          name="reason"
+          rows={2}
+          className={inputClass}
+          aria-invalid={reasonError ? true : undefined}
+          aria-describedby={reasonError ? errorId : undefined}
+        />
+        {reasonError ? (
+          <p id={errorId} className="text-sm text-red-700">
+            {reasonError.join(" ")}
+          </p>
+        ) : null}
+      </div>
+      <div className="flex gap-3">
+        <Button formAction={approve} disabled={pending}>
+          Approve<span className="sr-only"> {name}</span>
+        </Button>
+        <Button formAction={reject} variant="danger" disabled={pending}>
+          Reject<span className="sr-only"> {name}</span>
+        </Button>
+      </div>
+      {last.ok === false ? <Alert tone="error">{last.message}</Alert> : null}
+      {last.ok === true ? <Alert tone="success">{last.message}</Alert> : null}
+    </form>
+  );
+}

@@ -1,0 +1,34 @@
+import type { AuditEntry } from "@/lib/environments/types";
+import { STATUS_DISPLAY } from "@/lib/environments/status";
+import { formatDateTime } from "./format";
+
+const ACTION_LABELS: Record<string, string> = {
+  "environment.requested": "Requested",
+  "environment.approved": "Approved",
+  "environment.rejected": "Rejected",
+};
+
+export function actionLabel(action: string): string {
+  return ACTION_LABELS[action] ?? action;
+}
+
+export function HistoryList({ entries }: { entries: AuditEntry[] }) {
+  if (entries.length === 0) return <p className="text-sm text-slate-600">Nothing has happened yet.</p>;
+  return (
+    <ol className="space-y-3">
+      {entries.map((e) => (
+        <li key={e.id} className="rounded-md border border-slate-200 bg-white px-4 py-3 text-sm">
+          <p>
+            <span className="font-semibold">{actionLabel(e.action)}</span>
+            {e.actorName ? <> by {e.actorName}</> : null}
+            {e.toStatus ? <> — now {STATUS_DISPLAY[e.toStatus].label.toLowerCase()}</> : null}
+          </p>
+          <p className="text-xs text-slate-600">
+            <time dateTime={e.createdAt.toISOString()}>{formatDateTime(e.createdAt)}</time>
+          </p>
+          {e.reason ? <p className="mt-1 whitespace-pre-line text-slate-800">“{e.reason}”</p> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,146 @@
+"use client";
+
+import { useActionState, useRef, useState, type FormEvent } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field, inputClass } from "@/components/ui/field";
+import { requestEnvironmentAction, type RequestFormState } from "@/lib/actions/request-environment-action";
+import { EXECUTORS, EXECUTOR_DESCRIPTIONS, SIZES, type Catalog, type SizeName } from "@/lib/environments/catalog";
+import { NAME_MAX } from "@/lib/environments/naming";
+import { fieldErrorsOf, makeRequestSchema, PURPOSE_MAX, requestFromFormData } from "@/lib/environments/request-schema";
+import { CostEstimate } from "./cost-estimate";
+import { SizeOption } from "./size-option";
+
+export interface RequestFormProps {
+  catalog: Catalog;
+  teams: { slug: string; name: string }[];
+}
+
+const initialState: RequestFormState = { ok: null };
+
+export function RequestForm({ catalog, teams }: RequestFormProps) {
+  const [state, formAction, pending] = useActionState(requestEnvironmentAction, initialState);
+  const [clientErrors, setClientErrors] = useState<Record<string, string[]> | null>(null);
+  const [size, setSize] = useState<SizeName>("small");
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const serverErrors = state.ok === false ? (state.fieldErrors ?? {}) : {};
+  const errors: Record<string, string[] | undefined> = clientErrors ?? serverErrors;
+  const values = (state.ok === false ? state.values : {}) as Record<string, string | undefined>;
+  const message = clientErrors ? "Check the highlighted fields." : state.ok === false ? state.message : null;
+
+  // The same schema the server applies; checking here only saves a round trip.
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    const result = makeRequestSchema(catalog).safeParse(requestFromFormData(new FormData(event.currentTarget)));
+    if (result.success) {
+      setClientErrors(null);
+      return;
+    }
+    event.preventDefault();
+    const fieldErrors = fieldErrorsOf(result.error) as Record<string, string[]>;
+    setClientErrors(fieldErrors);
+    const first = Object.keys(fieldErrors)[0];
+    if (first) formRef.current?.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
+  }
+
+  return (
+    <form
+      ref={formRef}
+      action={formAction}
+      onSubmit={onSubmit}
+      noValidate
+      className="space-y-6"
+      key={state.ok === false ? JSON.stringify(values) : "new"}
+    >
+      {message ? <Alert tone="error">{message}</Alert> : null}
+
+      <Field id="name" label="Name" errors={errors.name} hint={`3–${NAME_MAX} characters: lowercase letters, digits and hyphens. It names the Azure resources.`}>
+        {(p) => <input {...p} name="name" required maxLength={NAME_MAX + 10} autoComplete="off" defaultValue={values.name} className={inputClass} />}
+      </Field>
+
+      <Field id="team" label="Team" errors={errors.team}>
+        {(p) => (
+          <select {...p} name="team" required defaultValue={values.team ?? teams[0]?.slug} className={inputClass}>
+            {teams.map((t) => (
+              <option key={t.slug} value={t.slug}>{t.name}</option>
+            ))}
+          </select>
+        )}
+      </Field>
+
+      <Field id="purpose" label="Purpose" errors={errors.purpose} hint={`What the environment is for, up to ${PURPOSE_MAX} characters. The approver reads this.`}>
+        {(p) => <textarea {...p} name="purpose" required rows={3} maxLength={PURPOSE_MAX + 100} defaultValue={values.purpose} className={inputClass} />}
+      </Field>
+
+      <div className="grid gap-6 sm:grid-cols-2">
+        <Field id="region" label="Region" errors={errors.region}>
+          {(p) => (
+            <select {...p} name="region" defaultValue={values.region ?? catalog.regions[0]} className={inputClass}>
+              {catalog.regions.map((r) => (
+                <option key={r} value={r}>{r}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="airflowVersion" label="Airflow version" errors={errors.airflowVersion}>
+          {(p) => (
+            <select {...p} name="airflowVersion" defaultValue={values.airflowVersion ?? catalog.airflowVersions[0]} className={inputClass}>
+              {catalog.airflowVersions.map((v) => (
+                <option key={v} value={v}>{v}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+
+      <fieldset className="space-y-2" aria-describedby={errors.size ? "size-error" : undefined}>
+        <legend className="text-sm font-medium">Size</legend>
+        <div className="grid gap-3 sm:grid-cols-3">
+          {SIZES.map((s) => (
+            <SizeOption key={s} size={s} checked={size === s} onSelect={setSize} />
+          ))}
+        </div>
+        {errors.size ? <p id="size-error" className="text-sm text-red-700">{errors.size.join(" ")}</p> : null}
+        <CostEstimate size={size} />
+      </fieldset>
+
+      <fieldset className="space-y-2" aria-describedby={errors.executor ? "executor-error" : undefined}>
+        <legend className="text-sm font-medium">Executor</legend>
+        {EXECUTORS.map((e) => (
+          <label key={e} className="flex gap-3 rounded-md border border-slate-200 bg-white p-3 has-[:checked]:border-sky-600">
+            <input type="radio" name="executor" value={e} defaultChecked={(values.executor ?? "KubernetesExecutor") === e} className="mt-1" aria-describedby={`executor-${e}-hint`} />
+            <span>
+              <span className="block text-sm font-medium">{EXECUTOR_DESCRIPTIONS[e].label}</span>
+              <span id={`executor-${e}-hint`} className="block text-xs text-slate-600">{EXECUTOR_DESCRIPTIONS[e].description}</span>
+            </span>
+          </label>
+        ))}
+        {errors.executor ? <p id="executor-error" className="text-sm text-red-700">{errors.executor.join(" ")}</p> : null}
+      </fieldset>
+
+      <fieldset className="space-y-4 rounded-md border border-slate-200 p-4">
+        <legend className="px-1 text-sm font-medium">DAG source (optional)</legend>
+        <p className="text-xs text-slate-600">Airflow pulls DAGs from this git repository with git-sync. Leave empty to deploy DAGs another way.</p>
+        <Field id="dagRepoUrl" label="Repository URL" optional errors={errors.dagRepoUrl} hint="An https:// URL, such as https://github.com/org/dags.git">
+          {(p) => <input {...p} name="dagRepoUrl" type="url" inputMode="url" defaultValue={values.dagRepoUrl} className={inputClass} />}
+        </Field>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field id="dagBranch" label="Branch" optional errors={errors.dagBranch} hint="Defaults to main.">
+            {(p) => <input {...p} name="dagBranch" defaultValue={values.dagBranch} className={inputClass} />}
+          </Field>
+          <Field id="dagSubPath" label="Folder in the repository" optional errors={errors.dagSubPath} hint="Such as dags.">
+            {(p) => <input {...p} name="dagSubPath" defaultValue={values.dagSubPath} className={inputClass} />}
+          </Field>
+        </div>
+      </fieldset>
+
+      <Field id="expiresOn" label="Expiry date" optional errors={errors.expiresOn} hint="The environment is torn down on this date, after a warning. Leave empty to keep it.">
+        {(p) => <input {...p} name="expiresOn" type="date" defaultValue={values.expiresOn} className={`${inputClass} sm:w-56`} />}
+      </Field>
+
+      <Button type="submit" disabled={pending} aria-disabled={pending}>
+        {pending ? "Submitting…" : "Submit request"}
+      </Button>
+    </form>
+  );
+}

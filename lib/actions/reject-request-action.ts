@@ -1,0 +1,28 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { rejectRequest, RejectionSchema } from "@/lib/environments/decide-request";
+import { toActionFailure, type FormState } from "@/lib/errors";
+import { requireUserOrThrow } from "@/lib/users/current-user";
+
+export async function rejectRequestAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const parsed = RejectionSchema.safeParse({ id: formData.get("id"), reason: formData.get("reason") ?? undefined });
+  if (!parsed.success) {
+    return {
+      ok: false,
+      message: parsed.error.issues[0]?.message ?? "Invalid request.",
+      fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>,
+    };
+  }
+  try {
+    const user = await requireUserOrThrow();
+    await rejectRequest(db(), user, parsed.data.id, parsed.data.reason);
+  } catch (error) {
+    return toActionFailure(error, "rejectRequestAction");
+  }
+  revalidatePath("/admin");
+  revalidatePath("/environments", "layout");
+  return { ok: true, message: "Rejected. The requester sees your reason." };
+}

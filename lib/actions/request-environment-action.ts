@@ -1,0 +1,28 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { config } from "@/lib/config";
+import { db } from "@/lib/db/client";
+import { requestEnvironment } from "@/lib/environments/request-environment";
+import { requestFromFormData } from "@/lib/environments/request-schema";
+import { toActionFailure } from "@/lib/errors";
+import { requireUserOrThrow } from "@/lib/users/current-user";
+
+export type RequestFormState =
+  | { ok: null }
+  | { ok: false; message: string; fieldErrors?: Record<string, string[]>; values: Record<string, unknown> };
+
+export async function requestEnvironmentAction(_prev: RequestFormState, formData: FormData): Promise<RequestFormState> {
+  const input = requestFromFormData(formData);
+  let id: string;
+  try {
+    const user = await requireUserOrThrow();
+    ({ id } = await requestEnvironment(db(), user, input, config().catalog));
+  } catch (error) {
+    return { ...toActionFailure(error, "requestEnvironmentAction"), values: input };
+  }
+  revalidatePath("/environments");
+  revalidatePath("/admin");
+  redirect(`/environments/${id}`);
+}
