@@ -1,0 +1,58 @@
+/**
+ * End-to-end tests in Chromium against the built portal: real PostgreSQL, the emulator (sign-in
+ * and cloud) and `next start`, each on a free loopback port, stopped by PID afterwards.
+ * Requires a prior `next build` (npm test does it).
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { applyMigrations } from "@/lib/db/migrate";
+import { createPrismaClient } from "@/lib/db/create-client";
+import { TeamsFileSchema, upsertTeams } from "@/lib/teams/upsert-teams";
+import { freePort } from "./support/ports";
+import { startPostgres } from "./support/postgres";
+import { ROOT, startEmulatorProcess, startPortal } from "./support/stack";
+
+async function main(): Promise<number> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), "portal-e2e-"));
+  const stoppers: (() => Promise<void>)[] = [];
+  try {
+    const postgres = await startPostgres();
+    stoppers.push(postgres.stop);
+    await applyMigrations(postgres.url);
+    const prisma = createPrismaClient(postgres.url);
+    await upsertTeams(prisma, TeamsFileSchema.parse(JSON.parse(readFileSync(path.join(ROOT, "scripts/teams.emulator.json"), "utf8"))));
+    await prisma.$disconnect();
+
+    const emulator = await startEmulatorProcess({ dataDir: path.join(workDir, "emulator"), quiet: true });
+    stoppers.push(emulator.stop);
+    const portal = await startPortal({
+      mode: "start",
+      port: await freePort(),
+      databaseUrl: postgres.url,
+      sessionSecret: "e2e-session-secret-".padEnd(48, "x"),
+      emulator,
+      quiet: true,
+    });
+    stoppers.push(portal.stop);
+
+    const args = [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test", ...process.argv.slice(2)];
+    const child = spawn(process.execPath, args, {
+      stdio: "inherit",
+      env: { ...process.env, E2E_BASE_URL: portal.url, E2E_DATABASE_URL: postgres.url, E2E_EMULATOR_URL: emulator.url },
+    });
+    return await new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
+  } finally {
+    for (const stop of stoppers.reverse()) await stop().catch((e) => console.error(e));
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error("[e2e]", error);
+    process.exit(1);
+  },
+);
