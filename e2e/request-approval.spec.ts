@@ -1,0 +1,76 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./support/sign-in";
+import { countEnvironmentsNamed, uniqueName } from "./support/db";
+
+test("a requester asks for an environment, an admin approves it, the requester sees it approved", async ({ browser }) => {
+  const name = uniqueName("sales");
+
+  const requester = await browser.newContext();
+  const page = await requester.newPage();
+  await signIn(page, "ana");
+  await page.getByRole("link", { name: "Request an environment" }).first().click();
+  await expect(page.getByRole("heading", { name: "Request an Airflow environment" })).toBeVisible();
+
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Purpose").fill("Nightly sales pipelines for the analytics team");
+  await page.getByLabel("Region").selectOption("westeurope");
+  await page.getByRole("radio", { name: /Medium/ }).check();
+  await expect(page.getByText(/Estimated cost: \$\d/)).toBeVisible();
+  await page.getByRole("radio", { name: /Celery executor/ }).check();
+  await page.getByLabel("Repository URL").fill("https://github.com/contoso/dags.git");
+  await page.getByRole("button", { name: "Submit request" }).click();
+
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  await expect(page.getByText("Pending approval").first()).toBeVisible();
+  await page.getByRole("link", { name: "Environments", exact: true }).click();
+  const row = page.getByRole("row", { name: new RegExp(name) });
+  await expect(row).toContainText("Pending approval");
+  await expect(row).toContainText("Celery executor");
+  await expect(row).toContainText("Analytics");
+
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, "admin");
+  await admin.goto("/admin");
+  const request = admin.getByRole("article", { name });
+  await expect(request).toContainText("Nightly sales pipelines");
+  await request.getByLabel(/Reason/).fill("Looks good");
+  await request.getByRole("button", { name: `Approve ${name}` }).click();
+  // A decided request leaves the queue and shows up, approved, among all environments.
+  await expect(request).toHaveCount(0);
+  await expect(admin.getByRole("row", { name: new RegExp(name) })).toContainText("Approved");
+
+  await page.reload();
+  await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("Approved");
+  await page.getByRole("link", { name }).click();
+  await expect(page.getByText(/Approved by Ada Admin/)).toBeVisible();
+
+  await requester.close();
+  await adminContext.close();
+});
+
+test("an invalid name shows the error at the field and nothing is created", async ({ page }) => {
+  await signIn(page, "milo");
+  await page.goto("/environments/new");
+  const bad = "Bad_Name";
+  await page.getByLabel("Name", { exact: true }).fill(bad);
+  await page.getByLabel("Purpose").fill("Feature store experiments");
+  await page.getByRole("button", { name: "Submit request" }).click();
+
+  const nameInput = page.getByLabel("Name", { exact: true });
+  await expect(nameInput).toHaveAttribute("aria-invalid", "true");
+  await expect(nameInput).toHaveAccessibleDescription(/lowercase letters, digits and hyphens/);
+  await expect(page.getByRole("alert")).toContainText("Check the highlighted fields");
+  await expect(page).toHaveURL(/\/environments\/new$/);
+  expect(await countEnvironmentsNamed(bad)).toBe(0);
+  expect(await countEnvironmentsNamed(bad.toLowerCase())).toBe(0);
+});
+
+test("a requester opening the admin page is refused", async ({ page }) => {
+  await signIn(page, "ana");
+  await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
+  const response = await page.goto("/admin");
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole("heading", { name: "You cannot open this page" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Approval queue" })).toHaveCount(0);
+});
