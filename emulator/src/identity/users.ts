@@ -1,0 +1,77 @@
+/**
+ * The emulator's directory: a fixed tenant with three people. Other parts of the product (team
+ * seeds, end-to-end tests, the dev banner) rely on these exact values, so change them together.
+ */
+export const TENANT_ID = "11111111-2222-4333-8444-555555555555";
+
+export interface TestUser {
+  /** What the person types on the sign-in form. */
+  username: string;
+  password: string;
+  /** Stable object id, sent as both `sub` and `oid` like Entra ID does for a single app. */
+  objectId: string;
+  name: string;
+  email: string;
+  roles: string[];
+  groups: string[];
+  /** Only for the sign-in page's list of test users. */
+  team: string;
+}
+
+export const TEST_USERS: readonly TestUser[] = [
+  {
+    username: "admin",
+    password: "admin-pass",
+    objectId: "0b8f5e4a-7c1d-4f2e-9a3b-1c2d3e4f5a01",
+    name: "Ada Admin",
+    email: "admin@contoso.example",
+    roles: ["Portal.Admin"],
+    groups: ["6f1c2a4e-1d5b-4c3e-9a7f-0d2b3c4d5e01"],
+    team: "data-platform",
+  },
+  {
+    username: "ana",
+    password: "ana-pass",
+    objectId: "0b8f5e4a-7c1d-4f2e-9a3b-1c2d3e4f5a02",
+    name: "Ana Analyst",
+    email: "ana@contoso.example",
+    roles: [],
+    groups: ["6f1c2a4e-1d5b-4c3e-9a7f-0d2b3c4d5e02"],
+    team: "analytics",
+  },
+  {
+    username: "milo",
+    password: "milo-pass",
+    objectId: "0b8f5e4a-7c1d-4f2e-9a3b-1c2d3e4f5a03",
+    name: "Milo Modeler",
+    email: "milo@contoso.example",
+    roles: [],
+    groups: ["6f1c2a4e-1d5b-4c3e-9a7f-0d2b3c4d5e03"],
+    team: "ml",
+  },
+];
+
+export function findUserById(objectId: string): TestUser | undefined {
+  return TEST_USERS.find((u) => u.objectId === objectId);
+}
+
+/** Undefined for an unknown name and for a wrong password alike: the form must not tell them apart. */
+export function checkPassword(username: string, password: string): TestUser | undefined {
+  const user = TEST_USERS.find((u) => u.username === username.trim().toLowerCase());
+  return user !== undefined && user.password === password ? user : undefined;
+}
+
+/** The claims an Entra ID token for this app carries (app roles, group object ids, tenant). */
+export function claimsFor(user: TestUser) {
+  return {
+    sub: user.objectId,
+    oid: user.objectId,
+    tid: TENANT_ID,
+    name: user.name,
+    preferred_username: user.email,
+    email: user.email,
+    email_verified: true,
+    roles: user.roles,
+    groups: user.groups,
+  };
+}
