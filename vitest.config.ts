@@ -20,6 +20,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
+          globalSetup: ["scripts/support/vitest-global-setup.ts"],
           include: ["{lib,emulator,scripts}/**/*.int.test.{ts,tsx}"],
           environment: "node",
           testTimeout: 60_000,

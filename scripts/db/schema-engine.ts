@@ -31,8 +31,8 @@ function loadEngine(): typeof bindings {
   if (loaded) return bindings;
   const cliWasm = join(dirname(require.resolve("prisma/package.json")), "build", "schema_engine_bg.wasm");
   const packageWasm = join(dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
-  const module = new WebAssembly.Module(readFileSync(existsSync(cliWasm) ? cliWasm : packageWasm));
-  const instance = new WebAssembly.Instance(module, {
+  const wasmModule = new WebAssembly.Module(readFileSync(existsSync(cliWasm) ? cliWasm : packageWasm));
+  const instance = new WebAssembly.Instance(wasmModule, {
     "./schema_engine_bg.js": bindings as unknown as WebAssembly.ModuleImports,
   });
   const internal = bindings as unknown as { __wbg_set_wasm(exports: WebAssembly.Exports): void };

@@ -146,3 +146,15 @@ export async function createDatabase(url: string, name: string): Promise<string>
   target.pathname = `/${name}`;
   return target.toString();
 }
+
+/** Drops database `name` even while clients are still connected (PostgreSQL 13+). */
+export async function dropDatabase(url: string, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Not a safe database name: ${name}`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}

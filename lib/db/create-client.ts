@@ -1,0 +1,11 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+
+/**
+ * A Prisma Client on its own connection pool. The portal uses the shared one from `db()`;
+ * scripts, workers and tests build theirs here, where nothing pulls in Next.js's server-only
+ * guard, and disconnect it when done.
+ */
+export function createPrismaClient(connectionString: string): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+}
