@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { chown, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -87,6 +87,7 @@ export async function startPostgres(options: { dir?: string } = {}): Promise<Pos
     } catch {
       // Already gone.
     }
+    if (ownsDir) rmSync(dir, { recursive: true, force: true });
   };
 
   try {
@@ -127,7 +128,6 @@ export async function startPostgres(options: { dir?: string } = {}): Promise<Pos
   } catch (error) {
     stopSync();
     process.removeListener("exit", stopSync);
-    if (ownsDir) await rm(dir, { recursive: true, force: true });
     throw error;
   }
 }
