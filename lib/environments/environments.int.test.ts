@@ -1,0 +1,176 @@
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { withTestDatabase } from "@/lib/db/testing";
+import { AppError } from "@/lib/errors";
+import { resolveUser, type CurrentUser } from "@/lib/users/resolve-user";
+import { DEFAULT_CATALOG } from "./catalog";
+import { approveRequest, rejectRequest } from "./decide-request";
+import { getEnvironment, listAuditEvents, listEnvironments, listPendingRequests } from "./queries";
+import { requestEnvironment } from "./request-environment";
+
+const database = withTestDatabase();
+const GROUPS = { platform: "00000000-0000-4000-8000-000000000001", analytics: "00000000-0000-4000-8000-000000000002", ml: "00000000-0000-4000-8000-000000000003" };
+
+let admin: CurrentUser;
+let otherAdmin: CurrentUser;
+let ana: CurrentUser;
+let milo: CurrentUser;
+
+const request = (overrides: Record<string, unknown> = {}) => ({
+  name: "sales-etl",
+  team: "analytics",
+  purpose: "Nightly sales pipelines",
+  region: "westeurope",
+  size: "small",
+  executor: "CeleryExecutor",
+  airflowVersion: "3.0.6",
+  ...overrides,
+});
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+const counts = async () => ({
+  environments: await database.prisma.environment.count(),
+  audit: await database.prisma.auditEvent.count(),
+  operations: await database.prisma.operation.count(),
+});
+
+beforeAll(async () => {
+  const db = database.prisma;
+  await db.team.createMany({
+    data: [
+      { slug: "data-platform", name: "Data Platform", entraGroupId: GROUPS.platform },
+      { slug: "analytics", name: "Analytics", entraGroupId: GROUPS.analytics },
+      { slug: "ml", name: "Machine Learning", entraGroupId: GROUPS.ml },
+    ],
+  });
+  const user = (subject: string, name: string, groups: string[], roles: string[] = []) =>
+    resolveUser(db, { subject, name, email: `${subject}@example.test`, groups, roles }, "Portal.Admin");
+  admin = await user("admin", "Ada Admin", [GROUPS.platform], ["Portal.Admin"]);
+  otherAdmin = await user("admin2", "Otto Admin", [GROUPS.platform], ["Portal.Admin"]);
+  ana = await user("ana", "Ana Analyst", [GROUPS.analytics]);
+  milo = await user("milo", "Milo Modeler", [GROUPS.ml]);
+});
+
+beforeEach(async () => {
+  const db = database.prisma;
+  await db.operation.deleteMany();
+  await db.auditEvent.deleteMany();
+  await db.environment.deleteMany();
+});
+
+describe("users", () => {
+  it("maps the token's groups to teams and its roles to admin", () => {
+    expect(ana.teams.map((t) => t.slug)).toEqual(["analytics"]);
+    expect(ana.isAdmin).toBe(false);
+    expect(admin.isAdmin).toBe(true);
+  });
+
+  it("keeps one user row per subject however often they sign in", async () => {
+    const claims = { subject: "repeat", name: "Rae Peat", email: null, groups: [], roles: [] };
+    const first = await resolveUser(database.prisma, claims, "Portal.Admin");
+    const renamed = await resolveUser(database.prisma, { ...claims, name: "Rae P." }, "Portal.Admin");
+    expect(renamed).toMatchObject({ id: first.id, name: "Rae P." });
+    expect(await database.prisma.user.count({ where: { subject: "repeat" } })).toBe(1);
+  });
+});
+
+describe("requesting an environment", () => {
+  it("records the request and its audit event", async () => {
+    const { id } = await requestEnvironment(database.prisma, ana, request(), DEFAULT_CATALOG);
+    const env = await getEnvironment(database.prisma, ana, id);
+    expect(env).toMatchObject({ name: "sales-etl", status: "PENDING_APPROVAL", executor: "CeleryExecutor", team: { slug: "analytics" } });
+    expect(env.names.postgresServer).toMatch(/^pg-airflow-sales-etl-[0-9a-f]{6}$/);
+    expect(env.history).toMatchObject([{ action: "environment.requested", actorName: "Ana Analyst", toStatus: "PENDING_APPROVAL" }]);
+  });
+
+  it("writes nothing for invalid input", async () => {
+    const error = await rejection(requestEnvironment(database.prisma, ana, request({ name: "Bad_Name", size: "huge" }), DEFAULT_CATALOG));
+    expect(error.fieldErrors).toHaveProperty("name");
+    expect(error.fieldErrors).toHaveProperty("size");
+    expect(await counts()).toEqual({ environments: 0, audit: 0, operations: 0 });
+  });
+
+  it("refuses a team the requester is not in, and writes nothing", async () => {
+    const error = await rejection(requestEnvironment(database.prisma, ana, request({ team: "ml" }), DEFAULT_CATALOG));
+    expect(error.fieldErrors?.team?.[0]).toMatch(/your own teams/);
+    expect(await counts()).toEqual({ environments: 0, audit: 0, operations: 0 });
+  });
+
+  it("refuses a name already used by a live environment, even when both arrive at once", async () => {
+    const results = await Promise.allSettled([
+      requestEnvironment(database.prisma, ana, request(), DEFAULT_CATALOG),
+      requestEnvironment(database.prisma, milo, request({ team: "ml" }), DEFAULT_CATALOG),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const failed = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect((failed.reason as AppError).fieldErrors?.name?.[0]).toMatch(/already exists/);
+    expect(await database.prisma.environment.count()).toBe(1);
+  });
+
+  it("lets a rejected request's name be used again", async () => {
+    const { id } = await requestEnvironment(database.prisma, ana, request(), DEFAULT_CATALOG);
+    await rejectRequest(database.prisma, admin, id, "Use the shared environment");
+    await expect(requestEnvironment(database.prisma, ana, request(), DEFAULT_CATALOG)).resolves.toHaveProperty("id");
+  });
+});
+
+describe("team boundaries", () => {
+  it("keeps another team's environment out of lists and detail pages", async () => {
+    const { id } = await requestEnvironment(database.prisma, ana, request(), DEFAULT_CATALOG);
+    expect(await listEnvironments(database.prisma, milo)).toEqual([]);
+    expect((await rejection(getEnvironment(database.prisma, milo, id))).code).toBe("NOT_FOUND");
+    expect((await listEnvironments(database.prisma, ana)).map((e) => e.id)).toEqual([id]);
+    expect((await listEnvironments(database.prisma, admin)).map((e) => e.id)).toEqual([id]);
+    expect((await rejection(getEnvironment(database.prisma, ana, "not-a-uuid"))).code).toBe("NOT_FOUND");
+  });
+
+  it("lets no requester approve or reject, not even their own team's request", async () => {
+    const { id } = await requestEnvironment(database.prisma, ana, request(), DEFAULT_CATALOG);
+    expect((await rejection(approveRequest(database.prisma, ana, id))).code).toBe("FORBIDDEN");
+    expect((await rejection(approveRequest(database.prisma, milo, id))).code).toBe("FORBIDDEN");
+    expect((await rejection(rejectRequest(database.prisma, milo, id, "no"))).code).toBe("FORBIDDEN");
+    expect((await rejection(listPendingRequests(database.prisma, ana))).code).toBe("FORBIDDEN");
+    expect((await rejection(listAuditEvents(database.prisma, ana))).code).toBe("FORBIDDEN");
+    const env = await getEnvironment(database.prisma, admin, id);
+    expect(env.status).toBe("PENDING_APPROVAL");
+    expect(env.history).toHaveLength(1);
+  });
+});
+
+describe("deciding a request", () => {
+  it("approves once when two admins approve at the same moment", async () => {
+    const { id } = await requestEnvironment(database.prisma, ana, request(), DEFAULT_CATALOG);
+    const results = await Promise.allSettled([
+      approveRequest(database.prisma, admin, id, "ok"),
+      approveRequest(database.prisma, otherAdmin, id, "ok too"),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const failed = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(failed.reason).toMatchObject({ code: "CONFLICT" });
+    expect(await database.prisma.auditEvent.count({ where: { action: "environment.approved" } })).toBe(1);
+    expect(await database.prisma.operation.findMany({ select: { kind: true, status: true } })).toEqual([{ kind: "PROVISION", status: "QUEUED" }]);
+    expect((await getEnvironment(database.prisma, ana, id)).status).toBe("APPROVED");
+  });
+
+  it("records who rejected and why, and refuses a second decision", async () => {
+    const { id } = await requestEnvironment(database.prisma, ana, request(), DEFAULT_CATALOG);
+    await rejectRequest(database.prisma, admin, id, "Use the shared environment");
+    const env = await getEnvironment(database.prisma, ana, id);
+    expect(env).toMatchObject({ status: "REJECTED", decisionReason: "Use the shared environment", decidedBy: { name: "Ada Admin" } });
+    expect(env.history.map((h) => h.action)).toEqual(["environment.requested", "environment.rejected"]);
+    const again = await rejection(approveRequest(database.prisma, admin, id));
+    expect(again.userMessage).toMatch(/already decided: it is rejected/);
+    expect(await database.prisma.operation.count()).toBe(0);
+  });
+
+  it("answers not found for an unknown request", async () => {
+    expect((await rejection(approveRequest(database.prisma, admin, "00000000-0000-4000-8000-00000000dead"))).code).toBe("NOT_FOUND");
+  });
+});
