@@ -1,5 +1,23 @@
 import type { EmulatorPart } from "../http.js";
 import type { TlsMaterial } from "../tls.js";
+import { AirflowSites } from "./airflow/sites.js";
+import { registerExtensions } from "./arm/extensions.js";
+import { Lro } from "./arm/lro.js";
+import { registerManagedClusters } from "./arm/managed-clusters.js";
+import { registerPostgresChildren } from "./arm/postgres-children.js";
+import { registerPostgresServers } from "./arm/postgres-servers.js";
+import { registerResourceGroups } from "./arm/resource-groups.js";
+import { handleArm } from "./arm/router.js";
+import { PROFILES, startupLatencies, type Latencies, type ProfileName } from "./config.js";
+import type { CloudContext } from "./context.js";
+import { handleControl } from "./control.js";
+import { Faults } from "./faults.js";
+import { Flux } from "./flux/reconciler.js";
+import { loadValuesValidator } from "./flux/schema.js";
+import { ApiServer } from "./kube/apiserver.js";
+import { KubeClusters } from "./kube/clusters.js";
+import { Store } from "./store.js";
+import { TokenService } from "./tokens.js";
 
 export interface CloudOptions {
   /** Base URL of the emulator, e.g. https://localhost:8443 */
@@ -7,8 +25,71 @@ export interface CloudOptions {
   dataDir: string;
   tls: TlsMaterial;
   chartSchemaPath?: string;
+  /** Start-up latencies; default: EMULATOR_PROFILE / EMULATOR_LATENCIES from the environment, else the fast profile. */
+  profile?: ProfileName;
+  latencies?: Partial<Latencies>;
 }
 
-export async function createCloud(_options: CloudOptions): Promise<EmulatorPart> {
-  return { handle: () => false };
+/**
+ * The emulated cloud: Entra-like tokens, the ARM subset the portal drives, one Kubernetes API server
+ * per managed cluster, Flux, and a stand-in Airflow per release — all on the emulator's HTTPS port.
+ */
+export async function createCloud(options: CloudOptions): Promise<EmulatorPart> {
+  const log = (message: string) => console.log(`[emulator] ${message}`);
+  const store = new Store(options.dataDir);
+  const startup: Latencies = { ...(options.profile ? PROFILES[options.profile] : startupLatencies()), ...options.latencies };
+  const latencies = { ...startup };
+  const faults = new Faults();
+  const tokens = await TokenService.create(options.baseUrl, options.dataDir);
+  const kube = new KubeClusters(store);
+  const ctx: CloudContext = {
+    baseUrl: options.baseUrl,
+    caCert: options.tls.caCert,
+    store,
+    faults,
+    latencies,
+    lro: new Lro(store, options.baseUrl, () => latencies, faults),
+    tokens,
+    kube,
+    airflow: new AirflowSites(store, faults, log),
+    flux: undefined as unknown as Flux,
+    onRemoved: [],
+    log,
+  };
+  ctx.flux = new Flux(ctx, loadValuesValidator(options.chartSchemaPath, log));
+  registerResourceGroups(ctx);
+  registerManagedClusters(ctx);
+  registerPostgresServers(ctx);
+  registerPostgresChildren(ctx);
+  registerExtensions(ctx);
+  const apiServer = new ApiServer(ctx);
+
+  ctx.lro.resume();
+  await ctx.flux.start();
+
+  const stopWork = async () => {
+    ctx.lro.close();
+    ctx.flux.close();
+    await ctx.airflow.closeAll();
+  };
+  const reset = async () => {
+    await stopWork();
+    store.reset();
+    faults.clear();
+    Object.assign(latencies, startup);
+  };
+
+  return {
+    async handle(req, res) {
+      const url = new URL(req.url ?? "/", options.baseUrl);
+      if (await handleControl(ctx, startup, reset, req, res, url)) return true;
+      if (await tokens.handle(req, res, url.pathname)) return true;
+      if (await handleArm(ctx, req, res, url)) return true;
+      return apiServer.handle(req, res, url);
+    },
+    async close() {
+      await stopWork();
+      store.flush();
+    },
+  };
 }

@@ -1,0 +1,213 @@
+import type { CloudContext } from "../context.js";
+import type { ArmResource, Json, OperationRecord } from "../store.js";
+import { isPlainObject, shortHash, uuidFrom } from "../util.js";
+import { ArmError, badRequest, checkTags, invalidName, requireLocation } from "./errors.js";
+import { buildKubeconfig } from "./kubeconfig.js";
+import { validateClusterProperties } from "./managed-cluster-validation.js";
+import { beginDelete, beginWrite, completeDelete, groupId, listBody, props, refuseWhileBusy, reply, requireGroup, requireResource, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
+
+export const MANAGED_CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters";
+const TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+export const clusterId = (sub: string, group: string, name: string) => `${groupId(sub, group)}/providers/${MANAGED_CLUSTER_TYPE}/${name}`;
+
+/** The path segment of the cluster's API server: readable, and unique per ARM id. */
+export const clusterKeyOf = (id: string) => `${(id.split("/").pop() ?? "cluster").toLowerCase()}-${shortHash(id.toLowerCase())}`;
+
+const NAME_RULE = /^[a-zA-Z0-9]$|^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]$/;
+
+function buildBody(ctx: CloudContext, id: string, name: string, group: string, body: Json, existing?: ArmResource): Json {
+  const location = requireLocation(body);
+  const input = (body.properties ?? {}) as Json;
+  const previous = (existing?.body.properties ?? {}) as Json;
+  const key = clusterKeyOf(id);
+  const dnsPrefix = (input.dnsPrefix as string | undefined) ?? (previous.dnsPrefix as string | undefined) ?? `${name.slice(0, 40)}-${group.slice(0, 8)}`.replace(/[^a-zA-Z0-9-]/g, "");
+  const k8sVersion = (input.kubernetesVersion as string | undefined) ?? (previous.kubernetesVersion as string | undefined) ?? "1.32";
+  const patch = k8sVersion.split(".").length === 2 ? `${k8sVersion}.5` : k8sVersion;
+  const oidc = (input.oidcIssuerProfile as Json | undefined)?.enabled === true;
+  const identityType = ((body.identity as Json | undefined)?.type as string | undefined) ?? "SystemAssigned";
+  const pools = (input.agentPoolProfiles as Json[]).map((p) => ({
+    type: "VirtualMachineScaleSets",
+    osType: "Linux",
+    osSKU: "Ubuntu",
+    osDiskSizeGB: 128,
+    maxPods: 110,
+    ...p,
+    mode: p.mode ?? "System",
+    orchestratorVersion: patch,
+    currentOrchestratorVersion: patch,
+    nodeImageVersion: "AKSUbuntu-2204gen2containerd-202507.21.0",
+    provisioningState: existing ? "Updating" : "Creating",
+    powerState: { code: "Running" },
+  }));
+  const principalId = uuidFrom(`${id.toLowerCase()}#principal`);
+  return {
+    id,
+    name,
+    type: "Microsoft.ContainerService/ManagedClusters",
+    location,
+    ...(body.tags ? { tags: body.tags } : {}),
+    sku: body.sku ?? { name: "Base", tier: "Free" },
+    ...(identityType === "None"
+      ? {}
+      : { identity: { ...(body.identity as Json | undefined), type: identityType, ...(identityType.includes("SystemAssigned") ? { principalId, tenantId: TENANT_ID } : {}) } }),
+    systemData: systemData(existing),
+    properties: {
+      ...input,
+      provisioningState: existing ? "Updating" : "Creating",
+      powerState: { code: "Running" },
+      kubernetesVersion: k8sVersion,
+      currentKubernetesVersion: patch,
+      dnsPrefix,
+      fqdn: `${dnsPrefix.toLowerCase()}-${shortHash(id.toLowerCase())}.hcp.${location}.azmk8s.io`,
+      azurePortalFQDN: `${dnsPrefix.toLowerCase()}-${shortHash(id.toLowerCase())}.portal.hcp.${location}.azmk8s.io`,
+      agentPoolProfiles: pools,
+      nodeResourceGroup: (input.nodeResourceGroup as string | undefined) ?? `MC_${group}_${name}_${location}`,
+      enableRBAC: input.enableRBAC ?? true,
+      maxAgentPools: 100,
+      supportPlan: "KubernetesOfficial",
+      networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay", loadBalancerSku: "standard", outboundType: "loadBalancer", serviceCidr: "10.0.0.0/16", dnsServiceIP: "10.0.0.10", podCidr: "10.244.0.0/16", ...(input.networkProfile as Json | undefined) },
+      oidcIssuerProfile: oidc ? { enabled: true, issuerURL: `https://${location}.oic.prod-aks.azure.com/${TENANT_ID}/${uuidFrom(key)}/` } : { enabled: false },
+      identityProfile: {
+        kubeletidentity: {
+          resourceId: `/subscriptions/${id.split("/")[2]}/resourcegroups/MC_${group}_${name}_${location}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}-agentpool`,
+          clientId: uuidFrom(`${id.toLowerCase()}#kubelet-client`),
+          objectId: uuidFrom(`${id.toLowerCase()}#kubelet-object`),
+        },
+      },
+    },
+  };
+}
+
+function settle(ctx: CloudContext, op: OperationRecord) {
+  if (completeDelete(ctx, op)) return;
+  const resource = ctx.store.getResource(op.resourceId);
+  if (!resource) return;
+  const p = props(resource);
+  const pools = (p.agentPoolProfiles as Json[] | undefined) ?? [];
+  const failed = op.status !== "Succeeded";
+  p.provisioningState = failed ? "Failed" : "Succeeded";
+  const power = op.action === "stop" ? (failed ? "Running" : "Stopped") : op.action === "start" ? (failed ? "Stopped" : "Running") : (p.powerState as Json).code;
+  p.powerState = { code: power };
+  for (const pool of pools) {
+    pool.provisioningState = p.provisioningState;
+    pool.powerState = { code: power };
+  }
+  if (!failed && (op.action === "create" || op.action === "update")) ctx.kube.ensureCluster(clusterKeyOf(resource.id), resource.id);
+  if (!failed && (op.action === "stop" || op.action === "start")) ctx.kube.setStopped(clusterKeyOf(resource.id), op.action === "stop");
+  ctx.store.changed();
+}
+
+export function registerManagedClusters(ctx: CloudContext) {
+  ctx.lro.register(MANAGED_CLUSTER_TYPE, (op) => settle(ctx, op));
+  ctx.onRemoved.push((r) => {
+    if (r.type.toLowerCase() === MANAGED_CLUSTER_TYPE.toLowerCase()) ctx.kube.removeCluster(clusterKeyOf(r.id));
+  });
+}
+
+function target(ctx: CloudContext, ar: ArmRequest) {
+  const [sub, group, name] = ar.params as [string, string, string];
+  return { sub, group, name, resource: requireResource(ctx, sub, group, clusterId(sub, group, name), MANAGED_CLUSTER_TYPE) };
+}
+
+async function put(ctx: CloudContext, ar: ArmRequest) {
+  const [sub, group, name] = ar.params as [string, string, string];
+  if (!NAME_RULE.test(name)) throw invalidName(MANAGED_CLUSTER_TYPE, name, "The name can contain only letters, numbers, underscores and hyphens, must start and end with a letter or number, and be 1 to 63 characters long.");
+  const rg = requireGroup(ctx, sub, group);
+  const body = await ar.body();
+  requireLocation(body);
+  checkTags(body);
+  const existing = ctx.store.getResource(clusterId(sub, group, name));
+  if (existing) {
+    refuseWhileBusy(ctx, existing, "managed cluster");
+    if ((props(existing).powerState as Json | undefined)?.code === "Stopped") {
+      throw new ArmError(409, "OperationNotAllowed", "Operation is not allowed while the managed cluster is stopped. Start it first.");
+    }
+    if (existing.body.location !== requireLocation(body)) throw badRequest("InvalidParameter", "The location of a managed cluster cannot be changed.");
+  }
+  validateClusterProperties(body, Boolean(existing));
+  const id = existing?.id ?? clusterId(sub, (rg.body.name as string) ?? group, name);
+  const resource: ArmResource = { id, type: MANAGED_CLUSTER_TYPE, body: buildBody(ctx, id, (existing?.body.name as string) ?? name, group, body, existing) };
+  ctx.kube.ensureCluster(clusterKeyOf(id), id, false);
+  beginWrite(ctx, ar, resource, !existing, "managedCluster");
+}
+
+function power(action: "stop" | "start") {
+  return (ctx: CloudContext, ar: ArmRequest) => {
+    const { resource } = target(ctx, ar);
+    refuseWhileBusy(ctx, resource, "managed cluster");
+    const p = props(resource);
+    if (p.provisioningState !== "Succeeded") {
+      throw new ArmError(409, "OperationNotAllowed", `The managed cluster is in provisioning state '${p.provisioningState as string}'; ${action} needs 'Succeeded'.`);
+    }
+    const code = (p.powerState as Json | undefined)?.code;
+    if ((action === "stop" && code === "Stopped") || (action === "start" && code === "Running")) return reply(ar, 200);
+    p.provisioningState = action === "stop" ? "Stopping" : "Starting";
+    ctx.store.changed();
+    const op = ctx.lro.start({ kind: "managedClusterPower", action, resourceId: resource.id, resourceType: MANAGED_CLUSTER_TYPE, location: resource.body.location as string, name: resource.body.name as string });
+    reply(ar, 202, undefined, ctx.lro.headers(op, ar.apiVersion));
+  };
+}
+
+function credentials(admin: boolean) {
+  return (ctx: CloudContext, ar: ArmRequest) => {
+    const { group, resource } = target(ctx, ar);
+    const cluster = ctx.kube.ensureCluster(clusterKeyOf(resource.id), resource.id, false);
+    const value = buildKubeconfig({
+      clusterName: resource.body.name as string,
+      resourceGroup: group,
+      server: `${ctx.baseUrl}/k8s/${cluster.key}`,
+      caCert: ctx.caCert,
+      token: admin ? cluster.adminToken : cluster.userToken,
+      admin,
+    });
+    reply(ar, 200, { kubeconfigs: [{ name: admin ? "clusterAdmin" : "clusterUser", value: Buffer.from(value).toString("base64") }] });
+  };
+}
+
+const base = "/subscriptions/{}/resourcegroups/{}/providers/Microsoft.ContainerService/managedClusters";
+
+export const managedClusterRoutes: ArmRoute[] = [
+  {
+    pattern: route("/subscriptions/{}/providers/Microsoft.ContainerService/managedClusters"),
+    kind: "managedCluster",
+    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx.store.listResources(`/subscriptions/${ar.params[0]}/`, MANAGED_CLUSTER_TYPE))) },
+  },
+  {
+    pattern: route(base),
+    kind: "managedCluster",
+    methods: {
+      GET: (ctx, ar) => {
+        const [sub, group] = ar.params as [string, string];
+        requireGroup(ctx, sub, group);
+        reply(ar, 200, listBody(ctx.store.listResources(`${groupId(sub, group)}/`, MANAGED_CLUSTER_TYPE)));
+      },
+    },
+  },
+  {
+    pattern: route(`${base}/{}`),
+    kind: "managedCluster",
+    methods: {
+      PUT: put,
+      GET: (ctx, ar) => reply(ar, 200, target(ctx, ar).resource.body),
+      PATCH: async (ctx, ar) => {
+        const { resource } = target(ctx, ar);
+        const body = await ar.body();
+        checkTags(body);
+        if (isPlainObject(body.tags)) resource.body.tags = body.tags;
+        resource.body.systemData = systemData(resource);
+        ctx.store.changed();
+        reply(ar, 200, resource.body);
+      },
+      DELETE: (ctx, ar) => {
+        const [sub, group, name] = ar.params as [string, string, string];
+        requireGroup(ctx, sub, group);
+        beginDelete(ctx, ar, ctx.store.getResource(clusterId(sub, group, name)), { stateField: "provisioningState" });
+      },
+    },
+  },
+  { pattern: route(`${base}/{}/stop`), kind: "managedClusterPower", methods: { POST: power("stop") } },
+  { pattern: route(`${base}/{}/start`), kind: "managedClusterPower", methods: { POST: power("start") } },
+  { pattern: route(`${base}/{}/listClusterUserCredential`), kind: "credential", methods: { POST: credentials(false) } },
+  { pattern: route(`${base}/{}/listClusterAdminCredential`), kind: "credential", methods: { POST: credentials(true) } },
+];

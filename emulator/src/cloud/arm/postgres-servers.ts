@@ -1,0 +1,153 @@
+import type { CloudContext } from "../context.js";
+import type { ArmResource, Json, OperationRecord } from "../store.js";
+import { ArmError, checkTags, invalidName, requireLocation } from "./errors.js";
+import { validateServerProperties } from "./postgres-validation.js";
+import { beginDelete, beginWrite, completeDelete, groupId, isoNow, listBody, props, refuseWhileBusy, reply, requireGroup, requireResource, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
+
+export const SERVER_TYPE = "Microsoft.DBforPostgreSQL/flexibleServers";
+export const DATABASE_TYPE = `${SERVER_TYPE}/databases`;
+
+export const serverId = (sub: string, group: string, name: string) => `${groupId(sub, group)}/providers/${SERVER_TYPE}/${name}`;
+
+const SYSTEM_DATABASES = ["azure_maintenance", "azure_sys", "postgres"];
+const WRITE_ONLY = ["administratorLoginPassword"];
+
+function buildBody(id: string, name: string, body: Json, existing?: ArmResource): Json {
+  const input = { ...((existing?.body.properties ?? {}) as Json), ...((body.properties ?? {}) as Json) };
+  for (const field of WRITE_ONLY) delete input[field];
+  const version = String(input.version ?? "16");
+  return {
+    id,
+    name,
+    type: SERVER_TYPE,
+    location: requireLocation({ location: body.location ?? existing?.body.location }),
+    ...((body.tags ?? existing?.body.tags) ? { tags: body.tags ?? existing?.body.tags } : {}),
+    sku: body.sku ?? existing?.body.sku,
+    ...(body.identity ? { identity: body.identity } : {}),
+    systemData: systemData(existing),
+    properties: {
+      replicationRole: "Primary",
+      replicaCapacity: 5,
+      dataEncryption: { type: "SystemManaged" },
+      authConfig: { activeDirectoryAuth: "Disabled", passwordAuth: "Enabled" },
+      network: { publicNetworkAccess: "Enabled" },
+      highAvailability: { mode: "Disabled" },
+      maintenanceWindow: { customWindow: "Disabled", dayOfWeek: 0, startHour: 0, startMinute: 0 },
+      availabilityZone: "1",
+      ...input,
+      version,
+      minorVersion: version === "16" ? "9" : "4",
+      storage: { storageSizeGB: 32, autoGrow: "Disabled", tier: "P4", iops: 120, type: "", ...(input.storage as Json | undefined) },
+      backup: { backupRetentionDays: 7, geoRedundantBackup: "Disabled", earliestRestoreDate: isoNow(), ...(input.backup as Json | undefined) },
+      state: existing ? "Updating" : "Provisioning",
+      fullyQualifiedDomainName: `${name}.postgres.database.azure.com`,
+    },
+  };
+}
+
+function settle(ctx: CloudContext, op: OperationRecord) {
+  if (completeDelete(ctx, op)) return;
+  const resource = ctx.store.getResource(op.resourceId);
+  if (!resource) return;
+  const p = props(resource);
+  if (op.status !== "Succeeded") {
+    // A failed create leaves a server that cannot be used; a failed power change leaves it as it was.
+    p.state = op.action === "create" ? "Disabled" : op.action === "start" ? "Stopped" : "Ready";
+  } else {
+    p.state = op.action === "stop" ? "Stopped" : "Ready";
+    if (op.action === "create") {
+      for (const db of SYSTEM_DATABASES) {
+        const dbId = `${resource.id}/databases/${db}`;
+        ctx.store.putResource({ id: dbId, type: DATABASE_TYPE, body: { id: dbId, name: db, type: DATABASE_TYPE, properties: { charset: "UTF8", collation: "en_US.utf8" } } });
+      }
+    }
+  }
+  ctx.store.changed();
+}
+
+export function registerPostgresServers(ctx: CloudContext) {
+  ctx.lro.register(SERVER_TYPE, (op) => settle(ctx, op));
+}
+
+export function requireServer(ctx: CloudContext, ar: ArmRequest) {
+  const [sub, group, name] = ar.params as [string, string, string];
+  return requireResource(ctx, sub, group, serverId(sub, group, name), SERVER_TYPE);
+}
+
+async function write(ctx: CloudContext, ar: ArmRequest, patch: boolean) {
+  const [sub, group, name] = ar.params as [string, string, string];
+  if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
+    throw invalidName(SERVER_TYPE, name, "Server names must be 3 to 63 characters long, contain only lowercase letters, numbers and hyphens, and must not start or end with a hyphen.");
+  }
+  const rg = requireGroup(ctx, sub, group);
+  const body = await ar.body();
+  checkTags(body);
+  const existing = ctx.store.getResource(serverId(sub, group, name));
+  if (patch && !existing) requireServer(ctx, ar);
+  if (!patch) requireLocation(body);
+  if (existing) {
+    refuseWhileBusy(ctx, existing, "server");
+    if (props(existing).state === "Stopped") throw new ArmError(409, "ServerIsStopped", `The server '${name}' is stopped. Start it before updating it.`);
+  }
+  validateServerProperties(body, existing);
+  const id = existing?.id ?? serverId(sub, (rg.body.name as string) ?? group, name);
+  const resource: ArmResource = { id, type: SERVER_TYPE, body: buildBody(id, name, body, existing) };
+  const password = (body.properties as Json | undefined)?.administratorLoginPassword;
+  resource.secrets = { ...existing?.secrets, ...(password ? { administratorLoginPassword: password } : {}) };
+  beginWrite(ctx, ar, resource, !existing, "postgresServer", patch ? 202 : 201);
+}
+
+function power(action: "stop" | "start" | "restart") {
+  return (ctx: CloudContext, ar: ArmRequest) => {
+    const resource = requireServer(ctx, ar);
+    refuseWhileBusy(ctx, resource, "server");
+    const p = props(resource);
+    const state = p.state as string;
+    if ((action === "stop" && state === "Stopped") || (action === "start" && state === "Ready")) return reply(ar, 200);
+    if (state !== (action === "start" ? "Stopped" : "Ready")) {
+      throw new ArmError(409, "InvalidServerStateForOperation", `The server '${resource.body.name as string}' is in state '${state}', which does not allow ${action}.`);
+    }
+    p.state = { stop: "Stopping", start: "Starting", restart: "Restarting" }[action];
+    ctx.store.changed();
+    const op = ctx.lro.start({ kind: "postgresServerPower", action, resourceId: resource.id, resourceType: SERVER_TYPE, location: resource.body.location as string, name: resource.body.name as string });
+    reply(ar, 202, undefined, ctx.lro.headers(op, ar.apiVersion));
+  };
+}
+
+const base = "/subscriptions/{}/resourcegroups/{}/providers/Microsoft.DBforPostgreSQL/flexibleServers";
+
+export const postgresServerRoutes: ArmRoute[] = [
+  {
+    pattern: route("/subscriptions/{}/providers/Microsoft.DBforPostgreSQL/flexibleServers"),
+    kind: "postgresServer",
+    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx.store.listResources(`/subscriptions/${ar.params[0]}/`, SERVER_TYPE))) },
+  },
+  {
+    pattern: route(base),
+    kind: "postgresServer",
+    methods: {
+      GET: (ctx, ar) => {
+        const [sub, group] = ar.params as [string, string];
+        requireGroup(ctx, sub, group);
+        reply(ar, 200, listBody(ctx.store.listResources(`${groupId(sub, group)}/`, SERVER_TYPE)));
+      },
+    },
+  },
+  {
+    pattern: route(`${base}/{}`),
+    kind: "postgresServer",
+    methods: {
+      PUT: (ctx, ar) => write(ctx, ar, false),
+      PATCH: (ctx, ar) => write(ctx, ar, true),
+      GET: (ctx, ar) => reply(ar, 200, requireServer(ctx, ar).body),
+      DELETE: (ctx, ar) => {
+        const [sub, group, name] = ar.params as [string, string, string];
+        requireGroup(ctx, sub, group);
+        beginDelete(ctx, ar, ctx.store.getResource(serverId(sub, group, name)), { stateField: "state", deletingState: "Dropping" });
+      },
+    },
+  },
+  { pattern: route(`${base}/{}/stop`), kind: "postgresServerPower", methods: { POST: power("stop") } },
+  { pattern: route(`${base}/{}/start`), kind: "postgresServerPower", methods: { POST: power("start") } },
+  { pattern: route(`${base}/{}/restart`), kind: "postgresServerPower", methods: { POST: power("restart") } },
+];

@@ -1,0 +1,141 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { sendJson } from "../../http.js";
+import type { LatencyKind } from "../config.js";
+import type { CloudContext } from "../context.js";
+import type { ArmResource, Json, OperationRecord } from "../store.js";
+import { ArmError, groupNotFound, notFound } from "./errors.js";
+
+export interface ArmRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  url: URL;
+  apiVersion: string;
+  /** The route's captured path segments, decoded. */
+  params: string[];
+  /** The JSON body; 400 InvalidRequestContent when it is not a JSON object. */
+  body: () => Promise<Json>;
+}
+
+export const isoNow = () => new Date().toISOString();
+
+export function systemData(existing?: ArmResource): Json {
+  const now = isoNow();
+  const created = (existing?.body.systemData as Json | undefined) ?? { createdBy: "emulator", createdByType: "Application", createdAt: now };
+  return { ...created, lastModifiedBy: "emulator", lastModifiedByType: "Application", lastModifiedAt: now };
+}
+
+export function reply(ar: ArmRequest, status: number, body?: unknown, headers: Record<string, string> = {}) {
+  if (body === undefined) {
+    ar.res.writeHead(status, headers);
+    ar.res.end();
+  } else {
+    sendJson(ar.res, status, body, headers);
+  }
+}
+
+export function groupId(sub: string, group: string) {
+  return `/subscriptions/${sub}/resourceGroups/${group}`;
+}
+
+export function requireGroup(ctx: CloudContext, sub: string, group: string): ArmResource {
+  const rg = ctx.store.getResource(groupId(sub, group));
+  if (!rg) throw groupNotFound(group);
+  return rg;
+}
+
+/** A resource of `type` at `id`, or ARM's 404 (ResourceGroupNotFound when the group itself is missing). */
+export function requireResource(ctx: CloudContext, sub: string, group: string, id: string, type: string): ArmResource {
+  requireGroup(ctx, sub, group);
+  const resource = ctx.store.getResource(id);
+  if (!resource || resource.type.toLowerCase() !== type.toLowerCase()) throw notFound(type, id.split("/").pop() ?? "", group);
+  return resource;
+}
+
+export const props = (resource: ArmResource) => (resource.body.properties ??= {}) as Json;
+
+/** ARM refuses a second write while a long-running operation is still at work on the resource. */
+export function refuseWhileBusy(ctx: CloudContext, resource: ArmResource, what: string) {
+  const busy = ctx.lro.inFlight(resource.id).find((op) => op.resourceId.toLowerCase() === resource.id.toLowerCase());
+  if (busy) {
+    throw new ArmError(
+      409,
+      "OperationNotAllowed",
+      `Operation is not allowed because there's an in progress ${busy.action} ${what} operation (${busy.id}) on '${resource.body.name as string}'. Please wait for it to complete before starting a new one.`,
+    );
+  }
+}
+
+/** Removes a resource and everything under it, as ARM does when a parent goes. */
+export function removeTree(ctx: CloudContext, id: string, exceptOperation?: string) {
+  ctx.lro.cancel(id, exceptOperation);
+  const doomed = ctx.store.listResources(id).filter((r) => r.id.toLowerCase() === id.toLowerCase() || r.id.toLowerCase().startsWith(`${id.toLowerCase()}/`));
+  // Children first, so a hook for a child still sees its parent.
+  doomed.sort((a, b) => b.id.length - a.id.length);
+  for (const resource of doomed) {
+    ctx.store.deleteResource(resource.id);
+    ctx.store.count(resource.id, "deletes");
+    for (const hook of ctx.onRemoved) hook(resource);
+  }
+}
+
+/** Starts an ARM delete: 202 with the operation's URLs, or 204 when there is nothing to delete. */
+export function beginDelete(ctx: CloudContext, ar: ArmRequest, resource: ArmResource | undefined, options: { locationOnly?: boolean; stateField?: string; deletingState?: string } = {}) {
+  if (!resource) return reply(ar, 204);
+  const running = ctx.lro.inFlight(resource.id).find((op) => op.action === "delete" && op.resourceId.toLowerCase() === resource.id.toLowerCase());
+  const op =
+    running ??
+    ctx.lro.start({
+      kind: "delete",
+      action: "delete",
+      resourceId: resource.id,
+      resourceType: resource.type,
+      location: (resource.body.location as string | undefined) ?? "global",
+      name: String(resource.body.name),
+    });
+  if (!running && options.stateField) {
+    props(resource)[options.stateField] = options.deletingState ?? "Deleting";
+    ctx.store.changed();
+  }
+  reply(ar, 202, undefined, ctx.lro.headers(op, ar.apiVersion, options.locationOnly));
+}
+
+/** Completer for the delete half of an operation; returns true when it handled `op`. */
+export function completeDelete(ctx: CloudContext, op: OperationRecord): boolean {
+  if (op.action !== "delete") return false;
+  if (op.status === "Succeeded") removeTree(ctx, op.resourceId, op.id);
+  return true;
+}
+
+/** Starts a create or update operation and answers as ARM does: 201 (create) or 200 (update) with the body. */
+export function beginWrite(ctx: CloudContext, ar: ArmRequest, resource: ArmResource, created: boolean, kind: LatencyKind, createdStatus = 201) {
+  ctx.store.putResource(resource);
+  ctx.store.count(resource.id, "puts");
+  if (created) ctx.store.count(resource.id, "created");
+  const op = ctx.lro.start({
+    kind,
+    action: created ? "create" : "update",
+    resourceId: resource.id,
+    resourceType: resource.type,
+    location: (resource.body.location as string | undefined) ?? "global",
+    name: String(resource.body.name),
+  });
+  reply(ar, created ? createdStatus : 200, createdStatus === 202 && created ? undefined : resource.body, ctx.lro.headers(op, ar.apiVersion));
+}
+
+export function listBody(resources: ArmResource[]) {
+  return { value: resources.map((r) => r.body) };
+}
+
+export type ArmHandler = (ctx: CloudContext, ar: ArmRequest) => Promise<void> | void;
+
+/** One ARM path (matched case-insensitively, as ARM does) and what each method does there. */
+export interface ArmRoute {
+  pattern: RegExp;
+  /** The operation kind faults are matched on. */
+  kind: string;
+  methods: Partial<Record<string, ArmHandler>>;
+}
+
+/** Builds a case-insensitive route pattern; `{}` stands for one path segment. */
+export const route = (template: string) => new RegExp(`^${template.replace(/\./g, "\\.").replace(/\{\}/g, "([^/]+)")}$`, "i");

@@ -1,0 +1,100 @@
+/**
+ * How long each kind of cloud operation takes, in milliseconds. Long-running ARM operations report
+ * InProgress for this long; `resourceGroup` delays the (synchronous) resource group PUT; `arm` and
+ * `kube` delay every ARM / Kubernetes response; `helmRelease` is Flux's time to install or upgrade.
+ */
+export const LATENCY_KINDS = [
+  "arm",
+  "kube",
+  "resourceGroup",
+  "managedCluster",
+  "managedClusterPower",
+  "postgresServer",
+  "postgresServerPower",
+  "postgresDatabase",
+  "firewallRule",
+  "extension",
+  "delete",
+  "helmRepository",
+  "helmRelease",
+] as const;
+
+export type LatencyKind = (typeof LATENCY_KINDS)[number];
+export type Latencies = Record<LatencyKind, number>;
+
+/** Near zero, for tests: every operation still goes through InProgress at least once. */
+const fast: Latencies = {
+  arm: 0,
+  kube: 0,
+  resourceGroup: 0,
+  managedCluster: 50,
+  managedClusterPower: 30,
+  postgresServer: 50,
+  postgresServerPower: 30,
+  postgresDatabase: 20,
+  firewallRule: 20,
+  extension: 30,
+  delete: 30,
+  helmRepository: 10,
+  helmRelease: 50,
+};
+
+/** Slow enough to watch a provisioning run in the portal, fast enough to sit through it. */
+const demo: Latencies = {
+  arm: 50,
+  kube: 10,
+  resourceGroup: 500,
+  managedCluster: 40_000,
+  managedClusterPower: 15_000,
+  postgresServer: 30_000,
+  postgresServerPower: 10_000,
+  postgresDatabase: 3_000,
+  firewallRule: 3_000,
+  extension: 15_000,
+  delete: 10_000,
+  helmRepository: 2_000,
+  helmRelease: 20_000,
+};
+
+/** Roughly what Azure takes. */
+const realistic: Latencies = {
+  ...demo,
+  managedCluster: 5 * 60_000,
+  postgresServer: 6 * 60_000,
+  extension: 2 * 60_000,
+  delete: 3 * 60_000,
+  helmRelease: 3 * 60_000,
+};
+
+export const PROFILES = { fast, demo, realistic } as const;
+export type ProfileName = keyof typeof PROFILES;
+
+export function isLatencyKind(kind: string): kind is LatencyKind {
+  return (LATENCY_KINDS as readonly string[]).includes(kind);
+}
+
+/** Checks a partial latency map from a person (env var or control API) and says plainly what is wrong. */
+export function parseLatencies(input: unknown, source: string): Partial<Latencies> {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new Error(`${source}: expected a JSON object of {kind: milliseconds}`);
+  }
+  const out: Partial<Latencies> = {};
+  for (const [kind, ms] of Object.entries(input)) {
+    if (!isLatencyKind(kind)) throw new Error(`${source}: unknown latency kind "${kind}" (known: ${LATENCY_KINDS.join(", ")})`);
+    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) throw new Error(`${source}: ${kind} must be a number of milliseconds ≥ 0`);
+    out[kind] = ms;
+  }
+  return out;
+}
+
+/**
+ * Start-up latencies: a profile (EMULATOR_PROFILE: fast | demo | realistic; default fast, which
+ * suits tests) overlaid with EMULATOR_LATENCIES, a JSON object such as {"managedCluster": 30000}.
+ */
+export function startupLatencies(env: NodeJS.ProcessEnv = process.env): Latencies {
+  const profileName = (env.EMULATOR_PROFILE || "fast") as ProfileName;
+  const profile = PROFILES[profileName];
+  if (!profile) throw new Error(`EMULATOR_PROFILE: unknown profile "${profileName}" (known: ${Object.keys(PROFILES).join(", ")})`);
+  const overrides = env.EMULATOR_LATENCIES ? parseLatencies(JSON.parse(env.EMULATOR_LATENCIES), "EMULATOR_LATENCIES") : {};
+  return { ...profile, ...overrides };
+}

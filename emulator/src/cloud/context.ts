@@ -1,0 +1,27 @@
+import type { AirflowSites } from "./airflow/sites.js";
+import type { Lro } from "./arm/lro.js";
+import type { Latencies } from "./config.js";
+import type { Faults } from "./faults.js";
+import type { Flux } from "./flux/reconciler.js";
+import type { KubeClusters } from "./kube/clusters.js";
+import type { ArmResource, Store } from "./store.js";
+import type { TokenService } from "./tokens.js";
+
+/** Everything the cloud's parts share. Built once in index.ts. */
+export interface CloudContext {
+  baseUrl: string;
+  /** PEM of the emulator's CA, for kubeconfigs. */
+  caCert: string;
+  store: Store;
+  faults: Faults;
+  /** Mutable: the control API changes it in place. */
+  latencies: Latencies;
+  lro: Lro;
+  tokens: TokenService;
+  kube: KubeClusters;
+  flux: Flux;
+  airflow: AirflowSites;
+  /** Called for each ARM resource removed (by its own delete or its parent's), to tear down what hangs off it. */
+  onRemoved: Array<(resource: ArmResource) => void>;
+  log: (message: string) => void;
+}

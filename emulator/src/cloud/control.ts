@@ -1,0 +1,111 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody, sendJson } from "../http.js";
+import { parseLatencies, PROFILES, type Latencies, type ProfileName } from "./config.js";
+import type { CloudContext } from "./context.js";
+import type { Json } from "./store.js";
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+function stateOf(resource: Json) {
+  const p = (resource.properties ?? {}) as Json;
+  return {
+    ...(p.provisioningState ? { provisioningState: p.provisioningState } : {}),
+    ...(p.state ? { state: p.state } : {}),
+    ...(p.powerState ? { powerState: (p.powerState as Json).code } : {}),
+  };
+}
+
+/** "microsoft.dbforpostgresql/flexibleservers/databases" from a (lower-cased) resource id. */
+function typeFromId(id: string) {
+  if (!id.includes("/providers/")) return "microsoft.resources/resourcegroups";
+  const parts = (id.split("/providers/").pop() ?? "").split("/");
+  return [parts[0], ...parts.filter((_, i) => i % 2 === 1)].join("/");
+}
+
+/** Everything the emulated cloud holds, for tests and for a person wondering what is going on. */
+export function dumpState(ctx: CloudContext) {
+  const s = ctx.store.state;
+  const byType: Record<string, { created: number; puts: number; deletes: number }> = {};
+  for (const [id, counter] of Object.entries(s.counters)) {
+    const type = typeFromId(id);
+    const total = (byType[type] ??= { created: 0, puts: 0, deletes: 0 });
+    total.created += counter.created;
+    total.puts += counter.puts;
+    total.deletes += counter.deletes;
+  }
+  return {
+    resources: Object.values(s.resources).map((r) => ({ id: r.id, type: r.type, name: r.body.name, ...stateOf(r.body) })),
+    counts: s.counters,
+    countsByType: byType,
+    operations: Object.values(s.operations).map((op) => ({ id: op.id, kind: op.kind, action: op.action, resourceId: op.resourceId, status: op.status, startedAt: new Date(op.startedAt).toISOString(), endsAt: new Date(op.endsAt).toISOString() })),
+    clusters: Object.values(s.clusters).map((c) => ({
+      key: c.key,
+      armId: c.armId,
+      server: `${ctx.baseUrl}/k8s/${c.key}`,
+      provisioned: c.provisioned,
+      stopped: c.stopped,
+      fluxInstalled: c.fluxInstalled,
+      objects: Object.keys(c.objects),
+    })),
+    airflow: Object.values(s.airflow).map((a) => ({ ...a, url: `http://127.0.0.1:${a.port}/` })),
+    latencies: ctx.latencies,
+    faults: ctx.faults.list(),
+  };
+}
+
+async function jsonBody(req: IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
+  return text.trim() ? JSON.parse(text) : {};
+}
+
+/**
+ * The emulator's own control surface under /_emulator: latencies, faults, reset, state. Loopback
+ * only, no auth: it is a test and demo knob, never exposed.
+ */
+export async function handleControl(ctx: CloudContext, startup: Latencies, reset: () => Promise<void>, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  if (!url.pathname.startsWith("/_emulator/") && url.pathname !== "/_emulator") return false;
+  if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) {
+    sendJson(res, 403, { error: "the control API answers loopback callers only" });
+    return true;
+  }
+  const route = `${req.method} ${url.pathname.replace(/\/+$/, "")}`;
+  const reply = (status: number, body: unknown) => {
+    sendJson(res, status, body);
+    return true;
+  };
+  try {
+    if (route === "GET /_emulator/state") return reply(200, dumpState(ctx));
+    if (route === "GET /_emulator/latencies") return reply(200, ctx.latencies);
+    if (route === "PUT /_emulator/latencies" || route === "PATCH /_emulator/latencies") {
+      const body = (await jsonBody(req)) as Json;
+      const { profile, ...rest } = body;
+      if (profile !== undefined && !(String(profile) in PROFILES)) throw new Error(`unknown profile "${String(profile)}" (known: ${Object.keys(PROFILES).join(", ")})`);
+      const overrides = parseLatencies(rest, "latencies");
+      Object.assign(ctx.latencies, profile ? PROFILES[profile as ProfileName] : route.startsWith("PUT") ? startup : {}, overrides);
+      return reply(200, ctx.latencies);
+    }
+    if (route === "GET /_emulator/faults") return reply(200, ctx.faults.list());
+    if (route === "POST /_emulator/faults") {
+      const body = await jsonBody(req);
+      const rules = (Array.isArray(body) ? body : [body]).map((r) => ctx.faults.add(r));
+      return reply(201, Array.isArray(body) ? rules : rules[0]);
+    }
+    if (route === "DELETE /_emulator/faults") {
+      ctx.faults.clear();
+      return reply(200, []);
+    }
+    const faultId = /^DELETE \/_emulator\/faults\/([^/]+)$/.exec(route)?.[1];
+    if (faultId) {
+      const removed = ctx.faults.remove(decodeURIComponent(faultId));
+      return reply(removed ? 200 : 404, { removed });
+    }
+    if (route === "POST /_emulator/reset") {
+      await reset();
+      return reply(200, dumpState(ctx));
+    }
+    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|POST|DELETE faults", "DELETE faults/{id}", "POST reset"] });
+  } catch (err) {
+    sendJson(res, 400, { error: (err as Error).message });
+  }
+  return true;
+}

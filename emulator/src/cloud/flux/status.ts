@@ -1,0 +1,93 @@
+import { createHash } from "node:crypto";
+import { kubeNow } from "../kube/clusters.js";
+import type { Json } from "../store.js";
+import type { ReleaseFacts } from "./chart.js";
+
+export const digest = (value: unknown) => `sha256:${createHash("sha256").update(JSON.stringify(value ?? {})).digest("hex")}`;
+
+export function condition(type: string, status: "True" | "False" | "Unknown", reason: string, message: string, generation: number, previous?: Json[]): Json {
+  const before = previous?.find((c) => c.type === type);
+  const lastTransitionTime = before && before.status === status ? before.lastTransitionTime : kubeNow();
+  return { type, status, observedGeneration: generation, lastTransitionTime, reason, message };
+}
+
+export const readyCondition = (obj: Json) => ((obj.status as Json | undefined)?.conditions as Json[] | undefined)?.find((c) => c.type === "Ready");
+
+/** helm-controller's "Progressing" status while it works on a new generation. */
+export function progressingStatus(hr: Json): Json {
+  const status = (hr.status ?? {}) as Json;
+  const generation = (hr.metadata as Json).generation as number;
+  const previous = status.conditions as Json[] | undefined;
+  return {
+    ...status,
+    conditions: [
+      condition("Reconciling", "True", "Progressing", `Fulfilling prerequisites`, generation, previous),
+      condition("Ready", "Unknown", "Progressing", "Reconciliation in progress", generation, previous),
+    ],
+  };
+}
+
+export function waitingForSourceStatus(hr: Json, message: string): Json {
+  const status = (hr.status ?? {}) as Json;
+  const generation = (hr.metadata as Json).generation as number;
+  return { ...status, conditions: [condition("Ready", "False", "ArtifactFailed", message, generation, status.conditions as Json[] | undefined)] };
+}
+
+/** The status helm-controller (v2) writes after an install or upgrade attempt. */
+export function releasedStatus(hr: Json, facts: ReleaseFacts, outcome: { ok: true } | { ok: false; message: string }): Json {
+  const status = (hr.status ?? {}) as Json;
+  const metadata = hr.metadata as Json;
+  const generation = metadata.generation as number;
+  const previousHistory = (status.history as Json[] | undefined) ?? [];
+  const deployedBefore = previousHistory.some((h) => h.status === "deployed" || h.status === "superseded");
+  const action = deployedBefore ? "upgrade" : "install";
+  const Action = deployedBefore ? "Upgrade" : "Install";
+  const version = ((previousHistory[0]?.version as number | undefined) ?? 0) + 1;
+  const values = (hr.spec as Json).values ?? {};
+  const now = kubeNow();
+  const chart = `airflow@${facts.chartVersion}`;
+  const snapshot: Json = {
+    name: facts.release,
+    namespace: facts.namespace,
+    version,
+    status: outcome.ok ? "deployed" : "failed",
+    chartName: "airflow",
+    chartVersion: facts.chartVersion,
+    appVersion: facts.airflowVersion,
+    configDigest: digest(values),
+    digest: digest({ facts, version }),
+    firstDeployed: (previousHistory[previousHistory.length - 1]?.firstDeployed as string | undefined) ?? now,
+    lastDeployed: now,
+  };
+  const history = [snapshot, ...previousHistory.map((h) => (outcome.ok && h.status === "deployed" ? { ...h, status: "superseded" } : h))].slice(0, 5);
+  const message = outcome.ok
+    ? `Helm ${action} succeeded for release ${facts.namespace}/${facts.release}.v${version} with chart ${chart}`
+    : `Helm ${action} failed for release ${facts.namespace}/${facts.release} with chart ${chart}: ${outcome.message}`;
+  const reason = `${Action}${outcome.ok ? "Succeeded" : "Failed"}`;
+  const previous = status.conditions as Json[] | undefined;
+  return {
+    observedGeneration: generation,
+    lastAttemptedGeneration: generation,
+    lastAttemptedRevision: facts.chartVersion,
+    lastAttemptedConfigDigest: digest(values),
+    lastAttemptedReleaseAction: action,
+    ...(outcome.ok ? { lastAppliedRevision: facts.chartVersion } : status.lastAppliedRevision ? { lastAppliedRevision: status.lastAppliedRevision } : {}),
+    helmChart: `${metadata.namespace as string}/${metadata.namespace as string}-${metadata.name as string}`,
+    storageNamespace: facts.namespace,
+    history,
+    ...(outcome.ok ? {} : { [deployedBefore ? "upgradeFailures" : "installFailures"]: (((status[deployedBefore ? "upgradeFailures" : "installFailures"] as number | undefined) ?? 0) + 1) }),
+    conditions: [condition("Ready", outcome.ok ? "True" : "False", reason, message, generation, previous), condition("Released", outcome.ok ? "True" : "False", reason, message, generation, previous)],
+  };
+}
+
+export function repositoryReadyStatus(repo: Json): Json {
+  const generation = (repo.metadata as Json).generation as number;
+  const url = String((repo.spec as Json).url);
+  const revision = digest({ url, generation });
+  return {
+    observedGeneration: generation,
+    url: `http://source-controller.flux-system.svc.cluster.local./helmrepository/${(repo.metadata as Json).namespace as string}/${(repo.metadata as Json).name as string}/index.yaml`,
+    artifact: { path: `helmrepository/index-${revision.slice(7, 19)}.yaml`, revision, digest: revision, lastUpdateTime: kubeNow(), size: 1024 },
+    conditions: [condition("Ready", "True", "Succeeded", `stored artifact: revision '${revision}'`, generation, ((repo.status as Json | undefined)?.conditions as Json[] | undefined))],
+  };
+}

@@ -1,0 +1,171 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { load } from "js-yaml";
+import { readBody, sendJson } from "../../http.js";
+import type { CloudContext } from "../context.js";
+import type { ClusterState, Json } from "../store.js";
+import { AKS_SERVER_APP_ID } from "../tokens.js";
+import { delay } from "../util.js";
+import { apiGroupDoc, apiGroupList, apiVersions, groupVersion, resourceList, versionInfo, type KubeType } from "./discovery.js";
+import { fieldMatcher, labelMatcher } from "./selectors.js";
+import { badRequest, KubeError, noResource, notFound, sendStatus } from "./status.js";
+import { toTable } from "./table.js";
+import { Verbs } from "./verbs.js";
+
+interface Target {
+  t: KubeType;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+/** Splits /api/v1/... or /apis/<group>/<version>/... into kind, namespace, name and subresource. */
+function parseResourcePath(types: KubeType[], segments: string[]): Target | { group: string; version: string } | undefined {
+  let group: string;
+  let version: string;
+  let tail: string[];
+  if (segments[0] === "api" && segments[1] === "v1") [group, version, tail] = ["", "v1", segments.slice(2)];
+  else if (segments[0] === "apis" && segments.length >= 3) [group, version, tail] = [segments[1] as string, segments[2] as string, segments.slice(3)];
+  else return undefined;
+  if (tail.length === 0) return { group, version };
+  const find = (plural: string) => types.find((t) => t.group === group && t.version === version && t.plural === plural);
+  if (tail[0] === "namespaces" && tail.length >= 3 && tail[2] !== "status" && tail[2] !== "finalize") {
+    const t = find(tail[2] as string);
+    if (!t || !t.namespaced) throw noResource();
+    return { t, namespace: tail[1], name: tail[3], subresource: tail[4] };
+  }
+  const t = find(tail[0] as string);
+  if (!t) throw noResource();
+  if (t.namespaced && tail[1]) throw noResource();
+  return { t, name: tail[1], subresource: tail[2] };
+}
+
+async function parseBody(req: IncomingMessage, contentType: string): Promise<unknown> {
+  const text = await readBody(req);
+  if (!text.trim()) return {};
+  try {
+    return contentType.includes("yaml") ? load(text) : JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`the body of the request could not be decoded: ${(err as Error).message}`);
+  }
+}
+
+const managerOf = (url: URL, req: IncomingMessage) => url.searchParams.get("fieldManager") ?? (req.headers["user-agent"] ?? "unknown").split("/")[0] ?? "unknown";
+
+/** One Kubernetes API server per emulated cluster, at /k8s/<clusterKey>/ on the emulator's port. */
+export class ApiServer {
+  private readonly verbs: Verbs;
+
+  constructor(private readonly ctx: CloudContext) {
+    this.verbs = new Verbs(ctx.kube);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const m = /^\/k8s\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    if (!m) return false;
+    try {
+      const cluster = this.ctx.kube.get(m[1] as string);
+      if (!cluster || !cluster.provisioned) throw new KubeError(404, "NotFound", `no cluster is served at ${url.pathname}`);
+      await this.authenticate(cluster, req);
+      if (cluster.stopped) throw new KubeError(503, "ServiceUnavailable", "the managed cluster is stopped; start it to reach its API server");
+      const fault = this.ctx.faults.take("http", { kind: "kube", method: req.method });
+      if (fault) throw new KubeError(fault.status ?? 500, fault.status === 429 ? "TooManyRequests" : "InternalError", fault.message ?? "injected fault");
+      await delay(this.ctx.latencies.kube);
+      await this.route(cluster, req, res, url, (m[2] ?? "/").split("/").filter(Boolean));
+    } catch (err) {
+      if (!(err instanceof KubeError)) throw err;
+      sendStatus(res, err);
+    }
+    return true;
+  }
+
+  private async authenticate(cluster: ClusterState, req: IncomingMessage) {
+    const header = req.headers.authorization ?? "";
+    const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
+    if (token && (token === cluster.userToken || token === cluster.adminToken)) return;
+    // An Entra token for the AKS server application, as kubelogin would send.
+    if (token && (await this.ctx.tokens.verify(header, [AKS_SERVER_APP_ID])).ok) return;
+    throw new KubeError(401, "Unauthorized", "Unauthorized");
+  }
+
+  private async route(cluster: ClusterState, req: IncomingMessage, res: ServerResponse, url: URL, segments: string[]) {
+    const types = this.ctx.kube.types(cluster);
+    const path = `/${segments.join("/")}`;
+    if (req.method === "GET") {
+      if (path === "/version") return sendJson(res, 200, versionInfo());
+      if (path === "/api") return sendJson(res, 200, apiVersions());
+      if (path === "/apis") return sendJson(res, 200, apiGroupList(types));
+      if (path === "/openapi/v2") {
+        // An empty protobuf document: kubectl 1.20 validates against it and skips kinds it does not describe.
+        res.writeHead(200, { "content-type": "application/com.github.proto-openapi.spec.v2@v1.0+protobuf" });
+        return res.end();
+      }
+      if (segments[0] === "apis" && segments.length === 2) {
+        const doc = apiGroupDoc(types, segments[1] as string);
+        if (!doc) throw noResource();
+        return sendJson(res, 200, doc);
+      }
+    }
+    const target = parseResourcePath(types, segments);
+    if (!target) throw noResource();
+    if (!("t" in target)) {
+      const list = req.method === "GET" ? resourceList(types, target.group, target.version) : undefined;
+      if (!list) throw noResource();
+      return sendJson(res, 200, list);
+    }
+    await this.resource(cluster, req, res, url, target);
+  }
+
+  private async resource(cluster: ClusterState, req: IncomingMessage, res: ServerResponse, url: URL, target: Target) {
+    const { t, namespace, name, subresource } = target;
+    if (subresource && subresource !== "status") throw noResource();
+    if (url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1") {
+      throw new KubeError(405, "MethodNotAllowed", "watch is not served by this emulated API server; poll with list instead");
+    }
+    const method = req.method ?? "GET";
+    const options = { manager: managerOf(url, req), dryRun: url.searchParams.get("dryRun") === "All" };
+    const contentType = (req.headers["content-type"] ?? "application/json").split(";")[0]?.trim() ?? "application/json";
+    const table = (req.headers.accept ?? "").includes("as=Table");
+
+    if (!name) {
+      if (method === "GET") {
+        const byLabel = labelMatcher(url.searchParams.get("labelSelector"));
+        const byField = fieldMatcher(url.searchParams.get("fieldSelector"));
+        const items = this.ctx.kube.list(cluster, t, t.namespaced ? namespace : undefined).filter((o) => byLabel(o) && byField(o));
+        const rv = String(cluster.resourceVersion);
+        if (table) return sendJson(res, 200, toTable(t, items, rv));
+        return sendJson(res, 200, { kind: `${t.kind}List`, apiVersion: groupVersion(t), metadata: { resourceVersion: rv }, items });
+      }
+      if (method === "POST") {
+        if (!t.namespaced || namespace !== undefined || t.kind === "Namespace") {
+          const body = (await parseBody(req, contentType)) as Json;
+          return sendJson(res, 201, this.verbs.create(cluster, t, namespace, body, options));
+        }
+      }
+      throw new KubeError(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`);
+    }
+
+    switch (method) {
+      case "GET": {
+        const obj = this.ctx.kube.read(cluster, t, namespace, name);
+        if (!obj) throw notFound(t, name);
+        return sendJson(res, 200, table ? toTable(t, [obj], String((obj.metadata as Json).resourceVersion)) : obj);
+      }
+      case "PUT": {
+        const existing = this.ctx.kube.read(cluster, t, namespace, name);
+        if (!existing) throw notFound(t, name);
+        const body = (await parseBody(req, contentType)) as Json;
+        return sendJson(res, 200, this.verbs.update(cluster, t, existing, body, { ...options, statusOnly: subresource === "status" }));
+      }
+      case "PATCH": {
+        const patch = await parseBody(req, contentType);
+        const force = url.searchParams.get("force") === "true";
+        const { obj, created } = this.verbs.patch(cluster, t, namespace, name, contentType, patch, { ...options, force, statusOnly: subresource === "status" });
+        return sendJson(res, created ? 201 : 200, obj);
+      }
+      case "DELETE":
+        return sendJson(res, 200, this.verbs.delete(cluster, t, namespace, name, options.dryRun));
+      default:
+        throw new KubeError(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`);
+    }
+  }
+}

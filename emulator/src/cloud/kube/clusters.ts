@@ -1,0 +1,172 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { ClusterState, Json, KubeObjectRecord, Store } from "../store.js";
+import { CORE_TYPES, FLUX_TYPES, groupVersion, type KubeType } from "./discovery.js";
+
+export type KubeEvent = { type: "ADDED" | "MODIFIED" | "DELETED"; cluster: ClusterState; kubeType: KubeType; obj: Json };
+type Listener = (event: KubeEvent) => void;
+
+const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+export const objectKey = (t: KubeType, namespace: string | undefined, name: string) => `${t.group}/${t.plural}/${namespace ?? ""}/${name}`;
+
+/** Kubernetes timestamps have second precision. */
+export const kubeNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/**
+ * The object stores of every emulated cluster, and the change feed that Flux and the Airflow
+ * stand-ins react to (in place of watches).
+ */
+export class KubeClusters {
+  private readonly listeners: Listener[] = [];
+  readonly onClusterRemoved: Array<(cluster: ClusterState) => void> = [];
+  readonly onPowerChange: Array<(cluster: ClusterState) => void> = [];
+
+  constructor(private readonly store: Store) {}
+
+  subscribe(listener: Listener) {
+    this.listeners.push(listener);
+  }
+
+  get(key: string): ClusterState | undefined {
+    return this.store.state.clusters[key];
+  }
+
+  all(): ClusterState[] {
+    return Object.values(this.store.state.clusters);
+  }
+
+  /** Creates the cluster's state the first time (tokens, system namespaces); `provisioned` opens its API server. */
+  ensureCluster(key: string, armId: string, provisioned = true): ClusterState {
+    let cluster = this.store.state.clusters[key];
+    if (!cluster) {
+      cluster = { key, armId, userToken: randomBytes(32).toString("hex"), adminToken: randomBytes(32).toString("hex"), resourceVersion: 1000, provisioned: false, fluxInstalled: false, stopped: false, objects: {} };
+      this.store.state.clusters[key] = cluster;
+      for (const ns of SYSTEM_NAMESPACES) this.createNamespace(cluster, ns);
+    }
+    if (provisioned) cluster.provisioned = true;
+    this.store.changed();
+    return cluster;
+  }
+
+  removeCluster(key: string) {
+    const cluster = this.store.state.clusters[key];
+    if (!cluster) return;
+    delete this.store.state.clusters[key];
+    this.store.changed();
+    for (const hook of this.onClusterRemoved) hook(cluster);
+  }
+
+  setStopped(key: string, stopped: boolean) {
+    const cluster = this.get(key);
+    if (!cluster) return;
+    cluster.stopped = stopped;
+    this.store.changed();
+    for (const hook of this.onPowerChange) hook(cluster);
+  }
+
+  installFlux(key: string, namespace: string) {
+    const cluster = this.get(key);
+    if (!cluster) return;
+    cluster.fluxInstalled = true;
+    cluster.fluxNamespace = namespace;
+    if (!this.read(cluster, CORE_TYPES[0] as KubeType, undefined, namespace)) this.createNamespace(cluster, namespace);
+    this.store.changed();
+  }
+
+  /** Removing the CRDs removes every object of their kinds, as Kubernetes does. */
+  uninstallFlux(key: string) {
+    const cluster = this.get(key);
+    if (!cluster) return;
+    for (const t of FLUX_TYPES) for (const obj of this.list(cluster, t)) this.remove(cluster, t, obj);
+    cluster.fluxInstalled = false;
+    this.store.changed();
+  }
+
+  types(cluster: ClusterState): KubeType[] {
+    return cluster.fluxInstalled ? [...CORE_TYPES, ...FLUX_TYPES] : CORE_TYPES;
+  }
+
+  record(cluster: ClusterState, t: KubeType, namespace: string | undefined, name: string): KubeObjectRecord | undefined {
+    return cluster.objects[objectKey(t, t.namespaced ? namespace : undefined, name)];
+  }
+
+  read(cluster: ClusterState, t: KubeType, namespace: string | undefined, name: string): Json | undefined {
+    return this.record(cluster, t, namespace, name)?.obj;
+  }
+
+  list(cluster: ClusterState, t: KubeType, namespace?: string): Json[] {
+    const prefix = `${t.group}/${t.plural}/${namespace ?? ""}`;
+    return Object.entries(cluster.objects)
+      .filter(([k]) => (namespace === undefined ? k.startsWith(`${t.group}/${t.plural}/`) : k.startsWith(`${prefix}/`)))
+      .map(([, r]) => r.obj)
+      .sort((a, b) => objName(a).localeCompare(objName(b)));
+  }
+
+  /** Stores a complete object (metadata already filled in) with a fresh resourceVersion. */
+  write(cluster: ClusterState, t: KubeType, obj: Json, applied?: Record<string, Json>): Json {
+    const metadata = obj.metadata as Json;
+    const key = objectKey(t, t.namespaced ? (metadata.namespace as string) : undefined, metadata.name as string);
+    const existed = key in cluster.objects;
+    metadata.resourceVersion = String(++cluster.resourceVersion);
+    cluster.objects[key] = { obj, ...(applied ? { applied } : cluster.objects[key]?.applied ? { applied: cluster.objects[key]?.applied } : {}) };
+    this.store.changed();
+    this.emit({ type: existed ? "MODIFIED" : "ADDED", cluster, kubeType: t, obj });
+    return obj;
+  }
+
+  /** Records what each field manager applied, without a new resourceVersion (nothing else changed). */
+  setApplied(cluster: ClusterState, t: KubeType, obj: Json, applied: Record<string, Json>) {
+    const metadata = obj.metadata as Json;
+    const record = this.record(cluster, t, metadata.namespace as string | undefined, metadata.name as string);
+    if (record) record.applied = applied;
+    this.store.changed();
+  }
+
+  /** Changes only `.status`, as a controller does through the status subresource. */
+  writeStatus(cluster: ClusterState, t: KubeType, obj: Json, status: Json): Json | undefined {
+    const metadata = obj.metadata as Json;
+    const current = this.read(cluster, t, metadata.namespace as string | undefined, metadata.name as string);
+    if (!current || (current.metadata as Json).uid !== metadata.uid) return undefined;
+    return this.write(cluster, t, { ...current, status });
+  }
+
+  remove(cluster: ClusterState, t: KubeType, obj: Json) {
+    const metadata = obj.metadata as Json;
+    const namespace = metadata.namespace as string | undefined;
+    delete cluster.objects[objectKey(t, t.namespaced ? namespace : undefined, metadata.name as string)];
+    cluster.resourceVersion++;
+    this.store.changed();
+    if (t.kind === "Namespace") {
+      // Deleting a namespace deletes everything in it.
+      for (const inner of this.types(cluster).filter((x) => x.namespaced)) {
+        for (const child of this.list(cluster, inner, metadata.name as string)) this.remove(cluster, inner, child);
+      }
+    }
+    this.emit({ type: "DELETED", cluster, kubeType: t, obj });
+  }
+
+  createNamespace(cluster: ClusterState, name: string) {
+    const t = CORE_TYPES[0] as KubeType;
+    this.write(cluster, t, {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name, uid: randomUUID(), creationTimestamp: kubeNow(), labels: { "kubernetes.io/metadata.name": name } },
+      spec: { finalizers: ["kubernetes"] },
+      status: { phase: "Active" },
+    });
+    this.addDefaultServiceAccount(cluster, name);
+  }
+
+  /** Kubernetes gives every namespace a "default" service account. */
+  addDefaultServiceAccount(cluster: ClusterState, namespace: string) {
+    const sa = CORE_TYPES.find((t) => t.kind === "ServiceAccount") as KubeType;
+    if (this.read(cluster, sa, namespace, "default")) return;
+    this.write(cluster, sa, { apiVersion: groupVersion(sa), kind: "ServiceAccount", metadata: { name: "default", namespace, uid: randomUUID(), creationTimestamp: kubeNow() } });
+  }
+
+  private emit(event: KubeEvent) {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+export const objName = (obj: Json) => String((obj.metadata as Json | undefined)?.name ?? "");

@@ -1,0 +1,155 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+export type Json = Record<string, unknown>;
+
+/** An ARM resource as it is on the wire (id, name, type, location, properties…). */
+export interface ArmResource {
+  id: string;
+  type: string;
+  body: Json;
+  /** The write-only fields ARM accepts but never returns (passwords, protected settings). */
+  secrets?: Json;
+}
+
+export interface Counter {
+  created: number;
+  puts: number;
+  deletes: number;
+}
+
+export type OperationStatus = "InProgress" | "Succeeded" | "Failed" | "Canceled";
+
+export interface OperationRecord {
+  id: string;
+  /** The latency/fault kind, e.g. managedCluster, delete. */
+  kind: string;
+  action: "create" | "update" | "delete" | "start" | "stop" | "restart";
+  resourceId: string;
+  resourceType: string;
+  provider: string;
+  location: string;
+  startedAt: number;
+  endsAt: number;
+  status: OperationStatus;
+  endedAt?: number;
+  /** Decided when the operation starts, so a restart does not change the outcome. */
+  failWith?: { code: string; message: string };
+}
+
+export interface KubeObjectRecord {
+  obj: Json;
+  /** Last configuration applied by each server-side-apply field manager. */
+  applied?: Record<string, Json>;
+}
+
+export interface ClusterState {
+  key: string;
+  armId: string;
+  userToken: string;
+  adminToken: string;
+  resourceVersion: number;
+  /** False until the managed cluster's create first succeeds: there is no API server before that. */
+  provisioned: boolean;
+  fluxInstalled: boolean;
+  fluxNamespace?: string;
+  stopped: boolean;
+  objects: Record<string, KubeObjectRecord>;
+}
+
+export interface AirflowSite {
+  key: string;
+  port: number;
+  clusterKey: string;
+  clusterName: string;
+  namespace: string;
+  release: string;
+  helmRelease: string;
+  executor: string;
+  airflowVersion: string;
+  chartVersion: string;
+}
+
+export interface CloudState {
+  version: 1;
+  resources: Record<string, ArmResource>;
+  counters: Record<string, Counter>;
+  operations: Record<string, OperationRecord>;
+  clusters: Record<string, ClusterState>;
+  airflow: Record<string, AirflowSite>;
+}
+
+function emptyState(): CloudState {
+  return { version: 1, resources: {}, counters: {}, operations: {}, clusters: {}, airflow: {} };
+}
+
+/** ARM ids are case-insensitive; the map key is the lower-cased id, the body keeps the caller's casing. */
+export const idKey = (id: string) => id.toLowerCase();
+
+/**
+ * The emulated cloud's whole state, kept in memory and written to one JSON file. Writes are
+ * debounced (a provisioning burst changes state many times a second) and atomic (temp + rename),
+ * so a crash leaves either the old or the new file, never half of one.
+ */
+export class Store {
+  state: CloudState;
+  private readonly file: string;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(dataDir: string, private readonly debounceMs = 50) {
+    mkdirSync(dataDir, { recursive: true });
+    this.file = path.join(dataDir, "state.json");
+    this.state = existsSync(this.file) ? { ...emptyState(), ...(JSON.parse(readFileSync(this.file, "utf8")) as CloudState) } : emptyState();
+  }
+
+  changed() {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, this.debounceMs);
+    this.timer.unref();
+  }
+
+  flush() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.state));
+    renameSync(tmp, this.file);
+  }
+
+  reset() {
+    this.state = emptyState();
+    this.changed();
+  }
+
+  getResource(id: string): ArmResource | undefined {
+    return this.state.resources[idKey(id)];
+  }
+
+  putResource(resource: ArmResource) {
+    this.state.resources[idKey(resource.id)] = resource;
+    this.changed();
+  }
+
+  deleteResource(id: string) {
+    delete this.state.resources[idKey(id)];
+    this.changed();
+  }
+
+  /** Resources whose id starts with `prefix` (case-insensitive), optionally of one type. */
+  listResources(prefix: string, type?: string): ArmResource[] {
+    const p = idKey(prefix);
+    return Object.entries(this.state.resources)
+      .filter(([k, r]) => k.startsWith(p) && (!type || r.type.toLowerCase() === type.toLowerCase()))
+      .map(([, r]) => r);
+  }
+
+  count(id: string, what: keyof Counter) {
+    const k = idKey(id);
+    const counter = (this.state.counters[k] ??= { created: 0, puts: 0, deletes: 0 });
+    counter[what]++;
+    this.changed();
+  }
+}
