@@ -1,0 +1,73 @@
+import { ContainerServiceClient, type ManagedCluster } from "@azure/arm-containerservice";
+import { SourceControlConfigurationClient } from "@azure/arm-kubernetesconfiguration";
+import { ResourceManagementClient } from "@azure/arm-resources";
+import { KubeConfig } from "@kubernetes/client-node";
+import { POLL, SUBSCRIPTION, type TestEmulator } from "./support.js";
+
+export function clusterBody(overrides: Partial<ManagedCluster> = {}): ManagedCluster {
+  return {
+    location: "westeurope",
+    tags: { team: "data", "managed-by": "airflow-portal" },
+    identity: { type: "SystemAssigned" },
+    dnsPrefix: "aks-airflow",
+    kubernetesVersion: "1.32",
+    agentPoolProfiles: [{ name: "system", mode: "System", count: 2, vmSize: "Standard_D4ds_v5", enableAutoScaling: true, minCount: 1, maxCount: 3 }],
+    oidcIssuerProfile: { enabled: true },
+    securityProfile: { workloadIdentity: { enabled: true } },
+    ...overrides,
+  };
+}
+
+/** A resource group, a running managed cluster, optionally with Flux; returns a client-node config for it. */
+export async function provisionCluster(env: TestEmulator, group: string, name: string, withFlux = true) {
+  const resources = new ResourceManagementClient(env.credential, SUBSCRIPTION, env.clientOptions);
+  const aks = new ContainerServiceClient(env.credential, SUBSCRIPTION, env.clientOptions);
+  await resources.resourceGroups.createOrUpdate(group, { location: "westeurope" });
+  await aks.managedClusters.beginCreateOrUpdateAndWait(group, name, clusterBody(), POLL);
+  if (withFlux) {
+    const config = new SourceControlConfigurationClient(env.credential, SUBSCRIPTION, env.clientOptions);
+    await config.extensions.beginCreateAndWait(group, "Microsoft.ContainerService", "managedClusters", name, "flux", { extensionType: "microsoft.flux" }, POLL);
+  }
+  const creds = await aks.managedClusters.listClusterUserCredentials(group, name);
+  const yaml = Buffer.from(creds.kubeconfigs?.[0]?.value ?? new Uint8Array()).toString("utf8");
+  const kc = new KubeConfig();
+  kc.loadFromString(yaml);
+  return { kc, kubeconfigYaml: yaml };
+}
+
+export function helmRepository(namespace = "airflow") {
+  return {
+    apiVersion: "source.toolkit.fluxcd.io/v1",
+    kind: "HelmRepository",
+    metadata: { name: "apache-airflow", namespace },
+    spec: { url: "https://airflow.apache.org", interval: "1h" },
+  };
+}
+
+export function helmRelease(values: Record<string, unknown>, name = "airflow", namespace = "airflow") {
+  return {
+    apiVersion: "helm.toolkit.fluxcd.io/v2",
+    kind: "HelmRelease",
+    metadata: { name, namespace, labels: { "app.kubernetes.io/part-of": "airflow-portal" } },
+    spec: {
+      interval: "10m",
+      chart: { spec: { chart: "airflow", version: "1.18.0", sourceRef: { kind: "HelmRepository", name: "apache-airflow" } } },
+      values,
+    },
+  };
+}
+
+/** A values object like the portal's: external metadata DB, pinned secrets, PgBouncer, a LoadBalancer UI. */
+export function airflowValues(executor: string, extra: Record<string, unknown> = {}) {
+  return {
+    executor,
+    postgresql: { enabled: false },
+    data: { metadataSecretName: "airflow-metadata" },
+    fernetKeySecretName: "airflow-fernet-key",
+    apiSecretKeySecretName: "airflow-api-secret-key",
+    jwtSecretName: "airflow-jwt-secret",
+    pgbouncer: { enabled: true },
+    apiServer: { service: { type: "LoadBalancer" } },
+    ...extra,
+  };
+}

@@ -1,0 +1,90 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import https from "node:https";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ClientSecretCredential } from "@azure/identity";
+import { startEmulator, type RunningEmulator } from "../src/server.js";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const schemaPath = path.resolve(repoRoot, "../shared/reference/airflow-chart/values.schema.json");
+
+/** The Airflow chart's values schema beside the repository, when this machine has it. */
+export const chartSchemaPath = existsSync(schemaPath) ? schemaPath : undefined;
+if (!chartSchemaPath) console.warn(`\n!!! Airflow chart schema not found at ${schemaPath}: schema-dependent assertions are skipped\n`);
+
+export const SUBSCRIPTION = "00000000-0000-4000-8000-000000000001";
+export const TENANT = "11111111-1111-4111-8111-111111111111";
+/** Polling fast keeps the suite quick; the emulator's fast profile ends operations in tens of milliseconds. */
+export const POLL = { updateIntervalInMs: 10 };
+
+export interface TestEmulator {
+  emulator: RunningEmulator;
+  url: string;
+  ca: string;
+  dataDir: string;
+  credential: ClientSecretCredential;
+  /** Options every ARM client takes: the emulator as endpoint, its CA trusted for this client only. */
+  clientOptions: { endpoint: string; tlsOptions: { ca: string } };
+  control<T = unknown>(method: string, route: string, body?: unknown): Promise<T>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function request(url: string, options: { ca: string; method?: string; body?: unknown; headers?: Record<string, string> }) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const req = https.request(url, { method: options.method ?? "GET", ca: options.ca, headers: { ...(body ? { "content-type": "application/json" } : {}), ...options.headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+export async function startTestEmulator(): Promise<TestEmulator> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "emulator-test-"));
+  let emulator = await startEmulator({ port: 0, dataDir, chartSchemaPath });
+  const ca = readFileSync(emulator.caCertPath, "utf8");
+  const env: TestEmulator = {
+    emulator,
+    url: emulator.url,
+    ca,
+    dataDir,
+    credential: new ClientSecretCredential(TENANT, "portal-client", "portal-secret", { authorityHost: emulator.url, disableInstanceDiscovery: true, tlsOptions: { ca } }),
+    clientOptions: { endpoint: emulator.url, tlsOptions: { ca } },
+    async control<T>(method: string, route: string, body?: unknown) {
+      const res = await request(`${env.url}/_emulator/${route}`, { ca, method, body });
+      if (res.status >= 400) throw new Error(`control ${method} ${route}: ${res.status} ${res.text}`);
+      return JSON.parse(res.text) as T;
+    },
+    async restart() {
+      await emulator.close();
+      emulator = await startEmulator({ port: emulator.port, dataDir, chartSchemaPath });
+      env.emulator = emulator;
+    },
+    async close() {
+      await emulator.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return env;
+}
+
+/** Polls `check` until it returns a value, for states that settle asynchronously. */
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
