@@ -87,7 +87,7 @@ const phases: { name: string; command: string[] }[] = [
 
 function main() {
   ensurePostgres();
-  const env: NodeJS.ProcessEnv = { ...process.env, CHROMIUM_PATH: ensureChromium() };
+  const env: NodeJS.ProcessEnv = { ...process.env, CHROMIUM_PATH: ensureChromium(), NEXT_TELEMETRY_DISABLED: "1" };
   const kubectl = ensureKubectl();
   if (kubectl) env.KUBECTL = kubectl;
   const schema = chartSchema();

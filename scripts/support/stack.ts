@@ -69,6 +69,7 @@ export async function startPortal(options: {
     DATABASE_URL: options.databaseUrl,
     SESSION_SECRET: options.sessionSecret,
     PORT: String(options.port),
+    NEXT_TELEMETRY_DISABLED: "1",
   };
   if (options.emulator) {
     env.OIDC_AUTHORITY ??= `${options.emulator.url}/oidc`;
