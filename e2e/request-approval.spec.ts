@@ -38,7 +38,9 @@ test("a requester asks for an environment, an admin approves it, the requester s
   await request.getByRole("button", { name: `Approve ${name}` }).click();
   // A decided request leaves the queue and shows up, approved, among all environments.
   await expect(request).toHaveCount(0);
-  await expect(admin.getByRole("row", { name: new RegExp(name) })).toContainText("Approved");
+  const allEnvironments = admin.getByRole("table", { name: "All environments" });
+  await expect(allEnvironments.getByRole("row", { name: new RegExp(name) })).toContainText("Approved");
+  await expect(admin.getByRole("table", { name: "Most recent audit events" })).toContainText("Approved");
 
   await page.reload();
   await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("Approved");
@@ -60,7 +62,7 @@ test("an invalid name shows the error at the field and nothing is created", asyn
   const nameInput = page.getByLabel("Name", { exact: true });
   await expect(nameInput).toHaveAttribute("aria-invalid", "true");
   await expect(nameInput).toHaveAccessibleDescription(/lowercase letters, digits and hyphens/);
-  await expect(page.getByRole("alert")).toContainText("Check the highlighted fields");
+  await expect(page.getByRole("alert").filter({ hasText: "Check the highlighted fields" })).toBeVisible();
   await expect(page).toHaveURL(/\/environments\/new$/);
   expect(await countEnvironmentsNamed(bad)).toBe(0);
   expect(await countEnvironmentsNamed(bad.toLowerCase())).toBe(0);
