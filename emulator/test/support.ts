@@ -34,7 +34,7 @@ export interface TestEmulator {
 export function request(url: string, options: { ca: string; method?: string; body?: unknown; headers?: Record<string, string> }) {
   return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const req = https.request(url, { method: options.method ?? "GET", ca: options.ca, headers: { ...(body ? { "content-type": "application/json" } : {}), ...options.headers } }, (res) => {
+    const req = https.request(url, { method: options.method ?? "GET", ca: options.ca, agent: false, headers: { ...(body ? { "content-type": "application/json" } : {}), ...options.headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));

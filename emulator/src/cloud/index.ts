@@ -41,7 +41,8 @@ export async function createCloud(options: CloudOptions): Promise<EmulatorPart> 
   const latencies = { ...startup };
   const faults = new Faults();
   const tokens = await TokenService.create(options.baseUrl, options.dataDir);
-  const kube = new KubeClusters(store);
+  // Long enough for a client to see Terminating, short enough not to slow a teardown.
+  const kube = new KubeClusters(store, () => Math.max(50, latencies.kube * 5));
   const ctx: CloudContext = {
     baseUrl: options.baseUrl,
     caCert: options.tls.caCert,
@@ -65,11 +66,13 @@ export async function createCloud(options: CloudOptions): Promise<EmulatorPart> 
   const apiServer = new ApiServer(ctx);
 
   ctx.lro.resume();
+  kube.resume();
   await ctx.flux.start();
 
   const stopWork = async () => {
     ctx.lro.close();
     ctx.flux.close();
+    kube.close();
     await ctx.airflow.closeAll();
   };
   const reset = async () => {

@@ -96,7 +96,7 @@ export class ApiServer {
       if (path === "/apis") return sendJson(res, 200, apiGroupList(types));
       if (path === "/openapi/v2") {
         // An empty protobuf document: kubectl 1.20 validates against it and skips kinds it does not describe.
-        res.writeHead(200, { "content-type": "application/com.github.proto-openapi.spec.v2@v1.0+protobuf" });
+        res.writeHead(200, { "content-type": "application/octet-stream" });
         return res.end();
       }
       if (segments[0] === "apis" && segments.length === 2) {

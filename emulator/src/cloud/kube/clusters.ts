@@ -21,7 +21,12 @@ export class KubeClusters {
   readonly onClusterRemoved: Array<(cluster: ClusterState) => void> = [];
   readonly onPowerChange: Array<(cluster: ClusterState) => void> = [];
 
-  constructor(private readonly store: Store) {}
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly terminationMs: () => number,
+  ) {}
 
   subscribe(listener: Listener) {
     this.listeners.push(listener);
@@ -143,6 +148,41 @@ export class KubeClusters {
       }
     }
     this.emit({ type: "DELETED", cluster, kubeType: t, obj });
+  }
+
+  /**
+   * Namespace deletion is asynchronous in Kubernetes: the namespace turns Terminating, its content
+   * goes, then the namespace itself. Clients deleting several objects in a row rely on that.
+   */
+  terminateNamespace(cluster: ClusterState, ns: Json): Json {
+    const t = CORE_TYPES[0] as KubeType;
+    const metadata = ns.metadata as Json;
+    const terminating = metadata.deletionTimestamp ? ns : this.write(cluster, t, { ...ns, metadata: { ...metadata, deletionTimestamp: kubeNow(), deletionGracePeriodSeconds: 0 }, status: { phase: "Terminating" } });
+    this.scheduleNamespaceRemoval(cluster, metadata.name as string);
+    return terminating;
+  }
+
+  private scheduleNamespaceRemoval(cluster: ClusterState, name: string) {
+    const key = `${cluster.key}/${name}`;
+    if (this.timers.has(key)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      const current = this.get(cluster.key) && this.read(cluster, CORE_TYPES[0] as KubeType, undefined, name);
+      if (current) this.remove(cluster, CORE_TYPES[0] as KubeType, current);
+    }, this.terminationMs());
+    this.timers.set(key, timer);
+  }
+
+  /** Finishes namespace deletions that were under way when the emulator stopped. */
+  resume() {
+    for (const cluster of this.all()) {
+      for (const ns of this.list(cluster, CORE_TYPES[0] as KubeType)) if ((ns.metadata as Json).deletionTimestamp) this.scheduleNamespaceRemoval(cluster, objName(ns));
+    }
+  }
+
+  close() {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
   }
 
   createNamespace(cluster: ClusterState, name: string) {

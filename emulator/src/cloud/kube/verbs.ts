@@ -14,6 +14,7 @@ export interface WriteOptions {
 }
 
 const NAMESPACE = CORE_TYPES[0] as KubeType;
+const SYSTEM = new Set(["default", "kube-system", "kube-public"]);
 
 function checkKind(t: KubeType, body: Json) {
   if (body.kind !== undefined && body.kind !== t.kind) throw badRequest(`the kind of the provided object (${String(body.kind)}) does not match the kind of the request (${t.kind})`);
@@ -133,10 +134,11 @@ export class Verbs {
     const existing = this.kube.read(cluster, t, namespace, name);
     if (!existing) throw notFound(t, name);
     const metadata = existing.metadata as Json;
-    if (!dryRun) this.kube.remove(cluster, t, existing);
     if (t.kind === "Namespace") {
-      return { ...existing, metadata: { ...metadata, deletionTimestamp: kubeNow() }, status: { phase: "Terminating" } };
+      if (SYSTEM.has(name)) throw new KubeError(403, "Forbidden", `namespaces "${name}" is forbidden: this namespace may not be deleted`);
+      return dryRun ? { ...existing, metadata: { ...metadata, deletionTimestamp: kubeNow() }, status: { phase: "Terminating" } } : this.kube.terminateNamespace(cluster, existing);
     }
+    if (!dryRun) this.kube.remove(cluster, t, existing);
     return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details: { name, ...(t.group ? { group: t.group } : {}), kind: t.plural, uid: metadata.uid } };
   }
 }
