@@ -60,6 +60,16 @@ describe.skipIf(!kubectl)(`kubectl (${kubectl ?? "missing"}) against an emulated
     expect(out).toMatch(/^kube-system\s+Active/m);
   });
 
+  it("creates namespaces, secrets and config maps the imperative way", async () => {
+    await kube("create", "namespace", "scratch");
+    await kube("create", "secret", "generic", "db", "-n", "scratch", "--from-literal=password=s3cret");
+    await kube("create", "configmap", "settings", "-n", "scratch", "--from-literal=mode=demo");
+    const secret = JSON.parse(await kube("get", "secret", "db", "-n", "scratch", "-o", "json")) as { data: Record<string, string> };
+    expect(Buffer.from(secret.data.password ?? "", "base64").toString()).toBe("s3cret");
+    expect(await kube("get", "configmap", "settings", "-n", "scratch", "-o", "jsonpath={.data.mode}")).toBe("demo");
+    await kube("delete", "namespace", "scratch", "--wait=false");
+  });
+
   it("applies a HelmRelease manifest and reads it back as JSON", async () => {
     const namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: "airflow" } };
     const manifest = [namespace, helmRepository(), helmRelease(airflowValues("LocalExecutor"))].map((o) => dump(o)).join("---\n");

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { load } from "js-yaml";
-import { readBody, sendJson } from "../../http.js";
+import { sendJson } from "../../http.js";
 import type { CloudContext } from "../context.js";
 import type { ClusterState, Json } from "../store.js";
 import { AKS_SERVER_APP_ID } from "../tokens.js";
 import { delay } from "../util.js";
+import { decodeProtobuf, isProtobuf } from "./protobuf.js";
 import { apiGroupDoc, apiGroupList, apiVersions, groupVersion, resourceList, versionInfo, type KubeType } from "./discovery.js";
 import { fieldMatcher, labelMatcher } from "./selectors.js";
 import { badRequest, KubeError, noResource, notFound, sendStatus } from "./status.js";
@@ -39,8 +40,21 @@ function parseResourcePath(types: KubeType[], segments: string[]): Target | { gr
   return { t, name: tail[1], subresource: tail[2] };
 }
 
+async function readRaw(req: IncomingMessage, limit = 5 * 1024 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new KubeError(413, "RequestEntityTooLarge", "the request body is too large");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
 async function parseBody(req: IncomingMessage, contentType: string): Promise<unknown> {
-  const text = await readBody(req);
+  const raw = await readRaw(req);
+  if (isProtobuf(contentType)) return decodeProtobuf(raw);
+  const text = raw.toString("utf8");
   if (!text.trim()) return {};
   try {
     return contentType.includes("yaml") ? load(text) : JSON.parse(text);
