@@ -4,6 +4,9 @@ import { startEmulator } from "./server.js";
 const port = Number(process.env.EMULATOR_PORT ?? 8443);
 const dataDir = path.resolve(process.env.EMULATOR_DATA_DIR ?? ".data/emulator");
 const chartSchemaPath = process.env.AIRFLOW_CHART_SCHEMA || undefined;
+// A person running the emulator wants to watch operations progress; tests start it in-process
+// and get the near-zero "fast" profile instead.
+process.env.EMULATOR_PROFILE ||= "demo";
 
 const emulator = await startEmulator({ port, dataDir, chartSchemaPath });
 console.log(`[emulator] listening on ${emulator.url}`);
