@@ -11,9 +11,6 @@ process.env.EMULATOR_PROFILE ||= "demo";
 const emulator = await startEmulator({ port, dataDir, chartSchemaPath });
 console.log(`[emulator] listening on ${emulator.url}`);
 console.log(`[emulator] CA certificate: ${emulator.caCertPath}`);
-if (!chartSchemaPath) {
-  console.log("[emulator] AIRFLOW_CHART_SCHEMA is not set: HelmRelease values are not checked against the chart's schema");
-}
 
 const stop = async () => {
   await emulator.close();

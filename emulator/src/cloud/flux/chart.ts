@@ -56,8 +56,8 @@ export function plannedServices(hr: Json, facts: ReleaseFacts): ServicePlan[] {
       component: facts.airflowMajor >= 3 ? "api-server" : "webserver",
       suffix: facts.airflowMajor >= 3 ? "api-server" : "webserver",
       ports: [{ name: facts.airflowMajor >= 3 ? "api-server" : "airflow-ui", port: 8080, targetPort: 8080, protocol: "TCP" }],
-      // The chart's default is ClusterIP; an environment reachable from the portal needs a LoadBalancer.
-      type: String(get(values, `${ui}.service.type`) ?? "LoadBalancer"),
+      // As the chart does: ClusterIP unless the values ask for a LoadBalancer (which the portal does).
+      type: String(get(values, `${ui}.service.type`) ?? "ClusterIP"),
       ui: true,
     },
   ];
