@@ -1,0 +1,150 @@
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createSessionToken, type SessionClaims } from "@/lib/auth/session-token";
+import { withTestDatabase } from "@/lib/db/testing";
+
+/**
+ * The Server Actions themselves, as the browser reaches them: each must find the user from the
+ * session cookie and refuse the wrong one, whatever page the form came from.
+ */
+const SECRET = "actions-test-session-secret-0123456789abcdef";
+let sessionCookie: string | undefined;
+
+vi.mock("next/headers", () => ({
+  cookies: async () => ({
+    get: (name: string) => (name === "portal_session" && sessionCookie ? { name, value: sessionCookie } : undefined),
+  }),
+}));
+vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
+
+const database = withTestDatabase();
+const ANALYTICS = "00000000-0000-4000-8000-0000000000a2";
+const ML = "00000000-0000-4000-8000-0000000000a3";
+const users = {
+  ana: { subject: "ana", name: "Ana Analyst", email: null, roles: [], groups: [ANALYTICS] },
+  milo: { subject: "milo", name: "Milo Modeler", email: null, roles: [], groups: [ML] },
+  admin: { subject: "admin", name: "Ada Admin", email: null, roles: ["Portal.Admin"], groups: [] },
+} satisfies Record<string, SessionClaims>;
+
+async function signInAs(user: SessionClaims | null) {
+  sessionCookie = user ? await createSessionToken(user, SECRET) : undefined;
+}
+
+function form(fields: Record<string, string>): FormData {
+  const data = new FormData();
+  for (const [k, v] of Object.entries(fields)) data.set(k, v);
+  return data;
+}
+
+const validRequest = {
+  name: "action-env",
+  team: "analytics",
+  purpose: "Testing the actions",
+  region: "westeurope",
+  size: "small",
+  executor: "KubernetesExecutor",
+  airflowVersion: "3.0.6",
+};
+
+async function redirectTarget(run: Promise<unknown>): Promise<string> {
+  const error = (await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as { digest?: string } | undefined;
+  expect(error?.digest, "expected the action to redirect").toMatch(/^NEXT_REDIRECT/);
+  return error!.digest!.split(";")[2]!;
+}
+
+let actions: {
+  request: typeof import("./request-environment-action").requestEnvironmentAction;
+  approve: typeof import("./approve-request-action").approveRequestAction;
+  reject: typeof import("./reject-request-action").rejectRequestAction;
+};
+
+beforeAll(async () => {
+  // lib/config reads the environment once, on first use: set it before any action runs.
+  process.env.DATABASE_URL = database.url;
+  process.env.SESSION_SECRET = SECRET;
+  await database.prisma.team.createMany({
+    data: [
+      { slug: "analytics", name: "Analytics", entraGroupId: ANALYTICS },
+      { slug: "ml", name: "Machine Learning", entraGroupId: ML },
+    ],
+  });
+  actions = {
+    request: (await import("./request-environment-action")).requestEnvironmentAction,
+    approve: (await import("./approve-request-action")).approveRequestAction,
+    reject: (await import("./reject-request-action")).rejectRequestAction,
+  };
+});
+
+beforeEach(async () => {
+  await database.prisma.operation.deleteMany();
+  await database.prisma.auditEvent.deleteMany();
+  await database.prisma.environment.deleteMany();
+});
+
+async function pendingEnvironmentId(): Promise<string> {
+  await signInAs(users.ana);
+  const target = await redirectTarget(actions.request({ ok: null }, form(validRequest)));
+  return target.replace("/environments/", "");
+}
+
+describe("requestEnvironmentAction", () => {
+  it("records a request and goes to its page", async () => {
+    const id = await pendingEnvironmentId();
+    const row = await database.prisma.environment.findUniqueOrThrow({ where: { id }, include: { requestedBy: true } });
+    expect(row).toMatchObject({ name: "action-env", status: "PENDING_APPROVAL", requestedBy: { subject: "ana" } });
+  });
+
+  it("refuses a signed-out caller and writes nothing", async () => {
+    await signInAs(null);
+    const result = await actions.request({ ok: null }, form(validRequest));
+    expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/session has ended/) });
+    expect(await database.prisma.environment.count()).toBe(0);
+  });
+
+  it("refuses a request for another team and keeps what was typed", async () => {
+    await signInAs(users.milo);
+    const result = await actions.request({ ok: null }, form(validRequest));
+    expect(result).toMatchObject({ ok: false, fieldErrors: { team: [expect.stringMatching(/your own teams/)] }, values: { name: "action-env" } });
+    expect(await database.prisma.environment.count()).toBe(0);
+  });
+
+  it("refuses invalid input with messages per field and writes nothing", async () => {
+    await signInAs(users.ana);
+    const result = await actions.request({ ok: null }, form({ ...validRequest, name: "-bad", purpose: "" }));
+    expect(result).toMatchObject({ ok: false, fieldErrors: { name: expect.any(Array), purpose: expect.any(Array) } });
+    expect(await database.prisma.environment.count()).toBe(0);
+  });
+});
+
+describe("approveRequestAction and rejectRequestAction", () => {
+  it("refuse requesters, even of the environment's own team", async () => {
+    const id = await pendingEnvironmentId();
+    for (const user of [users.ana, users.milo]) {
+      await signInAs(user);
+      expect(await actions.approve({ ok: null }, form({ id }))).toMatchObject({ ok: false, message: expect.stringMatching(/Only portal admins/) });
+      expect(await actions.reject({ ok: null }, form({ id, reason: "no" }))).toMatchObject({ ok: false, message: expect.stringMatching(/Only portal admins/) });
+    }
+    await signInAs(null);
+    expect(await actions.approve({ ok: null }, form({ id }))).toMatchObject({ ok: false, message: expect.stringMatching(/session has ended/) });
+    expect(await database.prisma.environment.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "PENDING_APPROVAL" });
+  });
+
+  it("let an admin approve, once", async () => {
+    const id = await pendingEnvironmentId();
+    await signInAs(users.admin);
+    expect(await actions.approve({ ok: null }, form({ id }))).toMatchObject({ ok: true });
+    expect(await actions.approve({ ok: null }, form({ id }))).toMatchObject({ ok: false, message: expect.stringMatching(/already decided/) });
+    expect(await database.prisma.operation.count({ where: { environmentId: id } })).toBe(1);
+  });
+
+  it("need a reason to reject, and a well-formed id", async () => {
+    const id = await pendingEnvironmentId();
+    await signInAs(users.admin);
+    expect(await actions.reject({ ok: null }, form({ id, reason: "  " }))).toMatchObject({ ok: false, fieldErrors: { reason: expect.any(Array) } });
+    expect(await actions.approve({ ok: null }, form({ id: "'; drop table environments; --" }))).toMatchObject({ ok: false });
+    expect(await database.prisma.environment.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "PENDING_APPROVAL" });
+    expect(await actions.reject({ ok: null }, form({ id, reason: "Use the shared one" }))).toMatchObject({ ok: true });
+  });
+});
