@@ -37,6 +37,7 @@ test("a requester asks for an environment, an admin approves it, the requester s
   await request.getByLabel(/Reason/).fill("Looks good");
   await request.getByRole("button", { name: `Approve ${name}` }).click();
   // A decided request leaves the queue and shows up, approved, among all environments.
+  await expect(admin.getByRole("status")).toHaveText(`Approved ${name}. Provisioning is queued.`);
   await expect(request).toHaveCount(0);
   const allEnvironments = admin.getByRole("table", { name: "All environments" });
   await expect(allEnvironments.getByRole("row", { name: new RegExp(name) })).toContainText("Approved");

@@ -21,12 +21,10 @@ export const notFound = (what = "environment") =>
 
 export const forbidden = (userMessage: string) => new AppError("FORBIDDEN", userMessage);
 
-export type ActionResult<T extends object = object> =
-  | ({ ok: true } & T)
-  | { ok: false; message: string; fieldErrors?: Record<string, string[]> };
+export type ActionFailure = { ok: false; message: string; fieldErrors?: Record<string, string[]> };
 
 /** Turns any error into what an action may return to the browser; logs what users must not see. */
-export function toActionFailure(error: unknown, context: string): { ok: false; message: string; fieldErrors?: Record<string, string[]> } {
+export function toActionFailure(error: unknown, context: string): ActionFailure {
   if (error instanceof AppError) {
     return { ok: false, message: error.userMessage, fieldErrors: error.fieldErrors };
   }
@@ -34,5 +32,5 @@ export function toActionFailure(error: unknown, context: string): { ok: false; m
   return { ok: false, message: "Something went wrong on our side. Nothing was changed; please try again." };
 }
 
-/** What a form's `useActionState` holds: nothing yet, or the last action's result. */
-export type FormState = { ok: null } | ActionResult<{ message: string }>;
+/** What a form's `useActionState` holds: nothing yet, or why the last submission was refused (success redirects). */
+export type FormState = { ok: null } | ActionFailure;

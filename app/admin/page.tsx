@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
+import { Alert } from "@/components/ui/alert";
 import { AuditTable } from "@/components/admin/audit-table";
 import { PendingRequest } from "@/components/admin/pending-request";
 import { EnvironmentsTable } from "@/components/environments/environments-table";
@@ -9,7 +10,9 @@ import { requireUser } from "@/lib/users/current-user";
 
 export const metadata: Metadata = { title: "Admin" };
 
-export default async function AdminPage() {
+const NAME = /^[a-z][a-z0-9-]{1,23}$/;
+
+export default async function AdminPage({ searchParams }: { searchParams: Promise<{ approved?: string; rejected?: string }> }) {
   const user = await requireUser("/admin");
   if (!user.isAdmin) forbidden();
   const [pending, environments, audit] = await Promise.all([
@@ -18,9 +21,18 @@ export default async function AdminPage() {
     listAuditEvents(db(), user),
   ]);
 
+  const { approved, rejected } = await searchParams;
+  const decided =
+    approved && NAME.test(approved)
+      ? `Approved ${approved}. Provisioning is queued.`
+      : rejected && NAME.test(rejected)
+        ? `Rejected ${rejected}. The requester sees your reason.`
+        : null;
+
   return (
     <div className="space-y-10">
       <h1 className="text-2xl font-semibold">Admin</h1>
+      {decided ? <Alert tone="success">{decided}</Alert> : null}
       <section aria-labelledby="queue-heading" className="space-y-4">
         <h2 id="queue-heading" className="text-lg font-semibold">
           Approval queue <span className="text-sm font-normal text-slate-600">({pending.length} waiting)</span>

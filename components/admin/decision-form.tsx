@@ -50,7 +50,6 @@ export function DecisionForm({ id, name }: { id: string; name: string }) {
         </Button>
       </div>
       {last.ok === false ? <Alert tone="error">{last.message}</Alert> : null}
-      {last.ok === true ? <Alert tone="success">{last.message}</Alert> : null}
     </form>
   );
 }

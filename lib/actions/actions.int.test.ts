@@ -134,7 +134,7 @@ describe("approveRequestAction and rejectRequestAction", () => {
   it("let an admin approve, once", async () => {
     const id = await pendingEnvironmentId();
     await signInAs(users.admin);
-    expect(await actions.approve({ ok: null }, form({ id }))).toMatchObject({ ok: true });
+    expect(await redirectTarget(actions.approve({ ok: null }, form({ id })))).toBe("/admin?approved=action-env");
     expect(await actions.approve({ ok: null }, form({ id }))).toMatchObject({ ok: false, message: expect.stringMatching(/already decided/) });
     expect(await database.prisma.operation.count({ where: { environmentId: id } })).toBe(1);
   });
@@ -145,6 +145,6 @@ describe("approveRequestAction and rejectRequestAction", () => {
     expect(await actions.reject({ ok: null }, form({ id, reason: "  " }))).toMatchObject({ ok: false, fieldErrors: { reason: expect.any(Array) } });
     expect(await actions.approve({ ok: null }, form({ id: "'; drop table environments; --" }))).toMatchObject({ ok: false });
     expect(await database.prisma.environment.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "PENDING_APPROVAL" });
-    expect(await actions.reject({ ok: null }, form({ id, reason: "Use the shared one" }))).toMatchObject({ ok: true });
+    expect(await redirectTarget(actions.reject({ ok: null }, form({ id, reason: "Use the shared one" })))).toBe("/admin?rejected=action-env");
   });
 });

@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { db } from "@/lib/db/client";
 import { approveRequest, DecisionSchema } from "@/lib/environments/decide-request";
 import { toActionFailure, type FormState } from "@/lib/errors";
@@ -9,13 +10,15 @@ import { requireUserOrThrow } from "@/lib/users/current-user";
 export async function approveRequestAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const parsed = DecisionSchema.safeParse({ id: formData.get("id"), reason: formData.get("reason") ?? undefined });
   if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? "Invalid request." };
+  let decided: { name: string };
   try {
     const user = await requireUserOrThrow();
-    await approveRequest(db(), user, parsed.data.id, parsed.data.reason);
+    decided = await approveRequest(db(), user, parsed.data.id, parsed.data.reason);
   } catch (error) {
     return toActionFailure(error, "approveRequestAction");
   }
   revalidatePath("/admin");
   revalidatePath("/environments", "layout");
-  return { ok: true, message: "Approved. Provisioning is queued." };
+  // The decided request leaves the queue, and its form with it: the page itself says what happened.
+  redirect(`/admin?approved=${encodeURIComponent(decided.name)}`);
 }

@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { rejectRequest, RejectionSchema } from "@/lib/environments/decide-request";
@@ -16,13 +17,15 @@ export async function rejectRequestAction(_prev: FormState, formData: FormData):
       fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>,
     };
   }
+  let decided: { name: string };
   try {
     const user = await requireUserOrThrow();
-    await rejectRequest(db(), user, parsed.data.id, parsed.data.reason);
+    decided = await rejectRequest(db(), user, parsed.data.id, parsed.data.reason);
   } catch (error) {
     return toActionFailure(error, "rejectRequestAction");
   }
   revalidatePath("/admin");
   revalidatePath("/environments", "layout");
-  return { ok: true, message: "Rejected. The requester sees your reason." };
+  // The decided request leaves the queue, and its form with it: the page itself says what happened.
+  redirect(`/admin?rejected=${encodeURIComponent(decided.name)}`);
 }

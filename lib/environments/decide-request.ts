@@ -27,12 +27,12 @@ type Decision = { approve: true; reason?: string } | { approve: false; reason: s
  * update, so two admins deciding at once cannot both succeed. Approval queues the provisioning
  * operation in the same transaction.
  */
-async function decideRequest(db: PrismaClient, actor: Actor, id: string, decision: Decision): Promise<void> {
+async function decideRequest(db: PrismaClient, actor: Actor, id: string, decision: Decision): Promise<{ name: string }> {
   if (!canDecideRequests(actor)) throw forbidden("Only portal admins can approve or reject requests.");
   const toStatus = decision.approve ? "APPROVED" : "REJECTED";
   const reason = decision.reason?.trim() || null;
 
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const { count } = await tx.environment.updateMany({
       where: { id, status: "PENDING_APPROVAL" },
       data: { status: toStatus, decidedById: actor.id, decidedAt: new Date(), decisionReason: reason },
@@ -56,6 +56,7 @@ async function decideRequest(db: PrismaClient, actor: Actor, id: string, decisio
     if (decision.approve) {
       await tx.operation.create({ data: { environmentId: id, kind: "PROVISION", requestedById: actor.id } });
     }
+    return tx.environment.findUniqueOrThrow({ where: { id }, select: { name: true } });
   });
 }
 
