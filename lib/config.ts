@@ -10,8 +10,12 @@ import { AIRFLOW_VERSIONS, DEFAULT_CATALOG } from "@/lib/environments/catalog";
  * local OpenID Connect provider at OIDC_AUTHORITY (the emulator's, by default).
  */
 const EnvSchema = z.object({
-  DATABASE_URL: z.string().min(1, "DATABASE_URL is required (npm run dev sets it for the embedded database)"),
-  SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters"),
+  DATABASE_URL: z
+    .string({ error: "is required: a PostgreSQL connection string (npm run dev sets it for the embedded database)" })
+    .min(1, "is required: a PostgreSQL connection string"),
+  SESSION_SECRET: z
+    .string({ error: "is required: at least 32 random characters that sign session cookies" })
+    .min(32, "must be at least 32 characters"),
   ENTRA_TENANT_ID: z.string().uuid().optional(),
   ENTRA_CLIENT_ID: z.string().uuid().optional(),
   ENTRA_AUTHORITY_HOST: z.string().url().default("https://login.microsoftonline.com"),

@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+const base = { DATABASE_URL: "postgresql://localhost/portal", SESSION_SECRET: "s".repeat(32) };
+
+async function configWith(env: Record<string, string | undefined>) {
+  vi.resetModules();
+  for (const key of ["DATABASE_URL", "SESSION_SECRET", "ENTRA_TENANT_ID", "ENTRA_CLIENT_ID", "PORTAL_REGIONS", "PORTAL_AIRFLOW_VERSIONS", "OIDC_AUTHORITY"]) {
+    vi.stubEnv(key, env[key]);
+  }
+  const { config } = await import("./config");
+  return config;
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe("configuration", () => {
+  it("names every missing or malformed variable", async () => {
+    const config = await configWith({ SESSION_SECRET: "short" });
+    expect(() => config()).toThrow(/DATABASE_URL: is required[\s\S]*SESSION_SECRET: must be at least 32/);
+  });
+
+  it("signs in at the local OpenID provider without Entra settings", async () => {
+    const config = await configWith({ ...base, OIDC_AUTHORITY: "https://localhost:9443/oidc" });
+    expect(config().auth).toMatchObject({ protocolMode: "OIDC", authority: "https://localhost:9443/oidc", knownAuthorities: ["localhost:9443"] });
+  });
+
+  it("signs in with Entra ID when its tenant and client are set, and only both", async () => {
+    const tenant = "11111111-2222-4333-8444-555555555555";
+    const client = "6b7d9c1e-1a2b-4c3d-8e9f-a0b1c2d3e4f5";
+    const config = await configWith({ ...base, ENTRA_TENANT_ID: tenant, ENTRA_CLIENT_ID: client });
+    expect(config().auth).toEqual({
+      clientId: client,
+      authority: `https://login.microsoftonline.com/${tenant}`,
+      issuer: `https://login.microsoftonline.com/${tenant}/v2.0`,
+      protocolMode: "AAD",
+      knownAuthorities: ["login.microsoftonline.com"],
+    });
+    const half = await configWith({ ...base, ENTRA_TENANT_ID: tenant });
+    expect(() => half()).toThrow(/both ENTRA_TENANT_ID and ENTRA_CLIENT_ID/);
+  });
+
+  it("offers configured regions and only Airflow versions it has a chart for", async () => {
+    const config = await configWith({ ...base, PORTAL_REGIONS: "westeurope, uksouth", PORTAL_AIRFLOW_VERSIONS: "2.10.5" });
+    expect(config().catalog).toEqual({ regions: ["westeurope", "uksouth"], airflowVersions: ["2.10.5"] });
+    const unknown = await configWith({ ...base, PORTAL_AIRFLOW_VERSIONS: "1.10.15" });
+    expect(() => unknown()).toThrow(/PORTAL_AIRFLOW_VERSIONS: unsupported 1.10.15/);
+  });
+});
