@@ -1,15 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { EnvironmentsTable } from "@/components/environments/environments-table";
+import { StatusFilter } from "@/components/environments/status-filter";
 import { db } from "@/lib/db/client";
 import { listEnvironments } from "@/lib/environments/queries";
+import { isStatus } from "@/lib/environments/status";
 import { requireUser } from "@/lib/users/current-user";
 
 export const metadata: Metadata = { title: "Environments" };
 
-export default async function EnvironmentsPage() {
+export default async function EnvironmentsPage({ searchParams }: { searchParams: Promise<{ status?: string }> }) {
   const user = await requireUser("/environments");
-  const environments = await listEnvironments(db(), user);
+  const requested = (await searchParams).status;
+  const status = requested && isStatus(requested) ? requested : undefined;
+  const environments = await listEnvironments(db(), user, { status });
   const scope = user.isAdmin ? "All teams" : user.teams.map((t) => t.name).join(", ") || "No team";
 
   return (
@@ -28,8 +32,11 @@ export default async function EnvironmentsPage() {
           You are not in any team the portal knows. Ask your platform team to add your Entra ID group.
         </p>
       ) : null}
+      <StatusFilter current={status} />
       {environments.length === 0 ? (
-        <p className="text-sm text-slate-700">No environments yet. Request one to get started.</p>
+        <p className="text-sm text-slate-700">
+          {status ? "No environments with this status." : "No environments yet. Request one to get started."}
+        </p>
       ) : (
         <EnvironmentsTable environments={environments} caption="Airflow environments" />
       )}

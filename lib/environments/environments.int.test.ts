@@ -144,6 +144,19 @@ describe("team boundaries", () => {
   });
 });
 
+describe("the dashboard's list", () => {
+  it("filters by status, and leaves rejected and deleted environments out of the default view", async () => {
+    const pending = await requestEnvironment(database.prisma, ana, request({ name: "pending-one" }), DEFAULT_CATALOG);
+    const rejected = await requestEnvironment(database.prisma, ana, request({ name: "rejected-one" }), DEFAULT_CATALOG);
+    await rejectRequest(database.prisma, admin, rejected.id, "No budget");
+    const ids = async (filter: Parameters<typeof listEnvironments>[2]) => (await listEnvironments(database.prisma, ana, filter)).map((e) => e.id);
+    expect(await ids({})).toEqual([pending.id]);
+    expect(await ids({ status: "REJECTED" })).toEqual([rejected.id]);
+    expect(await ids({ status: "PENDING_APPROVAL" })).toEqual([pending.id]);
+    expect(await listEnvironments(database.prisma, milo, { status: "REJECTED" })).toEqual([]);
+  });
+});
+
 describe("deciding a request", () => {
   it("approves once when two admins approve at the same moment", async () => {
     const { id } = await requestEnvironment(database.prisma, ana, request(), DEFAULT_CATALOG);

@@ -68,9 +68,8 @@ function toAuditEntry(row: Prisma.AuditEventGetPayload<{ select: typeof auditSel
 }
 
 export interface EnvironmentFilter {
+  /** Without a status, lists leave out deleted and rejected environments: they are history. */
   status?: StatusName;
-  /** Deleted and rejected environments are history; lists leave them out unless asked. */
-  includeClosed?: boolean;
 }
 
 export async function listEnvironments(
@@ -81,11 +80,7 @@ export async function listEnvironments(
   const rows = await db.environment.findMany({
     where: {
       ...visibleEnvironmentsWhere(actor),
-      ...(filter.status
-        ? { status: filter.status }
-        : filter.includeClosed
-          ? {}
-          : { status: { notIn: ["DELETED", "REJECTED"] } }),
+      status: filter.status ?? { notIn: ["DELETED", "REJECTED"] },
     },
     select: summarySelect,
     orderBy: { createdAt: "desc" },
