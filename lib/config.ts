@@ -7,7 +7,7 @@ import { AIRFLOW_VERSIONS, DEFAULT_CATALOG } from "@/lib/environments/catalog";
  * variable stops the process with a message naming it.
  *
  * Sign-in: with ENTRA_TENANT_ID and ENTRA_CLIENT_ID, Microsoft Entra ID; without them, the
- * local OpenID Connect provider at OIDC_AUTHORITY (the emulator's, by default).
+ * OpenID Connect provider at OIDC_AUTHORITY (by default one on https://localhost:8443).
  */
 const EnvSchema = z.object({
   DATABASE_URL: z

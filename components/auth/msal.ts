@@ -44,7 +44,7 @@ async function create() {
       knownAuthorities: settings.knownAuthorities,
       redirectUri: `${origin}${REDIRECT_BRIDGE_PATH}`,
       postLogoutRedirectUri: `${origin}${SIGNED_OUT_PATH}`,
-      // MSAL's OIDC defaults include offline_access, which the emulator does not grant.
+      // MSAL's OIDC defaults include offline_access, which the portal neither needs nor asks providers to grant.
       ...(settings.protocolMode === "OIDC" ? { OIDCOptions: { defaultScopes: SIGN_IN_SCOPES } } : {}),
     },
     // Kept across tabs so "Sign out" in any tab can pass the ID token as logout hint.

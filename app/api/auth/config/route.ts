@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { config } from "@/lib/config";
 
-// Read at request time, so one build serves Entra ID and the emulator alike.
+// Read at request time, so one build serves Entra ID and any other OpenID Connect provider alike.
 export const dynamic = "force-dynamic";
 
 /** MSAL's settings for the browser. Nothing here is secret: a public client has no secret. */
