@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-const base = { DATABASE_URL: "postgresql://localhost/portal", SESSION_SECRET: "s".repeat(32) };
+const oidc = { OIDC_AUTHORITY: "https://localhost:9443/oidc", OIDC_CLIENT_ID: "portal" };
+const base = { DATABASE_URL: "postgresql://localhost/portal", SESSION_SECRET: "s".repeat(32), ...oidc };
 
 async function configWith(env: Record<string, string | undefined>) {
   vi.resetModules();
-  for (const key of ["DATABASE_URL", "SESSION_SECRET", "ENTRA_TENANT_ID", "ENTRA_CLIENT_ID", "PORTAL_REGIONS", "PORTAL_AIRFLOW_VERSIONS", "OIDC_AUTHORITY"]) {
+  for (const key of ["DATABASE_URL", "SESSION_SECRET", "ENTRA_TENANT_ID", "ENTRA_CLIENT_ID", "PORTAL_REGIONS", "PORTAL_AIRFLOW_VERSIONS", "OIDC_AUTHORITY", "OIDC_CLIENT_ID"]) {
     vi.stubEnv(key, env[key]);
   }
   const { config } = await import("./config");
@@ -21,15 +22,29 @@ describe("configuration", () => {
     expect(() => config()).toThrow(/DATABASE_URL: is required[\s\S]*SESSION_SECRET: must be at least 32/);
   });
 
-  it("signs in at the local OpenID provider without Entra settings", async () => {
-    const config = await configWith({ ...base, OIDC_AUTHORITY: "https://localhost:9443/oidc" });
-    expect(config().auth).toMatchObject({ protocolMode: "OIDC", authority: "https://localhost:9443/oidc", knownAuthorities: ["localhost:9443"] });
+  it("signs in at another OpenID provider without Entra settings", async () => {
+    const config = await configWith(base);
+    expect(config().auth).toMatchObject({
+      protocolMode: "OIDC",
+      clientId: "portal",
+      authority: "https://localhost:9443/oidc",
+      knownAuthorities: ["localhost:9443"],
+    });
+  });
+
+  it("refuses to start without any sign-in provider, or with one over plain http", async () => {
+    const none = await configWith({ ...base, OIDC_AUTHORITY: undefined, OIDC_CLIENT_ID: undefined });
+    expect(() => none()).toThrow(/set ENTRA_TENANT_ID and ENTRA_CLIENT_ID[\s\S]*or OIDC_AUTHORITY and OIDC_CLIENT_ID/);
+    const clientless = await configWith({ ...base, OIDC_CLIENT_ID: undefined });
+    expect(() => clientless()).toThrow(/OIDC_AUTHORITY and OIDC_CLIENT_ID/);
+    const http = await configWith({ ...base, OIDC_AUTHORITY: "http://localhost:9443/oidc" });
+    expect(() => http()).toThrow(/OIDC_AUTHORITY: must be an https:\/\/ URL/);
   });
 
   it("signs in with Entra ID when its tenant and client are set, and only both", async () => {
     const tenant = "11111111-2222-4333-8444-555555555555";
     const client = "6b7d9c1e-1a2b-4c3d-8e9f-a0b1c2d3e4f5";
-    const config = await configWith({ ...base, ENTRA_TENANT_ID: tenant, ENTRA_CLIENT_ID: client });
+    const config = await configWith({ ...base, ENTRA_TENANT_ID: tenant, ENTRA_CLIENT_ID: client, OIDC_AUTHORITY: undefined, OIDC_CLIENT_ID: undefined });
     expect(config().auth).toEqual({
       clientId: client,
       authority: `https://login.microsoftonline.com/${tenant}`,
@@ -46,5 +61,14 @@ describe("configuration", () => {
     expect(config().catalog).toEqual({ regions: ["westeurope", "uksouth"], airflowVersions: ["2.10.5"] });
     const unknown = await configWith({ ...base, PORTAL_AIRFLOW_VERSIONS: "1.10.15" });
     expect(() => unknown()).toThrow(/PORTAL_AIRFLOW_VERSIONS: unsupported 1.10.15/);
+  });
+
+  it("refuses a region list that offers nothing or is not in ARM's spelling", async () => {
+    const empty = await configWith({ ...base, PORTAL_REGIONS: " , " });
+    expect(() => empty()).toThrow(/PORTAL_REGIONS: lists no region/);
+    const spelled = await configWith({ ...base, PORTAL_REGIONS: "westeurope,West Europe" });
+    expect(() => spelled()).toThrow(/PORTAL_REGIONS: not an Azure region name: West Europe/);
+    const repeated = await configWith({ ...base, PORTAL_REGIONS: "uksouth,uksouth" });
+    expect(repeated().catalog.regions).toEqual(["uksouth"]);
   });
 });

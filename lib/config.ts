@@ -7,7 +7,7 @@ import { AIRFLOW_VERSIONS, DEFAULT_CATALOG } from "@/lib/environments/catalog";
  * variable stops the process with a message naming it.
  *
  * Sign-in: with ENTRA_TENANT_ID and ENTRA_CLIENT_ID, Microsoft Entra ID; without them, the
- * OpenID Connect provider at OIDC_AUTHORITY (by default one on https://localhost:8443).
+ * OpenID Connect provider at OIDC_AUTHORITY with the client OIDC_CLIENT_ID.
  */
 const EnvSchema = z.object({
   DATABASE_URL: z
@@ -19,8 +19,8 @@ const EnvSchema = z.object({
   ENTRA_TENANT_ID: z.string().uuid().optional(),
   ENTRA_CLIENT_ID: z.string().uuid().optional(),
   ENTRA_AUTHORITY_HOST: z.string().url().default("https://login.microsoftonline.com"),
-  OIDC_AUTHORITY: z.string().url().default("https://localhost:8443/oidc"),
-  OIDC_CLIENT_ID: z.string().min(1).default("6b7d9c1e-1a2b-4c3d-8e9f-a0b1c2d3e4f5"),
+  OIDC_AUTHORITY: z.string().url().startsWith("https://", "must be an https:// URL").optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
   PORTAL_ADMIN_ROLE: z.string().min(1).default("Portal.Admin"),
   PORTAL_REGIONS: z.string().optional(),
   PORTAL_AIRFLOW_VERSIONS: z.string().optional(),
@@ -46,22 +46,7 @@ function parseEnv() {
     throw new Error("Invalid portal configuration: set both ENTRA_TENANT_ID and ENTRA_CLIENT_ID, or neither");
   }
 
-  const auth: AuthSettings =
-    env.ENTRA_TENANT_ID && env.ENTRA_CLIENT_ID
-      ? {
-          clientId: env.ENTRA_CLIENT_ID,
-          authority: `${env.ENTRA_AUTHORITY_HOST}/${env.ENTRA_TENANT_ID}`,
-          issuer: `${env.ENTRA_AUTHORITY_HOST}/${env.ENTRA_TENANT_ID}/v2.0`,
-          protocolMode: "AAD",
-          knownAuthorities: [new URL(env.ENTRA_AUTHORITY_HOST).host],
-        }
-      : {
-          clientId: env.OIDC_CLIENT_ID,
-          authority: env.OIDC_AUTHORITY,
-          issuer: env.OIDC_AUTHORITY,
-          protocolMode: "OIDC",
-          knownAuthorities: [new URL(env.OIDC_AUTHORITY).host],
-        };
+  const auth = authSettings(env);
 
   const list = (value: string | undefined) =>
     value
@@ -76,10 +61,48 @@ function parseEnv() {
     auth,
     catalog: {
       ...DEFAULT_CATALOG,
-      regions: list(env.PORTAL_REGIONS) ?? DEFAULT_CATALOG.regions,
+      regions: regions(list(env.PORTAL_REGIONS)),
       airflowVersions: airflowVersions(list(env.PORTAL_AIRFLOW_VERSIONS)),
     },
   };
+}
+
+function authSettings(env: z.output<typeof EnvSchema>): AuthSettings {
+  if (env.ENTRA_TENANT_ID && env.ENTRA_CLIENT_ID) {
+    return {
+      clientId: env.ENTRA_CLIENT_ID,
+      authority: `${env.ENTRA_AUTHORITY_HOST}/${env.ENTRA_TENANT_ID}`,
+      issuer: `${env.ENTRA_AUTHORITY_HOST}/${env.ENTRA_TENANT_ID}/v2.0`,
+      protocolMode: "AAD",
+      knownAuthorities: [new URL(env.ENTRA_AUTHORITY_HOST).host],
+    };
+  }
+  // No default provider: a deployment that forgot its Entra settings must not start signing people in elsewhere.
+  if (!env.OIDC_AUTHORITY || !env.OIDC_CLIENT_ID) {
+    throw new Error(
+      "Invalid portal configuration: set ENTRA_TENANT_ID and ENTRA_CLIENT_ID to sign in with Microsoft Entra ID, " +
+        "or OIDC_AUTHORITY and OIDC_CLIENT_ID for another OpenID Connect provider",
+    );
+  }
+  return {
+    clientId: env.OIDC_CLIENT_ID,
+    authority: env.OIDC_AUTHORITY,
+    issuer: env.OIDC_AUTHORITY,
+    protocolMode: "OIDC",
+    knownAuthorities: [new URL(env.OIDC_AUTHORITY).host],
+  };
+}
+
+/** Azure region names as ARM spells them (`westeurope`, not `West Europe`). */
+function regions(wanted: string[] | undefined): readonly string[] {
+  if (!wanted) return DEFAULT_CATALOG.regions;
+  const malformed = wanted.filter((r) => !/^[a-z][a-z0-9]{2,39}$/.test(r));
+  if (malformed.length > 0 || wanted.length === 0) {
+    throw new Error(
+      `Invalid portal configuration:\n  PORTAL_REGIONS: ${malformed.length > 0 ? `not an Azure region name: ${malformed.join(", ")}` : "lists no region"}; use names such as westeurope,northeurope`,
+    );
+  }
+  return [...new Set(wanted)];
 }
 
 /** Operators may offer fewer Airflow versions, never one the portal has no chart version for. */

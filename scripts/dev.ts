@@ -5,11 +5,10 @@
  *
  * DATABASE_URL switches to a real PostgreSQL; PORT and EMULATOR_PORT move the ports.
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { applyMigrations } from "@/lib/db/migrate";
 import { createPrismaClient } from "@/lib/db/create-client";
-import { TeamsFileSchema, upsertTeams } from "@/lib/teams/upsert-teams";
+import { readTeamsFile, upsertTeams } from "@/lib/teams/upsert-teams";
 import { startPglite } from "./support/pglite";
 import { ROOT, sessionSecretFor, startEmulatorProcess, startPortal } from "./support/stack";
 
@@ -42,7 +41,7 @@ async function main() {
   const teamsFile = process.env.PORTAL_TEAMS_FILE ?? (usesEntra ? undefined : path.join(ROOT, "scripts/teams.emulator.json"));
   if (teamsFile) {
     const prisma = createPrismaClient(databaseUrl);
-    await upsertTeams(prisma, TeamsFileSchema.parse(JSON.parse(readFileSync(teamsFile, "utf8"))));
+    await upsertTeams(prisma, readTeamsFile(teamsFile));
     await prisma.$disconnect();
   }
 

@@ -4,12 +4,12 @@
  * Requires a prior `next build` (npm test does it).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { applyMigrations } from "@/lib/db/migrate";
 import { createPrismaClient } from "@/lib/db/create-client";
-import { TeamsFileSchema, upsertTeams } from "@/lib/teams/upsert-teams";
+import { readTeamsFile, upsertTeams } from "@/lib/teams/upsert-teams";
 import { freePort } from "./support/ports";
 import { startPostgres } from "./support/postgres";
 import { ROOT, startEmulatorProcess, startPortal } from "./support/stack";
@@ -22,7 +22,7 @@ async function main(): Promise<number> {
     stoppers.push(postgres.stop);
     await applyMigrations(postgres.url);
     const prisma = createPrismaClient(postgres.url);
-    await upsertTeams(prisma, TeamsFileSchema.parse(JSON.parse(readFileSync(path.join(ROOT, "scripts/teams.emulator.json"), "utf8"))));
+    await upsertTeams(prisma, readTeamsFile(path.join(ROOT, "scripts/teams.emulator.json")));
     await prisma.$disconnect();
 
     const emulator = await startEmulatorProcess({ dataDir: path.join(workDir, "emulator"), quiet: true });

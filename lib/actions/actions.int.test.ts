@@ -64,6 +64,8 @@ beforeAll(async () => {
   // lib/config reads the environment once, on first use: set it before any action runs.
   process.env.DATABASE_URL = database.url;
   process.env.SESSION_SECRET = SECRET;
+  process.env.OIDC_AUTHORITY = "https://localhost:9443/oidc";
+  process.env.OIDC_CLIENT_ID = "portal";
   await database.prisma.team.createMany({
     data: [
       { slug: "analytics", name: "Analytics", entraGroupId: ANALYTICS },

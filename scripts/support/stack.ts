@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { PORTAL_CLIENT_ID } from "../../emulator/src/identity/portal-client";
 import { freePort } from "./ports";
 import { startProcess, waitForUrl } from "./processes";
 
@@ -73,6 +74,7 @@ export async function startPortal(options: {
   };
   if (options.emulator) {
     env.OIDC_AUTHORITY ??= `${options.emulator.url}/oidc`;
+    env.OIDC_CLIENT_ID ??= PORTAL_CLIENT_ID;
     // Node reads this once at start: the portal then trusts the emulator's test CA for JWKS and ARM.
     env.NODE_EXTRA_CA_CERTS = options.emulator.caCertPath;
   }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import Provider, { type Account, type Configuration, type OidcContext } from "oidc-provider";
 import { readBody, type EmulatorPart } from "../http.js";
 import { loadOrCreateKeys } from "./keys.js";
+import { PORTAL_CLIENT_ID } from "./portal-client.js";
 import { isLoopbackOrigin, isLoopbackUri } from "./loopback.js";
 import { errorPage, loggedOutPage, loginPage, logoutPage } from "./pages.js";
 import { checkPassword, claimsFor, findUserById } from "./users.js";
@@ -12,8 +13,6 @@ export interface IdentityOptions {
   dataDir: string;
 }
 
-/** The portal's app registration: a public single-page client, like its Entra ID counterpart. */
-export const PORTAL_CLIENT_ID = "6b7d9c1e-1a2b-4c3d-8e9f-a0b1c2d3e4f5";
 const REDIRECT_PATHS = ["/auth/redirect"];
 const POST_LOGOUT_PATHS = ["/signin", "/"];
 
