@@ -60,4 +60,27 @@ describe("state across a restart", () => {
     expect((await fetch(`${airflowUrl}api/v2/monitor/health`)).status).toBe(200);
     expect((await env.control<State>("GET", "state")).airflow[0]?.url).toBe(airflowUrl);
   });
+
+  it("puts back a resource whose delete fails after a restart", async () => {
+    const resources = new ResourceManagementClient(env.credential, SUBSCRIPTION, env.clientOptions);
+    const aks = new ContainerServiceClient(env.credential, SUBSCRIPTION, env.clientOptions);
+    await resources.resourceGroups.createOrUpdate("rg-half-deleted", { location: "westeurope" });
+    await aks.managedClusters.beginCreateOrUpdateAndWait("rg-half-deleted", "aks-half-deleted", clusterBody(), POLL);
+    await env.control("PATCH", "latencies", { delete: 1500 });
+    await env.control("POST", "faults", [
+      { type: "operationFailed", code: "InternalOperationError", match: { kind: "delete", name: "rg-half-deleted" }, count: 1 },
+      { type: "operationFailed", code: "InternalOperationError", match: { kind: "delete", name: "aks-half-deleted" }, count: 1 },
+    ]);
+    const groupDelete = await resources.resourceGroups.beginDelete("rg-half-deleted", POLL);
+    const clusterDelete = await aks.managedClusters.beginDelete("rg-half-deleted", "aks-half-deleted", POLL);
+    expect((await resources.resourceGroups.get("rg-half-deleted")).properties?.provisioningState).toBe("Deleting");
+
+    await env.restart();
+
+    await expect(groupDelete.pollUntilDone()).rejects.toThrow(/InternalOperationError/);
+    await expect(clusterDelete.pollUntilDone()).rejects.toThrow(/InternalOperationError/);
+    expect((await resources.resourceGroups.get("rg-half-deleted")).properties?.provisioningState).toBe("Succeeded");
+    expect((await aks.managedClusters.get("rg-half-deleted", "aks-half-deleted")).provisioningState).toBe("Failed");
+    await resources.resourceGroups.createOrUpdate("rg-half-deleted", { location: "westeurope", tags: { retried: "yes" } });
+  });
 });

@@ -35,6 +35,8 @@ export interface OperationRecord {
   endedAt?: number;
   /** Decided when the operation starts, so a restart does not change the outcome. */
   failWith?: { code: string; message: string };
+  /** A delete's: the state field and the value it takes back if the delete fails, kept here so a restart does not lose it. */
+  restore?: { field: string; value: unknown };
 }
 
 export interface KubeObjectRecord {

@@ -202,7 +202,8 @@ export const managedClusterRoutes: ArmRoute[] = [
       DELETE: (ctx, ar) => {
         const [sub, group, name] = ar.params as [string, string, string];
         requireGroup(ctx, sub, group);
-        beginDelete(ctx, ar, ctx.store.getResource(clusterId(sub, group, name)), { stateField: "provisioningState" });
+        // AKS reports a cluster whose delete failed as Failed; a PUT brings it back.
+        beginDelete(ctx, ar, ctx.store.getResource(clusterId(sub, group, name)), { stateField: "provisioningState", failedState: "Failed" });
       },
     },
   },

@@ -79,8 +79,18 @@ export function removeTree(ctx: CloudContext, id: string, exceptOperation?: stri
   }
 }
 
+export interface DeleteOptions {
+  /** ARM answers a resource group delete with a Location header only. */
+  locationOnly?: boolean;
+  /** The property that shows the delete (provisioningState, state). */
+  stateField?: string;
+  deletingState?: string;
+  /** What the property reads after a failed delete; by default what it read before. */
+  failedState?: string;
+}
+
 /** Starts an ARM delete: 202 with the operation's URLs, or 204 when there is nothing to delete. */
-export function beginDelete(ctx: CloudContext, ar: ArmRequest, resource: ArmResource | undefined, options: { locationOnly?: boolean; stateField?: string; deletingState?: string } = {}) {
+export function beginDelete(ctx: CloudContext, ar: ArmRequest, resource: ArmResource | undefined, options: DeleteOptions = {}) {
   if (!resource) return reply(ar, 204);
   const running = ctx.lro.inFlight(resource.id).find((op) => op.action === "delete" && op.resourceId.toLowerCase() === resource.id.toLowerCase());
   const op =
@@ -94,16 +104,26 @@ export function beginDelete(ctx: CloudContext, ar: ArmRequest, resource: ArmReso
       name: String(resource.body.name),
     });
   if (!running && options.stateField) {
-    props(resource)[options.stateField] = options.deletingState ?? "Deleting";
+    const p = props(resource);
+    op.restore = { field: options.stateField, value: options.failedState ?? p[options.stateField] };
+    p[options.stateField] = options.deletingState ?? "Deleting";
     ctx.store.changed();
   }
   reply(ar, 202, undefined, ctx.lro.headers(op, ar.apiVersion, options.locationOnly));
 }
 
-/** Completer for the delete half of an operation; returns true when it handled `op`. */
+/**
+ * Completer for the delete half of an operation; returns true when it handled `op`. A failed
+ * delete leaves the resource in place and usable, as Azure does, instead of stuck in Deleting.
+ */
 export function completeDelete(ctx: CloudContext, op: OperationRecord): boolean {
   if (op.action !== "delete") return false;
   if (op.status === "Succeeded") removeTree(ctx, op.resourceId, op.id);
+  const resource = op.status === "Failed" && op.restore ? ctx.store.getResource(op.resourceId) : undefined;
+  if (resource && op.restore) {
+    props(resource)[op.restore.field] = op.restore.value;
+    ctx.store.changed();
+  }
   return true;
 }
 

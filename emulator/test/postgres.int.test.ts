@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { armClients, failNextDelete, serverBody } from "./arm-setup.js";
+import { POLL, startTestEmulator, type TestEmulator } from "./support.js";
+
+let env: TestEmulator;
+let resources: ReturnType<typeof armClients>["resources"];
+let pg: ReturnType<typeof armClients>["pg"];
+
+beforeAll(async () => {
+  env = await startTestEmulator();
+  ({ resources, pg } = armClients(env));
+});
+afterAll(() => env?.close());
+
+describe("PostgreSQL flexible servers", () => {
+  it("creates a server, a database and a firewall rule, stops and starts it", async () => {
+    await resources.resourceGroups.createOrUpdate("rg-pg", { location: "westeurope" });
+    const server = await pg.servers.beginCreateOrUpdateAndWait("rg-pg", "pg-airflow-one-a1b2c3", serverBody(), POLL);
+    expect(server).toMatchObject({ state: "Ready", fullyQualifiedDomainName: "pg-airflow-one-a1b2c3.postgres.database.azure.com", version: "16" });
+    expect(server.administratorLoginPassword).toBeUndefined();
+    const db = await pg.databases.beginCreateAndWait("rg-pg", "pg-airflow-one-a1b2c3", "airflow", { charset: "UTF8", collation: "en_US.utf8" }, POLL);
+    expect(db.name).toBe("airflow");
+    const rule = await pg.firewallRules.beginCreateOrUpdateAndWait("rg-pg", "pg-airflow-one-a1b2c3", "allow-aks", { startIpAddress: "10.0.0.1", endIpAddress: "10.0.0.9" }, POLL);
+    expect(rule.startIpAddress).toBe("10.0.0.1");
+    const dbs = [];
+    for await (const d of pg.databases.listByServer("rg-pg", "pg-airflow-one-a1b2c3")) dbs.push(d.name);
+    expect(dbs).toContain("airflow");
+    await pg.servers.beginStopAndWait("rg-pg", "pg-airflow-one-a1b2c3", POLL);
+    expect((await pg.servers.get("rg-pg", "pg-airflow-one-a1b2c3")).state).toBe("Stopped");
+    await pg.servers.beginStartAndWait("rg-pg", "pg-airflow-one-a1b2c3", POLL);
+    expect((await pg.servers.get("rg-pg", "pg-airflow-one-a1b2c3")).state).toBe("Ready");
+    await pg.firewallRules.beginDeleteAndWait("rg-pg", "pg-airflow-one-a1b2c3", "allow-aks", POLL);
+    await expect(pg.firewallRules.get("rg-pg", "pg-airflow-one-a1b2c3", "allow-aks")).rejects.toMatchObject({ statusCode: 404 });
+    await pg.databases.beginDeleteAndWait("rg-pg", "pg-airflow-one-a1b2c3", "airflow", POLL);
+  });
+
+  it("validates server names, SKUs and firewall addresses", async () => {
+    await expect(pg.servers.beginCreateOrUpdateAndWait("rg-pg", "PG_Upper", serverBody(), POLL)).rejects.toMatchObject({ statusCode: 400, code: "InvalidResourceName" });
+    await expect(pg.servers.beginCreateOrUpdateAndWait("rg-pg", "pg-bad-sku", { ...serverBody(), sku: { name: "Standard_D2ds_v4", tier: "Burstable" } }, POLL)).rejects.toMatchObject({ statusCode: 400 });
+    await expect(pg.firewallRules.beginCreateOrUpdateAndWait("rg-pg", "pg-airflow-one-a1b2c3", "bad", { startIpAddress: "10.0.0.9", endIpAddress: "10.0.0.1" }, POLL)).rejects.toMatchObject({ statusCode: 400 });
+  });
+});
+
+describe("a flexible server delete that fails", () => {
+  it("puts the server back in the state it had", async () => {
+    await resources.resourceGroups.createOrUpdate("rg-pg-undeleted", { location: "westeurope" });
+    await pg.servers.beginCreateOrUpdateAndWait("rg-pg-undeleted", "pg-undeleted-123456", serverBody(), POLL);
+    await failNextDelete(env, "pg-undeleted-123456");
+    await expect(pg.servers.beginDeleteAndWait("rg-pg-undeleted", "pg-undeleted-123456", POLL)).rejects.toThrow(/InternalOperationError/);
+    expect((await pg.servers.get("rg-pg-undeleted", "pg-undeleted-123456")).state).toBe("Ready");
+    await pg.servers.beginUpdateAndWait("rg-pg-undeleted", "pg-undeleted-123456", { tags: { retried: "yes" } }, POLL);
+    expect((await pg.servers.get("rg-pg-undeleted", "pg-undeleted-123456")).tags).toEqual({ retried: "yes" });
+  });
+});
