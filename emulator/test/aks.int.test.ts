@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { load } from "js-yaml";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { ApisApi, CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
+import { load } from "js-yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { armClients, failNextDelete, serverBody } from "./arm-setup.js";
-import { clusterBody } from "./cluster-setup.js";
-import { POLL, startTestEmulator, SUBSCRIPTION, type TestEmulator } from "./support.js";
+import { airflowValues, clusterBody, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { eventually, POLL, startTestEmulator, SUBSCRIPTION, type TestEmulator } from "./support.js";
+
+type State = { clusters: { armId: string; fluxInstalled: boolean }[]; airflow: { clusterName: string }[] };
 
 let env: TestEmulator;
 let resources: ReturnType<typeof armClients>["resources"];
@@ -76,6 +79,23 @@ describe("managed clusters", () => {
   });
 });
 
+describe("managed cluster deletes", () => {
+  it("deletes a cluster: it answers 404 ResourceNotFound and its API server goes", async () => {
+    await resources.resourceGroups.createOrUpdate("rg-aks-doomed", { location: "westeurope" });
+    await aks.managedClusters.beginCreateOrUpdateAndWait("rg-aks-doomed", "aks-doomed", clusterBody(), POLL);
+    const poller = await aks.managedClusters.beginDelete("rg-aks-doomed", "aks-doomed", POLL);
+    expect((await aks.managedClusters.get("rg-aks-doomed", "aks-doomed")).provisioningState).toBe("Deleting");
+    await poller.pollUntilDone();
+
+    await expect(aks.managedClusters.get("rg-aks-doomed", "aks-doomed")).rejects.toMatchObject({ name: "RestError", statusCode: 404, code: "ResourceNotFound" });
+    const left = [];
+    for await (const c of aks.managedClusters.listByResourceGroup("rg-aks-doomed")) left.push(c.name);
+    expect(left).toEqual([]);
+    const state = await env.control<State>("GET", "state");
+    expect(state.clusters.filter((c) => c.armId.includes("aks-doomed"))).toEqual([]);
+  });
+});
+
 describe("a managed cluster delete that fails", () => {
   it("leaves the cluster Failed, as AKS does, and a PUT brings it back", async () => {
     await resources.resourceGroups.createOrUpdate("rg-aks-undeleted", { location: "westeurope" });
@@ -104,5 +124,44 @@ describe("cluster extensions and deletes", () => {
     expect(state.clusters.filter((c) => c.armId.includes("rg-del"))).toEqual([]);
     // Deleting what is already gone is a no-op, as in ARM.
     await aks.managedClusters.beginDeleteAndWait("rg-aks", "aks-gone", POLL);
+  });
+});
+
+describe("the Flux extension", () => {
+  const ext = ["Microsoft.ContainerService", "managedClusters"] as const;
+
+  it("lists it, and deleting it takes the Flux kinds and their releases out of the cluster", async () => {
+    const { kc } = await provisionCluster(env, "rg-flux-ext", "aks-flux-ext");
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+    const core = kc.makeApiClient(CoreV1Api);
+    const groups = async () => (await kc.makeApiClient(ApisApi).getAPIVersions()).groups.map((g) => g.name);
+    await core.createNamespace({ body: { metadata: { name: "airflow" } } });
+    for (const obj of [helmRepository(), helmRelease(airflowValues("LocalExecutor"))]) {
+      await objects.patch(obj as KubernetesObject, undefined, undefined, "airflow-portal", true, PatchStrategy.ServerSideApply);
+    }
+    await eventually(async () => ((await env.control<State>("GET", "state")).airflow.some((a) => a.clusterName === "aks-flux-ext") ? true : undefined), 10_000, "the release's Airflow");
+    expect(await groups()).toEqual(expect.arrayContaining(["helm.toolkit.fluxcd.io", "source.toolkit.fluxcd.io"]));
+
+    const listed = [];
+    for await (const e of extensions.extensions.list("rg-flux-ext", ...ext, "aks-flux-ext")) listed.push([e.name, e.extensionType, e.provisioningState]);
+    expect(listed).toEqual([["flux", "microsoft.flux", "Succeeded"]]);
+
+    await extensions.extensions.beginDeleteAndWait("rg-flux-ext", ...ext, "aks-flux-ext", "flux", POLL);
+    await expect(extensions.extensions.get("rg-flux-ext", ...ext, "aks-flux-ext", "flux")).rejects.toMatchObject({ statusCode: 404, code: "ResourceNotFound" });
+    const after = [];
+    for await (const e of extensions.extensions.list("rg-flux-ext", ...ext, "aks-flux-ext")) after.push(e.name);
+    expect(after).toEqual([]);
+
+    // As on AKS, the CRDs go with the extension, and the releases with them.
+    const remaining = await groups();
+    expect(remaining).not.toContain("helm.toolkit.fluxcd.io");
+    expect(remaining).not.toContain("source.toolkit.fluxcd.io");
+    await expect(objects.list("helm.toolkit.fluxcd.io/v2", "HelmRelease", "airflow")).rejects.toMatchObject({ code: 404 });
+    const state = await env.control<State>("GET", "state");
+    expect(state.clusters.find((c) => c.armId.includes("aks-flux-ext"))?.fluxInstalled).toBe(false);
+    await eventually(async () => ((await env.control<State>("GET", "state")).airflow.some((a) => a.clusterName === "aks-flux-ext") ? undefined : true), 5_000, "the release's Airflow to go");
+    expect((await core.listNamespacedService({ namespace: "airflow" })).items).toEqual([]);
+    // The cluster itself is untouched.
+    expect((await core.readNamespace({ name: "airflow" })).metadata?.name).toBe("airflow");
   });
 });

@@ -67,3 +67,21 @@ describe("a resource group delete that fails", () => {
     await expect(resources.resourceGroups.get("rg-undeleted")).rejects.toMatchObject({ statusCode: 404, code: "ResourceGroupNotFound" });
   });
 });
+
+describe("the control API", () => {
+  it("POST /_emulator/reset empties the cloud and clears faults", async () => {
+    await resources.resourceGroups.createOrUpdate("rg-before-reset", { location: "westeurope" });
+    await aks.managedClusters.beginCreateOrUpdateAndWait("rg-before-reset", "aks-before-reset", clusterBody(), POLL);
+    await env.control("POST", "faults", { type: "http", status: 500, match: { kind: "postgresServer" } });
+    await env.control("PATCH", "latencies", { managedCluster: 12_345 });
+
+    const answer = await env.control<{ resources: unknown[] }>("POST", "reset");
+    expect(answer.resources).toEqual([]);
+    const state = await env.control<Record<string, unknown> & { latencies: { managedCluster: number } }>("GET", "state");
+    expect(state).toMatchObject({ resources: [], counts: {}, operations: [], clusters: [], airflow: [], faults: [] });
+    expect(state.latencies.managedCluster).not.toBe(12_345);
+    await expect(resources.resourceGroups.get("rg-before-reset")).rejects.toMatchObject({ statusCode: 404, code: "ResourceGroupNotFound" });
+    // The cloud works as new afterwards.
+    expect((await resources.resourceGroups.createOrUpdate("rg-before-reset", { location: "westeurope" })).properties?.provisioningState).toBe("Succeeded");
+  });
+});

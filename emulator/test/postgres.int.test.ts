@@ -41,6 +41,37 @@ describe("PostgreSQL flexible servers", () => {
   });
 });
 
+describe("reading and deleting servers", () => {
+  it("lists servers, gets a database, lists firewall rules, then deletes the server and what is under it", async () => {
+    await resources.resourceGroups.createOrUpdate("rg-pg-read", { location: "westeurope" });
+    await pg.servers.beginCreateOrUpdateAndWait("rg-pg-read", "pg-read-one-111111", serverBody(), POLL);
+    await pg.servers.beginCreateOrUpdateAndWait("rg-pg-read", "pg-read-two-222222", serverBody(), POLL);
+    const servers = [];
+    for await (const s of pg.servers.listByResourceGroup("rg-pg-read")) servers.push([s.name, s.state]);
+    expect(servers.sort()).toEqual([["pg-read-one-111111", "Ready"], ["pg-read-two-222222", "Ready"]]);
+
+    await pg.databases.beginCreateAndWait("rg-pg-read", "pg-read-one-111111", "airflow", { charset: "UTF8", collation: "en_US.utf8" }, POLL);
+    expect(await pg.databases.get("rg-pg-read", "pg-read-one-111111", "airflow")).toMatchObject({ name: "airflow", charset: "UTF8", collation: "en_US.utf8" });
+    await expect(pg.databases.get("rg-pg-read", "pg-read-one-111111", "missing")).rejects.toMatchObject({ statusCode: 404, code: "ResourceNotFound" });
+
+    await pg.firewallRules.beginCreateOrUpdateAndWait("rg-pg-read", "pg-read-one-111111", "allow-aks", { startIpAddress: "10.0.0.1", endIpAddress: "10.0.0.9" }, POLL);
+    await pg.firewallRules.beginCreateOrUpdateAndWait("rg-pg-read", "pg-read-one-111111", "allow-office", { startIpAddress: "192.0.2.10", endIpAddress: "192.0.2.10" }, POLL);
+    const rules = [];
+    for await (const r of pg.firewallRules.listByServer("rg-pg-read", "pg-read-one-111111")) rules.push([r.name, r.startIpAddress, r.endIpAddress]);
+    expect(rules.sort()).toEqual([["allow-aks", "10.0.0.1", "10.0.0.9"], ["allow-office", "192.0.2.10", "192.0.2.10"]]);
+
+    const poller = await pg.servers.beginDelete("rg-pg-read", "pg-read-one-111111", POLL);
+    expect((await pg.servers.get("rg-pg-read", "pg-read-one-111111")).state).toBe("Dropping");
+    await poller.pollUntilDone();
+    await expect(pg.servers.get("rg-pg-read", "pg-read-one-111111")).rejects.toMatchObject({ statusCode: 404, code: "ResourceNotFound" });
+    const left = [];
+    for await (const s of pg.servers.listByResourceGroup("rg-pg-read")) left.push(s.name);
+    expect(left).toEqual(["pg-read-two-222222"]);
+    const state = await env.control<{ resources: { id: string }[] }>("GET", "state");
+    expect(state.resources.filter((r) => r.id.includes("pg-read-one-111111"))).toEqual([]);
+  });
+});
+
 describe("a flexible server delete that fails", () => {
   it("puts the server back in the state it had", async () => {
     await resources.resourceGroups.createOrUpdate("rg-pg-undeleted", { location: "westeurope" });
