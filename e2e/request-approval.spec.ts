@@ -77,3 +77,55 @@ test("a requester opening the admin page is refused", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "You cannot open this page" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Approval queue" })).toHaveCount(0);
 });
+
+test("a name only the server can refuse is refused at the field, with what was typed kept", async ({ page }) => {
+  const name = uniqueName("taken");
+  await signIn(page, "ana");
+  for (const attempt of [1, 2]) {
+    await page.goto("/environments/new");
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByLabel("Purpose").fill(`Attempt ${attempt}`);
+    await page.getByRole("radio", { name: /Large/ }).check();
+    await page.getByRole("button", { name: "Submit request" }).click();
+    if (attempt === 1) await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  }
+
+  const nameInput = page.getByLabel("Name", { exact: true });
+  await expect(nameInput).toHaveAttribute("aria-invalid", "true");
+  await expect(nameInput).toHaveAccessibleDescription(new RegExp(`"${name}" already exists`));
+  await expect(nameInput).toBeFocused();
+  await expect(page.getByLabel("Purpose")).toHaveValue("Attempt 2");
+  await expect(page.getByRole("radio", { name: /Large/ })).toBeChecked();
+  expect(await countEnvironmentsNamed(name)).toBe(1);
+});
+
+test("an admin acting on a request another admin decided sees why, not an older message", async ({ browser }) => {
+  const name = uniqueName("twice");
+  const requester = await browser.newContext();
+  const page = await requester.newPage();
+  await signIn(page, "milo");
+  await page.goto("/environments/new");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Purpose").fill("Two admins at once");
+  await page.getByRole("button", { name: "Submit request" }).click();
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+
+  const [first, second] = [await browser.newContext(), await browser.newContext()];
+  const [adminA, adminB] = [await first.newPage(), await second.newPage()];
+  for (const admin of [adminA, adminB]) {
+    await signIn(admin, "admin");
+    await admin.goto("/admin");
+  }
+  const staleRequest = adminB.getByRole("article", { name });
+  await staleRequest.getByRole("button", { name: `Reject ${name}` }).click();
+  await expect(staleRequest.getByLabel(/Reason/)).toHaveAccessibleDescription("Give the requester a reason.");
+
+  await adminA.getByRole("article", { name }).getByRole("button", { name: `Approve ${name}` }).click();
+  await expect(adminA.getByRole("status")).toHaveText(`Approved ${name}. Provisioning is queued.`);
+
+  await staleRequest.getByRole("button", { name: `Approve ${name}` }).click();
+  await expect(staleRequest.getByRole("alert")).toHaveText("This request was already decided: it is approved.");
+  await expect(staleRequest.getByLabel(/Reason/)).not.toHaveAttribute("aria-invalid", "true");
+
+  for (const context of [requester, first, second]) await context.close();
+});

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useId } from "react";
+import { useActionState, useId, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
@@ -16,9 +16,11 @@ export function DecisionForm({ id, name }: { id: string; name: string }) {
   const [rejectState, reject, rejecting] = useActionState(rejectRequestAction, initial);
   const reasonId = useId();
   const errorId = useId();
+  // Only the answer to the button pressed last is shown: an earlier refusal of the other one is stale.
+  const [lastPressed, setLastPressed] = useState<"approve" | "reject" | null>(null);
   const pending = approving || rejecting;
-  const last = rejectState.ok !== null ? rejectState : approveState;
-  const reasonError = rejectState.ok === false ? rejectState.fieldErrors?.reason : undefined;
+  const last = lastPressed === "reject" ? rejectState : lastPressed === "approve" ? approveState : initial;
+  const reasonError = lastPressed === "reject" && rejectState.ok === false ? rejectState.fieldErrors?.reason : undefined;
 
   return (
     <form className="space-y-3">
@@ -42,14 +44,14 @@ export function DecisionForm({ id, name }: { id: string; name: string }) {
         ) : null}
       </div>
       <div className="flex gap-3">
-        <Button formAction={approve} disabled={pending}>
+        <Button formAction={approve} disabled={pending} onClick={() => setLastPressed("approve")}>
           Approve<span className="sr-only"> {name}</span>
         </Button>
-        <Button formAction={reject} variant="danger" disabled={pending}>
+        <Button formAction={reject} variant="danger" disabled={pending} onClick={() => setLastPressed("reject")}>
           Reject<span className="sr-only"> {name}</span>
         </Button>
       </div>
-      {last.ok === false ? <Alert tone="error">{last.message}</Alert> : null}
+      {last.ok === false && !pending ? <Alert tone="error">{last.message}</Alert> : null}
     </form>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useRef, useState, type FormEvent } from "react";
+import { useActionState, useEffect, useRef, useState, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
@@ -18,6 +18,17 @@ export interface RequestFormProps {
 
 const initialState: RequestFormState = { ok: null };
 
+/** The form's fields from top to bottom, so that focus goes to the first one that needs fixing. */
+const FIELD_ORDER = ["name", "team", "purpose", "region", "airflowVersion", "size", "executor", "dagRepoUrl", "dagBranch", "dagSubPath", "expiresOn"];
+
+function focusFirstInvalid(form: HTMLFormElement | null, fieldErrors: Record<string, unknown>) {
+  const first = FIELD_ORDER.find((name) => fieldErrors[name]);
+  if (!first || !form) return;
+  const control =
+    form.querySelector<HTMLElement>(`[name="${first}"]:checked`) ?? form.querySelector<HTMLElement>(`[name="${first}"]`);
+  control?.focus();
+}
+
 export function RequestForm({ catalog, teams }: RequestFormProps) {
   const [state, formAction, pending] = useActionState(requestEnvironmentAction, initialState);
   const [clientErrors, setClientErrors] = useState<Record<string, string[]> | null>(null);
@@ -29,6 +40,12 @@ export function RequestForm({ catalog, teams }: RequestFormProps) {
   const values = (state.ok === false ? state.values : {}) as Record<string, string | undefined>;
   const message = clientErrors ? "Check the highlighted fields." : state.ok === false ? state.message : null;
 
+  // The form is re-rendered with what was typed after a refusal; keyboard and screen reader users
+  // land on the first field the server refused rather than at the top of the page.
+  useEffect(() => {
+    if (state.ok === false && state.fieldErrors) focusFirstInvalid(formRef.current, state.fieldErrors);
+  }, [state]);
+
   // The same schema the server applies; checking here only saves a round trip.
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     const result = makeRequestSchema(catalog).safeParse(requestFromFormData(new FormData(event.currentTarget)));
@@ -39,8 +56,7 @@ export function RequestForm({ catalog, teams }: RequestFormProps) {
     event.preventDefault();
     const fieldErrors = fieldErrorsOf(result.error) as Record<string, string[]>;
     setClientErrors(fieldErrors);
-    const first = Object.keys(fieldErrors)[0];
-    if (first) formRef.current?.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
+    focusFirstInvalid(formRef.current, fieldErrors);
   }
 
   return (
@@ -97,7 +113,7 @@ export function RequestForm({ catalog, teams }: RequestFormProps) {
         <legend className="text-sm font-medium">Size</legend>
         <div className="grid gap-3 sm:grid-cols-3">
           {SIZES.map((s) => (
-            <SizeOption key={s} size={s} checked={size === s} onSelect={setSize} />
+            <SizeOption key={s} size={s} checked={size === s} onSelect={setSize} invalid={Boolean(errors.size)} />
           ))}
         </div>
         {errors.size ? <p id="size-error" className="text-sm text-red-700">{errors.size.join(" ")}</p> : null}
@@ -108,7 +124,14 @@ export function RequestForm({ catalog, teams }: RequestFormProps) {
         <legend className="text-sm font-medium">Executor</legend>
         {EXECUTORS.map((e) => (
           <label key={e} className="flex gap-3 rounded-md border border-slate-200 bg-white p-3 has-[:checked]:border-sky-600">
-            <input type="radio" name="executor" value={e} defaultChecked={(values.executor ?? "KubernetesExecutor") === e} className="mt-1" aria-describedby={`executor-${e}-hint`} />
+            <input
+              type="radio"
+              name="executor"
+              value={e}
+              defaultChecked={(values.executor ?? "KubernetesExecutor") === e}
+              className="mt-1"
+              aria-describedby={[errors.executor ? "executor-error" : "", `executor-${e}-hint`].join(" ").trim()}
+            />
             <span>
               <span className="block text-sm font-medium">{EXECUTOR_DESCRIPTIONS[e].label}</span>
               <span id={`executor-${e}-hint`} className="block text-xs text-slate-600">{EXECUTOR_DESCRIPTIONS[e].description}</span>
