@@ -1,7 +1,7 @@
 import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject, type V1Service } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
-import { chartSchemaPath, eventually, startTestEmulator, type TestEmulator } from "./support.js";
+import { chartSchema, eventually, needs, startTestEmulator, type TestEmulator } from "./support.js";
 
 type Condition = { type: string; status: string; reason: string; message: string };
 type HelmRelease = KubernetesObject & { status?: { conditions?: Condition[]; observedGeneration?: number; lastAppliedRevision?: string; history?: { status: string; version: number }[] } };
@@ -41,7 +41,8 @@ beforeAll(async () => {
 afterAll(() => env?.close());
 
 describe("Flux and the stand-in Airflow", () => {
-  it.skipIf(!chartSchemaPath)("fails the install with the chart schema's message when values break it", async () => {
+  it("fails the install with the chart schema's message when values break it", async (ctx) => {
+    needs(chartSchema, ctx);
     const { ready, hr } = await install("broken", airflowValues("Kubernetes"));
     expect(ready).toMatchObject({ status: "False", reason: "InstallFailed" });
     expect(ready.message).toMatch(/values don't meet the specifications of the schema/);

@@ -6,26 +6,33 @@ import { promisify } from "node:util";
 import { dump } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
-import { startTestEmulator, type TestEmulator } from "./support.js";
+import { needs, prerequisite, startTestEmulator, type TestEmulator } from "./support.js";
 
 const run = promisify(execFile);
 
-/** KUBECTL if set, else kubectl on PATH; undefined when neither runs. */
-function findKubectl(): string | undefined {
-  for (const candidate of [process.env.KUBECTL, "kubectl"].filter(Boolean) as string[]) {
-    try {
-      execFileSync(candidate, ["version", "--client"], { stdio: "ignore", timeout: 15_000 });
-      return candidate;
-    } catch {
-      // try the next one
-    }
+function runs(candidate: string) {
+  try {
+    execFileSync(candidate, ["version", "--client"], { stdio: "ignore", timeout: 15_000 });
+    return true;
+  } catch {
+    return false;
   }
-  return undefined;
 }
 
-const kubectl = findKubectl();
-if (!kubectl) {
-  console.warn("\n!!! NO KUBECTL FOUND (set KUBECTL or put kubectl on PATH): the kubectl tests are SKIPPED !!!\n");
+/** KUBECTL when set (and then only it), else kubectl on PATH. */
+const explicit = process.env.KUBECTL || undefined;
+const tool = prerequisite([explicit || "kubectl"].find(runs), {
+  explicit: Boolean(explicit),
+  problem: explicit ? `KUBECTL=${explicit} does not run ('${explicit} version --client' failed)` : "No kubectl on PATH and KUBECTL is not set",
+  fix: "Install kubectl (apt-get install -y kubernetes-client) or set KUBECTL to its path",
+});
+if (!tool.ok) console.warn(`\n!!! ${tool.reason}\n`);
+const kubectl = tool.ok ? tool.value : undefined;
+
+if (!tool.ok) {
+  describe("kubectl", () => {
+    it("is there to drive an emulated cluster", (ctx) => needs(tool, ctx));
+  });
 }
 
 describe.skipIf(!kubectl)(`kubectl (${kubectl ?? "missing"}) against an emulated cluster`, () => {

@@ -4,14 +4,54 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ClientSecretCredential } from "@azure/identity";
+import type { TestContext } from "vitest";
 import { startEmulator, type RunningEmulator } from "../src/server.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const schemaPath = path.resolve(repoRoot, "../shared/reference/airflow-chart/values.schema.json");
+const defaultSchemaPath = path.resolve(repoRoot, "../shared/reference/airflow-chart/values.schema.json");
 
-/** The Airflow chart's values schema beside the repository, when this machine has it. */
-export const chartSchemaPath = existsSync(schemaPath) ? schemaPath : undefined;
-if (!chartSchemaPath) console.warn(`\n!!! Airflow chart schema not found at ${schemaPath}: schema-dependent assertions are skipped\n`);
+const inCi = Boolean(process.env.CI) && process.env.CI !== "false" && process.env.CI !== "0";
+
+/**
+ * Something a few tests need from the machine (a tool, a file). When it is missing those tests fail
+ * in CI, or when it was named explicitly (a wrong path must not pass as a skip); on a developer's
+ * machine they are skipped, with the reason shown.
+ */
+export type Prerequisite = { ok: true; value: string } | { ok: false; required: boolean; reason: string };
+
+export function prerequisite(value: string | undefined, options: { explicit: boolean; problem: string; fix: string }): Prerequisite {
+  if (value !== undefined) return { ok: true, value };
+  const required = inCi || options.explicit;
+  const why = options.explicit ? "it was set explicitly" : "CI is set";
+  return { ok: false, required, reason: `${options.problem}. ${options.fix}${required ? ` (required because ${why})` : " to run these tests"}.` };
+}
+
+/** At the start of a test that needs `p`: fails it or skips it with the reason, as `prerequisite` decided. */
+export function needs(p: Prerequisite, ctx: TestContext) {
+  if (p.ok) return;
+  if (p.required) throw new Error(p.reason);
+  ctx.skip(p.reason);
+}
+
+function readableJson(file: string) {
+  try {
+    JSON.parse(readFileSync(file, "utf8"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const schemaCandidate = process.env.AIRFLOW_CHART_SCHEMA || defaultSchemaPath;
+
+/** The Airflow chart's values schema: AIRFLOW_CHART_SCHEMA, else the copy beside the repository. */
+export const chartSchema = prerequisite(existsSync(schemaCandidate) && readableJson(schemaCandidate) ? schemaCandidate : undefined, {
+  explicit: Boolean(process.env.AIRFLOW_CHART_SCHEMA),
+  problem: `No readable Airflow chart values.schema.json at ${schemaCandidate}`,
+  fix: "Set AIRFLOW_CHART_SCHEMA to the values.schema.json of the apache-airflow Helm chart",
+});
+export const chartSchemaPath = chartSchema.ok ? chartSchema.value : undefined;
+if (!chartSchema.ok) console.warn(`\n!!! ${chartSchema.reason}\n`);
 
 export const SUBSCRIPTION = "00000000-0000-4000-8000-000000000001";
 export const TENANT = "11111111-1111-4111-8111-111111111111";
