@@ -130,4 +130,18 @@ describe("client-node against an emulated cluster", () => {
     expect(await codeOf(core.readNamespacedSecret({ name: "airflow-fernet-key", namespace: "airflow" }))).toBe(404);
     expect(await codeOf(core.deleteNamespace({ name: "airflow" }))).toBe(404);
   });
+
+  it("throttles with Retry-After, in the header and the Status, when a 429 is injected", async () => {
+    await env.control("POST", "faults", { type: "http", status: 429, retryAfterSeconds: 2, match: { kind: "kube" }, count: 1 });
+    const err = await core.listNamespace().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ApiException);
+    const { code, headers, body } = err as ApiException<string>;
+    expect(code).toBe(429);
+    expect(headers["retry-after"]).toBe("2");
+    expect(JSON.parse(body)).toMatchObject({ kind: "Status", reason: "TooManyRequests", code: 429, details: { retryAfterSeconds: 2 } });
+    expect((await core.listNamespace()).items.length).toBeGreaterThan(0);
+  });
 });

@@ -63,6 +63,14 @@ async function parseBody(req: IncomingMessage, contentType: string): Promise<unk
   }
 }
 
+/** A throttled or unavailable API server says when to come back, in the header and in the Status, as kube-apiserver does. */
+function injectedError(status: number, retryAfterSeconds = 1, message?: string) {
+  if (status !== 429 && status !== 503) return new KubeError(status, "InternalError", message ?? "an error on the server has prevented the request from succeeding");
+  const seconds = Math.max(0, Math.round(retryAfterSeconds));
+  const [reason, text] = status === 429 ? ["TooManyRequests", "too many requests, please try again later"] : ["ServiceUnavailable", "the server is currently unable to handle the request"];
+  return new KubeError(status, reason, message ?? text, { retryAfterSeconds: seconds }, { "retry-after": String(seconds) });
+}
+
 const managerOf = (url: URL, req: IncomingMessage) => url.searchParams.get("fieldManager") ?? (req.headers["user-agent"] ?? "unknown").split("/")[0] ?? "unknown";
 
 /** One Kubernetes API server per emulated cluster, at /k8s/<clusterKey>/ on the emulator's port. */
@@ -82,7 +90,7 @@ export class ApiServer {
       await this.authenticate(cluster, req);
       if (cluster.stopped) throw new KubeError(503, "ServiceUnavailable", "the managed cluster is stopped; start it to reach its API server");
       const fault = this.ctx.faults.take("http", { kind: "kube", method: req.method });
-      if (fault) throw new KubeError(fault.status ?? 500, fault.status === 429 ? "TooManyRequests" : "InternalError", fault.message ?? "injected fault");
+      if (fault) throw injectedError(fault.status ?? 500, fault.retryAfterSeconds, fault.message);
       await delay(this.ctx.latencies.kube);
       await this.route(cluster, req, res, url, (m[2] ?? "/").split("/").filter(Boolean));
     } catch (err) {

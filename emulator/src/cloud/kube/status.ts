@@ -9,13 +9,14 @@ export class KubeError extends Error {
     readonly reason: string,
     message: string,
     readonly details?: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
 }
 
 export function sendStatus(res: ServerResponse, err: KubeError) {
-  sendJson(res, err.code, {
+  const status = {
     kind: "Status",
     apiVersion: "v1",
     metadata: {},
@@ -24,7 +25,8 @@ export function sendStatus(res: ServerResponse, err: KubeError) {
     reason: err.reason,
     ...(err.details ? { details: err.details } : {}),
     code: err.code,
-  });
+  };
+  sendJson(res, err.code, status, err.headers);
 }
 
 /** "helmreleases.helm.toolkit.fluxcd.io" for grouped kinds, "secrets" for core ones, as the API server names them. */
