@@ -19,7 +19,9 @@ export function EnvironmentSpec({ env }: { env: EnvironmentDetail }) {
       <Row term="Requested by">{env.requestedBy.name}, {formatDateTime(env.createdAt)}</Row>
       <Row term="Purpose"><span className="whitespace-pre-line">{env.purpose}</span></Row>
       <Row term="Executor">{executorLabel(env.executor)}</Row>
-      <Row term="Airflow version">{env.airflowVersion}</Row>
+      <Row term="Airflow version">
+        {env.airflowVersion} (Helm chart {env.chartVersion})
+      </Row>
       <Row term="Region">{env.region}</Row>
       <Row term="Size">
         {size.label}: {size.nodeMinCount}–{size.nodeMaxCount} × {size.nodeVmSize}; PostgreSQL {size.postgresSkuName}, {size.postgresStorageGiB} GiB

@@ -5,7 +5,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { requestEnvironmentAction, type RequestFormState } from "@/lib/actions/request-environment-action";
-import { EXECUTORS, EXECUTOR_DESCRIPTIONS, SIZES, type Catalog, type SizeName } from "@/lib/environments/catalog";
+import { chartVersionFor, EXECUTORS, EXECUTOR_DESCRIPTIONS, SIZES, type Catalog, type SizeName } from "@/lib/environments/catalog";
 import { NAME_MAX } from "@/lib/environments/naming";
 import { fieldErrorsOf, makeRequestSchema, PURPOSE_MAX, requestFromFormData } from "@/lib/environments/request-schema";
 import { CostEstimate } from "./cost-estimate";
@@ -102,7 +102,9 @@ export function RequestForm({ catalog, teams }: RequestFormProps) {
           {(p) => (
             <select {...p} name="airflowVersion" defaultValue={values.airflowVersion ?? catalog.airflowVersions[0]} className={inputClass}>
               {catalog.airflowVersions.map((v) => (
-                <option key={v} value={v}>{v}</option>
+                <option key={v} value={v}>
+                  {v} (Helm chart {chartVersionFor(v)})
+                </option>
               ))}
             </select>
           )}

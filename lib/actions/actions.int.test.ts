@@ -80,9 +80,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await database.prisma.operation.deleteMany();
-  await database.prisma.auditEvent.deleteMany();
-  await database.prisma.environment.deleteMany();
+  await database.truncate(["environments"]);
 });
 
 async function pendingEnvironmentId(): Promise<string> {

@@ -27,6 +27,7 @@ function createEnvironment(name: string, status: EnvironmentStatus = "PENDING_AP
       size: "small",
       executor: "CeleryExecutor",
       airflowVersion: "3.0.2",
+      chartVersion: "1.18.0",
     },
   });
 }
@@ -77,5 +78,21 @@ describe("operations_one_active_key", () => {
     await testDb.prisma.operation.update({ where: { id: first.id }, data: { status: "SUCCEEDED" } });
     await createOperation(env.id, "FAILED");
     await expect(createOperation(env.id, "QUEUED")).resolves.toMatchObject({ status: "QUEUED" });
+  });
+});
+
+describe("audit_events_append_only", () => {
+  it("refuses to change or remove an audit event, and to delete what one names", async () => {
+    const env = await createEnvironment("audited");
+    const event = await testDb.prisma.auditEvent.create({
+      data: { environmentId: env.id, actorId: userId, action: "environment.requested", toStatus: "PENDING_APPROVAL" },
+    });
+    await expect(testDb.prisma.auditEvent.update({ where: { id: event.id }, data: { reason: "rewritten" } })).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
+    await expect(testDb.prisma.auditEvent.delete({ where: { id: event.id } })).rejects.toThrow(/append-only: DELETE refused/);
+    await expect(testDb.prisma.environment.delete({ where: { id: env.id } })).rejects.toThrow();
+    await expect(testDb.prisma.user.delete({ where: { id: userId } })).rejects.toThrow();
+    expect(await testDb.prisma.auditEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({ reason: null, environmentId: env.id });
   });
 });

@@ -21,6 +21,7 @@ describe("Prisma Client on the migrated schema", () => {
         size: "medium",
         executor: "KubernetesExecutor",
         airflowVersion: "3.0.2",
+        chartVersion: "1.18.0",
         dagRepoUrl: "https://git.example.test/dags.git",
         expiresAt: new Date("2030-01-01T00:00:00Z"),
       },

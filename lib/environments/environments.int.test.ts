@@ -59,10 +59,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  const db = database.prisma;
-  await db.operation.deleteMany();
-  await db.auditEvent.deleteMany();
-  await db.environment.deleteMany();
+  await database.truncate(["environments"]);
 });
 
 describe("users", () => {
@@ -86,6 +83,7 @@ describe("requesting an environment", () => {
     const { id } = await requestEnvironment(database.prisma, ana, request(), DEFAULT_CATALOG);
     const env = await getEnvironment(database.prisma, ana, id);
     expect(env).toMatchObject({ name: "sales-etl", status: "PENDING_APPROVAL", executor: "CeleryExecutor", team: { slug: "analytics" } });
+    expect(env).toMatchObject({ airflowVersion: "3.0.6", chartVersion: "1.18.0" });
     expect(env.names.postgresServer).toMatch(/^pg-airflow-sales-etl-[0-9a-f]{6}$/);
     expect(env.history).toMatchObject([{ action: "environment.requested", actorName: "Ana Analyst", toStatus: "PENDING_APPROVAL" }]);
   });

@@ -93,6 +93,7 @@ const detailSelect = {
   ...summarySelect,
   nameSuffix: true,
   purpose: true,
+  chartVersion: true,
   dagRepoUrl: true,
   dagBranch: true,
   dagSubPath: true,
@@ -106,6 +107,7 @@ function toDetail(row: Prisma.EnvironmentGetPayload<{ select: typeof detailSelec
   return {
     ...toSummary(row),
     purpose: row.purpose,
+    chartVersion: row.chartVersion,
     dagSource: row.dagRepoUrl
       ? { repoUrl: row.dagRepoUrl, branch: row.dagBranch ?? "main", subPath: row.dagSubPath }
       : null,

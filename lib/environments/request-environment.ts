@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import type { CurrentUser } from "@/lib/users/resolve-user";
-import type { Catalog } from "./catalog";
+import { chartVersionFor, type Catalog } from "./catalog";
 import { newNameSuffix } from "./naming";
 import { fieldErrorsOf, makeRequestSchema } from "./request-schema";
 
@@ -55,6 +55,7 @@ export async function requestEnvironment(
           size: request.size,
           executor: request.executor,
           airflowVersion: request.airflowVersion,
+          chartVersion: chartVersionFor(request.airflowVersion),
           dagRepoUrl: request.dagRepoUrl ?? null,
           dagBranch: request.dagBranch ?? null,
           dagSubPath: request.dagSubPath ?? null,

@@ -31,6 +31,8 @@ export interface AuditEntry {
 
 export interface EnvironmentDetail extends EnvironmentSummary {
   purpose: string;
+  /** The official Airflow Helm chart version this environment is deployed with. */
+  chartVersion: string;
   dagSource: { repoUrl: string; branch: string; subPath: string | null } | null;
   decidedBy: { name: string } | null;
   decidedAt: Date | null;

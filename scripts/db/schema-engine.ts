@@ -63,13 +63,15 @@ export async function withSchemaEngine<T>(connectionString: string, work: (engin
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     adapterName: main.adapterName,
     provider: main.provider,
-    connect: async () => acceptInternalCharColumns(await main.connect()),
+    connect: async () => wholeScripts(acceptInternalCharColumns(await main.connect())),
     async connectToShadowDb() {
       const shadowName = `prisma_shadow_${randomUUID().replace(/-/g, "")}`;
       await adminQuery(connectionString, `CREATE DATABASE "${shadowName}"`);
       const shadowUrl = new URL(connectionString);
       shadowUrl.pathname = `/${shadowName}`;
-      const adapter = acceptInternalCharColumns(await new PrismaPg({ connectionString: shadowUrl.toString() }, ignorePoolError).connect());
+      const adapter = wholeScripts(
+        acceptInternalCharColumns(await new PrismaPg({ connectionString: shadowUrl.toString() }, ignorePoolError).connect()),
+      );
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await dispose();
@@ -112,6 +114,29 @@ function acceptInternalCharColumns<T extends object>(adapter: T): T {
     const startTransaction = withTx.startTransaction.bind(withTx);
     withTx.startTransaction = async (...args) => acceptInternalCharColumns((await startTransaction(...args)) as object);
   }
+  return adapter;
+}
+
+type ScriptRunner = {
+  executeScript(script: string): Promise<void>;
+  client: { query(sql: string): Promise<unknown> };
+  onError(error: unknown): never;
+};
+
+/**
+ * adapter-pg runs a migration script by splitting it on every `;`, which breaks a function body
+ * (`$$ … ; … $$`). PostgreSQL takes the whole script as one simple query, as `psql` and the
+ * Prisma CLI send it.
+ */
+function wholeScripts<T extends object>(adapter: T): T {
+  const runner = adapter as unknown as ScriptRunner;
+  runner.executeScript = async (script) => {
+    try {
+      await runner.client.query(script);
+    } catch (error) {
+      runner.onError(error);
+    }
+  };
   return adapter;
 }
 
