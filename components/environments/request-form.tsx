@@ -7,7 +7,7 @@ import { Field, inputClass } from "@/components/ui/field";
 import { requestEnvironmentAction, type RequestFormState } from "@/lib/actions/request-environment-action";
 import { chartVersionFor, EXECUTORS, EXECUTOR_DESCRIPTIONS, SIZES, type Catalog, type SizeName } from "@/lib/environments/catalog";
 import { NAME_MAX } from "@/lib/environments/naming";
-import { fieldErrorsOf, makeRequestSchema, PURPOSE_MAX, requestFromFormData } from "@/lib/environments/request-schema";
+import { expiryBounds, fieldErrorsOf, makeRequestSchema, PURPOSE_MAX, requestFromFormData } from "@/lib/environments/request-schema";
 import { CostEstimate } from "./cost-estimate";
 import { SizeOption } from "./size-option";
 
@@ -71,7 +71,7 @@ export function RequestForm({ catalog, teams }: RequestFormProps) {
       {message ? <Alert tone="error">{message}</Alert> : null}
 
       <Field id="name" label="Name" errors={errors.name} hint={`3–${NAME_MAX} characters: lowercase letters, digits and hyphens. It names the Azure resources.`}>
-        {(p) => <input {...p} name="name" required maxLength={NAME_MAX + 10} autoComplete="off" defaultValue={values.name} className={inputClass} />}
+        {(p) => <input {...p} name="name" required autoComplete="off" spellCheck={false} defaultValue={values.name} className={inputClass} />}
       </Field>
 
       <Field id="team" label="Team" errors={errors.team}>
@@ -160,7 +160,7 @@ export function RequestForm({ catalog, teams }: RequestFormProps) {
       </fieldset>
 
       <Field id="expiresOn" label="Expiry date" optional errors={errors.expiresOn} hint="The environment is torn down on this date, after a warning. Leave empty to keep it.">
-        {(p) => <input {...p} name="expiresOn" type="date" defaultValue={values.expiresOn} className={`${inputClass} sm:w-56`} />}
+        {(p) => <input {...p} name="expiresOn" type="date" {...expiryBounds()} defaultValue={values.expiresOn} className={`${inputClass} sm:w-56`} />}
       </Field>
 
       <Button type="submit" disabled={pending} aria-disabled={pending}>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CATALOG } from "./catalog";
-import { fieldErrorsOf, makeRequestSchema } from "./request-schema";
+import { expiryBounds, fieldErrorsOf, makeRequestSchema } from "./request-schema";
 
 const now = new Date("2026-11-24T12:00:00Z");
 const schema = makeRequestSchema(DEFAULT_CATALOG, now);
@@ -70,6 +70,8 @@ describe("request schema", () => {
     [{ dagRepoUrl: "git@github.com:org/dags.git" }, "dagRepoUrl"],
     [{ dagRepoUrl: "http://github.com/org/dags.git" }, "dagRepoUrl"],
     [{ dagRepoUrl: "https://user:pw@github.com/org/dags.git" }, "dagRepoUrl"],
+    [{ dagRepoUrl: "https://github.com/org/dags.git?private_token=abc" }, "dagRepoUrl"],
+    [{ dagRepoUrl: "https://github.com/org/dags.git#main" }, "dagRepoUrl"],
     [{ dagRepoUrl: "https://github.com/org/dags.git", dagBranch: "feature..x" }, "dagBranch"],
     [{ dagRepoUrl: "https://github.com/org/dags.git", dagBranch: "has space" }, "dagBranch"],
     [{ dagRepoUrl: "https://github.com/org/dags.git", dagSubPath: "../etc" }, "dagSubPath"],
@@ -86,5 +88,15 @@ describe("request schema", () => {
     expect(errorsFor({ ...valid, expiresOn: "24/12/2026" }).expiresOn).toBeDefined();
     expect(errorsFor({ ...valid, expiresOn: "2026-12-24" })).toEqual({});
     expect(errorsFor({ ...valid, expiresOn: "" })).toEqual({});
+  });
+
+  it("gives the date picker the same bounds as the rule", () => {
+    const { min, max } = expiryBounds(now);
+    expect(min).toBe("2026-11-25");
+    expect(errorsFor({ ...valid, expiresOn: min })).toEqual({});
+    expect(errorsFor({ ...valid, expiresOn: max })).toEqual({});
+    const dayAfter = new Date(`${max}T00:00:00Z`);
+    dayAfter.setUTCDate(dayAfter.getUTCDate() + 1);
+    expect(errorsFor({ ...valid, expiresOn: dayAfter.toISOString().slice(0, 10) }).expiresOn).toBeDefined();
   });
 });

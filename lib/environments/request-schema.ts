@@ -19,6 +19,11 @@ export function isoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
+/** The first and last expiry dates the schema accepts, for the date picker's bounds. */
+export function expiryBounds(now: Date = new Date()): { min: string; max: string } {
+  return { min: isoDate(new Date(now.getTime() + DAY_MS)), max: isoDate(new Date(now.getTime() + EXPIRY_MAX_DAYS * DAY_MS)) };
+}
+
 function isRealDate(value: string): boolean {
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && isoDate(date) === value;
@@ -30,7 +35,7 @@ function isRealDate(value: string): boolean {
  */
 export function makeRequestSchema(catalog: Catalog, now: Date = new Date()) {
   const today = isoDate(now);
-  const latest = isoDate(new Date(now.getTime() + EXPIRY_MAX_DAYS * DAY_MS));
+  const latest = expiryBounds(now).max;
 
   return z
     .object({
@@ -61,7 +66,9 @@ export function makeRequestSchema(catalog: Catalog, now: Date = new Date()) {
           .string()
           .trim()
           .max(500, "Keep the repository URL under 500 characters.")
-          .regex(/^https:\/\/[^\s/@]+(:\d+)?\/\S+$/, "Enter an https:// URL of a git repository, such as https://github.com/org/dags.git."),
+          .regex(/^https:\/\/[^\s/@]+(:\d+)?\/\S+$/, "Enter an https:// URL of a git repository, such as https://github.com/org/dags.git.")
+          // A token in the URL would be stored and shown to everyone who can see the environment.
+          .refine((v) => !/[?#]/.test(v), "Leave credentials and parameters out of the URL; access to a private repository is set up separately."),
       ),
       dagBranch: optionalText(z.string().trim().max(255, "Keep the branch under 255 characters.").regex(BRANCH_PATTERN, "Enter a valid git branch name.")),
       dagSubPath: optionalText(
