@@ -59,6 +59,9 @@ describe("managed clusters", () => {
     await expect(aks.managedClusters.beginCreateOrUpdateAndWait("rg-aks", "-bad-", clusterBody(), POLL)).rejects.toMatchObject({ statusCode: 400, code: "InvalidResourceName" });
     const noPools = clusterBody({ agentPoolProfiles: [{ name: "System", count: 1, vmSize: "Standard_D2s_v5" }] });
     await expect(aks.managedClusters.beginCreateOrUpdateAndWait("rg-aks", "aks-bad", noPools, POLL)).rejects.toMatchObject({ statusCode: 400, code: "InvalidParameter" });
+    const nowhere = aks.managedClusters.beginCreateOrUpdateAndWait("rg-aks", "aks-nowhere", clusterBody({ location: "atlantis" }), POLL);
+    await expect(nowhere).rejects.toMatchObject({ statusCode: 400, code: "LocationNotAvailableForResourceType" });
+    await expect(nowhere).rejects.toThrow(/'atlantis' is not available for resource type 'Microsoft\.ContainerService\/managedClusters'/);
   });
 
   it("reports an operation that ends Failed (QuotaExceeded) as the SDK's error", async () => {

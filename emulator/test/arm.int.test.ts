@@ -32,6 +32,16 @@ describe("resource groups", () => {
     await expect(resources.resourceGroups.createOrUpdate("rg-ok", { location: "" })).rejects.toMatchObject({ statusCode: 400, code: "LocationRequired" });
   });
 
+  it("accepts Azure's region names in any spelling, and refuses an unknown location", async () => {
+    for (const [given, canonical] of [["Sweden Central", "swedencentral"], ["GermanyWestCentral", "germanywestcentral"], ["east us 2", "eastus2"]]) {
+      expect((await resources.resourceGroups.createOrUpdate(`rg-${canonical}`, { location: given as string })).location).toBe(canonical);
+    }
+    const refused = resources.resourceGroups.createOrUpdate("rg-nowhere", { location: "westeruope" });
+    await expect(refused).rejects.toMatchObject({ statusCode: 400, code: "LocationNotAvailableForResourceGroup" });
+    await expect(refused).rejects.toThrow(/'westeruope' is not available for resource group\. List of available regions is '.*westeurope.*'/);
+    await expect(resources.resourceGroups.get("rg-nowhere")).rejects.toMatchObject({ statusCode: 404 });
+  });
+
   it("answers 404 ResourceGroupNotFound", async () => {
     await expect(resources.resourceGroups.get("rg-missing")).rejects.toMatchObject({ statusCode: 404, code: "ResourceGroupNotFound" });
     await expect(aks.managedClusters.get("rg-missing", "aks-x")).rejects.toMatchObject({ statusCode: 404, code: "ResourceGroupNotFound" });

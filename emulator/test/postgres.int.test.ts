@@ -34,9 +34,10 @@ describe("PostgreSQL flexible servers", () => {
     await pg.databases.beginDeleteAndWait("rg-pg", "pg-airflow-one-a1b2c3", "airflow", POLL);
   });
 
-  it("validates server names, SKUs and firewall addresses", async () => {
+  it("validates server names, SKUs, locations and firewall addresses", async () => {
     await expect(pg.servers.beginCreateOrUpdateAndWait("rg-pg", "PG_Upper", serverBody(), POLL)).rejects.toMatchObject({ statusCode: 400, code: "InvalidResourceName" });
     await expect(pg.servers.beginCreateOrUpdateAndWait("rg-pg", "pg-bad-sku", { ...serverBody(), sku: { name: "Standard_D2ds_v4", tier: "Burstable" } }, POLL)).rejects.toMatchObject({ statusCode: 400 });
+    await expect(pg.servers.beginCreateOrUpdateAndWait("rg-pg", "pg-nowhere-123456", { ...serverBody(), location: "mars" }, POLL)).rejects.toMatchObject({ statusCode: 400, code: "LocationNotAvailableForResourceType" });
     await expect(pg.firewallRules.beginCreateOrUpdateAndWait("rg-pg", "pg-airflow-one-a1b2c3", "bad", { startIpAddress: "10.0.0.9", endIpAddress: "10.0.0.1" }, POLL)).rejects.toMatchObject({ statusCode: 400 });
   });
 });

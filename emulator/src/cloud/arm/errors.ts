@@ -37,17 +37,6 @@ export function objectAt(body: Record<string, unknown>, key: string, where = key
   return value as Record<string, unknown>;
 }
 
-export function requireLocation(body: Record<string, unknown>) {
-  const location = body.location;
-  if (typeof location !== "string" || !location.trim()) {
-    throw badRequest("LocationRequired", "The location property is required for this definition.");
-  }
-  return normalizeLocation(location);
-}
-
-/** ARM answers with the location's canonical form: lower case, no spaces ("West Europe" → westeurope). */
-export const normalizeLocation = (location: string) => location.replace(/\s+/g, "").toLowerCase();
-
 export function checkTags(body: Record<string, unknown>) {
   const tags = objectAt(body, "tags");
   if (!tags) return;

@@ -1,8 +1,9 @@
 import type { CloudContext } from "../context.js";
 import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { isPlainObject, shortHash, uuidFrom } from "../util.js";
-import { ArmError, badRequest, checkTags, invalidName, requireLocation } from "./errors.js";
+import { ArmError, badRequest, checkTags, invalidName } from "./errors.js";
 import { buildKubeconfig } from "./kubeconfig.js";
+import { requireLocation } from "./locations.js";
 import { validateClusterProperties } from "./managed-cluster-validation.js";
 import { beginDelete, beginWrite, completeDelete, groupId, listBody, props, refuseWhileBusy, reply, requireGroup, requireResource, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
 
@@ -17,7 +18,7 @@ export const clusterKeyOf = (id: string) => `${(id.split("/").pop() ?? "cluster"
 const NAME_RULE = /^[a-zA-Z0-9]$|^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]$/;
 
 function buildBody(ctx: CloudContext, id: string, name: string, group: string, body: Json, existing?: ArmResource): Json {
-  const location = requireLocation(body);
+  const location = requireLocation(body, MANAGED_CLUSTER_TYPE);
   const input = (body.properties ?? {}) as Json;
   const previous = (existing?.body.properties ?? {}) as Json;
   const key = clusterKeyOf(id);
@@ -115,7 +116,7 @@ async function put(ctx: CloudContext, ar: ArmRequest) {
   if (!NAME_RULE.test(name)) throw invalidName(MANAGED_CLUSTER_TYPE, name, "The name can contain only letters, numbers, underscores and hyphens, must start and end with a letter or number, and be 1 to 63 characters long.");
   const rg = requireGroup(ctx, sub, group);
   const body = await ar.body();
-  requireLocation(body);
+  requireLocation(body, MANAGED_CLUSTER_TYPE);
   checkTags(body);
   const existing = ctx.store.getResource(clusterId(sub, group, name));
   if (existing) {
@@ -123,7 +124,7 @@ async function put(ctx: CloudContext, ar: ArmRequest) {
     if ((props(existing).powerState as Json | undefined)?.code === "Stopped") {
       throw new ArmError(409, "OperationNotAllowed", "Operation is not allowed while the managed cluster is stopped. Start it first.");
     }
-    if (existing.body.location !== requireLocation(body)) throw badRequest("InvalidParameter", "The location of a managed cluster cannot be changed.");
+    if (existing.body.location !== requireLocation(body, MANAGED_CLUSTER_TYPE)) throw badRequest("InvalidParameter", "The location of a managed cluster cannot be changed.");
   }
   validateClusterProperties(body, Boolean(existing));
   const id = existing?.id ?? clusterId(sub, (rg.body.name as string) ?? group, name);

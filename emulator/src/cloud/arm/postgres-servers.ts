@@ -1,6 +1,7 @@
 import type { CloudContext } from "../context.js";
 import type { ArmResource, Json, OperationRecord } from "../store.js";
-import { ArmError, checkTags, invalidName, requireLocation } from "./errors.js";
+import { ArmError, checkTags, invalidName } from "./errors.js";
+import { requireLocation } from "./locations.js";
 import { validateServerProperties } from "./postgres-validation.js";
 import { beginDelete, beginWrite, completeDelete, groupId, isoNow, listBody, props, refuseWhileBusy, reply, requireGroup, requireResource, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
 
@@ -20,7 +21,7 @@ function buildBody(id: string, name: string, body: Json, existing?: ArmResource)
     id,
     name,
     type: SERVER_TYPE,
-    location: requireLocation({ location: body.location ?? existing?.body.location }),
+    location: requireLocation({ location: body.location ?? existing?.body.location }, SERVER_TYPE),
     ...((body.tags ?? existing?.body.tags) ? { tags: body.tags ?? existing?.body.tags } : {}),
     sku: body.sku ?? existing?.body.sku,
     ...(body.identity ? { identity: body.identity } : {}),
@@ -84,7 +85,7 @@ async function write(ctx: CloudContext, ar: ArmRequest, patch: boolean) {
   checkTags(body);
   const existing = ctx.store.getResource(serverId(sub, group, name));
   if (patch && !existing) requireServer(ctx, ar);
-  if (!patch) requireLocation(body);
+  if (!patch || body.location !== undefined) requireLocation(body, SERVER_TYPE);
   if (existing) {
     refuseWhileBusy(ctx, existing, "server");
     if (props(existing).state === "Stopped") throw new ArmError(409, "ServerIsStopped", `The server '${name}' is stopped. Start it before updating it.`);

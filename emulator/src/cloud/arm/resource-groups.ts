@@ -1,6 +1,7 @@
 import { delay } from "../util.js";
 import type { ArmResource } from "../store.js";
-import { ArmError, badRequest, checkTags, groupNotFound, requireLocation } from "./errors.js";
+import { ArmError, badRequest, checkTags, groupNotFound } from "./errors.js";
+import { requireLocation } from "./locations.js";
 import { beginDelete, completeDelete, groupId, listBody, reply, route, type ArmRoute } from "./resources.js";
 import type { CloudContext } from "../context.js";
 
@@ -39,7 +40,7 @@ export const resourceGroupRoutes: ArmRoute[] = [
         const [sub, name] = ar.params as [string, string];
         validateName(name);
         const body = await ar.body();
-        const location = requireLocation(body);
+        const location = requireLocation(body, RESOURCE_GROUP_TYPE);
         checkTags(body);
         const existing = ctx.store.getResource(groupId(sub, name));
         if (existing?.body.location && existing.body.location !== location) {
