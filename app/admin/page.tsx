@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { Alert } from "@/components/ui/alert";
 import { AuditTable } from "@/components/admin/audit-table";
@@ -15,7 +16,7 @@ const NAME = /^[a-z][a-z0-9-]{1,23}$/;
 export default async function AdminPage({ searchParams }: { searchParams: Promise<{ approved?: string; rejected?: string }> }) {
   const user = await requireUser("/admin");
   if (!user.isAdmin) forbidden();
-  const [pending, environments, audit] = await Promise.all([
+  const [pending, listing, audit] = await Promise.all([
     listPendingRequests(db(), user),
     listEnvironments(db(), user),
     listAuditEvents(db(), user),
@@ -51,11 +52,19 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       </section>
       <section aria-labelledby="all-heading" className="space-y-4">
         <h2 id="all-heading" className="text-lg font-semibold">All environments</h2>
-        {environments.length === 0 ? (
+        {listing.total === 0 ? (
           <p className="text-sm text-slate-700">No environments yet.</p>
         ) : (
-          <EnvironmentsTable environments={environments} caption="All environments" />
+          <EnvironmentsTable environments={listing.items} caption="All environments" />
         )}
+        {listing.pageCount > 1 ? (
+          <p className="text-sm">
+            The {listing.items.length} most recent of {listing.total}.{" "}
+            <Link href="/environments" className="font-medium text-sky-800 underline">
+              See them all on the dashboard
+            </Link>
+          </p>
+        ) : null}
       </section>
       <section aria-labelledby="audit-heading" className="space-y-4">
         <h2 id="audit-heading" className="text-lg font-semibold">Audit log</h2>

@@ -2,18 +2,28 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { EnvironmentsTable } from "@/components/environments/environments-table";
 import { StatusFilter } from "@/components/environments/status-filter";
+import { Pagination } from "@/components/ui/pagination";
 import { db } from "@/lib/db/client";
-import { listEnvironments } from "@/lib/environments/queries";
+import { listEnvironments, PAGE_SIZE } from "@/lib/environments/queries";
 import { isStatus } from "@/lib/environments/status";
 import { requireUser } from "@/lib/users/current-user";
 
 export const metadata: Metadata = { title: "Environments" };
 
-export default async function EnvironmentsPage({ searchParams }: { searchParams: Promise<{ status?: string }> }) {
+function listHref(status: string | undefined, page: number): string {
+  const params = new URLSearchParams();
+  if (status) params.set("status", status);
+  if (page > 1) params.set("page", String(page));
+  const query = params.toString();
+  return query ? `/environments?${query}` : "/environments";
+}
+
+export default async function EnvironmentsPage({ searchParams }: { searchParams: Promise<{ status?: string; page?: string }> }) {
   const user = await requireUser("/environments");
-  const requested = (await searchParams).status;
-  const status = requested && isStatus(requested) ? requested : undefined;
-  const environments = await listEnvironments(db(), user, { status });
+  const params = await searchParams;
+  const status = params.status && isStatus(params.status) ? params.status : undefined;
+  const listing = await listEnvironments(db(), user, { status, page: Number(params.page) || 1 });
+  const environments = listing.items;
   const scope = user.isAdmin ? "All teams" : user.teams.map((t) => t.name).join(", ") || "No team";
 
   return (
@@ -40,6 +50,14 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
       ) : (
         <EnvironmentsTable environments={environments} caption="Airflow environments" />
       )}
+      <Pagination
+        label="Environment pages"
+        page={listing.page}
+        pageCount={listing.pageCount}
+        total={listing.total}
+        pageSize={PAGE_SIZE}
+        hrefFor={(page) => listHref(status, page)}
+      />
     </div>
   );
 }

@@ -18,3 +18,29 @@ export async function countEnvironmentsNamed(name: string): Promise<number> {
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}`.slice(0, 24);
 }
+
+/**
+ * Inserts `count` pending requests for a team straight into the database, as if its members had
+ * asked over time (a minute apart, the first one oldest), for pages that need many rows.
+ */
+export async function seedPendingRequests(options: { teamSlug: string; requesterName: string; prefix: string; count: number }): Promise<string[]> {
+  const url = process.env.E2E_DATABASE_URL;
+  if (!url) throw new Error("E2E_DATABASE_URL is not set: run the end-to-end tests through npm run test:e2e");
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const names = Array.from({ length: options.count }, (_, i) => `${options.prefix}-${String(i).padStart(3, "0")}`);
+    await client.query(
+      `insert into environments (id, name, name_suffix, team_id, requested_by_id, purpose, region, size, executor,
+                                 airflow_version, chart_version, created_at, updated_at)
+       select gen_random_uuid(), n.name, 'abcdef', t.id, u.id, 'Seeded', 'westeurope', 'small', 'LocalExecutor',
+              '3.0.6', '1.18.0', now() - ((${options.count} - n.i) * interval '1 minute'), now()
+       from unnest($1::text[]) with ordinality as n(name, i), teams t, users u
+       where t.slug = $2 and u.name = $3`,
+      [names, options.teamSlug, options.requesterName],
+    );
+    return names;
+  } finally {
+    await client.end();
+  }
+}

@@ -122,10 +122,10 @@ describe("requesting an environment", () => {
 describe("team boundaries", () => {
   it("keeps another team's environment out of lists and detail pages", async () => {
     const { id } = await requestEnvironment(database.prisma, ana, request(), DEFAULT_CATALOG);
-    expect(await listEnvironments(database.prisma, milo)).toEqual([]);
+    expect((await listEnvironments(database.prisma, milo)).items).toEqual([]);
     expect((await rejection(getEnvironment(database.prisma, milo, id))).code).toBe("NOT_FOUND");
-    expect((await listEnvironments(database.prisma, ana)).map((e) => e.id)).toEqual([id]);
-    expect((await listEnvironments(database.prisma, admin)).map((e) => e.id)).toEqual([id]);
+    expect((await listEnvironments(database.prisma, ana)).items.map((e) => e.id)).toEqual([id]);
+    expect((await listEnvironments(database.prisma, admin)).items.map((e) => e.id)).toEqual([id]);
     expect((await rejection(getEnvironment(database.prisma, ana, "not-a-uuid"))).code).toBe("NOT_FOUND");
   });
 
@@ -147,11 +147,26 @@ describe("the dashboard's list", () => {
     const pending = await requestEnvironment(database.prisma, ana, request({ name: "pending-one" }), DEFAULT_CATALOG);
     const rejected = await requestEnvironment(database.prisma, ana, request({ name: "rejected-one" }), DEFAULT_CATALOG);
     await rejectRequest(database.prisma, admin, rejected.id, "No budget");
-    const ids = async (filter: Parameters<typeof listEnvironments>[2]) => (await listEnvironments(database.prisma, ana, filter)).map((e) => e.id);
+    const ids = async (filter: Parameters<typeof listEnvironments>[2]) => (await listEnvironments(database.prisma, ana, filter)).items.map((e) => e.id);
     expect(await ids({})).toEqual([pending.id]);
     expect(await ids({ status: "REJECTED" })).toEqual([rejected.id]);
     expect(await ids({ status: "PENDING_APPROVAL" })).toEqual([pending.id]);
-    expect(await listEnvironments(database.prisma, milo, { status: "REJECTED" })).toEqual([]);
+    expect(await listEnvironments(database.prisma, milo, { status: "REJECTED" })).toMatchObject({ items: [], total: 0, pageCount: 1 });
+  });
+
+  it("pages through a team's environments without overlap, counting only what the user may see", async () => {
+    const names = ["page-a", "page-b", "page-c", "page-d", "page-e"];
+    for (const name of names) await requestEnvironment(database.prisma, ana, request({ name }), DEFAULT_CATALOG);
+    await requestEnvironment(database.prisma, milo, request({ name: "other-team", team: "ml" }), DEFAULT_CATALOG);
+
+    const pages = [];
+    for (const page of [1, 2, 3]) pages.push(await listEnvironments(database.prisma, ana, { page, pageSize: 2 }));
+    expect(pages.map((p) => [p.total, p.pageCount, p.page])).toEqual([[5, 3, 1], [5, 3, 2], [5, 3, 3]]);
+    expect(pages.flatMap((p) => p.items.map((e) => e.name))).toEqual([...names].reverse());
+
+    expect(await listEnvironments(database.prisma, ana, { page: 99, pageSize: 2 })).toMatchObject({ page: 3, items: [{ name: "page-a" }] });
+    expect(await listEnvironments(database.prisma, ana, { page: -1, pageSize: 2 })).toMatchObject({ page: 1 });
+    expect((await listEnvironments(database.prisma, admin, { pageSize: 2 })).total).toBe(6);
   });
 });
 

@@ -67,26 +67,43 @@ function toAuditEntry(row: Prisma.AuditEventGetPayload<{ select: typeof auditSel
   };
 }
 
+export const PAGE_SIZE = 50;
+
 export interface EnvironmentFilter {
   /** Without a status, lists leave out deleted and rejected environments: they are history. */
   status?: StatusName;
+  /** 1-based; a page past the last one gives the last one. */
+  page?: number;
+  pageSize?: number;
 }
 
-export async function listEnvironments(
-  db: PrismaClient,
-  actor: Actor,
-  filter: EnvironmentFilter = {},
-): Promise<EnvironmentSummary[]> {
+export interface EnvironmentPage {
+  items: EnvironmentSummary[];
+  /** How many environments match the filter, on every page. */
+  total: number;
+  page: number;
+  pageCount: number;
+}
+
+/** One page of the environments the actor may see, newest first. */
+export async function listEnvironments(db: PrismaClient, actor: Actor, filter: EnvironmentFilter = {}): Promise<EnvironmentPage> {
+  const pageSize = filter.pageSize ?? PAGE_SIZE;
+  const where: Prisma.EnvironmentWhereInput = {
+    ...visibleEnvironmentsWhere(actor),
+    status: filter.status ?? { notIn: ["DELETED", "REJECTED"] },
+  };
+  const total = await db.environment.count({ where });
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(1, Math.trunc(filter.page ?? 1) || 1), pageCount);
   const rows = await db.environment.findMany({
-    where: {
-      ...visibleEnvironmentsWhere(actor),
-      status: filter.status ?? { notIn: ["DELETED", "REJECTED"] },
-    },
+    where,
     select: summarySelect,
-    orderBy: { createdAt: "desc" },
-    take: 500,
+    // The id breaks ties between environments requested in the same millisecond, so pages never overlap.
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    skip: (page - 1) * pageSize,
+    take: pageSize,
   });
-  return rows.map(toSummary);
+  return { items: rows.map(toSummary), total, page, pageCount };
 }
 
 const detailSelect = {

@@ -1,0 +1,25 @@
+import { expect, test } from "@playwright/test";
+import { seedPendingRequests, uniqueName } from "./support/db";
+import { signIn } from "./support/sign-in";
+
+test("the dashboard pages through many environments, keeping the status filter in the address", async ({ page }) => {
+  await signIn(page, "milo");
+  const prefix = uniqueName("bulk").slice(0, 18);
+  const names = await seedPendingRequests({ teamSlug: "ml", requesterName: "Milo Modeler", prefix, count: 52 });
+
+  await page.goto("/environments?status=PENDING_APPROVAL");
+  const table = page.getByRole("table", { name: "Airflow environments" });
+  const pages = page.getByRole("navigation", { name: "Environment pages" });
+  await expect(pages).toContainText(/Showing 1–50 of \d+/);
+  await expect(table.getByRole("link", { name: names[51]! })).toBeVisible();
+  await expect(table.getByRole("link", { name: names[1]! })).toHaveCount(0);
+
+  await pages.getByRole("link", { name: "Next page" }).click();
+  await expect(page).toHaveURL(/\/environments\?status=PENDING_APPROVAL&page=2$/);
+  await expect(table.getByRole("link", { name: names[0]! })).toBeVisible();
+  await expect(table.getByRole("link", { name: names[51]! })).toHaveCount(0);
+  await expect(pages.getByRole("link", { name: "Next page" })).toHaveCount(0);
+
+  await pages.getByRole("link", { name: "Previous page" }).click();
+  await expect(page).toHaveURL(/\/environments\?status=PENDING_APPROVAL$/);
+});
