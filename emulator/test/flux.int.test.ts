@@ -1,7 +1,8 @@
+import { ResourceManagementClient } from "@azure/arm-resources";
 import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject, type V1Service } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
-import { chartSchema, eventually, needs, startTestEmulator, type TestEmulator } from "./support.js";
+import { chartSchema, eventually, needs, startTestEmulator, SUBSCRIPTION, type TestEmulator } from "./support.js";
 
 type Condition = { type: string; status: string; reason: string; message: string };
 type HelmRelease = KubernetesObject & { status?: { conditions?: Condition[]; observedGeneration?: number; lastAppliedRevision?: string; history?: { status: string; version: number }[] } };
@@ -83,6 +84,17 @@ describe("Flux and the stand-in Airflow", () => {
       expect(health.dag_processor?.status).toBe(major >= 3 ? "healthy" : null);
     });
   }
+
+  it("names the environment on its page from the resource group's environment tag, else the cluster", async () => {
+    const base = uiAddress(await core.readNamespacedService({ name: "airflow-api-server", namespace: "local" }));
+    const row = async (name: string) => new RegExp(`<th scope="row">${name}</th><td>([^<]*)</td>`).exec(await (await fetch(`${base}/`)).text())?.[1];
+    expect(await row("Environment")).toBe("aks-flux");
+    expect(await row("Release")).toBe("airflow");
+    const resources = new ResourceManagementClient(env.credential, SUBSCRIPTION, env.clientOptions);
+    await resources.resourceGroups.update("rg-flux", { tags: { environment: "sales-analytics", team: "data" } });
+    expect(await row("Environment")).toBe("sales-analytics");
+    expect(await row("Release")).toBe("airflow");
+  });
 
   it("answers unhealthy JSON when an unhealthy Airflow is injected, and upgrades on a new generation", async () => {
     const svc = await core.readNamespacedService({ name: "airflow-api-server", namespace: "celery" });

@@ -25,11 +25,13 @@ export function healthBody(site: AirflowSite, unhealthy: string | undefined): Js
   };
 }
 
-export function uiPage(site: AirflowSite, healthy: boolean): string {
+/** `environment` is what a person knows the deployment as; every release is named alike, so it is not the release. */
+export function uiPage(site: AirflowSite, healthy: boolean, environment: string): string {
   const major = Number(site.airflowVersion.split(".")[0]);
   const healthPath = major >= 3 ? "/api/v2/monitor/health" : "/health";
   const rows: [string, string][] = [
-    ["Environment", site.helmRelease],
+    ["Environment", environment],
+    ["Release", site.release],
     ["Namespace", site.namespace],
     ["Cluster", site.clusterName],
     ["Executor", site.executor],
@@ -39,7 +41,7 @@ export function uiPage(site: AirflowSite, healthy: boolean): string {
   ];
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>Airflow — ${escape(site.helmRelease)}</title>
+<head><meta charset="utf-8"><title>Airflow — ${escape(environment)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2937}h1{color:#017cee}table{border-collapse:collapse}td,th{padding:.4rem .8rem;border-bottom:1px solid #e5e7eb;text-align:left}.note{color:#6b7280}</style>
 </head>
 <body>

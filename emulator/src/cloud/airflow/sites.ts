@@ -85,6 +85,14 @@ export class AirflowSites {
     await Promise.all([...this.servers.keys()].map((k) => this.closeSite(k)));
   }
 
+  /** The `environment` tag of the cluster's resource group (the portal tags each environment's group), else the cluster's name. */
+  private environmentOf(site: AirflowSite): string {
+    const groupId = this.store.state.clusters[site.clusterKey]?.armId.split(/\/providers\//i)[0];
+    const tags = (groupId ? this.store.getResource(groupId)?.body.tags : undefined) ?? {};
+    const tag = Object.entries(tags).find(([k]) => k.toLowerCase() === "environment")?.[1];
+    return typeof tag === "string" && tag.trim() ? tag : site.clusterName;
+  }
+
   private serve(key: string, req: http.IncomingMessage, res: http.ServerResponse) {
     const site = this.store.state.airflow[key];
     if (!site) {
@@ -107,7 +115,7 @@ export class AirflowSites {
     }
     if (path === "/" || path === "/home") {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      res.end(uiPage(site, !unhealthy));
+      res.end(uiPage(site, !unhealthy, this.environmentOf(site)));
       return;
     }
     json(404, { detail: "Not Found" });
