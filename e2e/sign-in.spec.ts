@@ -32,6 +32,21 @@ test("a user signs in, sees her name, signs out, and must sign in again", async 
   await expect(page.getByLabel("Password")).toBeVisible();
 });
 
+test("a sign-out the portal could not complete says so and leaves the user where they were", async ({ page }) => {
+  await signIn(page, "milo");
+  await page.route("**/api/auth/session", (route) =>
+    route.request().method() === "DELETE" ? route.fulfill({ status: 503, body: "" }) : route.continue(),
+  );
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /Sign-out did not go through: you are still signed in/ })).toBeVisible();
+  await expect(page).toHaveURL(/\/environments$/);
+
+  await page.unroute("**/api/auth/session");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+  expect((await page.request.get("/api/auth/me")).status()).toBe(401);
+});
+
 test("an admin's session carries the admin role", async ({ page }) => {
   await signIn(page, "admin");
   await expect(page.getByTestId("user-name")).toHaveText(TEST_USERS.admin.name);

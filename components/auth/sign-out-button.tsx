@@ -10,11 +10,22 @@ import { loadMsal, SIGNED_OUT_PATH } from "./msal";
  */
 export function SignOutButton() {
   const [pending, setPending] = useState(false);
+  const [failed, setFailed] = useState(false);
 
   async function signOut() {
     setPending(true);
+    setFailed(false);
     // The portal session ends first: if the provider is unreachable the user is still signed out here.
-    await fetch("/api/auth/session", { method: "DELETE" }).catch(() => undefined);
+    // If it does not end, saying so beats sending the user to the provider while still signed in here.
+    const ended = await fetch("/api/auth/session", { method: "DELETE" }).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (!ended) {
+      setPending(false);
+      setFailed(true);
+      return;
+    }
     try {
       const { msal, settings } = await loadMsal();
       const account = msal.getActiveAccount() ?? msal.getAllAccounts()[0] ?? null;
@@ -31,8 +42,13 @@ export function SignOutButton() {
   }
 
   return (
-    <Button type="button" variant="secondary" onClick={signOut} disabled={pending} aria-busy={pending}>
-      Sign out
-    </Button>
+    <>
+      <Button type="button" variant="secondary" onClick={signOut} disabled={pending} aria-busy={pending}>
+        Sign out
+      </Button>
+      <span role="alert" className="text-sm text-red-700">
+        {failed ? "Sign-out did not go through: you are still signed in. Try again." : null}
+      </span>
+    </>
   );
 }
