@@ -16,7 +16,7 @@ const NAME = /^[a-z][a-z0-9-]{1,23}$/;
 export default async function AdminPage({ searchParams }: { searchParams: Promise<{ approved?: string; rejected?: string }> }) {
   const user = await requireUser("/admin");
   if (!user.isAdmin) forbidden();
-  const [pending, listing, audit] = await Promise.all([
+  const [queue, listing, audit] = await Promise.all([
     listPendingRequests(db(), user),
     listEnvironments(db(), user),
     listAuditEvents(db(), user),
@@ -36,13 +36,18 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       {decided ? <Alert tone="success">{decided}</Alert> : null}
       <section aria-labelledby="queue-heading" className="space-y-4">
         <h2 id="queue-heading" className="text-lg font-semibold">
-          Approval queue <span className="text-sm font-normal text-slate-600">({pending.length} waiting)</span>
+          Approval queue <span className="text-sm font-normal text-slate-600">({queue.total} waiting)</span>
         </h2>
-        {pending.length === 0 ? (
+        {queue.total > queue.items.length ? (
+          <p className="text-sm text-slate-700">
+            The {queue.items.length} oldest are shown; the others appear here as these are decided.
+          </p>
+        ) : null}
+        {queue.total === 0 ? (
           <p className="text-sm text-slate-700">No requests are waiting.</p>
         ) : (
           <ul className="space-y-4">
-            {pending.map((env) => (
+            {queue.items.map((env) => (
               <li key={env.id}>
                 <PendingRequest env={env} />
               </li>

@@ -7,29 +7,31 @@ import { Field, inputClass } from "@/components/ui/field";
 import { requestEnvironmentAction, type RequestFormState } from "@/lib/actions/request-environment-action";
 import { chartVersionFor, EXECUTORS, EXECUTOR_DESCRIPTIONS, SIZES, type Catalog, type SizeName } from "@/lib/environments/catalog";
 import { NAME_MAX } from "@/lib/environments/naming";
-import { expiryBounds, fieldErrorsOf, makeRequestSchema, PURPOSE_MAX, requestFromFormData } from "@/lib/environments/request-schema";
+import { fieldErrorsOf, makeRequestSchema, PURPOSE_MAX, requestFromFormData } from "@/lib/environments/request-schema";
 import { CostEstimate } from "./cost-estimate";
 import { SizeOption } from "./size-option";
 
 export interface RequestFormProps {
   catalog: Catalog;
   teams: { slug: string; name: string }[];
+  /** The date picker's bounds, from the server's clock so that the page renders the same on both sides. */
+  expiry: { min: string; max: string };
 }
 
 const initialState: RequestFormState = { ok: null };
 
-/** The form's fields from top to bottom, so that focus goes to the first one that needs fixing. */
-const FIELD_ORDER = ["name", "team", "purpose", "region", "airflowVersion", "size", "executor", "dagRepoUrl", "dagBranch", "dagSubPath", "expiresOn"];
-
+/** Focuses the topmost control with an error (for a radio group, its chosen option). */
 function focusFirstInvalid(form: HTMLFormElement | null, fieldErrors: Record<string, unknown>) {
-  const first = FIELD_ORDER.find((name) => fieldErrors[name]);
-  if (!first || !form) return;
-  const control =
-    form.querySelector<HTMLElement>(`[name="${first}"]:checked`) ?? form.querySelector<HTMLElement>(`[name="${first}"]`);
-  control?.focus();
+  if (!form) return;
+  const controls = Array.from(form.elements).filter(
+    (el): el is HTMLInputElement => "name" in el && Boolean(fieldErrors[(el as HTMLInputElement).name]),
+  );
+  const first = controls[0];
+  if (!first) return;
+  (controls.find((el) => el.name === first.name && el.checked) ?? first).focus();
 }
 
-export function RequestForm({ catalog, teams }: RequestFormProps) {
+export function RequestForm({ catalog, teams, expiry }: RequestFormProps) {
   const [state, formAction, pending] = useActionState(requestEnvironmentAction, initialState);
   const [clientErrors, setClientErrors] = useState<Record<string, string[]> | null>(null);
   const [size, setSize] = useState<SizeName>("small");
@@ -160,7 +162,7 @@ export function RequestForm({ catalog, teams }: RequestFormProps) {
       </fieldset>
 
       <Field id="expiresOn" label="Expiry date" optional errors={errors.expiresOn} hint="The environment is torn down on this date, after a warning. Leave empty to keep it.">
-        {(p) => <input {...p} name="expiresOn" type="date" {...expiryBounds()} defaultValue={values.expiresOn} className={`${inputClass} sm:w-56`} />}
+        {(p) => <input {...p} name="expiresOn" type="date" min={expiry.min} max={expiry.max} defaultValue={values.expiresOn} className={`${inputClass} sm:w-56`} />}
       </Field>
 
       <Button type="submit" disabled={pending} aria-disabled={pending}>

@@ -30,7 +30,7 @@ export async function seedPendingRequests(options: { teamSlug: string; requester
   await client.connect();
   try {
     const names = Array.from({ length: options.count }, (_, i) => `${options.prefix}-${String(i).padStart(3, "0")}`);
-    await client.query(
+    const inserted = await client.query(
       `insert into environments (id, name, name_suffix, team_id, requested_by_id, purpose, region, size, executor,
                                  airflow_version, chart_version, created_at, updated_at)
        select gen_random_uuid(), n.name, 'abcdef', t.id, u.id, 'Seeded', 'westeurope', 'small', 'LocalExecutor',
@@ -39,6 +39,9 @@ export async function seedPendingRequests(options: { teamSlug: string; requester
        where t.slug = $2 and u.name = $3`,
       [names, options.teamSlug, options.requesterName],
     );
+    if (inserted.rowCount !== names.length) {
+      throw new Error(`Seeded ${inserted.rowCount} of ${names.length} requests: is ${options.requesterName} signed in once, and team ${options.teamSlug} loaded?`);
+    }
     return names;
   } finally {
     await client.end();

@@ -26,7 +26,7 @@ function createEnvironment(name: string, status: EnvironmentStatus = "PENDING_AP
       region: "westeurope",
       size: "small",
       executor: "CeleryExecutor",
-      airflowVersion: "3.0.2",
+      airflowVersion: "3.0.6",
       chartVersion: "1.18.0",
     },
   });
@@ -84,15 +84,21 @@ describe("operations_one_active_key", () => {
 describe("audit_events_append_only", () => {
   it("refuses to change or remove an audit event, and to delete what one names", async () => {
     const env = await createEnvironment("audited");
+    const auditor = await testDb.prisma.user.create({ data: { subject: "oid-auditor", name: "Ada" } });
     const event = await testDb.prisma.auditEvent.create({
-      data: { environmentId: env.id, actorId: userId, action: "environment.requested", toStatus: "PENDING_APPROVAL" },
+      data: { environmentId: env.id, actorId: auditor.id, action: "environment.approved", toStatus: "APPROVED" },
     });
     await expect(testDb.prisma.auditEvent.update({ where: { id: event.id }, data: { reason: "rewritten" } })).rejects.toThrow(
       /append-only: UPDATE refused/,
     );
     await expect(testDb.prisma.auditEvent.delete({ where: { id: event.id } })).rejects.toThrow(/append-only: DELETE refused/);
-    await expect(testDb.prisma.environment.delete({ where: { id: env.id } })).rejects.toThrow();
-    await expect(testDb.prisma.user.delete({ where: { id: userId } })).rejects.toThrow();
-    expect(await testDb.prisma.auditEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({ reason: null, environmentId: env.id });
+    // Nothing but the audit event refers to either row, so only its foreign keys can refuse.
+    await expect(testDb.prisma.environment.delete({ where: { id: env.id } })).rejects.toThrow(/audit_events_environment_id_fkey/);
+    await expect(testDb.prisma.user.delete({ where: { id: auditor.id } })).rejects.toThrow(/audit_events_actor_id_fkey/);
+    expect(await testDb.prisma.auditEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({
+      reason: null,
+      environmentId: env.id,
+      actorId: auditor.id,
+    });
   });
 });

@@ -20,7 +20,7 @@ describe("Prisma Client on the migrated schema", () => {
         region: "westeurope",
         size: "medium",
         executor: "KubernetesExecutor",
-        airflowVersion: "3.0.2",
+        airflowVersion: "3.0.6",
         chartVersion: "1.18.0",
         dagRepoUrl: "https://git.example.test/dags.git",
         expiresAt: new Date("2030-01-01T00:00:00Z"),

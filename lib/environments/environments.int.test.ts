@@ -162,11 +162,28 @@ describe("the dashboard's list", () => {
     const pages = [];
     for (const page of [1, 2, 3]) pages.push(await listEnvironments(database.prisma, ana, { page, pageSize: 2 }));
     expect(pages.map((p) => [p.total, p.pageCount, p.page])).toEqual([[5, 3, 1], [5, 3, 2], [5, 3, 3]]);
-    expect(pages.flatMap((p) => p.items.map((e) => e.name))).toEqual([...names].reverse());
+    const listed = pages.flatMap((p) => p.items);
+    expect(listed.map((e) => e.name).sort()).toEqual(names);
+    const times = listed.map((e) => e.createdAt.getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
 
-    expect(await listEnvironments(database.prisma, ana, { page: 99, pageSize: 2 })).toMatchObject({ page: 3, items: [{ name: "page-a" }] });
+    expect(await listEnvironments(database.prisma, ana, { page: 99, pageSize: 2 })).toMatchObject({ page: 3, items: pages[2]!.items });
     expect(await listEnvironments(database.prisma, ana, { page: -1, pageSize: 2 })).toMatchObject({ page: 1 });
     expect((await listEnvironments(database.prisma, admin, { pageSize: 2 })).total).toBe(6);
+  });
+});
+
+describe("the approval queue", () => {
+  it("lists pending requests oldest first, and counts them all", async () => {
+    const first = await requestEnvironment(database.prisma, ana, request({ name: "queue-one" }), DEFAULT_CATALOG);
+    const second = await requestEnvironment(database.prisma, milo, request({ name: "queue-two", team: "ml" }), DEFAULT_CATALOG);
+    const decided = await requestEnvironment(database.prisma, ana, request({ name: "queue-done" }), DEFAULT_CATALOG);
+    await approveRequest(database.prisma, admin, decided.id);
+    // Two requests may land in the same millisecond; an hour apart, the order is certain.
+    await database.prisma.environment.update({ where: { id: first.id }, data: { createdAt: new Date(Date.now() - 3_600_000) } });
+    const queue = await listPendingRequests(database.prisma, admin);
+    expect(queue.total).toBe(2);
+    expect(queue.items.map((e) => e.id)).toEqual([first.id, second.id]);
   });
 });
 

@@ -146,16 +146,20 @@ export async function getEnvironment(db: PrismaClient, actor: Actor, id: string)
   return toDetail(row);
 }
 
-/** The approval queue, oldest first. Admins only. */
-export async function listPendingRequests(db: PrismaClient, actor: Actor): Promise<EnvironmentDetail[]> {
+const QUEUE_SIZE = 100;
+
+/** The approval queue, oldest first, and how many wait in all. Admins only. */
+export async function listPendingRequests(
+  db: PrismaClient,
+  actor: Actor,
+): Promise<{ items: EnvironmentDetail[]; total: number }> {
   if (!canDecideRequests(actor)) throw forbidden("Only portal admins can see the approval queue.");
-  const rows = await db.environment.findMany({
-    where: { status: "PENDING_APPROVAL" },
-    select: detailSelect,
-    orderBy: { createdAt: "asc" },
-    take: 200,
-  });
-  return rows.map(toDetail);
+  const where = { status: "PENDING_APPROVAL" } as const;
+  const [rows, total] = await Promise.all([
+    db.environment.findMany({ where, select: detailSelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: QUEUE_SIZE }),
+    db.environment.count({ where }),
+  ]);
+  return { items: rows.map(toDetail), total };
 }
 
 /** The most recent audit events across all environments. Admins only. */

@@ -38,10 +38,11 @@ describe("npm run teams:load", () => {
     const first = await loadTeams(teamsFile("teams.json", [{ slug: "analytics", name: "Analytics", entraGroupId: GROUP_A }]));
     expect(first).toMatchObject({ code: 0, output: expect.stringContaining("team analytics (Analytics)") });
 
+    // The group moves to a team listed after the one that had it: order must not matter.
     const second = await loadTeams(
       teamsFile("teams-v2.json", [
-        { slug: "analytics", name: "Analytics & BI", entraGroupId: GROUP_B },
         { slug: "ml", name: "Machine Learning", entraGroupId: GROUP_A },
+        { slug: "analytics", name: "Analytics & BI", entraGroupId: GROUP_B },
       ]),
     );
     expect(second.code).toBe(0);
@@ -50,6 +51,16 @@ describe("npm run teams:load", () => {
       { slug: "analytics", name: "Analytics & BI", entraGroupId: GROUP_B },
       { slug: "ml", name: "Machine Learning", entraGroupId: GROUP_A },
     ]);
+
+    const swapped = await loadTeams(
+      teamsFile("teams-v3.json", [
+        { slug: "analytics", name: "Analytics & BI", entraGroupId: GROUP_A },
+        { slug: "ml", name: "Machine Learning", entraGroupId: GROUP_B },
+      ]),
+    );
+    expect(swapped.code).toBe(0);
+    expect(await database.prisma.team.findUniqueOrThrow({ where: { slug: "analytics" } })).toMatchObject({ entraGroupId: GROUP_A });
+    expect(await database.prisma.team.findUniqueOrThrow({ where: { slug: "ml" } })).toMatchObject({ entraGroupId: GROUP_B });
   });
 
   it("refuses a malformed file, naming the entry, and changes nothing", async () => {
@@ -70,6 +81,8 @@ describe("npm run teams:load", () => {
     );
     expect(twice.output).toMatch(/slug: finance appears twice/);
     expect(await loadTeams(teamsFile("broken.json", "[{"))).toMatchObject({ code: 1, output: expect.stringMatching(/Cannot read the teams file/) });
+    const stolen = await loadTeams(teamsFile("stolen.json", [{ slug: "finance", name: "Finance", entraGroupId: GROUP_A }]));
+    expect(stolen).toMatchObject({ code: 1, output: expect.stringContaining(`${GROUP_A} (team analytics)`) });
     expect(await database.prisma.team.findMany({ orderBy: { slug: "asc" } })).toEqual(before);
   });
 });

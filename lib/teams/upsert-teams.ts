@@ -37,9 +37,25 @@ export function readTeamsFile(file: string): TeamDefinition[] {
   return parsed.data;
 }
 
-/** Creates or renames teams; a team is identified by its slug. Never deletes one. */
+/**
+ * Creates or renames teams and maps them to their groups; a team is identified by its slug. Never
+ * deletes one. All or nothing: a group that stays with a team the file does not list is refused.
+ */
 export async function upsertTeams(db: PrismaClient, teams: TeamDefinition[]): Promise<void> {
   await db.$transaction(async (tx) => {
+    // Groups may move between the listed teams (even swap): free them all first, so the unique
+    // group column never sees one group on two teams halfway through.
+    const listed = await tx.team.findMany({ where: { slug: { in: teams.map((t) => t.slug) } }, select: { id: true } });
+    for (const { id } of listed) await tx.team.update({ where: { id }, data: { entraGroupId: `moving:${id}` } });
+
+    const holders = await tx.team.findMany({
+      where: { entraGroupId: { in: teams.map((t) => t.entraGroupId) } },
+      select: { slug: true, entraGroupId: true },
+    });
+    if (holders.length > 0) {
+      const taken = holders.map((h) => `${h.entraGroupId} (team ${h.slug})`).join(", ");
+      throw new Error(`These groups belong to teams the file does not list: ${taken}. List those teams too, with their new groups.`);
+    }
     for (const team of teams) {
       await tx.team.upsert({
         where: { slug: team.slug },

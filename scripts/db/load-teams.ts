@@ -3,6 +3,7 @@
  * `[{"slug", "name", "entraGroupId"}]` in the database at DATABASE_URL. Teams are never deleted
  * here: their environments and audit trail outlive a change of group.
  */
+import path from "node:path";
 import { createPrismaClient } from "../../lib/db/create-client";
 import { readTeamsFile, upsertTeams } from "../../lib/teams/upsert-teams";
 
@@ -13,7 +14,8 @@ async function main(): Promise<number> {
     console.error("Usage: DATABASE_URL=postgresql://… npm run teams:load -- teams.json   (or PORTAL_TEAMS_FILE=teams.json)");
     return 1;
   }
-  const teams = readTeamsFile(file);
+  // npm runs scripts from the project folder; a relative path means the folder npm was called from.
+  const teams = readTeamsFile(path.resolve(process.env.INIT_CWD ?? process.cwd(), file));
   const prisma = createPrismaClient(url);
   try {
     await upsertTeams(prisma, teams);

@@ -130,6 +130,9 @@ type ScriptRunner = {
  */
 function wholeScripts<T extends object>(adapter: T): T {
   const runner = adapter as unknown as ScriptRunner;
+  if (typeof runner.client?.query !== "function" || typeof runner.onError !== "function") {
+    throw new Error("@prisma/adapter-pg changed: its adapter no longer has client.query and onError; revisit wholeScripts()");
+  }
   runner.executeScript = async (script) => {
     try {
       await runner.client.query(script);

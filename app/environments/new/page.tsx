@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { RequestForm } from "@/components/environments/request-form";
 import { config } from "@/lib/config";
+import { expiryBounds } from "@/lib/environments/request-schema";
 import { requireUser } from "@/lib/users/current-user";
 
 export const metadata: Metadata = { title: "Request an environment" };
@@ -23,7 +24,11 @@ export default async function NewEnvironmentPage() {
           Entra ID group.
         </p>
       ) : (
-        <RequestForm catalog={{ regions: catalog.regions, airflowVersions: catalog.airflowVersions }} teams={user.teams.map(({ slug, name }) => ({ slug, name }))} />
+        <RequestForm
+          catalog={{ regions: catalog.regions, airflowVersions: catalog.airflowVersions }}
+          teams={user.teams.map(({ slug, name }) => ({ slug, name }))}
+          expiry={expiryBounds()}
+        />
       )}
     </div>
   );

@@ -85,7 +85,7 @@ export class AirflowSites {
     await Promise.all([...this.servers.keys()].map((k) => this.closeSite(k)));
   }
 
-  /** The `environment` tag of the cluster's resource group (the portal tags each environment's group), else the cluster's name. */
+  /** The `environment` tag of the cluster's resource group, else the cluster's name. */
   private environmentOf(site: AirflowSite): string {
     const groupId = this.store.state.clusters[site.clusterKey]?.armId.split(/\/providers\//i)[0];
     const tags = (groupId ? this.store.getResource(groupId)?.body.tags : undefined) ?? {};
