@@ -44,6 +44,26 @@ describe("client-node against an emulated cluster", () => {
     expect(await codeOf(kc.makeApiClient(CoreV1Api).listNamespace())).toBe(401);
   });
 
+  it("takes an Entra token for the AKS server application, as kubelogin would send, and no other audience", async () => {
+    const { KubeConfig } = await import("@kubernetes/client-node");
+    const server = (await env.control<{ clusters: { server: string }[] }>("GET", "state")).clusters[0]?.server ?? "";
+    const clientWith = (token: string) => {
+      const kc = new KubeConfig();
+      kc.loadFromOptions({
+        clusters: [{ name: "c", server, caData: Buffer.from(env.ca).toString("base64") }],
+        users: [{ name: "u", token }],
+        contexts: [{ name: "x", cluster: "c", user: "u" }],
+        currentContext: "x",
+      });
+      return kc.makeApiClient(CoreV1Api);
+    };
+    const aksToken = await env.credential.getToken("6dae42f8-4368-4678-94ff-3960e28e3630/.default");
+    const names = (await clientWith(aksToken!.token).listNamespace()).items.map((n) => n.metadata?.name);
+    expect(names).toContain("default");
+    const armToken = await env.credential.getToken("https://management.azure.com/.default");
+    expect(await codeOf(clientWith(armToken!.token).listNamespace())).toBe(401);
+  });
+
   it("creates namespaces and secrets, lists by label, patches and replaces them", async () => {
     await core.createNamespace({ body: { metadata: { name: "airflow", labels: { team: "data" } } } });
     expect(await codeOf(core.createNamespace({ body: { metadata: { name: "airflow" } } }))).toBe(409);
