@@ -22,6 +22,10 @@ test("a requester asks for an environment, an admin approves it, the requester s
 
   await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
   await expect(page.getByText("Pending approval").first()).toBeVisible();
+  const values = page.getByLabel(`Helm values of ${name}`);
+  await expect(values).toContainText("executor: CeleryExecutor");
+  await expect(values).toContainText("repo: https://github.com/contoso/dags.git");
+  await expect(values).toContainText("metadataSecretName: airflow-metadata");
   await page.getByRole("link", { name: "Environments", exact: true }).click();
   const row = page.getByRole("row", { name: new RegExp(name) });
   await expect(row).toContainText("Pending approval");

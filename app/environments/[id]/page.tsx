@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { EnvironmentSpec } from "@/components/environments/environment-spec";
+import { HelmValues } from "@/components/environments/helm-values";
 import { HistoryList } from "@/components/environments/history-list";
 import { StatusBadge } from "@/components/environments/status-badge";
 import { db } from "@/lib/db/client";
@@ -38,6 +39,10 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ id
       <section aria-labelledby="spec-heading" className="space-y-3">
         <h2 id="spec-heading" className="text-lg font-semibold">Specification</h2>
         <EnvironmentSpec env={env} />
+      </section>
+      <section aria-labelledby="values-heading" className="space-y-3">
+        <h2 id="values-heading" className="text-lg font-semibold">Helm values</h2>
+        <HelmValues env={env} />
       </section>
       <section aria-labelledby="history-heading" className="space-y-3">
         <h2 id="history-heading" className="text-lg font-semibold">History</h2>

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { AIRFLOW_SECRET_NAMES, airflowHelmValues, type AirflowValuesInput } from "./airflow-values";
+
+const base: AirflowValuesInput = { executor: "KubernetesExecutor", airflowVersion: "3.0.6", size: "small", dagSource: null };
+
+describe("Airflow Helm values", () => {
+  it("use the external metadata database through PgBouncer, with every secret pinned by name", () => {
+    const values = airflowHelmValues(base);
+    expect(values).toMatchObject({
+      executor: "KubernetesExecutor",
+      airflowVersion: "3.0.6",
+      defaultAirflowTag: "3.0.6",
+      postgresql: { enabled: false },
+      pgbouncer: { enabled: true },
+      data: { metadataSecretName: AIRFLOW_SECRET_NAMES.metadata },
+      fernetKeySecretName: AIRFLOW_SECRET_NAMES.fernetKey,
+      apiSecretKeySecretName: AIRFLOW_SECRET_NAMES.apiSecretKey,
+      jwtSecretName: AIRFLOW_SECRET_NAMES.jwt,
+    });
+    expect(JSON.stringify(values)).not.toMatch(/password|connection"|fernetKey"/i);
+  });
+
+  it("serve the UI from the API server on Airflow 3 and from the webserver on Airflow 2", () => {
+    const three = airflowHelmValues(base);
+    expect(three).toMatchObject({ apiServer: { service: { type: "LoadBalancer" } } });
+    expect(three).not.toHaveProperty("webserver");
+    const two = airflowHelmValues({ ...base, airflowVersion: "2.10.5" });
+    expect(two).toMatchObject({ webserver: { service: { type: "LoadBalancer" } }, webserverSecretKeySecretName: AIRFLOW_SECRET_NAMES.webserverSecretKey });
+    expect(two).not.toHaveProperty("apiServer");
+    expect(two).not.toHaveProperty("jwtSecretName");
+  });
+
+  it("run Celery workers and their Redis only for the Celery executor, more of them for larger sizes", () => {
+    expect(airflowHelmValues(base)).toMatchObject({ redis: { enabled: false } });
+    expect(airflowHelmValues(base)).not.toHaveProperty("workers");
+    expect(airflowHelmValues({ ...base, executor: "LocalExecutor" })).not.toHaveProperty("workers");
+    const small = airflowHelmValues({ ...base, executor: "CeleryExecutor" });
+    const large = airflowHelmValues({ ...base, executor: "CeleryExecutor", size: "large" });
+    expect(small).toMatchObject({ redis: { enabled: true }, workers: { replicas: 1 } });
+    expect((large.workers as { replicas: number }).replicas).toBeGreaterThan(1);
+  });
+
+  it("wire git-sync to the DAG repository when there is one", () => {
+    expect(airflowHelmValues(base)).toMatchObject({ dags: { gitSync: { enabled: false } } });
+    const synced = airflowHelmValues({ ...base, dagSource: { repoUrl: "https://github.com/org/dags.git", branch: "prod", subPath: "dags" } });
+    expect(synced).toMatchObject({ dags: { gitSync: { enabled: true, repo: "https://github.com/org/dags.git", branch: "prod", subPath: "dags" } } });
+    const root = airflowHelmValues({ ...base, dagSource: { repoUrl: "https://github.com/org/dags.git", branch: "main", subPath: null } });
+    expect((root.dags as { gitSync: object }).gitSync).not.toHaveProperty("subPath");
+  });
+});

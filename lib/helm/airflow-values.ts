@@ -1,0 +1,94 @@
+import { airflowMajor, type ExecutorName, type SizeName } from "@/lib/environments/catalog";
+
+/**
+ * The values the portal gives the official Apache Airflow Helm chart for one environment. Secrets
+ * are never values: the chart is given the names of Kubernetes Secrets the portal creates once in
+ * the cluster, so these values can be shown, stored and diffed freely.
+ */
+export const AIRFLOW_SECRET_NAMES = {
+  /** `connection`: the metadata database URL, with `sslmode=require`. */
+  metadata: "airflow-metadata",
+  /** `fernet-key`: encrypts connections and variables; rotating it makes them unreadable. */
+  fernetKey: "airflow-fernet-key",
+  /** Airflow 3: the API server's secret key and the JWT signing secret. */
+  apiSecretKey: "airflow-api-secret-key",
+  jwt: "airflow-jwt-secret",
+  /** Airflow 2: the webserver's Flask secret key. */
+  webserverSecretKey: "airflow-webserver-secret-key",
+} as const;
+
+export interface AirflowValuesInput {
+  executor: ExecutorName;
+  airflowVersion: string;
+  size: SizeName;
+  dagSource: { repoUrl: string; branch: string; subPath: string | null } | null;
+}
+
+interface Resources {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
+}
+
+const resources = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string): Resources => ({
+  requests: { cpu, memory },
+  limits: { cpu: cpuLimit, memory: memoryLimit },
+});
+
+/** Per size: what the always-on components ask for, and how many Celery workers run. */
+const SIZE_RESOURCES: Record<SizeName, { scheduler: Resources; ui: Resources; worker: Resources; celeryWorkers: number }> = {
+  small: {
+    scheduler: resources("500m", "1Gi", "1", "2Gi"),
+    ui: resources("250m", "1Gi", "1", "2Gi"),
+    worker: resources("500m", "1Gi", "1", "2Gi"),
+    celeryWorkers: 1,
+  },
+  medium: {
+    scheduler: resources("1", "2Gi", "2", "4Gi"),
+    ui: resources("500m", "1Gi", "1", "2Gi"),
+    worker: resources("1", "2Gi", "2", "4Gi"),
+    celeryWorkers: 2,
+  },
+  large: {
+    scheduler: resources("2", "4Gi", "4", "8Gi"),
+    ui: resources("1", "2Gi", "2", "4Gi"),
+    worker: resources("2", "4Gi", "4", "8Gi"),
+    celeryWorkers: 4,
+  },
+};
+
+export function airflowHelmValues(input: AirflowValuesInput): Record<string, unknown> {
+  const size = SIZE_RESOURCES[input.size];
+  const airflow3 = airflowMajor(input.airflowVersion) >= 3;
+  // Airflow 3 serves the UI from the API server; Airflow 2 from the webserver.
+  const ui = { service: { type: "LoadBalancer" }, resources: size.ui };
+  const celery = input.executor === "CeleryExecutor";
+
+  return {
+    executor: input.executor,
+    airflowVersion: input.airflowVersion,
+    defaultAirflowTag: input.airflowVersion,
+    // The metadata database is the Azure PostgreSQL flexible server, reached through PgBouncer.
+    postgresql: { enabled: false },
+    pgbouncer: { enabled: true },
+    data: { metadataSecretName: AIRFLOW_SECRET_NAMES.metadata },
+    // Pinned, so an upgrade or reinstall never generates a new key over encrypted data.
+    fernetKeySecretName: AIRFLOW_SECRET_NAMES.fernetKey,
+    ...(airflow3
+      ? { apiSecretKeySecretName: AIRFLOW_SECRET_NAMES.apiSecretKey, jwtSecretName: AIRFLOW_SECRET_NAMES.jwt, apiServer: ui }
+      : { webserverSecretKeySecretName: AIRFLOW_SECRET_NAMES.webserverSecretKey, webserver: ui }),
+    scheduler: { resources: size.scheduler },
+    // Redis is the Celery broker; the other executors have no use for it.
+    redis: { enabled: celery },
+    ...(celery ? { workers: { replicas: size.celeryWorkers, resources: size.worker } } : {}),
+    dags: {
+      gitSync: input.dagSource
+        ? {
+            enabled: true,
+            repo: input.dagSource.repoUrl,
+            branch: input.dagSource.branch,
+            ...(input.dagSource.subPath ? { subPath: input.dagSource.subPath } : {}),
+          }
+        : { enabled: false },
+    },
+  };
+}
