@@ -84,6 +84,7 @@ describe("verifyIdToken", () => {
     ["another audience", entraClaims({ aud: "00000000-0000-4000-8000-000000000000" }), /"aud"/],
     ["an expired token", entraClaims({ iat: nowSeconds - 7200, exp: nowSeconds - 3600 }), /expired/],
     ["a token not valid yet", entraClaims({ nbf: nowSeconds + 600 }), /"nbf"/],
+    ["an unexpired token issued long before sign-in", entraClaims({ iat: nowSeconds - 1200, nbf: nowSeconds - 1200 }), /expired/],
     ["no subject", withoutClaim("sub"), /"sub"/],
     ["no expiry", withoutClaim("exp"), /"exp"/],
     ["roles that are not strings", entraClaims({ roles: "Portal.Admin" }), /"roles"/],

@@ -28,6 +28,9 @@ export class IdTokenError extends Error {
 const ALGORITHMS = ["RS256", "ES256"];
 // Clocks of the provider and the portal drift a little; more would stretch a token's life.
 const CLOCK_TOLERANCE_SECONDS = 60;
+// The sign-in page posts the token it has just received from the provider's redirect. An older
+// one, still unexpired, is a copy from somewhere else and must not open an 8-hour session.
+const MAX_TOKEN_AGE = "10m";
 
 /**
  * Verifies an ID token's signature against the provider's keys, its issuer, audience and
@@ -43,6 +46,7 @@ export async function verifyIdToken(idToken: string, expect: IdTokenExpectations
       algorithms: ALGORITHMS,
       requiredClaims: ["sub", "exp", "iat"],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      maxTokenAge: MAX_TOKEN_AGE,
       currentDate: expect.currentDate,
     }));
   } catch (err) {
