@@ -34,10 +34,10 @@ export async function seedPendingRequests(options: { teamSlug: string; requester
       `insert into environments (id, name, name_suffix, team_id, requested_by_id, purpose, region, size, executor,
                                  airflow_version, chart_version, created_at, updated_at)
        select gen_random_uuid(), n.name, 'abcdef', t.id, u.id, 'Seeded', 'westeurope', 'small', 'LocalExecutor',
-              '3.0.6', '1.18.0', now() - ((${options.count} - n.i) * interval '1 minute'), now()
+              '3.0.6', '1.18.0', now() - (($4::int - n.i) * interval '1 minute'), now()
        from unnest($1::text[]) with ordinality as n(name, i), teams t, users u
        where t.slug = $2 and u.name = $3`,
-      [names, options.teamSlug, options.requesterName],
+      [names, options.teamSlug, options.requesterName, options.count],
     );
     if (inserted.rowCount !== names.length) {
       throw new Error(`Seeded ${inserted.rowCount} of ${names.length} requests: is ${options.requesterName} signed in once, and team ${options.teamSlug} loaded?`);

@@ -31,37 +31,31 @@ beforeAll(async () => {
 afterAll(() => env?.close());
 
 describe("client-node against an emulated cluster", () => {
-  it("refuses a client without the cluster's token", async () => {
+  /** A client of the first cluster's API server that sends `token`, as a kubeconfig built by the caller would. */
+  async function clientWithToken(token: string) {
     const { KubeConfig } = await import("@kubernetes/client-node");
-    const kc = new KubeConfig();
     const server = (await env.control<{ clusters: { server: string }[] }>("GET", "state")).clusters[0]?.server ?? "";
+    const kc = new KubeConfig();
     kc.loadFromOptions({
       clusters: [{ name: "c", server, caData: Buffer.from(env.ca).toString("base64") }],
-      users: [{ name: "u", token: "wrong" }],
+      users: [{ name: "u", token }],
       contexts: [{ name: "x", cluster: "c", user: "u" }],
       currentContext: "x",
     });
-    expect(await codeOf(kc.makeApiClient(CoreV1Api).listNamespace())).toBe(401);
+    return kc.makeApiClient(CoreV1Api);
+  }
+
+  it("refuses a client without the cluster's token", async () => {
+    expect(await codeOf((await clientWithToken("wrong")).listNamespace())).toBe(401);
   });
 
   it("takes an Entra token for the AKS server application, as kubelogin would send, and no other audience", async () => {
-    const { KubeConfig } = await import("@kubernetes/client-node");
-    const server = (await env.control<{ clusters: { server: string }[] }>("GET", "state")).clusters[0]?.server ?? "";
-    const clientWith = (token: string) => {
-      const kc = new KubeConfig();
-      kc.loadFromOptions({
-        clusters: [{ name: "c", server, caData: Buffer.from(env.ca).toString("base64") }],
-        users: [{ name: "u", token }],
-        contexts: [{ name: "x", cluster: "c", user: "u" }],
-        currentContext: "x",
-      });
-      return kc.makeApiClient(CoreV1Api);
-    };
+    // Azure's own application id for the AKS server, written out: the emulator must match it.
     const aksToken = await env.credential.getToken("6dae42f8-4368-4678-94ff-3960e28e3630/.default");
-    const names = (await clientWith(aksToken!.token).listNamespace()).items.map((n) => n.metadata?.name);
+    const names = (await (await clientWithToken(aksToken!.token)).listNamespace()).items.map((n) => n.metadata?.name);
     expect(names).toContain("default");
     const armToken = await env.credential.getToken("https://management.azure.com/.default");
-    expect(await codeOf(clientWith(armToken!.token).listNamespace())).toBe(401);
+    expect(await codeOf((await clientWithToken(armToken!.token)).listNamespace())).toBe(401);
   });
 
   it("creates namespaces and secrets, lists by label, patches and replaces them", async () => {
