@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
+import { installQueue } from "@/lib/provisioning/queue";
 
 /**
  * Applies the committed `prisma/migrations/<name>/migration.sql` files in name order, the way
@@ -95,6 +96,7 @@ export async function applyMigrations(connectionString: string, options: ApplyMi
       if (applied) log(`Applied migration ${migration.name}`);
     }
     if (result.applied.length === 0) log(`Database is up to date (${migrations.length} migrations)`);
+    await installQueue(connectionString);
     return result;
   } finally {
     await client.end();

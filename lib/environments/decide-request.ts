@@ -3,6 +3,7 @@ import { canDecideRequests, type Actor } from "@/lib/authz";
 import { recordAudit } from "@/lib/audit";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { enqueueOperation } from "@/lib/provisioning/queue";
 import { STATUS_DISPLAY } from "./status";
 
 export const REASON_MAX = 500;
@@ -24,8 +25,8 @@ type Decision = { approve: true; reason?: string } | { approve: false; reason: s
 
 /**
  * Approves or rejects a pending request. The status check and the change are one conditional
- * update, so two admins deciding at once cannot both succeed. Approval queues the provisioning
- * operation in the same transaction.
+ * update, so two admins deciding at once cannot both succeed. Approval writes the provisioning
+ * operation and enqueues its job in the same transaction: an approval that commits is never lost.
  */
 async function decideRequest(db: PrismaClient, actor: Actor, id: string, decision: Decision): Promise<{ name: string }> {
   if (!canDecideRequests(actor)) throw forbidden("Only portal admins can approve or reject requests.");
@@ -54,7 +55,8 @@ async function decideRequest(db: PrismaClient, actor: Actor, id: string, decisio
       reason,
     });
     if (decision.approve) {
-      await tx.operation.create({ data: { environmentId: id, kind: "PROVISION", requestedById: actor.id } });
+      const operation = await tx.operation.create({ data: { environmentId: id, kind: "PROVISION", requestedById: actor.id } });
+      await enqueueOperation(tx, operation.id);
     }
     return tx.environment.findUniqueOrThrow({ where: { id }, select: { name: true } });
   });

@@ -1,0 +1,60 @@
+import PgBoss from "pg-boss";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+/**
+ * The queue that delivers operations to workers (pg-boss, in the portal's own PostgreSQL, schema
+ * `pgboss`). It only delivers: the `operations` and `operation_steps` rows are the record of truth,
+ * and a worker claims an operation there before it works on it. Delivering twice is harmless.
+ */
+export const OPERATIONS_QUEUE = "operations";
+export type OperationJob = { operationId: string };
+
+/**
+ * "stately": per operation (the singleton key) at most one job waits and one runs, so a sweep
+ * may re-send freely. A job whose worker died expires and is retried; the claim decides whether
+ * there is anything left to do.
+ */
+const QUEUE_OPTIONS = {
+  policy: "stately",
+  retryLimit: 1000,
+  retryDelay: 2,
+  expireInSeconds: 60 * 60,
+  retentionMinutes: 60 * 24 * 7,
+} as const;
+
+/** Creates pg-boss's schema and the operations queue; safe to run from several processes at once. */
+export async function installQueue(connectionString: string): Promise<void> {
+  const boss = new PgBoss({ connectionString, supervise: false, schedule: false, migrate: true, max: 2 });
+  boss.on("error", () => {});
+  await boss.start();
+  try {
+    if (!(await boss.getQueue(OPERATIONS_QUEUE))) {
+      await boss.createQueue(OPERATIONS_QUEUE, { name: OPERATIONS_QUEUE, ...QUEUE_OPTIONS }).catch(async (error) => {
+        // Another process created it between the check and the create.
+        if (!(await boss.getQueue(OPERATIONS_QUEUE))) throw error;
+      });
+    }
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
+  }
+}
+
+// Used only to build pg-boss's SQL; every statement runs on the connection passed with `db`.
+const sender = new PgBoss({
+  db: {
+    executeSql: () => Promise.reject(new Error("pg-boss sender used without a transaction")),
+  },
+});
+
+/**
+ * Enqueues the operation inside the caller's transaction: the job exists if and only if the
+ * transaction that wrote the operation commits.
+ */
+export async function enqueueOperation(tx: Prisma.TransactionClient, operationId: string): Promise<void> {
+  const db = {
+    executeSql: async (text: string, values: unknown[]) => ({
+      rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values),
+    }),
+  };
+  await sender.send(OPERATIONS_QUEUE, { operationId } satisfies OperationJob, { db, singletonKey: operationId });
+}
