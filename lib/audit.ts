@@ -3,14 +3,24 @@ import type { EnvironmentStatus, Prisma } from "@/lib/generated/prisma/client";
 export type AuditAction =
   | "environment.requested"
   | "environment.approved"
-  | "environment.rejected";
+  | "environment.rejected"
+  | "environment.withdrawn"
+  | "environment.provisioning"
+  | "environment.ready"
+  | "environment.failed"
+  | "environment.retried"
+  | "environment.teardown-requested"
+  | "environment.deleted";
 
-/** Written in the same transaction as the change it records, so the trail never misses one. */
+/**
+ * Written in the same transaction as the change it records, so the trail never misses one.
+ * `actorId` is null for what the portal did by itself (a worker, the expiry schedule).
+ */
 export async function recordAudit(
   tx: Prisma.TransactionClient,
   event: {
     environmentId: string;
-    actorId: string;
+    actorId: string | null;
     action: AuditAction;
     fromStatus?: EnvironmentStatus | null;
     toStatus?: EnvironmentStatus | null;

@@ -1,0 +1,46 @@
+/**
+ * What each kind of operation does, step by step: a stable key per step (stored in
+ * `operation_steps.key`, so never rename one), the words a person reads, and the steps it waits
+ * for. Steps whose dependencies have all succeeded run in parallel. Shared by the worker and the
+ * pages (no server-only imports here).
+ */
+export type OperationKindName = "PROVISION" | "UPDATE" | "STOP" | "START" | "TEARDOWN";
+
+export interface PlannedStep {
+  key: string;
+  label: string;
+  dependsOn: readonly string[];
+}
+
+export const PROVISION_PLAN: readonly PlannedStep[] = [
+  { key: "resource-group", label: "Create the resource group", dependsOn: [] },
+  { key: "cluster", label: "Create the AKS cluster", dependsOn: ["resource-group"] },
+  { key: "database-server", label: "Create the PostgreSQL server", dependsOn: ["resource-group"] },
+  { key: "database", label: "Create the Airflow database", dependsOn: ["database-server"] },
+  { key: "flux-extension", label: "Install Flux on the cluster", dependsOn: ["cluster"] },
+  { key: "database-firewall", label: "Open the database to the cluster only", dependsOn: ["cluster", "database-server"] },
+  { key: "cluster-secrets", label: "Create the namespace and Airflow's secrets", dependsOn: ["cluster", "database", "database-firewall"] },
+  { key: "helm-release", label: "Install the Airflow Helm chart", dependsOn: ["cluster-secrets", "flux-extension"] },
+  { key: "helm-ready", label: "Wait for the Helm release", dependsOn: ["helm-release"] },
+  { key: "airflow-health", label: "Check that Airflow is healthy", dependsOn: ["helm-ready"] },
+];
+
+export const TEARDOWN_PLAN: readonly PlannedStep[] = [
+  { key: "delete-resource-group", label: "Delete the resource group and everything in it", dependsOn: [] },
+];
+
+export const PLANS: Partial<Record<OperationKindName, readonly PlannedStep[]>> = {
+  PROVISION: PROVISION_PLAN,
+  TEARDOWN: TEARDOWN_PLAN,
+};
+
+export function planFor(kind: OperationKindName): readonly PlannedStep[] {
+  const plan = PLANS[kind];
+  if (!plan) throw new Error(`No plan for ${kind} operations yet`);
+  return plan;
+}
+
+/** The label of a step key, for pages and logs; an unknown key reads as itself. */
+export function stepLabel(kind: OperationKindName, key: string): string {
+  return PLANS[kind]?.find((s) => s.key === key)?.label ?? key;
+}
