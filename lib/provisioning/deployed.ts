@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+/**
+ * What an environment runs, as the worker applied it (`environments.deployed`): the Azure resource
+ * ids, the chart version and the Helm values. No secrets: the values name Kubernetes Secrets only.
+ * Pages show this, never values recomputed from today's code.
+ */
+export const DeployedSchema = z.object({
+  appliedAt: z.string(),
+  chartVersion: z.string(),
+  helmValues: z.record(z.string(), z.unknown()),
+  /** Azure resource ids by what they are ("resourceGroup", "cluster", "postgresServer", …). */
+  resources: z.record(z.string(), z.string()),
+  /** The Airflow UI and how it is exposed. */
+  airflowUrl: z.string().nullable(),
+  exposure: z.enum(["internal", "public"]),
+});
+export type Deployed = z.infer<typeof DeployedSchema>;
+
+/** Reads the stored column; anything unreadable is treated as nothing deployed. */
+export function readDeployed(value: unknown): Deployed | null {
+  const parsed = DeployedSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * Operation events: log lines (`level` info / warn / error) and status changes (`level`
+ * "status", `message` the new status). `stepKey` is null for the operation as a whole.
+ */
+export const EVENT_LEVELS = ["info", "warn", "error", "status"] as const;
+export type EventLevel = (typeof EVENT_LEVELS)[number];
