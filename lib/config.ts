@@ -120,6 +120,75 @@ function airflowVersions(wanted: string[] | undefined): readonly string[] {
 
 export type Config = ReturnType<typeof parseEnv>;
 
+/**
+ * What the provisioning worker needs: the database, the Azure subscription and the portal's own
+ * identity, and how environments are built. The credential itself comes from `@azure/identity`
+ * (service principal, workload identity or managed identity), which reads its standard variables.
+ */
+const EngineEnvSchema = z.object({
+  DATABASE_URL: EnvSchema.shape.DATABASE_URL,
+  AZURE_SUBSCRIPTION_ID: z.string({ error: "is required: the subscription environments are created in" }).uuid("must be a subscription id (a UUID)"),
+  AZURE_RESOURCE_MANAGER_ENDPOINT: z.string().url().startsWith("https://", "must be an https:// URL").default("https://management.azure.com"),
+  AZURE_AUTHORITY_HOST: z.string().url().startsWith("https://", "must be an https:// URL").optional(),
+  AZURE_TENANT_ID: z.string().min(1).optional(),
+  AZURE_CLIENT_ID: z.string().min(1).optional(),
+  PORTAL_AKS_ADMIN_GROUP_ID: z
+    .string({ error: "is required: the Entra group (object id) made admin of every cluster; the portal's identity must be in it" })
+    .uuid("must be an Entra group object id (a UUID)"),
+  PORTAL_AIRFLOW_EXPOSURE: z.enum(["internal", "public"]).default("internal"),
+  PORTAL_HELM_REPOSITORY_URL: z.string().url().default("https://airflow.apache.org"),
+  AZURE_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** A RUNNING operation whose heartbeat is older than this is taken over by another worker. */
+  WORKER_STALE_AFTER_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  /** How long the engine waits for a Helm release or for Airflow's health before it fails the step. */
+  PORTAL_HELM_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30 * 60_000),
+});
+
+const MICROSOFT_AUTHORITY_HOSTS = new Set(["login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn"]);
+
+function parseEngineEnv() {
+  const parsed = EngineEnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid worker configuration:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  const authorityHost = env.AZURE_AUTHORITY_HOST;
+  return {
+    databaseUrl: env.DATABASE_URL,
+    azure: {
+      subscriptionId: env.AZURE_SUBSCRIPTION_ID,
+      resourceManagerEndpoint: env.AZURE_RESOURCE_MANAGER_ENDPOINT.replace(/\/+$/, ""),
+      authorityHost,
+      tenantId: env.AZURE_TENANT_ID,
+      clientId: env.AZURE_CLIENT_ID,
+      // Entra's instance discovery only knows Microsoft's own hosts; any other authority is taken as given.
+      disableInstanceDiscovery: authorityHost !== undefined && !MICROSOFT_AUTHORITY_HOSTS.has(new URL(authorityHost).host),
+      pollIntervalMs: env.AZURE_POLL_INTERVAL_MS,
+    },
+    aksAdminGroupId: env.PORTAL_AKS_ADMIN_GROUP_ID,
+    airflowExposure: env.PORTAL_AIRFLOW_EXPOSURE,
+    helmRepositoryUrl: env.PORTAL_HELM_REPOSITORY_URL.replace(/\/+$/, ""),
+    helmTimeoutMs: env.PORTAL_HELM_TIMEOUT_MS,
+    worker: {
+      concurrency: env.WORKER_CONCURRENCY,
+      heartbeatMs: env.WORKER_HEARTBEAT_MS,
+      staleAfterMs: env.WORKER_STALE_AFTER_MS,
+    },
+  };
+}
+
+export type EngineConfig = ReturnType<typeof parseEngineEnv>;
+
+let cachedEngine: EngineConfig | undefined;
+
+export function engineConfig(): EngineConfig {
+  cachedEngine ??= parseEngineEnv();
+  return cachedEngine;
+}
+
 let cached: Config | undefined;
 
 export function config(): Config {

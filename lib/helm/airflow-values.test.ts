@@ -23,11 +23,24 @@ describe("Airflow Helm values", () => {
   it("serve the UI from the API server on Airflow 3 and from the webserver on Airflow 2", () => {
     const three = airflowHelmValues(base);
     expect(three).toMatchObject({ apiServer: { service: { type: "LoadBalancer" } } });
-    expect(three).not.toHaveProperty("webserver");
+    expect(three.webserver).toEqual({ defaultUser: { enabled: false } });
     const two = airflowHelmValues({ ...base, airflowVersion: "2.10.5" });
     expect(two).toMatchObject({ webserver: { service: { type: "LoadBalancer" } }, webserverSecretKeySecretName: AIRFLOW_SECRET_NAMES.webserverSecretKey });
     expect(two).not.toHaveProperty("apiServer");
     expect(two).not.toHaveProperty("jwtSecretName");
+  });
+
+  it("never create the chart's admin/admin user", () => {
+    for (const airflowVersion of ["3.0.6", "2.10.5"]) {
+      expect(airflowHelmValues({ ...base, airflowVersion })).toMatchObject({ webserver: { defaultUser: { enabled: false } } });
+    }
+  });
+
+  it("put the UI behind an internal load balancer unless configured public", () => {
+    const internal = airflowHelmValues(base) as { apiServer: { service: { annotations?: Record<string, string> } } };
+    expect(internal.apiServer.service.annotations).toEqual({ "service.beta.kubernetes.io/azure-load-balancer-internal": "true" });
+    const open = airflowHelmValues({ ...base, exposure: "public" }) as { apiServer: { service: object } };
+    expect(open.apiServer.service).not.toHaveProperty("annotations");
   });
 
   it("run Celery workers and their Redis only for the Celery executor, more of them for larger sizes", () => {

@@ -22,7 +22,12 @@ export interface AirflowValuesInput {
   airflowVersion: string;
   size: SizeName;
   dagSource: { repoUrl: string; branch: string; subPath: string | null } | null;
+  /** How the Airflow UI is reached: an internal Azure load balancer (the default) or a public one. */
+  exposure?: "internal" | "public";
 }
+
+/** Azure's cloud provider puts a LoadBalancer Service with this annotation on the cluster's VNet only. */
+export const INTERNAL_LOAD_BALANCER_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-internal";
 
 interface Resources {
   requests: { cpu: string; memory: string };
@@ -60,7 +65,13 @@ export function airflowHelmValues(input: AirflowValuesInput): Record<string, unk
   const size = SIZE_RESOURCES[input.size];
   const airflow3 = airflowMajor(input.airflowVersion) >= 3;
   // Airflow 3 serves the UI from the API server; Airflow 2 from the webserver.
-  const ui = { service: { type: "LoadBalancer" }, resources: size.ui };
+  const internal = (input.exposure ?? "internal") === "internal";
+  const ui = {
+    service: { type: "LoadBalancer", ...(internal ? { annotations: { [INTERNAL_LOAD_BALANCER_ANNOTATION]: "true" } } : {}) },
+    resources: size.ui,
+  };
+  // The chart's admin/admin user is never created: people sign in with their own accounts.
+  const noDefaultUser = { defaultUser: { enabled: false } };
   const celery = input.executor === "CeleryExecutor";
 
   return {
@@ -74,8 +85,8 @@ export function airflowHelmValues(input: AirflowValuesInput): Record<string, unk
     // Pinned, so an upgrade or reinstall never generates a new key over encrypted data.
     fernetKeySecretName: AIRFLOW_SECRET_NAMES.fernetKey,
     ...(airflow3
-      ? { apiSecretKeySecretName: AIRFLOW_SECRET_NAMES.apiSecretKey, jwtSecretName: AIRFLOW_SECRET_NAMES.jwt, apiServer: ui }
-      : { webserverSecretKeySecretName: AIRFLOW_SECRET_NAMES.webserverSecretKey, webserver: ui }),
+      ? { apiSecretKeySecretName: AIRFLOW_SECRET_NAMES.apiSecretKey, jwtSecretName: AIRFLOW_SECRET_NAMES.jwt, apiServer: ui, webserver: noDefaultUser }
+      : { webserverSecretKeySecretName: AIRFLOW_SECRET_NAMES.webserverSecretKey, webserver: { ...ui, ...noDefaultUser } }),
     scheduler: { resources: size.scheduler },
     // Redis is the Celery broker; the other executors have no use for it.
     redis: { enabled: celery },

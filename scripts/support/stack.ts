@@ -84,3 +84,36 @@ export async function startPortal(options: {
   await waitForUrl(`${url}/signin`, { child: proc.child, timeoutMs: 120_000 });
   return { url, stop: proc.stop };
 }
+
+export interface WorkerHandle {
+  child: import("node:child_process").ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** The Azure settings a worker needs to drive the emulator as if it were Azure. */
+export function emulatorAzureEnv(emulator: { url: string; caCertPath: string }, adminGroupId: string): Record<string, string> {
+  return {
+    AZURE_SUBSCRIPTION_ID: "00000000-0000-4000-8000-000000000000",
+    AZURE_RESOURCE_MANAGER_ENDPOINT: emulator.url,
+    AZURE_AUTHORITY_HOST: emulator.url,
+    AZURE_TENANT_ID: "11111111-1111-4111-8111-111111111111",
+    AZURE_CLIENT_ID: "airflow-portal-worker",
+    AZURE_CLIENT_SECRET: "emulator-secret",
+    PORTAL_AKS_ADMIN_GROUP_ID: adminGroupId,
+    PORTAL_HELM_REPOSITORY_URL: `${emulator.url}/helm/airflow`,
+    NODE_EXTRA_CA_CERTS: emulator.caCertPath,
+  };
+}
+
+/** Starts `npm run worker`'s process directly (its PID is the worker's), with the given environment. */
+export function startWorkerProcess(options: { databaseUrl: string; env: Record<string, string | undefined>; quiet?: boolean; label?: string }): WorkerHandle {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, DATABASE_URL: options.databaseUrl };
+  const proc = startProcess(
+    options.label ?? "worker",
+    process.execPath,
+    ["--conditions=react-server", "--import", TSX_LOADER, path.join(ROOT, "worker/main.ts")],
+    env,
+    { quiet: options.quiet },
+  );
+  return { child: proc.child, stop: proc.stop };
+}

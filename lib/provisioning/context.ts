@@ -1,0 +1,45 @@
+import type { TokenCredential } from "@azure/core-auth";
+import type { ArmClients } from "@/lib/azure/clients";
+import type { EngineConfig } from "@/lib/config";
+import type { ExecutorName, SizeName } from "@/lib/environments/catalog";
+import type { DerivedNames } from "@/lib/environments/naming";
+import type { EventLevel } from "./deployed";
+
+/** The environment as the engine builds it: its request, and every name derived from it. */
+export interface EngineEnvironment {
+  id: string;
+  name: string;
+  names: DerivedNames;
+  region: string;
+  size: SizeName;
+  executor: ExecutorName;
+  airflowVersion: string;
+  chartVersion: string;
+  dagSource: { repoUrl: string; branch: string; subPath: string | null } | null;
+  team: { slug: string };
+  requestedBy: { email: string | null; name: string };
+}
+
+export type StepOutput = Record<string, unknown>;
+
+export interface StepContext {
+  env: EngineEnvironment;
+  config: EngineConfig;
+  arm: ArmClients;
+  credential: TokenCredential;
+  /** Outputs of the steps this one depends on (and every other finished step). */
+  outputs: Readonly<Record<string, StepOutput>>;
+  /**
+   * Values handed from one step to a later one in the same run that must never be stored
+   * (the database password between creating the server and writing the cluster's secret).
+   * Empty after a restart: a step that needs one must cope without it.
+   */
+  memory: Map<string, string>;
+  /** Aborted when the worker stops or loses the operation to another worker. */
+  signal: AbortSignal;
+  log(message: string, level?: Exclude<EventLevel, "status">): Promise<void>;
+  /** Runs cloud work with the engine's retry policy, logging each retry on the step. */
+  retry<T>(work: () => Promise<T>): Promise<T>;
+}
+
+export type StepRun = (ctx: StepContext) => Promise<StepOutput>;

@@ -1,0 +1,138 @@
+import { AppError } from "@/lib/errors";
+import { deriveNames } from "@/lib/environments/naming";
+import { transitionEnvironment } from "@/lib/environments/transition";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import type { EngineEnvironment, StepOutput } from "./context";
+import type { Deployed } from "./deployed";
+import { runPlan, type EngineDeps } from "./runner";
+import { beat, claimOperation, finishOperation, recordEvent, type ClaimedOperation } from "./store";
+
+async function loadEnvironment(db: PrismaClient, id: string): Promise<EngineEnvironment> {
+  const row = await db.environment.findUniqueOrThrow({
+    where: { id },
+    include: { team: { select: { slug: true } }, requestedBy: { select: { email: true, name: true } } },
+  });
+  return {
+    id: row.id,
+    name: row.name,
+    names: deriveNames(row.name, row.nameSuffix),
+    region: row.region,
+    size: row.size,
+    executor: row.executor,
+    airflowVersion: row.airflowVersion,
+    chartVersion: row.chartVersion,
+    dagSource: row.dagRepoUrl ? { repoUrl: row.dagRepoUrl, branch: row.dagBranch ?? "main", subPath: row.dagSubPath } : null,
+    team: row.team,
+    requestedBy: row.requestedBy,
+  };
+}
+
+const RUNNING_STATUS = { PROVISION: "PROVISIONING", TEARDOWN: "DELETING" } as const;
+
+/** The environment enters the operation's working state (a retry or takeover finds it there already). */
+async function enterRunningState(db: PrismaClient, op: ClaimedOperation): Promise<void> {
+  const to = RUNNING_STATUS[op.kind as keyof typeof RUNNING_STATUS];
+  if (!to) throw new Error(`${op.kind} operations are not supported yet`);
+  const env = await db.environment.findUniqueOrThrow({ where: { id: op.environmentId }, select: { status: true } });
+  if (env.status === to) return;
+  await db.$transaction((tx) =>
+    transitionEnvironment(tx, {
+      environmentId: op.environmentId,
+      from: op.kind === "PROVISION" ? ["APPROVED", "FAILED"] : ["READY", "FAILED", "STOPPED", "APPROVED"],
+      to,
+      action: op.kind === "PROVISION" ? "environment.provisioning" : "environment.teardown-requested",
+      actorId: null,
+    }),
+  );
+}
+
+function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["config"]): Deployed {
+  const id = (key: string) => outputs[key]?.id as string | undefined;
+  const resources: Record<string, string> = {};
+  for (const [name, key] of [
+    ["resourceGroup", "resource-group"],
+    ["cluster", "cluster"],
+    ["postgresServer", "database-server"],
+    ["database", "database"],
+    ["firewallRule", "database-firewall"],
+    ["fluxExtension", "flux-extension"],
+  ] as const) {
+    const value = id(key);
+    if (value) resources[name] = value;
+  }
+  const helm = outputs["helm-release"] ?? {};
+  return {
+    appliedAt: new Date().toISOString(),
+    chartVersion: String(helm.chartVersion ?? ""),
+    helmValues: (helm.helmValues as Record<string, unknown>) ?? {},
+    resources,
+    airflowUrl: (outputs["airflow-health"]?.url as string | undefined) ?? null,
+    exposure: config.airflowExposure,
+  };
+}
+
+async function settleEnvironment(tx: Prisma.TransactionClient, op: ClaimedOperation, result: { ok: true; outputs: Record<string, StepOutput> } | { ok: false; error: string }, deps: EngineDeps) {
+  if (!result.ok) {
+    await transitionEnvironment(tx, { environmentId: op.environmentId, from: ["PROVISIONING", "DELETING"], to: "FAILED", action: "environment.failed", actorId: null, reason: result.error.slice(0, 1000) });
+    return;
+  }
+  if (op.kind === "PROVISION") {
+    const deployed = deployedFrom(result.outputs, deps.config);
+    await transitionEnvironment(tx, {
+      environmentId: op.environmentId,
+      from: ["PROVISIONING"],
+      to: "READY",
+      action: "environment.ready",
+      actorId: null,
+      details: { airflowUrl: deployed.airflowUrl, chartVersion: deployed.chartVersion },
+      data: { airflowUrl: deployed.airflowUrl, deployed: deployed as unknown as Prisma.InputJsonValue, health: "healthy", healthCheckedAt: new Date() },
+    });
+  } else {
+    await transitionEnvironment(tx, {
+      environmentId: op.environmentId,
+      from: ["DELETING"],
+      to: "DELETED",
+      action: "environment.deleted",
+      actorId: null,
+      data: { airflowUrl: null, health: null, healthCheckedAt: null },
+    });
+  }
+}
+
+/**
+ * Takes one operation from delivery to its end: claim it (or take it over from a stalled worker),
+ * keep a heartbeat, run its plan, then record the outcome with the environment's new status.
+ * Returns quietly when another worker has it; a lost claim stops the work at once.
+ */
+export async function processOperation(deps: EngineDeps, operationId: string, stopSignal: AbortSignal): Promise<"done" | "not-claimed" | "lost"> {
+  const op = await claimOperation(deps.db, operationId, deps.workerId, deps.config.worker.staleAfterMs);
+  if (!op) return "not-claimed";
+  const controller = new AbortController();
+  const abort = () => controller.abort(stopSignal.reason);
+  stopSignal.addEventListener("abort", abort, { once: true });
+  const heartbeat = setInterval(() => {
+    beat(deps.db, op.id, deps.workerId).then(
+      (mine) => mine || controller.abort(new Error("The operation was taken over by another worker")),
+      () => undefined, // a missed beat is retried at the next tick; staleness is judged by time
+    );
+  }, deps.config.worker.heartbeatMs);
+  try {
+    await recordEvent(deps.db, op.id, null, "status", "RUNNING");
+    if (op.takenOverFrom) await recordEvent(deps.db, op.id, null, "warn", `Worker ${op.takenOverFrom} stopped responding; ${deps.workerId} resumes its work`);
+    try {
+      await enterRunningState(deps.db, op);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      await finishOperation(deps.db, op.id, deps.workerId, { ok: false, error: error.userMessage }, async () => {});
+      return "done";
+    }
+    const env = await loadEnvironment(deps.db, op.environmentId);
+    const result = await runPlan(deps, op, env, controller.signal);
+    if (result.ok === "lost") return "lost";
+    const finished = await finishOperation(deps.db, op.id, deps.workerId, result.ok ? { ok: true } : result, (tx) => settleEnvironment(tx, op, result, deps));
+    return finished ? "done" : "lost";
+  } finally {
+    clearInterval(heartbeat);
+    stopSignal.removeEventListener("abort", abort);
+  }
+}

@@ -1,0 +1,114 @@
+import type { TokenCredential } from "@azure/core-auth";
+import type { ArmClients } from "@/lib/azure/clients";
+import { CloudError, toCloudError, withRetry } from "@/lib/azure/errors";
+import type { EngineConfig } from "@/lib/config";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { EngineEnvironment, StepContext, StepOutput } from "./context";
+import { planFor, type PlannedStep } from "./plan";
+import { STEP_RUNS } from "./steps";
+import { finishStep, loadSteps, recordEvent, startStep, type ClaimedOperation, type StepRow } from "./store";
+
+export interface EngineDeps {
+  db: PrismaClient;
+  config: EngineConfig;
+  arm: ArmClients;
+  credential: TokenCredential;
+  workerId: string;
+}
+
+export type RunResult = { ok: true; outputs: Record<string, StepOutput> } | { ok: false; error: string } | { ok: "lost" };
+
+/**
+ * Runs an operation's plan: finished steps are skipped (their outputs feed later steps), every
+ * step whose dependencies have succeeded starts at once, so independent cloud work overlaps. The
+ * first permanent failure lets running steps finish, starts nothing new, and fails the run.
+ */
+export async function runPlan(deps: EngineDeps, op: ClaimedOperation, env: EngineEnvironment, signal: AbortSignal): Promise<RunResult> {
+  const plan = planFor(op.kind);
+  const rows = new Map((await loadSteps(deps.db, op.id, plan)).map((r) => [r.key, r]));
+  const outputs: Record<string, StepOutput> = {};
+  for (const row of rows.values()) if (row.status === "SUCCEEDED" && row.output) outputs[row.key] = row.output;
+  const memory = new Map<string, string>();
+  const running = new Map<string, Promise<void>>();
+  let failure: string | null = null;
+  let lost = false;
+
+  const ready = (step: PlannedStep) => {
+    const row = rows.get(step.key)!;
+    return row.status !== "SUCCEEDED" && row.status !== "SKIPPED" && !running.has(step.key) && step.dependsOn.every((d) => rows.get(d)?.status === "SUCCEEDED");
+  };
+
+  const launch = (step: PlannedStep) => {
+    const row = rows.get(step.key)!;
+    const task = (async () => {
+      if (!(await startStep(deps.db, op.id, deps.workerId, step.key))) {
+        lost = true;
+        return;
+      }
+      if (row.status === "RUNNING" || row.attempts > 0) {
+        await recordEvent(deps.db, op.id, step.key, "info", `Resuming (attempt ${row.attempts + 1}); what already exists is kept`);
+      }
+      row.status = "RUNNING";
+      try {
+        const output = await STEP_RUNS[step.key]!(stepContext(deps, op, env, step.key, outputs, memory, signal));
+        if (!(await finishStep(deps.db, op.id, deps.workerId, step.key, { ok: true, output }))) lost = true;
+        outputs[step.key] = output;
+        row.status = "SUCCEEDED";
+      } catch (raw) {
+        if (signal.aborted) {
+          lost = true;
+          return;
+        }
+        const error = toCloudError(raw);
+        row.status = "FAILED";
+        failure ??= error.display;
+        if (!(await finishStep(deps.db, op.id, deps.workerId, step.key, { ok: false, error: error.display }))) lost = true;
+      }
+    })().finally(() => running.delete(step.key));
+    running.set(step.key, task);
+  };
+
+  for (;;) {
+    if (!failure && !lost && !signal.aborted) for (const step of plan) if (ready(step)) launch(step);
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+  if (lost || signal.aborted) return { ok: "lost" };
+  if (failure) return { ok: false, error: failure };
+  const unfinished = plan.filter((s) => rows.get(s.key)?.status !== "SUCCEEDED");
+  if (unfinished.length > 0) return { ok: false, error: `Steps could not start: ${unfinished.map((s) => s.key).join(", ")}` };
+  return { ok: true, outputs };
+}
+
+function stepContext(
+  deps: EngineDeps,
+  op: ClaimedOperation,
+  env: EngineEnvironment,
+  key: string,
+  outputs: Record<string, StepOutput>,
+  memory: Map<string, string>,
+  signal: AbortSignal,
+): StepContext {
+  const log: StepContext["log"] = async (message, level = "info") => {
+    await recordEvent(deps.db, op.id, key, level, message);
+  };
+  return {
+    env,
+    config: deps.config,
+    arm: deps.arm,
+    credential: deps.credential,
+    outputs,
+    memory,
+    signal,
+    log,
+    retry: (work) =>
+      withRetry(work, {
+        signal,
+        attempts: 10,
+        onRetry: (error: CloudError, attempt, delayMs) =>
+          log(`${error.display} — retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1})`, "warn"),
+      }),
+  };
+}
+
+export type { StepRow };

@@ -1,0 +1,24 @@
+import type { StepRun } from "../context";
+import { checkAirflowHealth } from "./airflow-health";
+import { createCluster } from "./cluster";
+import { createClusterSecrets } from "./cluster-secrets";
+import { createAirflowDatabase, createDatabaseServer, openDatabaseToCluster } from "./database";
+import { installFluxExtension } from "./flux-extension";
+import { applyHelmRelease, waitForHelmRelease } from "./helm";
+import { createResourceGroup } from "./resource-group";
+import { deleteResourceGroup } from "./teardown";
+
+/** The code behind each step key of lib/provisioning/plan.ts. */
+export const STEP_RUNS: Record<string, StepRun> = {
+  "resource-group": createResourceGroup,
+  cluster: createCluster,
+  "database-server": createDatabaseServer,
+  database: createAirflowDatabase,
+  "flux-extension": installFluxExtension,
+  "database-firewall": openDatabaseToCluster,
+  "cluster-secrets": createClusterSecrets,
+  "helm-release": applyHelmRelease,
+  "helm-ready": waitForHelmRelease,
+  "airflow-health": checkAirflowHealth,
+  "delete-resource-group": deleteResourceGroup,
+};
