@@ -142,6 +142,10 @@ const EngineEnvSchema = z.object({
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** A RUNNING operation whose heartbeat is older than this is taken over by another worker. */
   WORKER_STALE_AFTER_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  /** How often a worker looks for expired environments to tear down. */
+  WORKER_EXPIRY_SWEEP_MS: z.coerce.number().int().min(100).default(60_000),
+  /** How often the Airflow UI of each READY environment is probed for the dashboard's health column. */
+  WORKER_HEALTH_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** How long the engine waits for a Helm release or for Airflow's health before it fails the step. */
   PORTAL_HELM_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30 * 60_000),
 });
@@ -176,6 +180,8 @@ function parseEngineEnv() {
       concurrency: env.WORKER_CONCURRENCY,
       heartbeatMs: env.WORKER_HEARTBEAT_MS,
       staleAfterMs: env.WORKER_STALE_AFTER_MS,
+      expirySweepMs: env.WORKER_EXPIRY_SWEEP_MS,
+      healthIntervalMs: env.WORKER_HEALTH_INTERVAL_MS,
     },
   };
 }

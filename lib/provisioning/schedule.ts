@@ -49,3 +49,27 @@ export async function tearDownExpired(db: PrismaClient, now = new Date()): Promi
   }
   return started;
 }
+
+/**
+ * Probes the Airflow UI of READY environments not checked for `intervalMs`, and records the
+ * answer for the dashboard. Claiming rows by their check time keeps several workers from
+ * probing the same environment at once.
+ */
+export async function refreshHealth(db: PrismaClient, intervalMs: number, probe: (url: string, airflowVersion: string) => Promise<string | null>): Promise<number> {
+  const due = await db.$queryRaw<{ id: string; airflow_url: string; airflow_version: string }[]>`
+    UPDATE environments SET health_checked_at = now()
+     WHERE id IN (
+       SELECT id FROM environments
+        WHERE status = 'READY' AND airflow_url IS NOT NULL
+          AND (health_checked_at IS NULL OR health_checked_at < now() - make_interval(secs => ${intervalMs / 1000}))
+        ORDER BY health_checked_at NULLS FIRST LIMIT 50
+          FOR UPDATE SKIP LOCKED)
+    RETURNING id::text AS id, airflow_url, airflow_version`;
+  await Promise.all(
+    due.map(async (env) => {
+      const problem = await probe(env.airflow_url, env.airflow_version);
+      await db.environment.updateMany({ where: { id: env.id, status: "READY" }, data: { health: problem ? problem.slice(0, 200) : "healthy", healthCheckedAt: new Date() } });
+    }),
+  );
+  return due.length;
+}

@@ -52,6 +52,7 @@ export async function startEngineHarness(db: PrismaClient, databaseUrl: string, 
           WORKER_HEARTBEAT_MS: "500",
           WORKER_STALE_AFTER_MS: "3000",
           PORTAL_HELM_TIMEOUT_MS: "60000",
+          WORKER_EXPIRY_SWEEP_MS: "500",
           ...env,
         },
       });

@@ -6,7 +6,8 @@ import { createPrismaClient } from "@/lib/db/create-client";
 import { processOperation } from "./engine";
 import { OPERATIONS_QUEUE, type OperationJob } from "./queue";
 import type { EngineDeps } from "./runner";
-import { operationsToDeliver, tearDownExpired } from "./schedule";
+import { operationsToDeliver, refreshHealth, tearDownExpired } from "./schedule";
+import { probeHealth } from "./steps/airflow-health";
 
 export interface WorkerHandle {
   workerId: string;
@@ -14,7 +15,6 @@ export interface WorkerHandle {
 }
 
 const SWEEP_MS = 5_000;
-const EXPIRY_MS = 60_000;
 
 /**
  * A worker: takes operations from the queue (several at once, up to its concurrency), sweeps for
@@ -65,9 +65,13 @@ export async function startWorker(config: EngineConfig, log: (message: string) =
       await boss.send(OPERATIONS_QUEUE, { operationId: id } satisfies OperationJob, { singletonKey: id });
     }
   });
-  const stopExpiry = every(EXPIRY_MS, async () => {
+  const stopExpiry = every(config.worker.expirySweepMs, async () => {
     const names = await tearDownExpired(db);
     if (names.length > 0) log(`[worker] expired, tearing down: ${names.join(", ")}`);
+  });
+
+  const stopHealth = every(Math.min(config.worker.healthIntervalMs, 10_000), async () => {
+    await refreshHealth(db, config.worker.healthIntervalMs, (url, version) => probeHealth(url, version, stopping.signal));
   });
 
   log(`[worker] ${workerId} ready (concurrency ${config.worker.concurrency})`);
@@ -76,6 +80,7 @@ export async function startWorker(config: EngineConfig, log: (message: string) =
     async stop() {
       stopSweep();
       stopExpiry();
+      stopHealth();
       // Running operations stop where they are; another worker resumes them once the heartbeat is stale.
       stopping.abort(new Error("worker stopping"));
       await Promise.allSettled([...inFlight]);
