@@ -1,6 +1,7 @@
 import type { EmulatorPart } from "../http.js";
 import type { TlsMaterial } from "../tls.js";
 import { AirflowSites } from "./airflow/sites.js";
+import { registerClusterNetwork } from "./arm/cluster-network.js";
 import { registerExtensions } from "./arm/extensions.js";
 import { Lro } from "./arm/lro.js";
 import { registerManagedClusters } from "./arm/managed-clusters.js";
@@ -60,6 +61,7 @@ export async function createCloud(options: CloudOptions): Promise<EmulatorPart> 
   ctx.flux = new Flux(ctx, loadValuesValidator(options.chartSchemaPath, log));
   registerResourceGroups(ctx);
   registerManagedClusters(ctx);
+  registerClusterNetwork(ctx);
   registerPostgresServers(ctx);
   registerPostgresChildren(ctx);
   registerExtensions(ctx);
