@@ -18,17 +18,20 @@ export function clusterBody(overrides: Partial<ManagedCluster> = {}): ManagedClu
   };
 }
 
-/** A resource group, a running managed cluster, optionally with Flux; returns a client-node config for it. */
-export async function provisionCluster(env: TestEmulator, group: string, name: string, withFlux = true) {
+/**
+ * A resource group, a running managed cluster, optionally with Flux; returns a client-node config
+ * for it: the user credential, or the admin one for an Entra cluster (whose user credential needs kubelogin).
+ */
+export async function provisionCluster(env: TestEmulator, group: string, name: string, withFlux = true, overrides: Partial<ManagedCluster> = {}) {
   const resources = new ResourceManagementClient(env.credential, SUBSCRIPTION, env.clientOptions);
   const aks = new ContainerServiceClient(env.credential, SUBSCRIPTION, env.clientOptions);
   await resources.resourceGroups.createOrUpdate(group, { location: "westeurope" });
-  await aks.managedClusters.beginCreateOrUpdateAndWait(group, name, clusterBody(), POLL);
+  await aks.managedClusters.beginCreateOrUpdateAndWait(group, name, clusterBody(overrides), POLL);
   if (withFlux) {
     const config = new SourceControlConfigurationClient(env.credential, SUBSCRIPTION, env.clientOptions);
     await config.extensions.beginCreateAndWait(group, "Microsoft.ContainerService", "managedClusters", name, "flux", { extensionType: "microsoft.flux" }, POLL);
   }
-  const creds = await aks.managedClusters.listClusterUserCredentials(group, name);
+  const creds = overrides.aadProfile ? await aks.managedClusters.listClusterAdminCredentials(group, name) : await aks.managedClusters.listClusterUserCredentials(group, name);
   const yaml = Buffer.from(creds.kubeconfigs?.[0]?.value ?? new Uint8Array()).toString("utf8");
   const kc = new KubeConfig();
   kc.loadFromString(yaml);

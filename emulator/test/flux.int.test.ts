@@ -21,7 +21,7 @@ async function install(name: string, values: Record<string, unknown>) {
   return eventually(async () => {
     const hr = await objects.read<HelmRelease>({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: "airflow", namespace: name } });
     const ready = hr.status?.conditions?.find((c) => c.type === "Ready");
-    return ready && ready.status !== "Unknown" && ready.reason !== "ArtifactFailed" ? { hr, ready } : undefined;
+    return ready && ready.status !== "Unknown" && ready.reason !== "SourceNotReady" ? { hr, ready } : undefined;
   }, 10_000, `HelmRelease ${name}/airflow to settle`);
 }
 

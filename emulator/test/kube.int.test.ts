@@ -1,6 +1,7 @@
 import { ApiException, CoreV1Api, KubernetesObjectApi, PatchStrategy, setHeaderOptions, type KubernetesObject, type V1Secret } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { PLATFORM_ADMINS_GROUP_ID } from "../src/cloud/groups.js";
 import { eventually, startTestEmulator, type TestEmulator } from "./support.js";
 
 type Conditioned = KubernetesObject & { status?: { conditions?: { type: string; status: string; reason: string }[]; observedGeneration?: number } };
@@ -24,7 +25,8 @@ const codeOf = async (promise: Promise<unknown>) => {
 beforeAll(async () => {
   env = await startTestEmulator();
   // Without Flux first: its kinds must not exist yet.
-  const { kc } = await provisionCluster(env, "rg-kube", "aks-kube", false);
+  // An Entra cluster whose admins are every client (the default group), so the AKS token test below is let in.
+  const { kc } = await provisionCluster(env, "rg-kube", "aks-kube", false, { aadProfile: { managed: true, adminGroupObjectIDs: [PLATFORM_ADMINS_GROUP_ID] } });
   core = kc.makeApiClient(CoreV1Api);
   objects = KubernetesObjectApi.makeApiClient(kc);
 });

@@ -2,6 +2,7 @@ import type { AirflowSites } from "./airflow/sites.js";
 import type { Lro } from "./arm/lro.js";
 import type { Latencies } from "./config.js";
 import type { Faults } from "./faults.js";
+import type { HelmRepository } from "./flux/helm-repository.js";
 import type { Flux } from "./flux/reconciler.js";
 import type { KubeClusters } from "./kube/clusters.js";
 import type { ArmResource, Store } from "./store.js";
@@ -20,6 +21,8 @@ export interface CloudContext {
   tokens: TokenService;
   kube: KubeClusters;
   flux: Flux;
+  /** The chart repository every HelmRepository resolves to. */
+  helm: HelmRepository;
   airflow: AirflowSites;
   /** Called for each ARM resource removed (by its own delete or its parent's), to tear down what hangs off it. */
   onRemoved: Array<(resource: ArmResource) => void>;

@@ -37,6 +37,7 @@ export function dumpState(ctx: CloudContext) {
     resources: Object.values(s.resources).map((r) => ({ id: r.id, type: r.type, name: r.body.name, ...stateOf(r.body) })),
     counts: s.counters,
     countsByType: byType,
+    kubeCounts: s.kubeCounters,
     operations: Object.values(s.operations).map((op) => ({ id: op.id, kind: op.kind, action: op.action, resourceId: op.resourceId, status: op.status, startedAt: new Date(op.startedAt).toISOString(), endsAt: new Date(op.endsAt).toISOString() })),
     clusters: Object.values(s.clusters).map((c) => ({
       key: c.key,

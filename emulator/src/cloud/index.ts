@@ -1,6 +1,7 @@
 import type { EmulatorPart } from "../http.js";
 import type { TlsMaterial } from "../tls.js";
 import { AirflowSites } from "./airflow/sites.js";
+import { registerClusterNetwork } from "./arm/cluster-network.js";
 import { registerExtensions } from "./arm/extensions.js";
 import { Lro } from "./arm/lro.js";
 import { registerManagedClusters } from "./arm/managed-clusters.js";
@@ -12,6 +13,7 @@ import { PROFILES, startupLatencies, type Latencies, type ProfileName } from "./
 import type { CloudContext } from "./context.js";
 import { handleControl } from "./control.js";
 import { Faults } from "./faults.js";
+import { HelmRepository } from "./flux/helm-repository.js";
 import { Flux } from "./flux/reconciler.js";
 import { loadValuesValidator } from "./flux/schema.js";
 import { ApiServer } from "./kube/apiserver.js";
@@ -54,12 +56,14 @@ export async function createCloud(options: CloudOptions): Promise<EmulatorPart> 
     kube,
     airflow: new AirflowSites(store, faults, log),
     flux: undefined as unknown as Flux,
+    helm: new HelmRepository(options.baseUrl, options.chartSchemaPath),
     onRemoved: [],
     log,
   };
   ctx.flux = new Flux(ctx, loadValuesValidator(options.chartSchemaPath, log));
   registerResourceGroups(ctx);
   registerManagedClusters(ctx);
+  registerClusterNetwork(ctx);
   registerPostgresServers(ctx);
   registerPostgresChildren(ctx);
   registerExtensions(ctx);
@@ -87,6 +91,7 @@ export async function createCloud(options: CloudOptions): Promise<EmulatorPart> 
       const url = new URL(req.url ?? "/", options.baseUrl);
       if (await handleControl(ctx, startup, reset, req, res, url)) return true;
       if (await tokens.handle(req, res, url.pathname)) return true;
+      if (ctx.helm.handle(req, res, url.pathname)) return true;
       if (await handleArm(ctx, req, res, url)) return true;
       return apiServer.handle(req, res, url);
     },

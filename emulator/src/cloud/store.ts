@@ -72,17 +72,25 @@ export interface AirflowSite {
   chartVersion: string;
 }
 
+/** Creations and deletions of one Kubernetes object, by cluster key then "<Kind>/<namespace>/<name>" (cluster-scoped: "<Kind>/<name>"). */
+export interface KubeCounter {
+  created: number;
+  deletes: number;
+}
+
 export interface CloudState {
   version: 1;
   resources: Record<string, ArmResource>;
   counters: Record<string, Counter>;
+  /** Kept apart from `clusters` so a count outlives its object and its cluster. */
+  kubeCounters: Record<string, Record<string, KubeCounter>>;
   operations: Record<string, OperationRecord>;
   clusters: Record<string, ClusterState>;
   airflow: Record<string, AirflowSite>;
 }
 
 function emptyState(): CloudState {
-  return { version: 1, resources: {}, counters: {}, operations: {}, clusters: {}, airflow: {} };
+  return { version: 1, resources: {}, counters: {}, kubeCounters: {}, operations: {}, clusters: {}, airflow: {} };
 }
 
 /** ARM ids are case-insensitive; the map key is the lower-cased id, the body keeps the caller's casing. */
@@ -146,6 +154,12 @@ export class Store {
     return Object.entries(this.state.resources)
       .filter(([k, r]) => k.startsWith(p) && (!type || r.type.toLowerCase() === type.toLowerCase()))
       .map(([, r]) => r);
+  }
+
+  countKube(clusterKey: string, objectKey: string, what: keyof KubeCounter) {
+    const counters = (this.state.kubeCounters[clusterKey] ??= {});
+    (counters[objectKey] ??= { created: 0, deletes: 0 })[what]++;
+    this.changed();
   }
 
   count(id: string, what: keyof Counter) {

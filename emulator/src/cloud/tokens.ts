@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from "jose";
 import { readBody, sendJson } from "../http.js";
+import { groupsOf, objectIdOf, parseGroupMembers, type GroupMembers } from "./groups.js";
 
 /** The AKS AAD server application: the audience of tokens for an Entra-enabled cluster's API server. */
 export const AKS_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
@@ -28,6 +29,7 @@ export class TokenService {
     private readonly privateKey: Key,
     private readonly publicKey: Key,
     private readonly publicJwk: JWK,
+    private readonly groupMembers: GroupMembers,
     private readonly client?: { id: string; secret: string },
   ) {}
 
@@ -43,11 +45,15 @@ export class TokenService {
     }
     const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = jwk;
     const client = env.EMULATOR_CLIENT_ID && env.EMULATOR_CLIENT_SECRET ? { id: env.EMULATOR_CLIENT_ID, secret: env.EMULATOR_CLIENT_SECRET } : undefined;
-    return new TokenService(baseUrl, await importJWK(jwk, "RS256"), await importJWK(publicJwk, "RS256"), publicJwk, client);
+    const groupMembers = parseGroupMembers(env.EMULATOR_GROUP_MEMBERS);
+    return new TokenService(baseUrl, await importJWK(jwk, "RS256"), await importJWK(publicJwk, "RS256"), publicJwk, groupMembers, client);
   }
 
-  async sign(claims: JWTPayload & { aud: string; sub: string; tid: string }, lifetimeSeconds = 3600) {
-    return new SignJWT({ ...claims, oid: claims.sub, appid: claims.sub, azp: claims.sub, ver: "2.0" })
+  /** An app-only access token as Entra issues it: `oid`/`sub` the service principal, `appid`/`azp` the client, `groups` its memberships. */
+  async sign(claims: JWTPayload & { aud: string; clientId: string; tid: string }, lifetimeSeconds = 3600) {
+    const { clientId, ...rest } = claims;
+    const oid = objectIdOf(clientId);
+    return new SignJWT({ ...rest, sub: oid, oid, appid: clientId, azp: clientId, idtyp: "app", groups: groupsOf(this.groupMembers, clientId), ver: "2.0" })
       .setProtectedHeader({ alg: "RS256", kid: this.publicJwk.kid, typ: "JWT" })
       .setIssuer(`${this.baseUrl}/${claims.tid}/v2.0`)
       .setIssuedAt()
@@ -130,7 +136,7 @@ export class TokenService {
       return oauthError(401, "invalid_client", `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
     }
     const aud = scope.slice(0, -"/.default".length);
-    const accessToken = await this.sign({ aud, sub: clientId, tid: tenant });
+    const accessToken = await this.sign({ aud, clientId, tid: tenant });
     sendJson(res, 200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
   }
 }

@@ -1,19 +1,15 @@
 import type { CloudContext } from "../context.js";
 import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { isPlainObject, shortHash, uuidFrom } from "../util.js";
+import { clusterCredential, resolveAccess } from "./cluster-access.js";
+import { clusterId, clusterKeyOf, MANAGED_CLUSTER_TYPE, TENANT_ID } from "./cluster-ids.js";
+import { ensureClusterNetwork, nodeResourceGroupFor } from "./cluster-network.js";
 import { ArmError, badRequest, checkTags, invalidName } from "./errors.js";
-import { buildKubeconfig } from "./kubeconfig.js";
 import { requireLocation } from "./locations.js";
 import { validateClusterProperties } from "./managed-cluster-validation.js";
 import { beginDelete, beginWrite, completeDelete, groupId, listBody, props, refuseWhileBusy, reply, requireGroup, requireResource, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
 
-export const MANAGED_CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters";
-const TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-
-export const clusterId = (sub: string, group: string, name: string) => `${groupId(sub, group)}/providers/${MANAGED_CLUSTER_TYPE}/${name}`;
-
-/** The path segment of the cluster's API server: readable, and unique per ARM id. */
-export const clusterKeyOf = (id: string) => `${(id.split("/").pop() ?? "cluster").toLowerCase()}-${shortHash(id.toLowerCase())}`;
+export { clusterId, clusterKeyOf, MANAGED_CLUSTER_TYPE };
 
 const NAME_RULE = /^[a-zA-Z0-9]$|^[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]$/;
 
@@ -63,7 +59,8 @@ function buildBody(ctx: CloudContext, id: string, name: string, group: string, b
       fqdn: `${dnsPrefix.toLowerCase()}-${shortHash(id.toLowerCase())}.hcp.${location}.azmk8s.io`,
       azurePortalFQDN: `${dnsPrefix.toLowerCase()}-${shortHash(id.toLowerCase())}.portal.hcp.${location}.azmk8s.io`,
       agentPoolProfiles: pools,
-      nodeResourceGroup: (input.nodeResourceGroup as string | undefined) ?? `MC_${group}_${name}_${location}`,
+      nodeResourceGroup: nodeResourceGroupFor(input, previous, group, name, location),
+      ...resolveAccess(input, previous, TENANT_ID),
       enableRBAC: input.enableRBAC ?? true,
       maxAgentPools: 100,
       supportPlan: "KubernetesOfficial",
@@ -71,7 +68,7 @@ function buildBody(ctx: CloudContext, id: string, name: string, group: string, b
       oidcIssuerProfile: oidc ? { enabled: true, issuerURL: `https://${location}.oic.prod-aks.azure.com/${TENANT_ID}/${uuidFrom(key)}/` } : { enabled: false },
       identityProfile: {
         kubeletidentity: {
-          resourceId: `/subscriptions/${id.split("/")[2]}/resourcegroups/MC_${group}_${name}_${location}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}-agentpool`,
+          resourceId: `/subscriptions/${id.split("/")[2]}/resourcegroups/${nodeResourceGroupFor(input, previous, group, name, location)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}-agentpool`,
           clientId: uuidFrom(`${id.toLowerCase()}#kubelet-client`),
           objectId: uuidFrom(`${id.toLowerCase()}#kubelet-object`),
         },
@@ -129,6 +126,7 @@ async function put(ctx: CloudContext, ar: ArmRequest) {
   validateClusterProperties(body, Boolean(existing));
   const id = existing?.id ?? clusterId(sub, (rg.body.name as string) ?? group, name);
   const resource: ArmResource = { id, type: MANAGED_CLUSTER_TYPE, body: buildBody(ctx, id, (existing?.body.name as string) ?? name, group, body, existing) };
+  ensureClusterNetwork(ctx, resource, group);
   ctx.kube.ensureCluster(clusterKeyOf(id), id, false);
   beginWrite(ctx, ar, resource, !existing, "managedCluster");
 }
@@ -153,16 +151,7 @@ function power(action: "stop" | "start") {
 function credentials(admin: boolean) {
   return (ctx: CloudContext, ar: ArmRequest) => {
     const { group, resource } = target(ctx, ar);
-    const cluster = ctx.kube.ensureCluster(clusterKeyOf(resource.id), resource.id, false);
-    const value = buildKubeconfig({
-      clusterName: resource.body.name as string,
-      resourceGroup: group,
-      server: `${ctx.baseUrl}/k8s/${cluster.key}`,
-      caCert: ctx.caCert,
-      token: admin ? cluster.adminToken : cluster.userToken,
-      admin,
-    });
-    reply(ar, 200, { kubeconfigs: [{ name: admin ? "clusterAdmin" : "clusterUser", value: Buffer.from(value).toString("base64") }] });
+    reply(ar, 200, clusterCredential(ctx, resource, group, admin));
   };
 }
 

@@ -5,6 +5,7 @@ import type { CloudContext } from "../context.js";
 import type { Json } from "../store.js";
 import { delay, isPlainObject } from "../util.js";
 import { ArmError, badRequest, sendArmError } from "./errors.js";
+import { publicIpRoutes } from "./cluster-network.js";
 import { extensionRoutes } from "./extensions.js";
 import { managedClusterRoutes } from "./managed-clusters.js";
 import { postgresChildRoutes } from "./postgres-children.js";
@@ -63,7 +64,7 @@ const subscriptionRoutes: ArmRoute[] = [
   },
 ];
 
-const routes = [...resourceGroupRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...extensionRoutes, ...operationRoutes, ...subscriptionRoutes];
+const routes = [...resourceGroupRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...extensionRoutes, ...publicIpRoutes, ...operationRoutes, ...subscriptionRoutes];
 
 /** ARM accepts tokens for its own audience; the emulator also answers to its own URL as the audience. */
 function armAudiences(baseUrl: string) {

@@ -15,8 +15,11 @@ const CHART_DEFAULT_VERSION = "1.18.0";
 
 const get = (values: Json, path: string): unknown => path.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Json)[key] : undefined), values);
 
-/** Flux's naming: spec.releaseName, else <targetNamespace>-<name> when a target namespace is set, else the name. */
-export function releaseFacts(hr: Json): ReleaseFacts {
+/**
+ * Flux's naming: spec.releaseName, else <targetNamespace>-<name> when a target namespace is set, else
+ * the name. `resolve` turns the requested version (a constraint) into the repository's version.
+ */
+export function releaseFacts(hr: Json, resolve?: (constraint: string) => string | undefined): ReleaseFacts {
   const metadata = hr.metadata as Json;
   const spec = hr.spec as Json;
   const values = (spec.values ?? {}) as Json;
@@ -28,7 +31,7 @@ export function releaseFacts(hr: Json): ReleaseFacts {
   return {
     release,
     namespace: target ?? (metadata.namespace as string),
-    chartVersion: /^\d+\.\d+\.\d+$/.test(requested) ? requested : CHART_DEFAULT_VERSION,
+    chartVersion: resolve?.(requested) ?? (/^\d+\.\d+\.\d+$/.test(requested) ? requested : CHART_DEFAULT_VERSION),
     airflowVersion,
     airflowMajor: Number(airflowVersion.split(".")[0]) || 3,
     executor: String(values.executor ?? "CeleryExecutor"),

@@ -5,7 +5,8 @@ import { CORE_TYPES, FLUX_TYPES, type KubeType } from "../kube/discovery.js";
 import type { AirflowSite, ClusterState, Json } from "../store.js";
 import { plannedServices, releaseFacts, renderService, type ReleaseFacts } from "./chart.js";
 import type { ValuesValidator } from "./schema.js";
-import { progressingStatus, readyCondition, releasedStatus, repositoryReadyStatus, waitingForSourceStatus } from "./status.js";
+import { CHART_NAME } from "./helm-repository.js";
+import { progressingStatus, readyCondition, releasedStatus, repositoryReadyStatus, sourceNotReadyStatus } from "./status.js";
 
 const REPO = FLUX_TYPES[0] as KubeType;
 const RELEASE = FLUX_TYPES[1] as KubeType;
@@ -13,7 +14,24 @@ const SERVICE = CORE_TYPES.find((t) => t.kind === "Service") as KubeType;
 const NAMESPACE = CORE_TYPES[0] as KubeType;
 
 const meta = (obj: Json) => obj.metadata as Json;
-const done = (obj: Json) => ((obj.status as Json | undefined)?.observedGeneration as number | undefined) === meta(obj).generation && readyCondition(obj)?.reason !== "ArtifactFailed";
+/**
+ * Nothing left to do until the object changes: a repository whose index is stored, a release that
+ * reached a verdict (including SourceNotReady, which waits for its source or a new spec).
+ */
+function done(t: KubeType, obj: Json) {
+  if (t === REPO) return ((obj.status as Json | undefined)?.observedGeneration as number | undefined) === meta(obj).generation;
+  const ready = readyCondition(obj);
+  return ready !== undefined && ready.status !== "Unknown" && ready.observedGeneration === meta(obj).generation;
+}
+
+const chartSpecOf = (hr: Json) => ((hr.spec as Json).chart as Json | undefined)?.spec as Json | undefined;
+
+/** The HelmRepository a release's chart template points at, if it points at one. */
+function sourceOf(hr: Json): { namespace: string; name: string } | undefined {
+  const ref = (chartSpecOf(hr)?.sourceRef ?? undefined) as Json | undefined;
+  if (!ref || (ref.kind ?? "HelmRepository") !== "HelmRepository") return undefined;
+  return { namespace: (ref.namespace as string | undefined) ?? (meta(hr).namespace as string), name: String(ref.name) };
+}
 const siteKey = (cluster: ClusterState, facts: ReleaseFacts) => `${cluster.key}/${facts.namespace}/${facts.release}`;
 
 /**
@@ -38,8 +56,9 @@ export class Flux {
     // After a restart: finish what was in progress, reopen the Airflow sites of running clusters.
     for (const cluster of this.ctx.kube.all()) {
       if (!cluster.fluxInstalled) continue;
-      for (const repo of this.ctx.kube.list(cluster, REPO)) if (!done(repo)) this.schedule(cluster, REPO, repo);
-      for (const hr of this.ctx.kube.list(cluster, RELEASE)) if (!done(hr)) this.schedule(cluster, RELEASE, hr);
+      for (const repo of this.ctx.kube.list(cluster, REPO)) if (!done(REPO, repo)) this.schedule(cluster, REPO, repo);
+      // Releases waiting for a source look again: it may have become ready while the emulator was down.
+      for (const hr of this.ctx.kube.list(cluster, RELEASE)) if (!done(RELEASE, hr) || readyCondition(hr)?.reason === "SourceNotReady") this.schedule(cluster, RELEASE, hr, true);
     }
     return Promise.all(this.ctx.airflow.list().filter((s) => !this.ctx.kube.get(s.clusterKey)?.stopped).map((s) => this.ctx.airflow.open(s)));
   }
@@ -60,11 +79,12 @@ export class Flux {
       if (t === RELEASE) void this.uninstall(e.cluster, e.obj);
       return;
     }
-    if (!done(e.obj)) this.schedule(e.cluster, t, e.obj);
+    if (!done(t, e.obj)) this.schedule(e.cluster, t, e.obj);
     if (t === REPO && readyCondition(e.obj)?.status === "True") {
-      // Releases that were waiting for this source try again now.
-      for (const hr of this.ctx.kube.list(e.cluster, RELEASE, meta(e.obj).namespace as string)) {
-        if (readyCondition(hr)?.reason === "ArtifactFailed") this.schedule(e.cluster, RELEASE, hr, true);
+      // Releases that were waiting for this source try again now, as the controllers' watches make them.
+      for (const hr of this.ctx.kube.list(e.cluster, RELEASE)) {
+        const source = sourceOf(hr);
+        if (readyCondition(hr)?.reason === "SourceNotReady" && source && source.namespace === meta(e.obj).namespace && source.name === meta(e.obj).name) this.schedule(e.cluster, RELEASE, hr, true);
       }
     }
   }
@@ -84,7 +104,7 @@ export class Flux {
       this.timers.delete(key);
       const current = this.ctx.kube.read(cluster, t, meta(obj).namespace as string, meta(obj).name as string);
       if (!current || !this.ctx.kube.get(cluster.key)) return;
-      if (t === REPO) this.ctx.kube.writeStatus(cluster, t, current, repositoryReadyStatus(current));
+      if (t === REPO) this.ctx.kube.writeStatus(cluster, t, current, repositoryReadyStatus(current, this.ctx.helm.artifact(), cluster.fluxNamespace ?? "flux-system"));
       else void this.reconcileRelease(cluster, current).catch((err) => this.ctx.log(`HelmRelease ${key}: ${String(err)}`));
     }, latency);
     this.timers.set(key, timer);
@@ -92,20 +112,37 @@ export class Flux {
     if (t === RELEASE && readyCondition(obj)?.reason !== "Progressing") this.ctx.kube.writeStatus(cluster, t, obj, progressingStatus(obj));
   }
 
+  private facts(hr: Json) {
+    return releaseFacts(hr, (constraint) => this.ctx.helm.resolve(constraint));
+  }
+
+  /**
+   * Why the release's chart cannot be had, in source-controller's words for its HelmChart, or
+   * undefined when it can: the HelmRepository is missing or not ready, or lacks the chart version.
+   */
+  private sourceProblem(cluster: ClusterState, hr: Json): string | undefined {
+    const source = sourceOf(hr);
+    if (!source) return undefined;
+    const repo = this.ctx.kube.read(cluster, REPO, source.namespace, source.name);
+    if (!repo) return `failed to get source: helmrepositories.source.toolkit.fluxcd.io "${source.name}" not found`;
+    if (readyCondition(repo)?.status !== "True") return `no artifact available for HelmRepository source '${source.name}'`;
+    const spec = chartSpecOf(hr) as Json;
+    const why = "invalid chart reference: failed to get chart version for remote reference";
+    if (String(spec.chart) !== CHART_NAME) return `${why}: no chart name found`;
+    const version = String(spec.version ?? "");
+    if (!this.ctx.helm.resolve(version)) return `${why}: no '${CHART_NAME}' chart with version matching '${version}' found`;
+    return undefined;
+  }
+
   private async reconcileRelease(cluster: ClusterState, hr: Json) {
-    const spec = hr.spec as Json;
-    const chartSpec = (spec.chart as Json | undefined)?.spec as Json | undefined;
-    const sourceRef = (chartSpec?.sourceRef ?? {}) as Json;
-    if (chartSpec && (sourceRef.kind ?? "HelmRepository") === "HelmRepository") {
-      const sourceNs = (sourceRef.namespace as string | undefined) ?? (meta(hr).namespace as string);
-      const repo = this.ctx.kube.read(cluster, REPO, sourceNs, String(sourceRef.name));
-      if (!repo || readyCondition(repo)?.status !== "True") {
-        const why = repo ? "is not ready" : "not found";
-        this.ctx.kube.writeStatus(cluster, RELEASE, hr, waitingForSourceStatus(hr, `HelmChart '${meta(hr).namespace as string}/${meta(hr).namespace as string}-${meta(hr).name as string}' is not ready: HelmRepository '${sourceNs}/${String(sourceRef.name)}' ${why}`));
-        return;
-      }
+    const problem = this.sourceProblem(cluster, hr);
+    if (problem) {
+      const source = sourceOf(hr) as { namespace: string };
+      const chart = `${source.namespace}/${meta(hr).namespace as string}-${meta(hr).name as string}`;
+      this.ctx.kube.writeStatus(cluster, RELEASE, hr, sourceNotReadyStatus(hr, `HelmChart '${chart}' is not ready: ${problem}`));
+      return;
     }
-    const facts = releaseFacts(hr);
+    const facts = this.facts(hr);
     const failure = this.failure(cluster, hr, facts);
     if (failure) {
       this.ctx.kube.writeStatus(cluster, RELEASE, hr, releasedStatus(hr, facts, { ok: false, message: failure }));
@@ -168,7 +205,7 @@ export class Flux {
 
   private async uninstall(cluster: ClusterState, hr: Json) {
     if (!this.ctx.kube.get(cluster.key)) return;
-    const facts = releaseFacts(hr);
+    const facts = this.facts(hr);
     for (const svc of this.ctx.kube.list(cluster, SERVICE, facts.namespace)) {
       if ((meta(svc).labels as Json | undefined)?.release === facts.release) this.ctx.kube.remove(cluster, SERVICE, svc);
     }
@@ -188,6 +225,6 @@ export class Flux {
   private portChanged(site: AirflowSite) {
     const cluster = this.ctx.kube.get(site.clusterKey);
     const release = cluster && this.ctx.kube.list(cluster, RELEASE).find((r) => releaseFacts(r).release === site.release && releaseFacts(r).namespace === site.namespace);
-    if (cluster && release) this.applyServices(cluster, release, releaseFacts(release), site.port);
+    if (cluster && release) this.applyServices(cluster, release, this.facts(release), site.port);
   }
 }

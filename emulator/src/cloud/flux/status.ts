@@ -27,10 +27,19 @@ export function progressingStatus(hr: Json): Json {
   };
 }
 
-export function waitingForSourceStatus(hr: Json, message: string): Json {
+/**
+ * helm-controller (v2, Flux ≥ 2.3) when the HelmChart it made for the release is not ready:
+ * Ready=False / SourceNotReady, "HelmChart '<ns>/<name>' is not ready: <source-controller's reason>".
+ * It keeps the last observedGeneration: the release itself was not reconciled.
+ */
+export function sourceNotReadyStatus(hr: Json, message: string): Json {
   const status = (hr.status ?? {}) as Json;
   const generation = (hr.metadata as Json).generation as number;
-  return { ...status, conditions: [condition("Ready", "False", "ArtifactFailed", message, generation, status.conditions as Json[] | undefined)] };
+  const previous = status.conditions as Json[] | undefined;
+  return {
+    ...status,
+    conditions: [condition("Reconciling", "True", "Progressing", "Fulfilling prerequisites", generation, previous), condition("Ready", "False", "SourceNotReady", message, generation, previous)],
+  };
 }
 
 /** The status helm-controller (v2) writes after an install or upgrade attempt. */
@@ -80,14 +89,25 @@ export function releasedStatus(hr: Json, facts: ReleaseFacts, outcome: { ok: tru
   };
 }
 
-export function repositoryReadyStatus(repo: Json): Json {
-  const generation = (repo.metadata as Json).generation as number;
-  const url = String((repo.spec as Json).url);
-  const revision = digest({ url, generation });
+/** source-controller's status once it has fetched a HelmRepository's index and stored it as an artifact. */
+export function repositoryReadyStatus(repo: Json, artifact: { digest: string; size: number }, fluxNamespace: string): Json {
+  const metadata = repo.metadata as Json;
+  const generation = metadata.generation as number;
+  const base = `http://source-controller.${fluxNamespace}.svc.cluster.local./helmrepository/${metadata.namespace as string}/${metadata.name as string}`;
+  const hex = artifact.digest.slice("sha256:".length);
+  const message = `stored artifact: revision '${artifact.digest}'`;
+  const previous = (repo.status as Json | undefined)?.conditions as Json[] | undefined;
   return {
     observedGeneration: generation,
-    url: `http://source-controller.flux-system.svc.cluster.local./helmrepository/${(repo.metadata as Json).namespace as string}/${(repo.metadata as Json).name as string}/index.yaml`,
-    artifact: { path: `helmrepository/index-${revision.slice(7, 19)}.yaml`, revision, digest: revision, lastUpdateTime: kubeNow(), size: 1024 },
-    conditions: [condition("Ready", "True", "Succeeded", `stored artifact: revision '${revision}'`, generation, ((repo.status as Json | undefined)?.conditions as Json[] | undefined))],
+    url: `${base}/index.yaml`,
+    artifact: {
+      path: `helmrepository/${metadata.namespace as string}/${metadata.name as string}/index-${hex}.yaml`,
+      url: `${base}/index-${hex}.yaml`,
+      revision: artifact.digest,
+      digest: artifact.digest,
+      lastUpdateTime: kubeNow(),
+      size: artifact.size,
+    },
+    conditions: [condition("Ready", "True", "Succeeded", message, generation, previous), condition("ArtifactInStorage", "True", "Succeeded", message, generation, previous)],
   };
 }

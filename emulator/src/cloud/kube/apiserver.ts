@@ -3,8 +3,8 @@ import { load } from "js-yaml";
 import { sendJson } from "../../http.js";
 import type { CloudContext } from "../context.js";
 import type { ClusterState, Json } from "../store.js";
-import { AKS_SERVER_APP_ID } from "../tokens.js";
 import { delay } from "../util.js";
+import { authenticate, authorize, type Principal } from "./access.js";
 import { decodeProtobuf, isProtobuf } from "./protobuf.js";
 import { apiGroupDoc, apiGroupList, apiVersions, groupVersion, resourceList, versionInfo, type KubeType } from "./discovery.js";
 import { fieldMatcher, labelMatcher } from "./selectors.js";
@@ -87,12 +87,12 @@ export class ApiServer {
     try {
       const cluster = this.ctx.kube.get(m[1] as string);
       if (!cluster || !cluster.provisioned) throw new KubeError(404, "NotFound", `no cluster is served at ${url.pathname}`);
-      await this.authenticate(cluster, req);
+      const principal = await authenticate(this.ctx, cluster, req);
       if (cluster.stopped) throw new KubeError(503, "ServiceUnavailable", "the managed cluster is stopped; start it to reach its API server");
       const fault = this.ctx.faults.take("http", { kind: "kube", method: req.method });
       if (fault) throw injectedError(fault.status ?? 500, fault.retryAfterSeconds, fault.message);
       await delay(this.ctx.latencies.kube);
-      await this.route(cluster, req, res, url, (m[2] ?? "/").split("/").filter(Boolean));
+      await this.route(cluster, principal, req, res, url, (m[2] ?? "/").split("/").filter(Boolean));
     } catch (err) {
       if (!(err instanceof KubeError)) throw err;
       sendStatus(res, err);
@@ -100,18 +100,10 @@ export class ApiServer {
     return true;
   }
 
-  private async authenticate(cluster: ClusterState, req: IncomingMessage) {
-    const header = req.headers.authorization ?? "";
-    const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
-    if (token && (token === cluster.userToken || token === cluster.adminToken)) return;
-    // An Entra token for the AKS server application, as kubelogin would send.
-    if (token && (await this.ctx.tokens.verify(header, [AKS_SERVER_APP_ID])).ok) return;
-    throw new KubeError(401, "Unauthorized", "Unauthorized");
-  }
-
-  private async route(cluster: ClusterState, req: IncomingMessage, res: ServerResponse, url: URL, segments: string[]) {
+  private async route(cluster: ClusterState, principal: Principal, req: IncomingMessage, res: ServerResponse, url: URL, segments: string[]) {
     const types = this.ctx.kube.types(cluster);
     const path = `/${segments.join("/")}`;
+    // Discovery and /version need no role binding (system:discovery): only resource requests are authorized below.
     if (req.method === "GET") {
       if (path === "/version") return sendJson(res, 200, versionInfo());
       if (path === "/api") return sendJson(res, 200, apiVersions());
@@ -134,6 +126,8 @@ export class ApiServer {
       if (!list) throw noResource();
       return sendJson(res, 200, list);
     }
+    const watch = url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1";
+    authorize(principal, req.method ?? "GET", target.t, target, watch);
     await this.resource(cluster, req, res, url, target);
   }
 

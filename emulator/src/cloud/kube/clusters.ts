@@ -9,6 +9,9 @@ const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-l
 
 export const objectKey = (t: KubeType, namespace: string | undefined, name: string) => `${t.group}/${t.plural}/${namespace ?? ""}/${name}`;
 
+/** How the state dump's kubeCounts name an object: "Secret/airflow/db", "Namespace/airflow". */
+const countKey = (t: KubeType, metadata: Json) => (t.namespaced ? `${t.kind}/${metadata.namespace as string}/${metadata.name as string}` : `${t.kind}/${metadata.name as string}`);
+
 /** Kubernetes timestamps have second precision. */
 export const kubeNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 
@@ -114,6 +117,7 @@ export class KubeClusters {
     const existed = key in cluster.objects;
     metadata.resourceVersion = String(++cluster.resourceVersion);
     cluster.objects[key] = { obj, ...(applied ? { applied } : cluster.objects[key]?.applied ? { applied: cluster.objects[key]?.applied } : {}) };
+    if (!existed) this.store.countKube(cluster.key, countKey(t, metadata), "created");
     this.store.changed();
     this.emit({ type: existed ? "MODIFIED" : "ADDED", cluster, kubeType: t, obj });
     return obj;
@@ -138,7 +142,9 @@ export class KubeClusters {
   remove(cluster: ClusterState, t: KubeType, obj: Json) {
     const metadata = obj.metadata as Json;
     const namespace = metadata.namespace as string | undefined;
-    delete cluster.objects[objectKey(t, t.namespaced ? namespace : undefined, metadata.name as string)];
+    const key = objectKey(t, t.namespaced ? namespace : undefined, metadata.name as string);
+    if (cluster.objects[key]) this.store.countKube(cluster.key, countKey(t, metadata), "deletes");
+    delete cluster.objects[key];
     cluster.resourceVersion++;
     this.store.changed();
     if (t.kind === "Namespace") {
