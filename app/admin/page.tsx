@@ -60,7 +60,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         {listing.total === 0 ? (
           <p className="text-sm text-slate-700">No environments yet.</p>
         ) : (
-          <EnvironmentsTable environments={listing.items} caption="All environments" />
+          <EnvironmentsTable environments={listing.items} caption="All environments" manage />
         )}
         {listing.pageCount > 1 ? (
           <p className="text-sm">

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AutoRefresh } from "@/components/environments/auto-refresh";
 import { EnvironmentsTable } from "@/components/environments/environments-table";
 import { StatusFilter } from "@/components/environments/status-filter";
 import { Pagination } from "@/components/ui/pagination";
 import { db } from "@/lib/db/client";
 import { listEnvironments, PAGE_SIZE } from "@/lib/environments/queries";
+import { isTransitional } from "@/lib/environments/progress-types";
 import { isStatus } from "@/lib/environments/status";
 import { requireUser } from "@/lib/users/current-user";
 
@@ -28,6 +30,7 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
 
   return (
     <div className="space-y-6">
+      <AutoRefresh active={environments.some((e) => isTransitional(e.status))} />
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">Environments</h1>

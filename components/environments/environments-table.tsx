@@ -1,9 +1,26 @@
 import Link from "next/link";
 import type { EnvironmentSummary } from "@/lib/environments/types";
-import { executorLabel, formatAge, formatDate, sizeLabel } from "./format";
+import { executorLabel, expiryWarning, formatAge, formatDate, sizeLabel } from "./format";
+import { HealthStatus } from "./health-status";
 import { StatusBadge } from "./status-badge";
 
-export function EnvironmentsTable({ environments, caption }: { environments: EnvironmentSummary[]; caption: string }) {
+/** What an admin may do next from the list, by status: it links to the detail page's controls. */
+const MANAGE_LINKS: Partial<Record<EnvironmentSummary["status"], string>> = {
+  FAILED: "Retry or tear down",
+  READY: "Tear down",
+  STOPPED: "Tear down",
+};
+
+export function EnvironmentsTable({
+  environments,
+  caption,
+  manage = false,
+}: {
+  environments: EnvironmentSummary[];
+  caption: string;
+  /** Adds a column of links to each environment's admin controls. */
+  manage?: boolean;
+}) {
   const now = new Date();
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
@@ -13,6 +30,7 @@ export function EnvironmentsTable({ environments, caption }: { environments: Env
           <tr>
             <th scope="col" className="px-4 py-3">Name</th>
             <th scope="col" className="px-4 py-3">Status</th>
+            <th scope="col" className="px-4 py-3">Health</th>
             <th scope="col" className="px-4 py-3">Team</th>
             <th scope="col" className="px-4 py-3">Executor</th>
             <th scope="col" className="px-4 py-3">Airflow</th>
@@ -22,6 +40,7 @@ export function EnvironmentsTable({ environments, caption }: { environments: Env
             <th scope="col" className="px-4 py-3">Age</th>
             <th scope="col" className="px-4 py-3">Expires</th>
             <th scope="col" className="px-4 py-3"><span className="sr-only">Airflow UI</span></th>
+            {manage ? <th scope="col" className="px-4 py-3">Manage</th> : null}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -33,6 +52,9 @@ export function EnvironmentsTable({ environments, caption }: { environments: Env
                 </Link>
               </th>
               <td className="px-4 py-3"><StatusBadge status={env.status} /></td>
+              <td className="px-4 py-3">
+                {env.status === "READY" || env.health ? <HealthStatus health={env.health} checkedAt={null} /> : "—"}
+              </td>
               <td className="px-4 py-3">{env.team.name}</td>
               <td className="px-4 py-3">{executorLabel(env.executor)}</td>
               <td className="px-4 py-3">{env.airflowVersion}</td>
@@ -42,7 +64,10 @@ export function EnvironmentsTable({ environments, caption }: { environments: Env
               <td className="px-4 py-3">
                 <time dateTime={env.createdAt.toISOString()}>{formatAge(env.createdAt, now)}</time>
               </td>
-              <td className="px-4 py-3">{env.expiresAt ? formatDate(env.expiresAt) : "—"}</td>
+              <td className="px-4 py-3">
+                {env.expiresAt ? formatDate(env.expiresAt) : "—"}
+                <ExpiryWarning env={env} now={now} />
+              </td>
               <td className="px-4 py-3">
                 {env.airflowUrl && env.status === "READY" ? (
                   <a href={env.airflowUrl} target="_blank" rel="noreferrer" className="font-medium text-sky-800 underline">
@@ -50,10 +75,31 @@ export function EnvironmentsTable({ environments, caption }: { environments: Env
                   </a>
                 ) : null}
               </td>
+              {manage ? (
+                <td className="px-4 py-3">
+                  {MANAGE_LINKS[env.status] ? (
+                    <Link href={`/environments/${env.id}#manage-heading`} className="font-medium text-sky-800 underline">
+                      {MANAGE_LINKS[env.status]}<span className="sr-only"> {env.name}</span>
+                    </Link>
+                  ) : null}
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+function ExpiryWarning({ env, now }: { env: EnvironmentSummary; now: Date }) {
+  const live = env.status !== "DELETING" && env.status !== "DELETED" && env.status !== "REJECTED";
+  const warning = live ? expiryWarning(env.expiresAt, now) : null;
+  if (!warning) return null;
+  return (
+    <span className="mt-1 block text-xs font-semibold text-amber-900">
+      <span aria-hidden="true">⚠ </span>
+      {warning}
+    </span>
   );
 }

@@ -17,3 +17,19 @@ export function formatAge(from: Date, now: Date = new Date()): string {
   if (hours < 48) return `${hours} h`;
   return `${Math.floor(hours / 24)} days`;
 }
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Environments are warned about for this long before their expiry tears them down. */
+export const EXPIRY_WARNING_MS = 3 * DAY;
+
+/** "Expires in 2 days — will be torn down", within the last three days before expiry; otherwise null. */
+export function expiryWarning(expiresAt: Date | null, now: Date = new Date()): string | null {
+  if (!expiresAt) return null;
+  const left = expiresAt.getTime() - now.getTime();
+  if (left <= 0 || left > EXPIRY_WARNING_MS) return null;
+  const days = Math.floor(left / DAY);
+  const hours = Math.max(1, Math.ceil(left / HOUR));
+  const when = days >= 1 ? `${days} ${days === 1 ? "day" : "days"}` : `${hours} ${hours === 1 ? "hour" : "hours"}`;
+  return `Expires in ${when} — will be torn down`;
+}

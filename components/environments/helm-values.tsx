@@ -2,18 +2,25 @@ import { dump } from "js-yaml";
 import { airflowHelmValues } from "@/lib/helm/airflow-values";
 import type { EnvironmentDetail } from "@/lib/environments/types";
 
-/** The values given to the official Airflow chart, as YAML. They name secrets; they never hold one. */
+/**
+ * The values given to the official Airflow chart, as YAML. Once deployed, the values stored as
+ * applied; before that, what today's code would apply, labelled so. They name secrets; they never hold one.
+ */
 export function HelmValues({ env }: { env: EnvironmentDetail }) {
-  const values = airflowHelmValues({ executor: env.executor, airflowVersion: env.airflowVersion, size: env.size, dagSource: env.dagSource });
+  const applied = env.deployed;
+  const values = applied
+    ? applied.helmValues
+    : airflowHelmValues({ executor: env.executor, airflowVersion: env.airflowVersion, size: env.size, dagSource: env.dagSource });
+  const chartVersion = applied?.chartVersion ?? env.chartVersion;
   return (
     <div className="space-y-2">
       <p className="text-sm text-slate-700">
-        For the official <code>apache-airflow/airflow</code> chart {env.chartVersion}. Secrets are referenced by name: their values
-        are generated in the cluster and never leave it.
+        {applied ? "As applied" : "Will be applied"} to the official <code>apache-airflow/airflow</code> chart {chartVersion}.
+        Secrets are referenced by name: their values are generated in the cluster and never leave it.
       </p>
       <pre
         tabIndex={0}
-        aria-label={`Helm values of ${env.name}`}
+        aria-label={`Helm values of ${env.name}${applied ? " as applied" : ", will be applied"}`}
         className="overflow-x-auto rounded-lg border border-slate-200 bg-slate-900 p-4 text-xs text-slate-100"
       >
         <code>{dump(values, { lineWidth: 120, noRefs: true })}</code>

@@ -6,6 +6,13 @@ const ACTION_LABELS: Record<string, string> = {
   "environment.requested": "Requested",
   "environment.approved": "Approved",
   "environment.rejected": "Rejected",
+  "environment.withdrawn": "Withdrawn",
+  "environment.provisioning": "Provisioning started",
+  "environment.ready": "Ready",
+  "environment.failed": "Failed",
+  "environment.retried": "Retried",
+  "environment.teardown-requested": "Teardown requested",
+  "environment.deleted": "Deleted",
 };
 
 export function actionLabel(action: string): string {

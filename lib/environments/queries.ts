@@ -1,6 +1,7 @@
 import { canDecideRequests, visibleEnvironmentsWhere, type Actor } from "@/lib/authz";
 import { forbidden, notFound } from "@/lib/errors";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { readDeployed } from "@/lib/provisioning/deployed";
 import { deriveNames } from "./naming";
 import type { StatusName } from "./status";
 import type { AuditEntry, EnvironmentDetail, EnvironmentSummary } from "./types";
@@ -18,6 +19,8 @@ const summarySelect = {
   createdAt: true,
   expiresAt: true,
   airflowUrl: true,
+  health: true,
+  healthCheckedAt: true,
   team: { select: { slug: true, name: true } },
   requestedBy: { select: { name: true } },
 } satisfies Prisma.EnvironmentSelect;
@@ -38,6 +41,8 @@ function toSummary(row: SummaryRow): EnvironmentSummary {
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     airflowUrl: row.airflowUrl,
+    health: row.health,
+    healthCheckedAt: row.healthCheckedAt,
   };
 }
 
@@ -117,7 +122,9 @@ const detailSelect = {
   decidedAt: true,
   decisionReason: true,
   decidedBy: { select: { name: true } },
+  deployed: true,
   auditEvents: { select: auditSelect, orderBy: { id: "asc" } },
+  operations: { select: { id: true, kind: true, status: true }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1 },
 } satisfies Prisma.EnvironmentSelect;
 
 function toDetail(row: Prisma.EnvironmentGetPayload<{ select: typeof detailSelect }>): EnvironmentDetail {
@@ -133,6 +140,8 @@ function toDetail(row: Prisma.EnvironmentGetPayload<{ select: typeof detailSelec
     decisionReason: row.decisionReason,
     names: deriveNames(row.name, row.nameSuffix),
     history: row.auditEvents.map(toAuditEntry),
+    deployed: readDeployed(row.deployed),
+    latestOperation: row.operations[0] ?? null,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Deployed } from "@/lib/provisioning/deployed";
 import type { ExecutorName, SizeName } from "./catalog";
 import type { DerivedNames } from "./naming";
 import type { StatusName } from "./status";
@@ -15,6 +16,9 @@ export interface EnvironmentSummary {
   createdAt: Date;
   expiresAt: Date | null;
   airflowUrl: string | null;
+  /** Last probe of the Airflow UI: "healthy", or "unhealthy: <components>". */
+  health: string | null;
+  healthCheckedAt: Date | null;
 }
 
 export interface AuditEntry {
@@ -39,4 +43,8 @@ export interface EnvironmentDetail extends EnvironmentSummary {
   decisionReason: string | null;
   names: DerivedNames;
   history: AuditEntry[];
+  /** What the worker applied, as stored; null until an operation has deployed it. */
+  deployed: Deployed | null;
+  /** The most recent operation, whatever its status: it decides what an admin may do next. */
+  latestOperation: { id: string; kind: string; status: string } | null;
 }

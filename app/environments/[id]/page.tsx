@@ -1,45 +1,97 @@
 import type { Metadata } from "next";
+import { DeployedResources } from "@/components/environments/deployed-resources";
+import { EnvironmentNotice } from "@/components/environments/environment-notice";
 import { EnvironmentSpec } from "@/components/environments/environment-spec";
+import { HealthStatus } from "@/components/environments/health-status";
 import { HelmValues } from "@/components/environments/helm-values";
 import { HistoryList } from "@/components/environments/history-list";
+import { OperationProgress } from "@/components/environments/operation-progress";
+import { RetryForm } from "@/components/environments/retry-form";
 import { StatusBadge } from "@/components/environments/status-badge";
+import { TeardownForm } from "@/components/environments/teardown-form";
+import { WithdrawForm } from "@/components/environments/withdraw-form";
 import { db } from "@/lib/db/client";
+import { getProgress } from "@/lib/environments/progress";
 import { getEnvironment } from "@/lib/environments/queries";
+import type { StatusName } from "@/lib/environments/status";
 import { loadForPage } from "@/lib/page-errors";
 import { requireUser } from "@/lib/users/current-user";
 
 export const metadata: Metadata = { title: "Environment" };
 
-export default async function EnvironmentPage({ params }: { params: Promise<{ id: string }> }) {
+/** Where an admin may start a teardown (from APPROVED or PROVISIONING only once nothing runs). */
+const TEARDOWN_FROM: readonly StatusName[] = ["READY", "FAILED", "STOPPED", "APPROVED", "PROVISIONING"];
+
+export default async function EnvironmentPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ notice?: string }>;
+}) {
   const { id } = await params;
   const user = await requireUser(`/environments/${id}`);
   const env = await loadForPage(() => getEnvironment(db(), user, id));
+  const progress = env.latestOperation ? await loadForPage(() => getProgress(db(), user, id)) : null;
+  const { notice } = await searchParams;
+
+  const operationActive = env.latestOperation?.status === "QUEUED" || env.latestOperation?.status === "RUNNING";
+  const canRetry = user.isAdmin && env.status === "FAILED" && env.latestOperation?.status === "FAILED";
+  const canTearDown = user.isAdmin && TEARDOWN_FROM.includes(env.status);
 
   return (
     <div className="max-w-4xl space-y-8">
-      <div className="flex flex-wrap items-center gap-3">
-        <h1 className="text-2xl font-semibold">{env.name}</h1>
-        <StatusBadge status={env.status} />
-        {env.airflowUrl && env.status === "READY" ? (
-          <a href={env.airflowUrl} target="_blank" rel="noreferrer" className="text-sm font-medium text-sky-800 underline">
-            Open Airflow<span className="sr-only"> (opens in a new tab)</span>
-          </a>
+      <div className="space-y-2">
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-semibold">{env.name}</h1>
+          <StatusBadge status={env.status} />
+          {env.airflowUrl && env.status === "READY" ? (
+            <a href={env.airflowUrl} target="_blank" rel="noreferrer" className="text-sm font-medium text-sky-800 underline">
+              Open Airflow<span className="sr-only"> (opens in a new tab)</span>
+            </a>
+          ) : null}
+        </div>
+        {env.status === "READY" || env.health ? (
+          <p className="text-sm">
+            <span className="font-medium">Health: </span>
+            <HealthStatus health={env.health} checkedAt={env.healthCheckedAt} />
+          </p>
         ) : null}
       </div>
+      <EnvironmentNotice notice={notice} name={env.name} />
       {env.status === "PENDING_APPROVAL" ? (
-        <p role="status" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm">
-          Waiting for an admin to approve this request.
-        </p>
+        <div className="space-y-3 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm">
+          <p role="status">Waiting for an admin to approve this request.</p>
+          <WithdrawForm id={env.id} name={env.name} />
+        </div>
       ) : null}
       {env.status === "REJECTED" ? (
         <p className="rounded-md border border-slate-300 bg-slate-100 px-4 py-3 text-sm">
           This request was rejected{env.decisionReason ? `: “${env.decisionReason}”` : "."}
         </p>
       ) : null}
+      {/* Keyed by operation, so a new operation (a teardown after a failure) starts from its own snapshot. */}
+      {progress?.operation ? <OperationProgress key={progress.operation.id} initial={progress} /> : null}
+      {canRetry || canTearDown ? (
+        <section aria-labelledby="manage-heading" className="space-y-3">
+          <h2 id="manage-heading" className="text-lg font-semibold">Manage</h2>
+          {canRetry ? <RetryForm id={env.id} name={env.name} /> : null}
+          {canTearDown && operationActive ? (
+            <p className="text-sm text-slate-700">Tearing down becomes possible once the running operation has finished.</p>
+          ) : null}
+          {canTearDown && !operationActive ? <TeardownForm id={env.id} name={env.name} /> : null}
+        </section>
+      ) : null}
       <section aria-labelledby="spec-heading" className="space-y-3">
         <h2 id="spec-heading" className="text-lg font-semibold">Specification</h2>
         <EnvironmentSpec env={env} />
       </section>
+      {env.deployed ? (
+        <section aria-labelledby="deployed-heading" className="space-y-3">
+          <h2 id="deployed-heading" className="text-lg font-semibold">Deployed</h2>
+          <DeployedResources deployed={env.deployed} />
+        </section>
+      ) : null}
       <section aria-labelledby="values-heading" className="space-y-3">
         <h2 id="values-heading" className="text-lg font-semibold">Helm values</h2>
         <HelmValues env={env} />

@@ -1,0 +1,41 @@
+import type { Deployed } from "@/lib/provisioning/deployed";
+import { formatDateTime } from "./format";
+
+const RESOURCE_LABELS: Record<string, string> = {
+  resourceGroup: "Resource group",
+  cluster: "AKS cluster",
+  postgresServer: "PostgreSQL server",
+  database: "Database",
+  fluxExtension: "Flux extension",
+  firewallRule: "Firewall rule",
+};
+
+/** What the worker applied, as it stored it: Azure resource ids, the chart and how Airflow is reached. */
+export function DeployedResources({ deployed }: { deployed: Deployed }) {
+  return (
+    <dl className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
+      <div className="grid grid-cols-3 gap-4 px-4 py-2">
+        <dt className="font-medium text-slate-600">Applied</dt>
+        <dd className="col-span-2">
+          {Number.isNaN(Date.parse(deployed.appliedAt)) ? deployed.appliedAt : formatDateTime(new Date(deployed.appliedAt))}
+        </dd>
+      </div>
+      <div className="grid grid-cols-3 gap-4 px-4 py-2">
+        <dt className="font-medium text-slate-600">Helm chart</dt>
+        <dd className="col-span-2">apache-airflow/airflow {deployed.chartVersion}</dd>
+      </div>
+      <div className="grid grid-cols-3 gap-4 px-4 py-2">
+        <dt className="font-medium text-slate-600">Airflow UI</dt>
+        <dd className="col-span-2 break-all">
+          {deployed.airflowUrl ?? "No address yet"} ({deployed.exposure === "public" ? "public" : "internal network only"})
+        </dd>
+      </div>
+      {Object.entries(deployed.resources).map(([kind, id]) => (
+        <div key={kind} className="grid grid-cols-3 gap-4 px-4 py-2">
+          <dt className="font-medium text-slate-600">{RESOURCE_LABELS[kind] ?? kind}</dt>
+          <dd className="col-span-2 break-all font-mono text-xs">{id}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,15 @@
+import { Alert } from "@/components/ui/alert";
+
+/** What the last action on this page did, named in the URL by the action's redirect (a fixed set: nothing typed is echoed). */
+const NOTICES: Record<string, (name: string) => string> = {
+  "teardown-requested": (name) => `Teardown of ${name} is queued. Its progress shows below.`,
+  "teardown-already-deleting": (name) => `${name} is already being torn down. Nothing new was started.`,
+  "teardown-already-deleted": (name) => `${name} is already deleted. Nothing was changed.`,
+  retried: () => "Retrying: the steps that did not finish run again; finished ones are kept.",
+  withdrawn: (name) => `Request ${name} withdrawn.`,
+};
+
+export function EnvironmentNotice({ notice, name }: { notice: string | undefined; name: string }) {
+  const message = notice && Object.hasOwn(NOTICES, notice) ? NOTICES[notice]!(name) : null;
+  return message ? <Alert tone="success">{message}</Alert> : null;
+}

@@ -1,0 +1,165 @@
+import { NextRequest } from "next/server";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createSessionToken, type SessionClaims } from "@/lib/auth/session-token";
+import { withTestDatabase } from "@/lib/db/testing";
+
+/** The live-progress endpoints as a browser reaches them: the session cookie decides who may read what. */
+const SECRET = "progress-routes-session-secret-0123456789";
+let sessionCookie: string | undefined;
+
+vi.mock("next/headers", () => ({
+  cookies: async () => ({
+    get: (name: string) => (name === "portal_session" && sessionCookie ? { name, value: sessionCookie } : undefined),
+  }),
+}));
+
+const database = withTestDatabase();
+const ANALYTICS = "00000000-0000-4000-8000-0000000000b2";
+const ML = "00000000-0000-4000-8000-0000000000b3";
+const users = {
+  ana: { subject: "ana", name: "Ana Analyst", email: null, roles: [], groups: [ANALYTICS] },
+  milo: { subject: "milo", name: "Milo Modeler", email: null, roles: [], groups: [ML] },
+  admin: { subject: "admin", name: "Ada Admin", email: null, roles: ["Portal.Admin"], groups: [] },
+} satisfies Record<string, SessionClaims>;
+
+async function signInAs(user: SessionClaims | null) {
+  sessionCookie = user ? await createSessionToken(user, SECRET) : undefined;
+}
+
+let routes: {
+  events: typeof import("@/app/api/environments/[id]/events/route").GET;
+  progress: typeof import("@/app/api/environments/[id]/progress/route").GET;
+};
+let environmentId: string;
+let operationId: string;
+let eventIds: string[];
+
+beforeAll(async () => {
+  process.env.DATABASE_URL = database.url;
+  process.env.SESSION_SECRET = SECRET;
+  process.env.OIDC_AUTHORITY = "https://localhost:9443/oidc";
+  process.env.OIDC_CLIENT_ID = "portal";
+  const db = database.prisma;
+  const team = await db.team.create({ data: { slug: "analytics", name: "Analytics", entraGroupId: ANALYTICS } });
+  await db.team.create({ data: { slug: "ml", name: "Machine Learning", entraGroupId: ML } });
+  const ana = await db.user.create({ data: { subject: "ana", name: "Ana Analyst" } });
+  const env = await db.environment.create({
+    data: {
+      name: "secret-project", nameSuffix: "abc123", teamId: team.id, requestedById: ana.id, status: "PROVISIONING", purpose: "p",
+      region: "westeurope", size: "small", executor: "KubernetesExecutor", airflowVersion: "3.0.6", chartVersion: "1.18.0",
+    },
+  });
+  environmentId = env.id;
+  const op = await db.operation.create({
+    data: { environmentId, kind: "PROVISION", status: "RUNNING", steps: { create: [{ key: "cluster", status: "RUNNING" }, { key: "resource-group", status: "SUCCEEDED" }] } },
+  });
+  operationId = op.id;
+  routes = {
+    events: (await import("@/app/api/environments/[id]/events/route")).GET,
+    progress: (await import("@/app/api/environments/[id]/progress/route")).GET,
+  };
+});
+
+beforeEach(async () => {
+  await database.truncate(["operation_events"]);
+  const messages: [string | null, string, string][] = [
+    ["resource-group", "status", "RUNNING"],
+    ["resource-group", "info", "PUT rg-airflow-secret-project"],
+    ["resource-group", "status", "SUCCEEDED"],
+    ["cluster", "status", "RUNNING"],
+  ];
+  for (const [stepKey, level, message] of messages) await database.prisma.operationEvent.create({ data: { operationId, stepKey, level, message } });
+  eventIds = (await database.prisma.operationEvent.findMany({ orderBy: { id: "asc" } })).map((e) => e.id.toString());
+});
+
+const context = (id: string) => ({ params: Promise.resolve({ id }) });
+
+/** Opens the stream, reads until `until` matches what arrived (or 5 s pass), then hangs up as a browser would. */
+async function readStream(id: string, init: { after?: string; lastEventId?: string; until: RegExp }) {
+  const abort = new AbortController();
+  const url = `http://portal.test/api/environments/${id}/events${init.after ? `?after=${init.after}` : ""}`;
+  const headers = init.lastEventId ? { "last-event-id": init.lastEventId } : undefined;
+  const response = await routes.events(new NextRequest(url, { headers, signal: abort.signal }), context(id));
+  if (!response.body || response.status !== 200) return { response, text: await response.text() };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const deadline = Date.now() + 5000;
+  while (!init.until.test(text) && Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value);
+  }
+  abort.abort();
+  // The stream ends once the browser has gone.
+  while (!(await reader.read()).done);
+  return { response, text };
+}
+
+const ids = (text: string) => [...text.matchAll(/^id: (\d+)$/gm)].map((m) => m[1]);
+
+describe("GET /api/environments/[id]/events", () => {
+  it("refuses a signed-out caller with 401 and someone of another team with 404, leaking nothing", async () => {
+    await signInAs(null);
+    expect((await readStream(environmentId, { until: /x/ })).response.status).toBe(401);
+    await signInAs(users.milo);
+    for (const id of [environmentId, "not-a-uuid"]) {
+      const { response, text } = await readStream(id, { until: /x/ });
+      expect(response.status).toBe(404);
+      expect(text).not.toMatch(/secret-project|rg-airflow/);
+    }
+  });
+
+  it("streams the team's events with their ids, resuming after ?after=", async () => {
+    await signInAs(users.ana);
+    const { response, text } = await readStream(environmentId, { after: eventIds[1], until: /event: environment/ });
+    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(ids(text)).toEqual(eventIds.slice(2));
+    expect(text).toContain('"message":"SUCCEEDED"');
+    expect(text).toContain('event: environment\ndata: {"status":"PROVISIONING"}');
+  });
+
+  it("resumes after Last-Event-ID, which wins over ?after= when the browser reconnects", async () => {
+    await signInAs(users.admin);
+    const { text } = await readStream(environmentId, { after: "0", lastEventId: eventIds[2], until: /event: environment/ });
+    expect(ids(text)).toEqual([eventIds[3]]);
+  });
+
+  it("sends events written after it opened", async () => {
+    await signInAs(users.ana);
+    // Prisma's queries are lazy: `then` is what sends this one.
+    const later = setTimeout(() => {
+      database.prisma.operationEvent.create({ data: { operationId, stepKey: "cluster", level: "status", message: "SUCCEEDED" } }).then(() => {});
+    }, 300);
+    const { text } = await readStream(environmentId, { after: eventIds[3], until: /"stepKey":"cluster","level":"status","message":"SUCCEEDED"/ });
+    clearTimeout(later);
+    expect(ids(text)).toHaveLength(1);
+  });
+});
+
+describe("GET /api/environments/[id]/progress", () => {
+  it("gives the team the latest operation's steps in plan order, and its events with ids", async () => {
+    await signInAs(users.ana);
+    const response = await routes.progress(new Request("http://portal.test"), context(environmentId));
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.environment).toMatchObject({ status: "PROVISIONING", airflowUrl: null });
+    expect(body.operation).toMatchObject({ kind: "PROVISION", status: "RUNNING" });
+    expect(body.operation.steps.slice(0, 3)).toMatchObject([
+      { key: "resource-group", label: "Create the resource group", status: "SUCCEEDED" },
+      { key: "cluster", label: "Create the AKS cluster", status: "RUNNING" },
+      { key: "database-server", status: "PENDING" },
+    ]);
+    expect(body.events.map((e: { id: string }) => e.id)).toEqual(eventIds);
+    expect(body.lastEventId).toBe(eventIds.at(-1));
+  });
+
+  it("answers 401 and 404 like the stream", async () => {
+    await signInAs(null);
+    expect((await routes.progress(new Request("http://portal.test"), context(environmentId))).status).toBe(401);
+    await signInAs(users.milo);
+    const hidden = await routes.progress(new Request("http://portal.test"), context(environmentId));
+    expect(hidden.status).toBe(404);
+    expect(await hidden.text()).not.toContain("secret-project");
+  });
+});

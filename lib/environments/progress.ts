@@ -1,0 +1,101 @@
+import { visibleEnvironmentsWhere, type Actor } from "@/lib/authz";
+import { notFound } from "@/lib/errors";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { planFor, PLANS, stepLabel, type OperationKindName } from "@/lib/provisioning/plan";
+import type { ProgressEvent, ProgressSnapshot, StepProgress } from "./progress-types";
+import type { StatusName } from "./status";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SNAPSHOT_EVENTS = 200;
+/** A stream sends at most this many events per poll; the rest follow on the next one. */
+export const STREAM_BATCH = 500;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+type EventRow = { id: bigint; operationId: string; stepKey: string | null; level: string; message: string; createdAt: Date };
+export const toProgressEvent = (e: EventRow): ProgressEvent => ({
+  id: e.id.toString(),
+  operationId: e.operationId,
+  stepKey: e.stepKey,
+  level: e.level,
+  message: e.message,
+  createdAt: e.createdAt.toISOString(),
+});
+
+/**
+ * The environment if the actor may see it (admins: all; others: their teams'), else not found, so
+ * a stranger cannot tell a hidden environment from a missing one.
+ */
+export async function getVisibleEnvironmentStatus(db: PrismaClient, actor: Actor, id: string): Promise<{ id: string; status: StatusName }> {
+  if (!UUID.test(id)) throw notFound();
+  const env = await db.environment.findFirst({ where: { id, ...visibleEnvironmentsWhere(actor) }, select: { id: true, status: true } });
+  if (!env) throw notFound();
+  return env;
+}
+
+/** The environment's state, its latest operation with every planned step, and that operation's last events. */
+export async function getProgress(db: PrismaClient, actor: Actor, id: string): Promise<ProgressSnapshot> {
+  if (!UUID.test(id)) throw notFound();
+  const env = await db.environment.findFirst({
+    where: { id, ...visibleEnvironmentsWhere(actor) },
+    select: { id: true, status: true, airflowUrl: true, health: true, healthCheckedAt: true },
+  });
+  if (!env) throw notFound();
+  const [operation, last] = await Promise.all([
+    db.operation.findFirst({
+      where: { environmentId: id },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      include: { steps: true },
+    }),
+    db.operationEvent.findFirst({ where: { operation: { environmentId: id } }, orderBy: { id: "desc" }, select: { id: true } }),
+  ]);
+  const events = operation
+    ? await db.operationEvent.findMany({ where: { operationId: operation.id }, orderBy: { id: "desc" }, take: SNAPSHOT_EVENTS })
+    : [];
+
+  return {
+    environment: { ...env, healthCheckedAt: iso(env.healthCheckedAt) },
+    operation: operation && {
+      id: operation.id,
+      kind: operation.kind,
+      status: operation.status,
+      error: operation.error,
+      attempt: operation.attempt,
+      createdAt: operation.createdAt.toISOString(),
+      startedAt: iso(operation.startedAt),
+      finishedAt: iso(operation.finishedAt),
+      steps: orderSteps(operation.kind, operation.steps),
+    },
+    events: events.reverse().map(toProgressEvent),
+    lastEventId: last ? last.id.toString() : null,
+  };
+}
+
+type StepRow = { key: string; status: StepProgress["status"]; attempts: number; startedAt: Date | null; finishedAt: Date | null; error: string | null };
+
+/** Planned steps first, in the plan's order (rows the worker has not written yet read as PENDING), then any step the plan no longer names. */
+export function orderSteps(kind: OperationKindName, rows: readonly StepRow[]): StepProgress[] {
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  const plan = PLANS[kind] ? planFor(kind) : [];
+  const planned = plan.map((p) => byKey.get(p.key) ?? { key: p.key, status: "PENDING" as const, attempts: 0, startedAt: null, finishedAt: null, error: null });
+  const extra = rows.filter((r) => !plan.some((p) => p.key === r.key));
+  return [...planned, ...extra].map((r) => ({
+    key: r.key,
+    label: stepLabel(kind, r.key),
+    status: r.status,
+    attempts: r.attempts,
+    startedAt: iso(r.startedAt),
+    finishedAt: iso(r.finishedAt),
+    error: r.error,
+  }));
+}
+
+/** The environment's operation events after `afterId`, oldest first. Callers check visibility first. */
+export async function listEventsAfter(db: PrismaClient, environmentId: string, afterId: bigint, take = STREAM_BATCH): Promise<ProgressEvent[]> {
+  const rows = await db.operationEvent.findMany({
+    where: { id: { gt: afterId }, operation: { environmentId } },
+    orderBy: { id: "asc" },
+    take,
+  });
+  return rows.map(toProgressEvent);
+}
