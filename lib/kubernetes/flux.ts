@@ -58,7 +58,10 @@ export function releaseState(release: FluxObject): ReleaseState {
     return { phase: "waiting", message: "Flux has not reconciled this version of the release yet" };
   }
   if (ready.status === "True") return { phase: "ready" };
-  if (ready.status === "False" && !STILL_WORKING.has(ready.reason ?? "")) {
+  // source-controller stalls on a chart reference it can never resolve (a version the repository
+  // lacks): helm-controller reports it as SourceNotReady, but waiting will not change it.
+  const stalled = ready.reason === "SourceNotReady" && /invalid chart reference/i.test(ready.message ?? "");
+  if (ready.status === "False" && (stalled || !STILL_WORKING.has(ready.reason ?? ""))) {
     return { phase: "failed", reason: ready.reason ?? "NotReady", message: ready.message ?? "" };
   }
   return { phase: "waiting", message: ready.message ?? ready.reason ?? "in progress" };

@@ -22,7 +22,7 @@ async function fetchAll(): Promise<OperationJob[]> {
 describe("the operations queue", () => {
   it("is installed by the migrations, idempotently", async () => {
     await applyMigrations(database.url);
-    expect(await boss.getQueue(OPERATIONS_QUEUE)).toMatchObject({ name: OPERATIONS_QUEUE, policy: "stately" });
+    expect(await boss.getQueue(OPERATIONS_QUEUE)).toMatchObject({ name: OPERATIONS_QUEUE, policy: "short" });
   });
 
   it("delivers a job only when the transaction that enqueued it commits", async () => {

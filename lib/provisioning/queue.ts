@@ -10,12 +10,12 @@ export const OPERATIONS_QUEUE = "operations";
 export type OperationJob = { operationId: string };
 
 /**
- * "stately": per operation (the singleton key) at most one job waits and one runs, so a sweep
- * may re-send freely. A job whose worker died expires and is retried; the claim decides whether
- * there is anything left to do.
+ * "short": per operation (the singleton key) at most one job waits, so a sweep may re-send freely.
+ * A running job does not hold back a new one: when its worker dies, the sweep's job is fetched by
+ * another worker at once, and the claim in `operations` decides who works on it.
  */
 const QUEUE_OPTIONS = {
-  policy: "stately",
+  policy: "short",
   retryLimit: 1000,
   retryDelay: 2,
   expireInSeconds: 60 * 60,

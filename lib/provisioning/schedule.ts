@@ -12,7 +12,7 @@ export async function operationsToDeliver(db: PrismaClient, staleAfterMs: number
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT o.id::text AS id FROM operations o
      WHERE (o.status = 'QUEUED' AND o.created_at < now() - interval '5 seconds'
-            AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = 'operations' AND j.singleton_key = o.id::text AND j.state IN ('created', 'retry', 'active')))
+            AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = 'operations' AND j.singleton_key = o.id::text AND j.state IN ('created', 'retry')))
         OR (o.status = 'RUNNING' AND o.heartbeat_at < now() - make_interval(secs => ${staleAfterMs / 1000}))
      LIMIT 100`;
   return rows.map((r) => r.id);

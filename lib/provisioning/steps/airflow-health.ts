@@ -6,10 +6,14 @@ import { airflowAddress } from "./helm";
 
 type HealthBody = Record<string, { status?: string | null } | undefined>;
 
-/** Airflow's health JSON: every component it reports must say "healthy" (the HTTP status is always 200). */
+/**
+ * Airflow's health JSON: every component it reports must say "healthy" (the HTTP status is always
+ * 200). A `null` status is a component this deployment does not run (Airflow 2's standalone DAG
+ * processor), not a failure.
+ */
 export function unhealthyComponents(body: HealthBody): string[] {
   return Object.entries(body)
-    .filter(([, v]) => v && typeof v === "object" && "status" in v && v.status !== "healthy")
+    .filter(([, v]) => v && typeof v === "object" && "status" in v && v.status !== null && v.status !== "healthy")
     .map(([k]) => k);
 }
 
