@@ -206,8 +206,16 @@ async function launch(
   const log = openSync(o.logFile, "a");
   let child: ChildProcess;
   try {
-    // Output goes to a file so the server never blocks on a pipe nobody reads.
-    child = spawn(bin.postgres, args, { env: o.env, uid: o.user?.uid, gid: o.user?.gid, stdio: ["ignore", log, log] });
+    // Output goes to a file so the server never blocks on a pipe nobody reads. A persistent
+    // server gets its own process group: Ctrl+C in the terminal then reaches only `npm run dev`,
+    // which stops the portal before its database. A temporary one dies with the terminal's test run.
+    child = spawn(bin.postgres, args, {
+      env: o.env,
+      uid: o.user?.uid,
+      gid: o.user?.gid,
+      stdio: ["ignore", log, log],
+      detached: !o.temporary,
+    });
   } finally {
     closeSync(log);
   }
