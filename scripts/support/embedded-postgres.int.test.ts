@@ -99,8 +99,8 @@ describe("startEmbeddedPostgres", () => {
 
   it("stops the server of a run that exits without stopping it", async () => {
     // A separate Node process starts a temporary server and exits at once, as a crashed test run would.
-    const module = path.join(import.meta.dirname, "embedded-postgres.ts");
-    const script = `import { startEmbeddedPostgres } from ${JSON.stringify(module)};
+    const modulePath = path.join(import.meta.dirname, "embedded-postgres.ts");
+    const script = `import { startEmbeddedPostgres } from ${JSON.stringify(modulePath)};
       const s = await startEmbeddedPostgres();
       console.log(JSON.stringify({ pid: s.pid, port: s.port, dataDir: s.dataDir }));
       process.exit(3);`;
