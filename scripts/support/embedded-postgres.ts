@@ -220,8 +220,11 @@ async function launch(
     closeSync(log);
   }
   const pid = child.pid!;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.once("error", () => undefined); // a failed spawn also ends in "exit", handled below
+  let spawnError: Error | undefined; // e.g. the binary cannot be executed: no "exit" follows
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.once("error", (error) => resolve(void (spawnError = error)));
+  });
 
   // A crashed run must not leave a server behind. Exit handlers run only synchronous code: signal
   // the server and wait until it has removed its postmaster.pid (it is our child, so "is the PID
@@ -244,7 +247,7 @@ async function launch(
     const state = await Promise.race([exitedEarly, sleep(10).then(() => readPidFile(o.dataDir))]);
     if (state === "exited") {
       process.removeListener("exit", stopOnExit);
-      throw new Error(`PostgreSQL did not start (log ${o.logFile}):\n${tail(o.logFile)}`);
+      throw new Error(`PostgreSQL did not start (log ${o.logFile}):\n${spawnError?.message ?? tail(o.logFile)}`);
     }
     if (state?.pid === pid && state.status === "ready") break;
     if (Date.now() > deadline) {
