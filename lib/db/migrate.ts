@@ -61,8 +61,9 @@ type AppliedRow = { migration_name: string; checksum: string; finished_at: Date 
 /**
  * Each migration runs in its own transaction that first takes a transaction-scoped advisory lock
  * and then re-reads the history, so concurrent starters apply each file exactly once: the loser
- * waits, then sees the row and skips. A session-scoped lock would not do: PGlite served over a
- * socket runs every connection in one backend, where session locks are shared by everyone.
+ * waits, then sees the row and skips. A session-scoped lock would not do behind a transaction-mode
+ * pooler (such as the PgBouncer of Azure Database for PostgreSQL), where one client's consecutive
+ * transactions may run in different server sessions.
  */
 export async function applyMigrations(connectionString: string, options: ApplyMigrationsOptions = {}): Promise<ApplyMigrationsResult> {
   const log = options.log ?? (() => {});

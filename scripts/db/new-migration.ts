@@ -3,8 +3,8 @@
  * with the SQL that brings a database built from the committed migrations up to
  * `prisma/schema.prisma`, like `prisma migrate dev --create-only` but offline.
  *
- * The schema engine replays the migrations on a throwaway PostgreSQL server (needs the server
- * binaries, see scripts/support/postgres.ts) and diffs the result with the schema.
+ * The schema engine replays the migrations on a throwaway embedded PostgreSQL server
+ * (scripts/support/embedded-postgres.ts) and diffs the result with the schema.
  * Review the file before committing: SQL the schema cannot express (partial indexes, checks)
  * is added by hand, and the engine leaves such indexes alone in later diffs.
  */
@@ -12,7 +12,8 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { defaultMigrationsDir } from "../../lib/db/migrate";
-import { createDatabase, startPostgres } from "../support/postgres";
+import { startEmbeddedPostgres } from "../support/embedded-postgres";
+import { createDatabase } from "../support/postgres";
 import { MIGRATION_LOCK_FILE, diffSql, isEmptyMigration, migrationsTarget, schemaTarget, withSchemaEngine } from "./schema-engine";
 
 export function migrationTimestamp(now = new Date()): string {
@@ -31,7 +32,7 @@ export function migrationDirName(name: string, now = new Date()): string {
 
 /** SQL from the committed migrations to the schema; empty string when nothing changed. */
 export async function pendingSchemaChanges(migrationsDir = defaultMigrationsDir()): Promise<string> {
-  const server = await startPostgres();
+  const server = await startEmbeddedPostgres();
   try {
     const url = await createDatabase(server.url, "migration_base");
     const from = await migrationsTarget(migrationsDir);

@@ -1,8 +1,9 @@
 import type { TestProject } from "vitest/node";
-import { startPostgres } from "./postgres";
+import { startEmbeddedPostgres } from "./embedded-postgres";
 
 /**
- * Integration tests share one PostgreSQL server per run; each test file gets its own database on
+ * Integration tests share one embedded PostgreSQL server per run (temporary data folder, removed
+ * afterwards); each test file gets its own database on
  * it through `withTestDatabase()` (lib/db/testing.ts). With TEST_DATABASE_URL set, that server is
  * used instead (its user needs CREATEDB), and nothing is started.
  */
@@ -19,7 +20,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide("postgresAdminUrl", given);
     return undefined;
   }
-  const server = await startPostgres();
+  const server = await startEmbeddedPostgres();
   project.provide("postgresAdminUrl", server.url);
   return () => server.stop();
 }
