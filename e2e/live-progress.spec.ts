@@ -50,6 +50,31 @@ test("the detail page follows provisioning step by step, without reloading", asy
   // The server-rendered status follows, through router.refresh().
   await expect(page.getByText("What went wrong: The AKS cluster could not be created.")).toBeVisible();
   await expect(page.locator("h1 + span")).toHaveText("Failed");
+  // All of it came over the stream, not the fallback.
+  await expect(page.getByText("Live updates are unavailable")).toHaveCount(0);
+  await expectNotReloaded(page);
+});
+
+test("without EventSource the page falls back to polling, and still follows the steps", async ({ page }) => {
+  await page.addInitScript(() => {
+    delete (window as { EventSource?: unknown }).EventSource;
+  });
+  await signIn(page, "ana");
+  const name = uniqueName("poll");
+  const { environmentId, operationId } = await seedEnvironment({
+    name,
+    teamSlug: "analytics",
+    requesterName: "Ana Analyst",
+    status: "APPROVED",
+    operation: { kind: "PROVISION", status: "QUEUED" },
+  });
+  await page.goto(`/environments/${environmentId}`);
+  await expect(page.getByText("Provisioning waiting for a worker.")).toBeVisible();
+  await expect(page.getByText("Live updates are unavailable here; this view checks again every few seconds.")).toBeVisible();
+  await markPage(page);
+
+  await setStepStatus(operationId!, "resource-group", "RUNNING");
+  await expect(page.getByRole("listitem").filter({ hasText: "Create the resource group" })).toContainText("Running");
   await expectNotReloaded(page);
 });
 
