@@ -2,6 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { signIn } from "./support/sign-in";
 import { uniqueName } from "./support/db";
+import { logLine, seedEnvironment } from "./support/operations";
 
 /** WCAG 2.1 A and AA rules, as axe-core checks them in the rendered page. */
 async function violations(page: Page) {
@@ -32,6 +33,33 @@ test("every page passes axe's WCAG 2.1 AA checks, with and without errors shown"
     await page.goto(path);
     expect(await violations(page), path).toEqual([]);
   }
+
+  // The live progress, its logs and failure, and the admin's retry and teardown forms with a field error.
+  const failed = uniqueName("axe-failed");
+  const { environmentId, operationId } = await seedEnvironment({
+    name: failed,
+    teamSlug: "analytics",
+    requesterName: "Ada Admin",
+    status: "FAILED",
+    expiresAt: new Date(Date.now() + 36 * 3_600_000),
+    operation: {
+      kind: "PROVISION",
+      status: "FAILED",
+      error: "The AKS cluster could not be created.",
+      steps: { "resource-group": { status: "SUCCEEDED" }, cluster: { status: "FAILED", error: "QuotaExceeded" }, "database-server": { status: "RUNNING" } },
+    },
+  });
+  await logLine(operationId!, "resource-group", "PUT resource group");
+  await logLine(operationId!, "cluster", "Quota exceeded", "error");
+  await page.goto(`/environments/${environmentId}`);
+  await expect(page.getByRole("heading", { name: "Provisioning progress" })).toBeVisible();
+  await page.getByText(/Log of “Create the AKS cluster”/).click();
+  await page.getByRole("button", { name: `Tear down ${failed}` }).click();
+  await expect(page.getByLabel(`Type ${failed} to confirm`)).toHaveAttribute("aria-invalid", "true");
+  expect(await violations(page), "/environments/[id] with progress and admin controls").toEqual([]);
+  await page.goto("/environments");
+  await expect(page.getByText("Expires in 1 day — will be torn down").first()).toBeVisible();
+  expect(await violations(page), "/environments with an expiry warning").toEqual([]);
 
   // The check itself works: an image without a text alternative is caught.
   await page.evaluate(() => document.querySelector("main")?.insertAdjacentHTML("beforeend", '<img src="/missing.png">'));

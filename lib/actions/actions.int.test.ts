@@ -58,6 +58,9 @@ let actions: {
   request: typeof import("./request-environment-action").requestEnvironmentAction;
   approve: typeof import("./approve-request-action").approveRequestAction;
   reject: typeof import("./reject-request-action").rejectRequestAction;
+  teardown: typeof import("./teardown-environment-action").teardownEnvironmentAction;
+  retry: typeof import("./retry-environment-action").retryEnvironmentAction;
+  withdraw: typeof import("./withdraw-request-action").withdrawRequestAction;
 };
 
 beforeAll(async () => {
@@ -76,6 +79,9 @@ beforeAll(async () => {
     request: (await import("./request-environment-action")).requestEnvironmentAction,
     approve: (await import("./approve-request-action")).approveRequestAction,
     reject: (await import("./reject-request-action")).rejectRequestAction,
+    teardown: (await import("./teardown-environment-action")).teardownEnvironmentAction,
+    retry: (await import("./retry-environment-action")).retryEnvironmentAction,
+    withdraw: (await import("./withdraw-request-action")).withdrawRequestAction,
   };
 });
 
@@ -146,5 +152,51 @@ describe("approveRequestAction and rejectRequestAction", () => {
     expect(await actions.approve({ ok: null }, form({ id: "'; drop table environments; --" }))).toMatchObject({ ok: false });
     expect(await database.prisma.environment.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "PENDING_APPROVAL" });
     expect(await redirectTarget(actions.reject({ ok: null }, form({ id, reason: "Use the shared one" })))).toBe("/admin?rejected=action-env");
+  });
+});
+
+describe("teardownEnvironmentAction, retryEnvironmentAction and withdrawRequestAction", () => {
+  const status = async (id: string) => (await database.prisma.environment.findUniqueOrThrow({ where: { id } })).status;
+
+  it("tear down only for an admin who typed the name, then go back to the environment", async () => {
+    const id = await pendingEnvironmentId();
+    await database.prisma.environment.update({ where: { id }, data: { status: "READY" } });
+    for (const user of [users.ana, users.milo]) {
+      await signInAs(user);
+      expect(await actions.teardown({ ok: null }, form({ id, confirmName: "action-env" }))).toMatchObject({ ok: false, message: expect.stringMatching(/Only portal admins/) });
+    }
+    await signInAs(users.admin);
+    expect(await actions.teardown({ ok: null }, form({ id, confirmName: "" }))).toMatchObject({ ok: false, fieldErrors: { confirmName: expect.any(Array) } });
+    expect(await actions.teardown({ ok: null }, form({ id, confirmName: "action" }))).toMatchObject({ ok: false, fieldErrors: { confirmName: ["Type action-env exactly to confirm."] } });
+    expect(await status(id)).toBe("READY");
+    expect(await redirectTarget(actions.teardown({ ok: null }, form({ id, confirmName: "action-env", reason: "Done" })))).toBe(`/environments/${id}?notice=teardown-requested`);
+    expect(await redirectTarget(actions.teardown({ ok: null }, form({ id, confirmName: "action-env" })))).toBe(`/environments/${id}?notice=teardown-already-deleting`);
+    expect(await database.prisma.operation.count({ where: { environmentId: id, kind: "TEARDOWN" } })).toBe(1);
+  });
+
+  it("retry only for an admin", async () => {
+    const id = await pendingEnvironmentId();
+    await database.prisma.environment.update({ where: { id }, data: { status: "FAILED" } });
+    await database.prisma.operation.create({ data: { environmentId: id, kind: "PROVISION", status: "FAILED", error: "boom" } });
+    await signInAs(users.ana);
+    expect(await actions.retry({ ok: null }, form({ id }))).toMatchObject({ ok: false, message: expect.stringMatching(/Only portal admins/) });
+    await signInAs(null);
+    expect(await actions.retry({ ok: null }, form({ id }))).toMatchObject({ ok: false, message: expect.stringMatching(/session has ended/) });
+    expect(await status(id)).toBe("FAILED");
+    await signInAs(users.admin);
+    expect(await redirectTarget(actions.retry({ ok: null }, form({ id })))).toBe(`/environments/${id}?notice=retried`);
+    expect(await status(id)).toBe("PROVISIONING");
+  });
+
+  it("withdraw only for the request's team or an admin", async () => {
+    const id = await pendingEnvironmentId();
+    await signInAs(users.milo);
+    expect(await actions.withdraw({ ok: null }, form({ id }))).toMatchObject({ ok: false, message: expect.stringMatching(/does not exist, or you cannot see it/) });
+    expect(await actions.withdraw({ ok: null }, form({ id: "nope" }))).toMatchObject({ ok: false, fieldErrors: { id: expect.any(Array) } });
+    expect(await status(id)).toBe("PENDING_APPROVAL");
+    await signInAs(users.ana);
+    expect(await redirectTarget(actions.withdraw({ ok: null }, form({ id })))).toBe(`/environments/${id}?notice=withdrawn`);
+    expect(await status(id)).toBe("DELETED");
+    expect(await actions.withdraw({ ok: null }, form({ id }))).toMatchObject({ ok: false, message: expect.stringMatching(/is deleted/) });
   });
 });
