@@ -13,8 +13,7 @@ import { createPrismaClient } from "@/lib/db/create-client";
 import { readTeamsFile, upsertTeams } from "@/lib/teams/upsert-teams";
 import { startEmbeddedPostgres } from "./support/embedded-postgres";
 import { freePort } from "./support/ports";
-import { PLATFORM_ADMINS_GROUP_ID } from "../emulator/src/cloud/groups";
-import { emulatorAzureEnv, ROOT, startEmulatorProcess, startPortal, startWorkerProcess } from "./support/stack";
+import { ROOT, startEmulatorProcess, startPortal } from "./support/stack";
 
 async function main(): Promise<number> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), "portal-e2e-"));
@@ -27,19 +26,16 @@ async function main(): Promise<number> {
     await upsertTeams(prisma, readTeamsFile(path.join(ROOT, "scripts/teams.emulator.json")));
     await prisma.$disconnect();
 
-    // Fast, but slow enough for a person (and a test) to watch the steps advance on the page.
+    // Fast, but slow enough for a person (and a test) to watch the steps advance on the page. No
+    // worker runs by default: specs that play the worker's part need the database to themselves;
+    // the journey spec starts a real one (e2e/support/worker.ts).
     const emulator = await startEmulatorProcess({
       dataDir: path.join(workDir, "emulator"),
       quiet: true,
       env: { ...process.env, EMULATOR_PROFILE: "fast", EMULATOR_LATENCIES: JSON.stringify({ managedCluster: 2_000, postgresServer: 1_000, helmRelease: 1_500 }) },
     });
     stoppers.push(emulator.stop);
-    const worker = startWorkerProcess({
-      databaseUrl: postgres.url,
-      quiet: true,
-      env: { ...emulatorAzureEnv(emulator, PLATFORM_ADMINS_GROUP_ID), AZURE_POLL_INTERVAL_MS: "200" },
-    });
-    stoppers.push(worker.stop);
+
     const portal = await startPortal({
       mode: "start",
       port: await freePort(),
@@ -53,7 +49,7 @@ async function main(): Promise<number> {
     const args = [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test", ...process.argv.slice(2)];
     const child = spawn(process.execPath, args, {
       stdio: "inherit",
-      env: { ...process.env, E2E_BASE_URL: portal.url, E2E_DATABASE_URL: postgres.url, E2E_EMULATOR_URL: emulator.url },
+      env: { ...process.env, E2E_BASE_URL: portal.url, E2E_DATABASE_URL: postgres.url, E2E_EMULATOR_URL: emulator.url, E2E_EMULATOR_CA: emulator.caCertPath },
     });
     return await new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
   } finally {

@@ -27,11 +27,14 @@ function runs(command: string, args: string[]) {
   }
 }
 /** HELM when set (and then only it), else helm on PATH: the real client reads the repository when it is there. */
-const helmBinary = prerequisite(process.env.HELM ? (runs(process.env.HELM, ["version"]) ? process.env.HELM : undefined) : runs("helm", ["version"]) ? "helm" : undefined, {
+const foundHelm = prerequisite(process.env.HELM ? (runs(process.env.HELM, ["version"]) ? process.env.HELM : undefined) : runs("helm", ["version"]) ? "helm" : undefined, {
   explicit: Boolean(process.env.HELM),
   problem: `No runnable helm (${process.env.HELM ?? "helm on PATH"})`,
   fix: "Install Helm 3 or set HELM to its path",
 });
+// Neither Debian 12 nor the npm registry ships Helm, so CI cannot install it: only an explicit
+// HELM makes this test required. The archives' layout is also checked without it, below.
+const helmBinary = foundHelm.ok ? foundHelm : { ...foundHelm, required: Boolean(process.env.HELM) };
 
 let env: TestEmulator;
 let objects: KubernetesObjectApi;

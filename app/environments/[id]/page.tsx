@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { AutoRefresh } from "@/components/environments/auto-refresh";
 import { DeployedResources } from "@/components/environments/deployed-resources";
 import { EnvironmentNotice } from "@/components/environments/environment-notice";
 import { EnvironmentSpec } from "@/components/environments/environment-spec";
@@ -62,6 +63,8 @@ export default async function EnvironmentPage({
       {env.status === "PENDING_APPROVAL" ? (
         <div className="space-y-3 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm">
           <p role="status">Waiting for an admin to approve this request.</p>
+          {/* The decision shows up here by itself; the build's progress then streams live. */}
+          <AutoRefresh active />
           <WithdrawForm id={env.id} name={env.name} />
         </div>
       ) : null}
