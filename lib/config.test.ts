@@ -72,3 +72,29 @@ describe("configuration", () => {
     expect(repeated().catalog.regions).toEqual(["uksouth"]);
   });
 });
+
+describe("worker configuration", () => {
+  async function engineWith(env: Record<string, string | undefined>) {
+    vi.resetModules();
+    for (const key of ["DATABASE_URL", "AZURE_SUBSCRIPTION_ID", "PORTAL_AKS_ADMIN_GROUP_ID", "AZURE_AUTHORITY_HOST", "PORTAL_AIRFLOW_EXPOSURE"]) vi.stubEnv(key, env[key]);
+    const { engineConfig } = await import("./config");
+    return engineConfig;
+  }
+  const required = { DATABASE_URL: "postgresql://localhost/portal", AZURE_SUBSCRIPTION_ID: "00000000-0000-4000-8000-000000000000", PORTAL_AKS_ADMIN_GROUP_ID: "3f7c9a2e-6b1d-4c8e-9f2a-7d5e4b3c2a10" };
+
+  it("names the subscription and the clusters' admin group when they are missing", async () => {
+    const engineConfig = await engineWith({ DATABASE_URL: "postgresql://localhost/portal", AZURE_SUBSCRIPTION_ID: "not-a-uuid" });
+    expect(() => engineConfig()).toThrow(/AZURE_SUBSCRIPTION_ID: must be a subscription id[\s\S]*PORTAL_AKS_ADMIN_GROUP_ID: is required/);
+  });
+
+  it("defaults to public Azure, an internal Airflow UI and the official chart repository", async () => {
+    const config = (await engineWith(required))();
+    expect(config.azure).toMatchObject({ resourceManagerEndpoint: "https://management.azure.com", disableInstanceDiscovery: false });
+    expect(config).toMatchObject({ airflowExposure: "internal", helmRepositoryUrl: "https://airflow.apache.org" });
+  });
+
+  it("skips Entra's instance discovery only for an authority that is not Microsoft's", async () => {
+    expect((await engineWith({ ...required, AZURE_AUTHORITY_HOST: "https://login.microsoftonline.us" }))().azure.disableInstanceDiscovery).toBe(false);
+    expect((await engineWith({ ...required, AZURE_AUTHORITY_HOST: "https://localhost:8443" }))().azure.disableInstanceDiscovery).toBe(true);
+  });
+});

@@ -35,13 +35,18 @@ export type AuthSettings = {
   knownAuthorities: string[];
 };
 
-function parseEnv() {
-  const parsed = EnvSchema.safeParse(process.env);
+/** Parses the environment with `schema`, or stops with one line per missing or malformed variable. */
+function parseWith<S extends z.ZodType>(schema: S, what: string): z.output<S> {
+  const parsed = schema.safeParse(process.env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid portal configuration:\n${lines.join("\n")}`);
+    throw new Error(`Invalid ${what} configuration:\n${lines.join("\n")}`);
   }
-  const env = parsed.data;
+  return parsed.data;
+}
+
+function parseEnv() {
+  const env = parseWith(EnvSchema, "portal");
   if (Boolean(env.ENTRA_TENANT_ID) !== Boolean(env.ENTRA_CLIENT_ID)) {
     throw new Error("Invalid portal configuration: set both ENTRA_TENANT_ID and ENTRA_CLIENT_ID, or neither");
   }
@@ -153,12 +158,7 @@ const EngineEnvSchema = z.object({
 const MICROSOFT_AUTHORITY_HOSTS = new Set(["login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn"]);
 
 function parseEngineEnv() {
-  const parsed = EngineEnvSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid worker configuration:\n${lines.join("\n")}`);
-  }
-  const env = parsed.data;
+  const env = parseWith(EngineEnvSchema, "worker");
   const authorityHost = env.AZURE_AUTHORITY_HOST;
   return {
     databaseUrl: env.DATABASE_URL,
