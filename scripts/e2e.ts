@@ -32,7 +32,7 @@ async function main(): Promise<number> {
     const emulator = await startEmulatorProcess({
       dataDir: path.join(workDir, "emulator"),
       quiet: true,
-      env: { ...process.env, EMULATOR_PROFILE: "fast", EMULATOR_LATENCIES: JSON.stringify({ managedCluster: 2_000, postgresServer: 1_000, helmRelease: 1_500 }) },
+      env: { ...process.env, EMULATOR_PROFILE: "fast", EMULATOR_LATENCIES: JSON.stringify({ managedCluster: 6_000, postgresServer: 1_000, helmRelease: 1_500 }) },
     });
     stoppers.push(emulator.stop);
 
