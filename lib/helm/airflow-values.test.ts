@@ -43,6 +43,16 @@ describe("Airflow Helm values", () => {
     expect(open.apiServer.service).not.toHaveProperty("annotations");
   });
 
+  it("mount the Entra sign-in config where each Airflow major reads it, with the OAuth client from a Secret", () => {
+    const signIn = { authorityHost: "https://login.microsoftonline.com", tenantId: "t-1", roleMapping: { "0b7a6c3e-2f1d-4e5a-9c8b-7d6e5f4a3b21": "Op" as const } };
+    const three = airflowHelmValues({ ...base, signIn }) as { apiServer: { apiServerConfig?: string }; extraEnvFrom?: string };
+    expect(three.apiServer.apiServerConfig).toMatch(/AUTH_TYPE = AUTH_OAUTH/);
+    expect(three.extraEnvFrom).toBe("- secretRef:\n    name: airflow-entra-oauth\n");
+    const two = airflowHelmValues({ ...base, airflowVersion: "2.10.5", signIn }) as { webserver: { webserverConfig?: string } };
+    expect(two.webserver.webserverConfig).toMatch(/AUTH_TYPE = AUTH_OAUTH/);
+    expect(airflowHelmValues(base)).not.toHaveProperty("extraEnvFrom");
+  });
+
   it("run Celery workers and their Redis only for the Celery executor, more of them for larger sizes", () => {
     expect(airflowHelmValues(base)).toMatchObject({ redis: { enabled: false } });
     expect(airflowHelmValues(base)).not.toHaveProperty("workers");

@@ -1,4 +1,5 @@
 import { airflowMajor, type ExecutorName, type SizeName } from "@/lib/environments/catalog";
+import { OAUTH_SECRET_NAME, webserverConfigPy, type AirflowSignIn } from "./airflow-sign-in";
 
 /**
  * The values the portal gives the official Apache Airflow Helm chart for one environment. Secrets
@@ -24,6 +25,8 @@ export interface AirflowValuesInput {
   dagSource: { repoUrl: string; branch: string; subPath: string | null } | null;
   /** How the Airflow UI is reached: an internal Azure load balancer (the default) or a public one. */
   exposure?: "internal" | "public";
+  /** Sign-in with Entra ID (FAB OAuth); without it the UI keeps Airflow's own login, with no user created. */
+  signIn?: AirflowSignIn;
 }
 
 /** Azure's cloud provider puts a LoadBalancer Service with this annotation on the cluster's VNet only. */
@@ -72,6 +75,7 @@ export function airflowHelmValues(input: AirflowValuesInput): Record<string, unk
   };
   // The chart's admin/admin user is never created: people sign in with their own accounts.
   const noDefaultUser = { defaultUser: { enabled: false } };
+  const signInConfig = input.signIn ? webserverConfigPy(input.signIn) : undefined;
   const celery = input.executor === "CeleryExecutor";
 
   return {
@@ -85,8 +89,18 @@ export function airflowHelmValues(input: AirflowValuesInput): Record<string, unk
     // Pinned, so an upgrade or reinstall never generates a new key over encrypted data.
     fernetKeySecretName: AIRFLOW_SECRET_NAMES.fernetKey,
     ...(airflow3
-      ? { apiSecretKeySecretName: AIRFLOW_SECRET_NAMES.apiSecretKey, jwtSecretName: AIRFLOW_SECRET_NAMES.jwt, apiServer: ui, webserver: noDefaultUser }
-      : { webserverSecretKeySecretName: AIRFLOW_SECRET_NAMES.webserverSecretKey, webserver: { ...ui, ...noDefaultUser } }),
+      ? {
+          apiSecretKeySecretName: AIRFLOW_SECRET_NAMES.apiSecretKey,
+          jwtSecretName: AIRFLOW_SECRET_NAMES.jwt,
+          apiServer: { ...ui, ...(signInConfig ? { apiServerConfig: signInConfig } : {}) },
+          webserver: noDefaultUser,
+        }
+      : {
+          webserverSecretKeySecretName: AIRFLOW_SECRET_NAMES.webserverSecretKey,
+          webserver: { ...ui, ...noDefaultUser, ...(signInConfig ? { webserverConfig: signInConfig } : {}) },
+        }),
+    // The OAuth client's id and secret, from a Secret the portal writes in the cluster.
+    ...(signInConfig ? { extraEnvFrom: `- secretRef:\n    name: ${OAUTH_SECRET_NAME}\n` } : {}),
     scheduler: { resources: size.scheduler },
     // Redis is the Celery broker; the other executors have no use for it.
     redis: { enabled: celery },
