@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { ClusterState, Json, KubeObjectRecord, Store } from "../store.js";
 import { CORE_TYPES, FLUX_TYPES, groupVersion, type KubeType } from "./discovery.js";
+import { snapshot, WatchHub } from "./watch.js";
 
 export type KubeEvent = { type: "ADDED" | "MODIFIED" | "DELETED"; cluster: ClusterState; kubeType: KubeType; obj: Json };
 type Listener = (event: KubeEvent) => void;
@@ -25,11 +26,16 @@ export class KubeClusters {
   readonly onPowerChange: Array<(cluster: ClusterState) => void> = [];
 
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The watch cache every API server streams from. */
+  readonly watches: WatchHub;
 
   constructor(
     private readonly store: Store,
     private readonly terminationMs: () => number,
-  ) {}
+    watchHistory?: number,
+  ) {
+    this.watches = new WatchHub(watchHistory);
+  }
 
   subscribe(listener: Listener) {
     this.listeners.push(listener);
@@ -61,6 +67,7 @@ export class KubeClusters {
     if (!cluster) return;
     delete this.store.state.clusters[key];
     this.store.changed();
+    this.watches.dropCluster(key);
     for (const hook of this.onClusterRemoved) hook(cluster);
   }
 
@@ -114,12 +121,13 @@ export class KubeClusters {
   write(cluster: ClusterState, t: KubeType, obj: Json, applied?: Record<string, Json>): Json {
     const metadata = obj.metadata as Json;
     const key = objectKey(t, t.namespaced ? (metadata.namespace as string) : undefined, metadata.name as string);
-    const existed = key in cluster.objects;
+    const prev = cluster.objects[key]?.obj;
+    const existed = prev !== undefined;
     metadata.resourceVersion = String(++cluster.resourceVersion);
     cluster.objects[key] = { obj, ...(applied ? { applied } : cluster.objects[key]?.applied ? { applied: cluster.objects[key]?.applied } : {}) };
     if (!existed) this.store.countKube(cluster.key, countKey(t, metadata), "created");
     this.store.changed();
-    this.emit({ type: existed ? "MODIFIED" : "ADDED", cluster, kubeType: t, obj });
+    this.emit({ type: existed ? "MODIFIED" : "ADDED", cluster, kubeType: t, obj }, prev);
     return obj;
   }
 
@@ -143,17 +151,18 @@ export class KubeClusters {
     const metadata = obj.metadata as Json;
     const namespace = metadata.namespace as string | undefined;
     const key = objectKey(t, t.namespaced ? namespace : undefined, metadata.name as string);
-    if (cluster.objects[key]) this.store.countKube(cluster.key, countKey(t, metadata), "deletes");
-    delete cluster.objects[key];
-    cluster.resourceVersion++;
-    this.store.changed();
     if (t.kind === "Namespace") {
-      // Deleting a namespace deletes everything in it.
+      // Deleting a namespace deletes everything in it, before the namespace itself goes.
       for (const inner of this.types(cluster).filter((x) => x.namespaced)) {
         for (const child of this.list(cluster, inner, metadata.name as string)) this.remove(cluster, inner, child);
       }
     }
-    this.emit({ type: "DELETED", cluster, kubeType: t, obj });
+    if (cluster.objects[key]) this.store.countKube(cluster.key, countKey(t, metadata), "deletes");
+    delete cluster.objects[key];
+    cluster.resourceVersion++;
+    this.store.changed();
+    // A deleted object is reported at the resourceVersion of its deletion, as the watch cache does.
+    this.emit({ type: "DELETED", cluster, kubeType: t, obj: { ...obj, metadata: { ...metadata, resourceVersion: String(cluster.resourceVersion) } } });
   }
 
   /**
@@ -189,6 +198,7 @@ export class KubeClusters {
   close() {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    this.watches.closeAll();
   }
 
   createNamespace(cluster: ClusterState, name: string) {
@@ -210,7 +220,9 @@ export class KubeClusters {
     this.write(cluster, sa, { apiVersion: groupVersion(sa), kind: "ServiceAccount", metadata: { name: "default", namespace, uid: randomUUID(), creationTimestamp: kubeNow() } });
   }
 
-  private emit(event: KubeEvent) {
+  private emit(event: KubeEvent, prev?: Json) {
+    // Watches first: a listener that writes in reaction must not get its event ahead of this one.
+    this.watches.publish(event.cluster, { rv: event.cluster.resourceVersion, type: event.type, t: event.kubeType, obj: snapshot(event.obj), ...(prev ? { prev: snapshot(prev) } : {}) });
     for (const listener of this.listeners) listener(event);
   }
 }

@@ -11,7 +11,7 @@ export interface KubeType {
   statusSubresource?: boolean;
 }
 
-const VERBS = ["create", "delete", "get", "list", "patch", "update"];
+const VERBS = ["create", "delete", "get", "list", "patch", "update", "watch"];
 
 export const CORE_TYPES: KubeType[] = [
   { group: "", version: "v1", plural: "namespaces", singular: "namespace", kind: "Namespace", namespaced: false, shortNames: ["ns"], statusSubresource: true },
