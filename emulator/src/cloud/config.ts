@@ -17,6 +17,7 @@ export const LATENCY_KINDS = [
   "delete",
   "helmRepository",
   "helmRelease",
+  "namespaceTermination",
 ] as const;
 
 export type LatencyKind = (typeof LATENCY_KINDS)[number];
@@ -37,6 +38,8 @@ const fast: Latencies = {
   delete: 30,
   helmRepository: 10,
   helmRelease: 50,
+  // Long enough for a client to see Terminating, short enough not to slow a teardown.
+  namespaceTermination: 50,
 };
 
 /** Slow enough to watch a provisioning run in the portal, fast enough to sit through it. */
@@ -54,6 +57,7 @@ const demo: Latencies = {
   delete: 10_000,
   helmRepository: 2_000,
   helmRelease: 20_000,
+  namespaceTermination: 3_000,
 };
 
 /** Roughly what Azure takes. */
@@ -64,6 +68,7 @@ const realistic: Latencies = {
   extension: 2 * 60_000,
   delete: 3 * 60_000,
   helmRelease: 3 * 60_000,
+  namespaceTermination: 10_000,
 };
 
 export const PROFILES = { fast, demo, realistic } as const;

@@ -43,8 +43,7 @@ export async function createCloud(options: CloudOptions): Promise<EmulatorPart> 
   const latencies = { ...startup };
   const faults = new Faults();
   const tokens = await TokenService.create(options.baseUrl, options.dataDir);
-  // Long enough for a client to see Terminating, short enough not to slow a teardown.
-  const kube = new KubeClusters(store, () => Math.max(50, latencies.kube * 5));
+  const kube = new KubeClusters(store, () => latencies.namespaceTermination);
   const ctx: CloudContext = {
     baseUrl: options.baseUrl,
     caCert: options.tls.caCert,

@@ -14,6 +14,9 @@ const SERVICE = CORE_TYPES.find((t) => t.kind === "Service") as KubeType;
 const NAMESPACE = CORE_TYPES[0] as KubeType;
 
 const meta = (obj: Json) => obj.metadata as Json;
+/** What source- and helm-controller put on their objects so a delete waits for their clean-up (uninstall). */
+export const FLUX_FINALIZER = "finalizers.fluxcd.io";
+const finalizersOf = (obj: Json) => (meta(obj).finalizers as string[] | undefined) ?? [];
 /**
  * Nothing left to do until the object changes: a repository whose index is stored, a release that
  * reached a verdict (including SourceNotReady, which waits for its source or a new spec).
@@ -59,6 +62,7 @@ export class Flux {
       for (const repo of this.ctx.kube.list(cluster, REPO)) if (!done(REPO, repo)) this.schedule(cluster, REPO, repo);
       // Releases waiting for a source look again: it may have become ready while the emulator was down.
       for (const hr of this.ctx.kube.list(cluster, RELEASE)) if (!done(RELEASE, hr) || readyCondition(hr)?.reason === "SourceNotReady") this.schedule(cluster, RELEASE, hr, true);
+      for (const t of [REPO, RELEASE]) for (const obj of this.ctx.kube.list(cluster, t)) if (meta(obj).deletionTimestamp) this.finalize(cluster, t, obj);
     }
     return Promise.all(this.ctx.airflow.list().filter((s) => !this.ctx.kube.get(s.clusterKey)?.stopped).map((s) => this.ctx.airflow.open(s)));
   }
@@ -79,6 +83,9 @@ export class Flux {
       if (t === RELEASE) void this.uninstall(e.cluster, e.obj);
       return;
     }
+    if (meta(e.obj).deletionTimestamp) return this.finalize(e.cluster, t, e.obj);
+    // The controllers' first act on a new object; a moment later, as a controller's watch would see it.
+    if (!finalizersOf(e.obj).includes(FLUX_FINALIZER)) setImmediate(() => this.addFinalizer(e.cluster, t, e.obj));
     if (!done(t, e.obj)) this.schedule(e.cluster, t, e.obj);
     if (t === REPO && readyCondition(e.obj)?.status === "True") {
       // Releases that were waiting for this source try again now, as the controllers' watches make them.
@@ -110,6 +117,37 @@ export class Flux {
     this.timers.set(key, timer);
     // After the timer is set, so the status event this write causes finds the work already scheduled.
     if (t === RELEASE && readyCondition(obj)?.reason !== "Progressing") this.ctx.kube.writeStatus(cluster, t, obj, progressingStatus(obj));
+  }
+
+  private addFinalizer(cluster: ClusterState, t: KubeType, obj: Json) {
+    const current = this.ctx.kube.get(cluster.key) && this.ctx.kube.read(cluster, t, meta(obj).namespace as string, meta(obj).name as string);
+    if (!current || meta(current).deletionTimestamp || finalizersOf(current).includes(FLUX_FINALIZER)) return;
+    this.ctx.kube.write(cluster, t, { ...current, metadata: { ...meta(current), finalizers: [...finalizersOf(current), FLUX_FINALIZER] } });
+  }
+
+  /**
+   * An object being deleted: a release is uninstalled (its Services and Airflow go) after the
+   * release latency, a repository's artifact is dropped after the repository's; then the finalizer
+   * goes, and with it the object (unless someone else's finalizer holds it).
+   */
+  private finalize(cluster: ClusterState, t: KubeType, obj: Json) {
+    const key = `${this.key(cluster, t, obj)}/delete`;
+    clearTimeout(this.timers.get(this.key(cluster, t, obj)));
+    if (this.timers.has(key) || !finalizersOf(obj).includes(FLUX_FINALIZER)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      const current = this.ctx.kube.get(cluster.key) && this.ctx.kube.read(cluster, t, meta(obj).namespace as string, meta(obj).name as string);
+      if (!current) return;
+      const release = () => {
+        const latest = this.ctx.kube.get(cluster.key) && this.ctx.kube.read(cluster, t, meta(obj).namespace as string, meta(obj).name as string);
+        if (latest) this.ctx.kube.write(cluster, t, { ...latest, metadata: { ...meta(latest), finalizers: finalizersOf(latest).filter((f) => f !== FLUX_FINALIZER) } });
+      };
+      if (t !== RELEASE) return void release();
+      void this.uninstall(cluster, current)
+        .then(release)
+        .catch((err) => this.ctx.log(`HelmRelease ${key}: ${String(err)}`));
+    }, t === RELEASE ? this.ctx.latencies.helmRelease : this.ctx.latencies.helmRepository);
+    this.timers.set(key, timer);
   }
 
   private facts(hr: Json) {

@@ -121,6 +121,11 @@ export class KubeClusters {
   write(cluster: ClusterState, t: KubeType, obj: Json, applied?: Record<string, Json>): Json {
     const metadata = obj.metadata as Json;
     const key = objectKey(t, t.namespaced ? (metadata.namespace as string) : undefined, metadata.name as string);
+    if (metadata.deletionTimestamp && t.kind !== "Namespace" && !hasFinalizers(obj) && cluster.objects[key]) {
+      // The write that takes away the last finalizer of an object being deleted deletes it, as the API server does.
+      this.remove(cluster, t, obj);
+      return obj;
+    }
     const prev = cluster.objects[key]?.obj;
     const existed = prev !== undefined;
     metadata.resourceVersion = String(++cluster.resourceVersion);
@@ -166,32 +171,60 @@ export class KubeClusters {
   }
 
   /**
+   * Deletes an object the way the API server does: at once without finalizers; with them it only
+   * gets a deletionTimestamp (and, the first time, a new generation) and stays until they are removed.
+   * Returns the object when it is still there.
+   */
+  deleteGracefully(cluster: ClusterState, t: KubeType, obj: Json, dryRun = false): Json | undefined {
+    const metadata = obj.metadata as Json;
+    if (!hasFinalizers(obj)) {
+      if (!dryRun) this.remove(cluster, t, obj);
+      return undefined;
+    }
+    if (metadata.deletionTimestamp) return obj;
+    const generation = metadata.generation as number | undefined;
+    const marked = { ...obj, metadata: { ...metadata, deletionTimestamp: kubeNow(), deletionGracePeriodSeconds: 0, ...(generation ? { generation: generation + 1 } : {}) } };
+    return dryRun ? marked : this.write(cluster, t, marked);
+  }
+
+  /**
    * Namespace deletion is asynchronous in Kubernetes: the namespace turns Terminating, its content
-   * goes, then the namespace itself. Clients deleting several objects in a row rely on that.
+   * is deleted (objects with finalizers wait for them), then after at least the namespace
+   * termination latency, once it is empty, the namespace itself goes.
    */
   terminateNamespace(cluster: ClusterState, ns: Json): Json {
     const t = CORE_TYPES[0] as KubeType;
     const metadata = ns.metadata as Json;
     const terminating = metadata.deletionTimestamp ? ns : this.write(cluster, t, { ...ns, metadata: { ...metadata, deletionTimestamp: kubeNow(), deletionGracePeriodSeconds: 0 }, status: { phase: "Terminating" } });
-    this.scheduleNamespaceRemoval(cluster, metadata.name as string);
+    this.scheduleNamespaceRemoval(cluster, metadata.name as string, this.terminationMs());
     return terminating;
   }
 
-  private scheduleNamespaceRemoval(cluster: ClusterState, name: string) {
+  private contentOf(cluster: ClusterState, namespace: string) {
+    return this.types(cluster)
+      .filter((x) => x.namespaced)
+      .flatMap((inner) => this.list(cluster, inner, namespace).map((obj) => ({ t: inner, obj })));
+  }
+
+  private scheduleNamespaceRemoval(cluster: ClusterState, name: string, afterMs: number) {
     const key = `${cluster.key}/${name}`;
     if (this.timers.has(key)) return;
+    for (const { t, obj } of this.contentOf(cluster, name)) this.deleteGracefully(cluster, t, obj);
     const timer = setTimeout(() => {
       this.timers.delete(key);
       const current = this.get(cluster.key) && this.read(cluster, CORE_TYPES[0] as KubeType, undefined, name);
-      if (current) this.remove(cluster, CORE_TYPES[0] as KubeType, current);
-    }, this.terminationMs());
+      if (!current) return;
+      // Content still held by finalizers keeps the namespace Terminating; look again shortly.
+      if (this.contentOf(cluster, name).length > 0) this.scheduleNamespaceRemoval(cluster, name, 100);
+      else this.remove(cluster, CORE_TYPES[0] as KubeType, current);
+    }, afterMs);
     this.timers.set(key, timer);
   }
 
   /** Finishes namespace deletions that were under way when the emulator stopped. */
   resume() {
     for (const cluster of this.all()) {
-      for (const ns of this.list(cluster, CORE_TYPES[0] as KubeType)) if ((ns.metadata as Json).deletionTimestamp) this.scheduleNamespaceRemoval(cluster, objName(ns));
+      for (const ns of this.list(cluster, CORE_TYPES[0] as KubeType)) if ((ns.metadata as Json).deletionTimestamp) this.scheduleNamespaceRemoval(cluster, objName(ns), this.terminationMs());
     }
   }
 
@@ -226,5 +259,7 @@ export class KubeClusters {
     for (const listener of this.listeners) listener(event);
   }
 }
+
+export const hasFinalizers = (obj: Json) => (((obj.metadata as Json).finalizers as string[] | undefined) ?? []).length > 0;
 
 export const objName = (obj: Json) => String((obj.metadata as Json | undefined)?.name ?? "");
