@@ -9,6 +9,8 @@ export interface KubeType {
   categories?: string[];
   /** Writes to the object itself leave `.status` alone; only the /status subresource changes it. */
   statusSubresource?: boolean;
+  /** Defined by a CRD: no strategic merge patch (no Go struct tags to merge by), validation by its schema. */
+  custom?: boolean;
 }
 
 const VERBS = ["create", "delete", "get", "list", "patch", "update", "watch"];
@@ -25,8 +27,8 @@ export const CORE_TYPES: KubeType[] = [
 
 /** The kinds the microsoft.flux extension brings; they exist only once it is installed. */
 export const FLUX_TYPES: KubeType[] = [
-  { group: "source.toolkit.fluxcd.io", version: "v1", plural: "helmrepositories", singular: "helmrepository", kind: "HelmRepository", namespaced: true, shortNames: ["helmrepo"], categories: ["flux"], statusSubresource: true },
-  { group: "helm.toolkit.fluxcd.io", version: "v2", plural: "helmreleases", singular: "helmrelease", kind: "HelmRelease", namespaced: true, shortNames: ["hr"], categories: ["flux"], statusSubresource: true },
+  { group: "source.toolkit.fluxcd.io", version: "v1", plural: "helmrepositories", singular: "helmrepository", kind: "HelmRepository", namespaced: true, shortNames: ["helmrepo"], categories: ["flux"], statusSubresource: true, custom: true },
+  { group: "helm.toolkit.fluxcd.io", version: "v2", plural: "helmreleases", singular: "helmrelease", kind: "HelmRelease", namespaced: true, shortNames: ["hr"], categories: ["flux"], statusSubresource: true, custom: true },
 ];
 
 export const KUBERNETES_VERSION = { major: "1", minor: "32", gitVersion: "v1.32.5" };

@@ -6,6 +6,7 @@ import { kubeNow } from "./clusters.js";
 import { CORE_TYPES, groupVersion, type KubeType } from "./discovery.js";
 import { fieldsV1, jsonPatch, mergePatch, serverSideApply } from "./patch.js";
 import { alreadyExists, badRequest, conflict, invalid, KubeError, notFound } from "./status.js";
+import { strategicMergePatch } from "./strategic.js";
 import { checkName, normalize } from "./validate.js";
 
 export interface WriteOptions {
@@ -138,7 +139,9 @@ export class Verbs {
     if (!record) throw notFound(t, name);
     let next: Json;
     if (contentType === "application/json-patch+json") next = jsonPatch(record.obj, patch);
-    else if (contentType === "application/merge-patch+json" || contentType === "application/strategic-merge-patch+json") next = mergePatch(record.obj, patch) as Json;
+    else if (contentType === "application/merge-patch+json") next = mergePatch(record.obj, patch) as Json;
+    // Custom resources have no strategic merge metadata: the API server refuses it for them (415 below).
+    else if (contentType === "application/strategic-merge-patch+json" && !t.custom) next = strategicMergePatch(t.kind, record.obj, patch);
     else throw new KubeError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
     const incoming = { ...next, metadata: { ...(next.metadata as Json), resourceVersion: (isPlainObject(patch) && isPlainObject(patch.metadata) ? patch.metadata.resourceVersion : undefined) ?? undefined } };
     return { obj: this.update(cluster, t, record.obj, incoming, options), created: false };
