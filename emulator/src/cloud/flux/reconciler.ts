@@ -84,6 +84,8 @@ export class Flux {
       return;
     }
     if (meta(e.obj).deletionTimestamp) return this.finalize(e.cluster, t, e.obj);
+    // The CRDs accept an object without a spec; the controllers can do nothing with it.
+    if (!e.obj.spec) return;
     // The controllers' first act on a new object; a moment later, as a controller's watch would see it.
     if (!finalizersOf(e.obj).includes(FLUX_FINALIZER)) setImmediate(() => this.addFinalizer(e.cluster, t, e.obj));
     if (!done(t, e.obj)) this.schedule(e.cluster, t, e.obj);

@@ -8,7 +8,7 @@ import { authenticate, authorize, type Principal } from "./access.js";
 import { decodeProtobuf, isProtobuf } from "./protobuf.js";
 import { apiGroupDoc, apiGroupList, apiVersions, groupVersion, resourceList, versionInfo, type KubeType } from "./discovery.js";
 import { fieldMatcher, labelMatcher } from "./selectors.js";
-import { badRequest, KubeError, noResource, notFound, sendStatus } from "./status.js";
+import { badRequest, invalid, KubeError, noResource, notFound, sendStatus } from "./status.js";
 import { toTable } from "./table.js";
 import { Verbs } from "./verbs.js";
 
@@ -174,6 +174,10 @@ export class ApiServer {
         const existing = this.ctx.kube.read(cluster, t, namespace, name);
         if (!existing) throw notFound(t, name);
         const body = (await parseBody(req, contentType)) as Json;
+        // Custom resources allow no unconditional update: a replace must say which version it replaces.
+        if (t.custom && !(body.metadata as Json | undefined)?.resourceVersion) {
+          throw invalid(t, name, [{ field: "metadata.resourceVersion", message: "Invalid value: 0x0: must be specified for an update" }]);
+        }
         return sendJson(res, 200, this.verbs.update(cluster, t, existing, body, { ...options, statusOnly: subresource === "status" }));
       }
       case "PATCH": {
