@@ -3,6 +3,7 @@ import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { isPlainObject, shortHash, uuidFrom } from "../util.js";
 import { clusterCredential, resolveAccess } from "./cluster-access.js";
 import { clusterId, clusterKeyOf, MANAGED_CLUSTER_TYPE, TENANT_ID } from "./cluster-ids.js";
+import { syncNodes } from "../kube/nodes.js";
 import { ensureClusterNetwork, nodeResourceGroupFor } from "./cluster-network.js";
 import { ArmError, badRequest, checkTags, invalidName } from "./errors.js";
 import { requireLocation } from "./locations.js";
@@ -91,7 +92,7 @@ function settle(ctx: CloudContext, op: OperationRecord) {
     pool.provisioningState = p.provisioningState;
     pool.powerState = { code: power };
   }
-  if (!failed && (op.action === "create" || op.action === "update")) ctx.kube.ensureCluster(clusterKeyOf(resource.id), resource.id);
+  if (!failed && (op.action === "create" || op.action === "update")) syncNodes(ctx.kube, ctx.kube.ensureCluster(clusterKeyOf(resource.id), resource.id), resource.body);
   if (!failed && (op.action === "stop" || op.action === "start")) ctx.kube.setStopped(clusterKeyOf(resource.id), op.action === "stop");
   ctx.store.changed();
 }

@@ -6,6 +6,7 @@ import type { AirflowSite, ClusterState, Json } from "../store.js";
 import { plannedServices, releaseFacts, renderService, type ReleaseFacts } from "./chart.js";
 import type { ValuesValidator } from "./schema.js";
 import { CHART_NAME } from "./helm-repository.js";
+import { applyWorkloads, removeWorkloads } from "./workloads.js";
 import { progressingStatus, readyCondition, releasedStatus, repositoryReadyStatus, sourceNotReadyStatus } from "./status.js";
 
 const REPO = FLUX_TYPES[0] as KubeType;
@@ -182,10 +183,13 @@ export class Flux {
       this.ctx.kube.writeStatus(cluster, RELEASE, hr, sourceNotReadyStatus(hr, `HelmChart '${chart}' is not ready: ${problem}`));
       return;
     }
-    const facts = this.facts(hr);
-    const failure = this.failure(cluster, hr, facts);
+    const effective = hr;
+    const facts = this.facts(effective);
+    const failure = this.failure(cluster, effective, facts);
     if (failure) {
-      this.ctx.kube.writeStatus(cluster, RELEASE, hr, releasedStatus(hr, facts, { ok: false, message: failure }));
+      // Helm gave up waiting (an injected failure): what it applied stays, not Ready. A refused chart renders nothing.
+      if (failure.rendered) applyWorkloads(this.ctx.kube, cluster, effective, facts, false);
+      this.ctx.kube.writeStatus(cluster, RELEASE, hr, releasedStatus(hr, facts, { ok: false, message: failure.message }));
       return;
     }
     if (!this.ctx.kube.read(cluster, NAMESPACE, undefined, facts.namespace)) this.ctx.kube.createNamespace(cluster, facts.namespace);
@@ -204,21 +208,22 @@ export class Flux {
       },
       !cluster.stopped,
     );
-    this.applyServices(cluster, hr, facts, port);
+    this.applyServices(cluster, effective, facts, port);
+    applyWorkloads(this.ctx.kube, cluster, effective, facts, true);
     const current = this.ctx.kube.read(cluster, RELEASE, meta(hr).namespace as string, meta(hr).name as string);
     if (current) this.ctx.kube.writeStatus(cluster, RELEASE, current, releasedStatus(current, facts, { ok: true }));
   }
 
   /** Why Helm would refuse this install, if it would: the chart's schema, a missing namespace, or an injected failure. */
-  private failure(cluster: ClusterState, hr: Json, facts: ReleaseFacts): string | undefined {
+  private failure(cluster: ClusterState, hr: Json, facts: ReleaseFacts): { message: string; rendered: boolean } | undefined {
     const errors = this.validate?.((hr.spec as Json).values ?? {}) ?? [];
-    if (errors.length > 0) return `values don't meet the specifications of the schema(s) in the following chart(s):\nairflow:\n${errors.join("\n")}`;
+    if (errors.length > 0) return { rendered: false, message: `values don't meet the specifications of the schema(s) in the following chart(s):\nairflow:\n${errors.join("\n")}` };
     const install = ((hr.spec as Json).install ?? {}) as Json;
     if (!this.ctx.kube.read(cluster, NAMESPACE, undefined, facts.namespace) && install.createNamespace !== true) {
-      return `failed to create resource: namespaces "${facts.namespace}" not found`;
+      return { rendered: false, message: `failed to create resource: namespaces "${facts.namespace}" not found` };
     }
     const injected = this.ctx.faults.take("helmInstallFailed", { kind: "helmRelease", name: meta(hr).name as string });
-    if (injected) return injected.message ?? "context deadline exceeded";
+    if (injected) return { rendered: true, message: injected.message ?? "context deadline exceeded" };
     return undefined;
   }
 
@@ -249,6 +254,7 @@ export class Flux {
     for (const svc of this.ctx.kube.list(cluster, SERVICE, facts.namespace)) {
       if ((meta(svc).labels as Json | undefined)?.release === facts.release) this.ctx.kube.remove(cluster, SERVICE, svc);
     }
+    removeWorkloads(this.ctx.kube, cluster, facts);
     await this.ctx.airflow.remove(siteKey(cluster, facts));
   }
 

@@ -5,6 +5,7 @@ import type { CloudContext } from "../context.js";
 import type { ClusterState, Json } from "../store.js";
 import { delay } from "../util.js";
 import { authenticate, authorize, type Principal } from "./access.js";
+import { openApiJson, openApiProtobuf } from "./openapi.js";
 import { decodeProtobuf, isProtobuf } from "./protobuf.js";
 import { apiGroupDoc, apiGroupList, apiVersions, groupVersion, resourceList, versionInfo, type KubeType } from "./discovery.js";
 import { fieldMatcher, labelMatcher } from "./selectors.js";
@@ -115,9 +116,11 @@ export class ApiServer {
       if (path === "/api") return sendJson(res, 200, apiVersions());
       if (path === "/apis") return sendJson(res, 200, apiGroupList(types));
       if (path === "/openapi/v2") {
-        // An empty protobuf document: kubectl 1.20 validates against it and skips kinds it does not describe.
-        res.writeHead(200, { "content-type": "application/octet-stream" });
-        return res.end();
+        if ((req.headers.accept ?? "").includes("protobuf")) {
+          res.writeHead(200, { "content-type": "application/com.github.proto-openapi.spec.v2.v1.0+protobuf" });
+          return res.end(openApiProtobuf(types));
+        }
+        return sendJson(res, 200, openApiJson(types));
       }
       if (segments[0] === "apis" && segments.length === 2) {
         const doc = apiGroupDoc(types, segments[1] as string);
