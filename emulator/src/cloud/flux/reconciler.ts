@@ -7,7 +7,8 @@ import { plannedServices, releaseFacts, renderService, type ReleaseFacts } from 
 import type { ValuesValidator } from "./schema.js";
 import { CHART_NAME } from "./helm-repository.js";
 import { applyWorkloads, removeWorkloads } from "./workloads.js";
-import { progressingStatus, readyCondition, releasedStatus, repositoryReadyStatus, sourceNotReadyStatus } from "./status.js";
+import { progressingStatus, readyCondition, releasedStatus, repositoryReadyStatus, retriesExhausted, sourceNotReadyStatus } from "./status.js";
+import { composeValues, dropNulls, referencesValues } from "./values.js";
 
 const REPO = FLUX_TYPES[0] as KubeType;
 const RELEASE = FLUX_TYPES[1] as KubeType;
@@ -77,6 +78,12 @@ export class Flux {
     const t = e.kubeType;
     if (t !== REPO && t !== RELEASE) {
       if (t === NAMESPACE && e.type === "DELETED") void this.dropSites((s) => s.clusterKey === e.cluster.key && s.namespace === meta(e.obj).name);
+      // A values Secret or ConfigMap that appears or changes: releases waiting for it try again.
+      if ((t.kind === "Secret" || t.kind === "ConfigMap") && e.type !== "DELETED" && e.cluster.fluxInstalled) {
+        for (const hr of this.ctx.kube.list(e.cluster, RELEASE, meta(e.obj).namespace as string)) {
+          if (readyCondition(hr)?.reason === "ValuesError" && referencesValues(hr, t.kind, meta(e.obj).namespace as string, meta(e.obj).name as string)) this.schedule(e.cluster, RELEASE, hr, true);
+        }
+      }
       return;
     }
     if (e.type === "DELETED") {
@@ -103,7 +110,7 @@ export class Flux {
     return `${cluster.key}/${t.kind}/${meta(obj).namespace as string}/${meta(obj).name as string}`;
   }
 
-  private schedule(cluster: ClusterState, t: KubeType, obj: Json, again = false) {
+  private schedule(cluster: ClusterState, t: KubeType, obj: Json, again = false, retry = false) {
     const key = this.key(cluster, t, obj);
     const generation = meta(obj).generation as number;
     if (!again && this.scheduled.get(key) === generation && this.timers.has(key)) return;
@@ -119,7 +126,7 @@ export class Flux {
     }, latency);
     this.timers.set(key, timer);
     // After the timer is set, so the status event this write causes finds the work already scheduled.
-    if (t === RELEASE && readyCondition(obj)?.reason !== "Progressing") this.ctx.kube.writeStatus(cluster, t, obj, progressingStatus(obj));
+    if (t === RELEASE && !retry && readyCondition(obj)?.reason !== "Progressing") this.ctx.kube.writeStatus(cluster, t, obj, progressingStatus(obj));
   }
 
   private addFinalizer(cluster: ClusterState, t: KubeType, obj: Json) {
@@ -183,13 +190,21 @@ export class Flux {
       this.ctx.kube.writeStatus(cluster, RELEASE, hr, sourceNotReadyStatus(hr, `HelmChart '${chart}' is not ready: ${problem}`));
       return;
     }
-    const effective = hr;
+    const composed = composeValues(this.ctx.kube, cluster, hr);
+    if ("error" in composed) {
+      this.ctx.kube.writeStatus(cluster, RELEASE, hr, sourceNotReadyStatus(hr, composed.error, "ValuesError"));
+      return;
+    }
+    // What Helm installs: the composed values, a null removing the chart's default.
+    const effective: Json = { ...hr, spec: { ...(hr.spec as Json), values: dropNulls(composed.values) } };
     const facts = this.facts(effective);
     const failure = this.failure(cluster, effective, facts);
     if (failure) {
       // Helm gave up waiting (an injected failure): what it applied stays, not Ready. A refused chart renders nothing.
       if (failure.rendered) applyWorkloads(this.ctx.kube, cluster, effective, facts, false);
-      this.ctx.kube.writeStatus(cluster, RELEASE, hr, releasedStatus(hr, facts, { ok: false, message: failure.message }));
+      const failed = this.ctx.kube.writeStatus(cluster, RELEASE, hr, releasedStatus(hr, facts, { ok: false, message: failure.message }));
+      // Remediation retries left: helm-controller tries again.
+      if (failed && !retriesExhausted(failed)) this.schedule(cluster, RELEASE, failed, true, true);
       return;
     }
     if (!this.ctx.kube.read(cluster, NAMESPACE, undefined, facts.namespace)) this.ctx.kube.createNamespace(cluster, facts.namespace);
