@@ -87,6 +87,13 @@ export async function handleControl(ctx: CloudContext, startup: Latencies, reset
       Object.assign(ctx.latencies, profile ? scaled(PROFILES[profile as ProfileName], factor) : route.startsWith("PUT") ? startup : {}, overrides);
       return reply(200, ctx.latencies);
     }
+    if (route === "GET /_emulator/settings") return reply(200, ctx.settings);
+    if (route === "PATCH /_emulator/settings") {
+      const { armPageSize } = (await jsonBody(req)) as Json;
+      if (armPageSize !== undefined && (typeof armPageSize !== "number" || !Number.isInteger(armPageSize) || armPageSize < 0)) throw new Error("armPageSize must be a whole number ≥ 0 (0: no paging)");
+      if (armPageSize !== undefined) ctx.settings.armPageSize = armPageSize;
+      return reply(200, ctx.settings);
+    }
     if (route === "GET /_emulator/faults") return reply(200, ctx.faults.list());
     if (route === "POST /_emulator/faults") {
       const body = await jsonBody(req);
@@ -106,7 +113,7 @@ export async function handleControl(ctx: CloudContext, startup: Latencies, reset
       await reset();
       return reply(200, dumpState(ctx));
     }
-    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|POST|DELETE faults", "DELETE faults/{id}", "POST reset"] });
+    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "POST reset"] });
   } catch (err) {
     sendJson(res, 400, { error: (err as Error).message });
   }

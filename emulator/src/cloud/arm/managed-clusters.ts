@@ -162,7 +162,7 @@ export const managedClusterRoutes: ArmRoute[] = [
   {
     pattern: route("/subscriptions/{}/providers/Microsoft.ContainerService/managedClusters"),
     kind: "managedCluster",
-    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx.store.listResources(`/subscriptions/${ar.params[0]}/`, MANAGED_CLUSTER_TYPE))) },
+    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`/subscriptions/${ar.params[0]}/`, MANAGED_CLUSTER_TYPE))) },
   },
   {
     pattern: route(base),
@@ -171,7 +171,7 @@ export const managedClusterRoutes: ArmRoute[] = [
       GET: (ctx, ar) => {
         const [sub, group] = ar.params as [string, string];
         requireGroup(ctx, sub, group);
-        reply(ar, 200, listBody(ctx.store.listResources(`${groupId(sub, group)}/`, MANAGED_CLUSTER_TYPE)));
+        reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`${groupId(sub, group)}/`, MANAGED_CLUSTER_TYPE)));
       },
     },
   },

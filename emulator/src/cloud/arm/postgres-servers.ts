@@ -121,7 +121,7 @@ export const postgresServerRoutes: ArmRoute[] = [
   {
     pattern: route("/subscriptions/{}/providers/Microsoft.DBforPostgreSQL/flexibleServers"),
     kind: "postgresServer",
-    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx.store.listResources(`/subscriptions/${ar.params[0]}/`, SERVER_TYPE))) },
+    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`/subscriptions/${ar.params[0]}/`, SERVER_TYPE))) },
   },
   {
     pattern: route(base),
@@ -130,7 +130,7 @@ export const postgresServerRoutes: ArmRoute[] = [
       GET: (ctx, ar) => {
         const [sub, group] = ar.params as [string, string];
         requireGroup(ctx, sub, group);
-        reply(ar, 200, listBody(ctx.store.listResources(`${groupId(sub, group)}/`, SERVER_TYPE)));
+        reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`${groupId(sub, group)}/`, SERVER_TYPE)));
       },
     },
   },

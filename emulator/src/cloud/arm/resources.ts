@@ -143,8 +143,20 @@ export function beginWrite(ctx: CloudContext, ar: ArmRequest, resource: ArmResou
   reply(ar, created ? createdStatus : 200, createdStatus === 202 && created ? undefined : resource.body, ctx.lro.headers(op, ar.apiVersion));
 }
 
-export function listBody(resources: ArmResource[]) {
-  return { value: resources.map((r) => r.body) };
+/**
+ * A list page as ARM serves it: at most `armPageSize` items, and a `nextLink` (same URL plus
+ * `$skiptoken`) while more remain, so clients that do not follow it miss resources here as on Azure.
+ */
+export function listBody(ctx: CloudContext, ar: ArmRequest, resources: ArmResource[]) {
+  const size = ctx.settings.armPageSize;
+  const token = ar.url.searchParams.get("$skiptoken") ?? ar.url.searchParams.get("$skipToken");
+  const start = token ? Number(Buffer.from(token, "base64url").toString("utf8")) || 0 : 0;
+  const sorted = [...resources].sort((a, b) => a.id.toLowerCase().localeCompare(b.id.toLowerCase()));
+  const page = size > 0 ? sorted.slice(start, start + size) : sorted.slice(start);
+  const more = size > 0 && start + size < sorted.length;
+  // Written out rather than through URLSearchParams, which would escape the "$" ARM's links carry as is.
+  const next = `${ctx.baseUrl}${ar.url.pathname}?api-version=${encodeURIComponent(ar.apiVersion)}&$skiptoken=${Buffer.from(String(start + size)).toString("base64url")}`;
+  return { value: page.map((r) => r.body), ...(more ? { nextLink: next } : {}) };
 }
 
 export type ArmHandler = (ctx: CloudContext, ar: ArmRequest) => Promise<void> | void;
