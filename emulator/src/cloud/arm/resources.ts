@@ -128,7 +128,7 @@ export function completeDelete(ctx: CloudContext, op: OperationRecord): boolean 
 }
 
 /** Starts a create or update operation and answers as ARM does: 201 (create) or 200 (update) with the body. */
-export function beginWrite(ctx: CloudContext, ar: ArmRequest, resource: ArmResource, created: boolean, kind: LatencyKind, createdStatus = 201) {
+export function beginWrite(ctx: CloudContext, ar: ArmRequest, resource: ArmResource, created: boolean, kind: LatencyKind, createdStatus = 201, accepted = created && createdStatus === 202) {
   ctx.store.putResource(resource);
   ctx.store.count(resource.id, "puts");
   if (created) ctx.store.count(resource.id, "created");
@@ -140,7 +140,21 @@ export function beginWrite(ctx: CloudContext, ar: ArmRequest, resource: ArmResou
     location: (resource.body.location as string | undefined) ?? "global",
     name: String(resource.body.name),
   });
-  reply(ar, created ? createdStatus : 200, createdStatus === 202 && created ? undefined : resource.body, ctx.lro.headers(op, ar.apiVersion));
+  reply(ar, accepted ? 202 : created ? createdStatus : 200, accepted ? undefined : resource.body, ctx.lro.headers(op, ar.apiVersion));
+}
+
+/**
+ * ARM's own answer to a PUT that moves an existing resource to another region: 409
+ * InvalidResourceLocation (a resource's location never changes).
+ */
+export function refuseMove(existing: ArmResource, requested: string, group: string) {
+  const current = String(existing.body.location);
+  if (current === requested) return;
+  throw new ArmError(
+    409,
+    "InvalidResourceLocation",
+    `The resource '${String(existing.body.name)}' already exists in location '${current}' in resource group '${group}'. A resource with the same name cannot be created in location '${requested}'. Please select a new resource name.`,
+  );
 }
 
 /**
