@@ -17,6 +17,7 @@ export const LATENCY_KINDS = [
   "delete",
   "helmRepository",
   "helmRelease",
+  "namespaceTermination",
 ] as const;
 
 export type LatencyKind = (typeof LATENCY_KINDS)[number];
@@ -37,6 +38,8 @@ const fast: Latencies = {
   delete: 30,
   helmRepository: 10,
   helmRelease: 50,
+  // Long enough for a client to see Terminating, short enough not to slow a teardown.
+  namespaceTermination: 50,
 };
 
 /** Slow enough to watch a provisioning run in the portal, fast enough to sit through it. */
@@ -54,16 +57,30 @@ const demo: Latencies = {
   delete: 10_000,
   helmRepository: 2_000,
   helmRelease: 20_000,
+  namespaceTermination: 3_000,
 };
 
-/** Roughly what Azure takes. */
+/**
+ * Azure's own orders of magnitude (the middle of what AKS, PostgreSQL flexible server and the Flux
+ * extension take in practice): a cluster 5–8 min, a server 5–10 min, the extension about 2 min, a
+ * Helm install of Airflow about 3 min. Scale it (EMULATOR_LATENCY_SCALE, `scale` on the control
+ * API) to keep the cloud's proportions in a shorter run, e.g. 0.05 for a cluster in about 20 s.
+ */
 const realistic: Latencies = {
-  ...demo,
-  managedCluster: 5 * 60_000,
-  postgresServer: 6 * 60_000,
+  arm: 150,
+  kube: 30,
+  resourceGroup: 1_500,
+  managedCluster: 6.5 * 60_000,
+  managedClusterPower: 4 * 60_000,
+  postgresServer: 7.5 * 60_000,
+  postgresServerPower: 3 * 60_000,
+  postgresDatabase: 20_000,
+  firewallRule: 45_000,
   extension: 2 * 60_000,
-  delete: 3 * 60_000,
+  delete: 5 * 60_000,
+  helmRepository: 5_000,
   helmRelease: 3 * 60_000,
+  namespaceTermination: 10_000,
 };
 
 export const PROFILES = { fast, demo, realistic } as const;
@@ -95,6 +112,17 @@ export function startupLatencies(env: NodeJS.ProcessEnv = process.env): Latencie
   const profileName = (env.EMULATOR_PROFILE || "fast") as ProfileName;
   const profile = PROFILES[profileName];
   if (!profile) throw new Error(`EMULATOR_PROFILE: unknown profile "${profileName}" (known: ${Object.keys(PROFILES).join(", ")})`);
+  const scale = env.EMULATOR_LATENCY_SCALE ? parseScale(Number(env.EMULATOR_LATENCY_SCALE), "EMULATOR_LATENCY_SCALE") : 1;
   const overrides = env.EMULATOR_LATENCIES ? parseLatencies(JSON.parse(env.EMULATOR_LATENCIES), "EMULATOR_LATENCIES") : {};
-  return { ...profile, ...overrides };
+  return { ...scaled(profile, scale), ...overrides };
+}
+
+export function parseScale(scale: unknown, source: string): number {
+  if (typeof scale !== "number" || !Number.isFinite(scale) || scale <= 0) throw new Error(`${source}: the latency scale must be a number > 0 (e.g. 0.1)`);
+  return scale;
+}
+
+/** A profile with every latency multiplied by `scale` (whole milliseconds): the cloud's proportions in less time. */
+export function scaled(latencies: Latencies, scale: number): Latencies {
+  return Object.fromEntries(Object.entries(latencies).map(([k, v]) => [k, Math.round(v * scale)])) as Latencies;
 }

@@ -17,6 +17,8 @@ export interface CloudContext {
   faults: Faults;
   /** Mutable: the control API changes it in place. */
   latencies: Latencies;
+  /** Mutable like the latencies: ARM list page size (0 = one page). */
+  settings: { armPageSize: number };
   lro: Lro;
   tokens: TokenService;
   kube: KubeClusters;

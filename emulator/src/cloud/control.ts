@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody, sendJson } from "../http.js";
-import { parseLatencies, PROFILES, type Latencies, type ProfileName } from "./config.js";
+import { parseLatencies, parseScale, PROFILES, scaled, type Latencies, type ProfileName } from "./config.js";
 import type { CloudContext } from "./context.js";
 import type { Json } from "./store.js";
 
@@ -79,11 +79,20 @@ export async function handleControl(ctx: CloudContext, startup: Latencies, reset
     if (route === "GET /_emulator/latencies") return reply(200, ctx.latencies);
     if (route === "PUT /_emulator/latencies" || route === "PATCH /_emulator/latencies") {
       const body = (await jsonBody(req)) as Json;
-      const { profile, ...rest } = body;
+      const { profile, scale, ...rest } = body;
       if (profile !== undefined && !(String(profile) in PROFILES)) throw new Error(`unknown profile "${String(profile)}" (known: ${Object.keys(PROFILES).join(", ")})`);
+      const factor = scale === undefined ? 1 : parseScale(scale, "scale");
+      if (factor !== 1 && !profile) throw new Error("scale applies to a profile: send it with one, e.g. {\"profile\": \"realistic\", \"scale\": 0.1}");
       const overrides = parseLatencies(rest, "latencies");
-      Object.assign(ctx.latencies, profile ? PROFILES[profile as ProfileName] : route.startsWith("PUT") ? startup : {}, overrides);
+      Object.assign(ctx.latencies, profile ? scaled(PROFILES[profile as ProfileName], factor) : route.startsWith("PUT") ? startup : {}, overrides);
       return reply(200, ctx.latencies);
+    }
+    if (route === "GET /_emulator/settings") return reply(200, ctx.settings);
+    if (route === "PATCH /_emulator/settings") {
+      const { armPageSize } = (await jsonBody(req)) as Json;
+      if (armPageSize !== undefined && (typeof armPageSize !== "number" || !Number.isInteger(armPageSize) || armPageSize < 0)) throw new Error("armPageSize must be a whole number ≥ 0 (0: no paging)");
+      if (armPageSize !== undefined) ctx.settings.armPageSize = armPageSize;
+      return reply(200, ctx.settings);
     }
     if (route === "GET /_emulator/faults") return reply(200, ctx.faults.list());
     if (route === "POST /_emulator/faults") {
@@ -104,7 +113,7 @@ export async function handleControl(ctx: CloudContext, startup: Latencies, reset
       await reset();
       return reply(200, dumpState(ctx));
     }
-    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|POST|DELETE faults", "DELETE faults/{id}", "POST reset"] });
+    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "POST reset"] });
   } catch (err) {
     sendJson(res, 400, { error: (err as Error).message });
   }

@@ -30,6 +30,8 @@ export interface CloudOptions {
   /** Start-up latencies; default: EMULATOR_PROFILE / EMULATOR_LATENCIES from the environment, else the fast profile. */
   profile?: ProfileName;
   latencies?: Partial<Latencies>;
+  /** Items per ARM list page; default EMULATOR_ARM_PAGE_SIZE, else 100. */
+  armPageSize?: number;
 }
 
 /**
@@ -42,15 +44,16 @@ export async function createCloud(options: CloudOptions): Promise<EmulatorPart> 
   const startup: Latencies = { ...(options.profile ? PROFILES[options.profile] : startupLatencies()), ...options.latencies };
   const latencies = { ...startup };
   const faults = new Faults();
+  const startupPageSize = options.armPageSize ?? (Number(process.env.EMULATOR_ARM_PAGE_SIZE) || 100);
   const tokens = await TokenService.create(options.baseUrl, options.dataDir);
-  // Long enough for a client to see Terminating, short enough not to slow a teardown.
-  const kube = new KubeClusters(store, () => Math.max(50, latencies.kube * 5));
+  const kube = new KubeClusters(store, () => latencies.namespaceTermination);
   const ctx: CloudContext = {
     baseUrl: options.baseUrl,
     caCert: options.tls.caCert,
     store,
     faults,
     latencies,
+    settings: { armPageSize: startupPageSize },
     lro: new Lro(store, options.baseUrl, () => latencies, faults),
     tokens,
     kube,
@@ -84,6 +87,7 @@ export async function createCloud(options: CloudOptions): Promise<EmulatorPart> 
     store.reset();
     faults.clear();
     Object.assign(latencies, startup);
+    ctx.settings.armPageSize = startupPageSize;
   };
 
   return {

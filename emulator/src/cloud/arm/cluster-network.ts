@@ -90,7 +90,7 @@ export const publicIpRoutes: ArmRoute[] = [
       GET: (ctx, ar) => {
         const [sub, group] = ar.params as [string, string];
         requireGroup(ctx, sub, group);
-        reply(ar, 200, listBody(ctx.store.listResources(`${groupId(sub, group)}/`, PUBLIC_IP_TYPE)));
+        reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`${groupId(sub, group)}/`, PUBLIC_IP_TYPE)));
       },
     },
   },

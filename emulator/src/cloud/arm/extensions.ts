@@ -103,7 +103,7 @@ export const extensionRoutes: ArmRoute[] = [
   {
     pattern: route(base),
     kind: "extension",
-    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx.store.listResources(`${locate(ctx, ar).parent.id}/providers/${EXTENSION_TYPE}/`, EXTENSION_TYPE))) },
+    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`${locate(ctx, ar).parent.id}/providers/${EXTENSION_TYPE}/`, EXTENSION_TYPE))) },
   },
   {
     pattern: route(`${base}/{}`),

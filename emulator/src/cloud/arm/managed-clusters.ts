@@ -3,11 +3,12 @@ import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { isPlainObject, shortHash, uuidFrom } from "../util.js";
 import { clusterCredential, resolveAccess } from "./cluster-access.js";
 import { clusterId, clusterKeyOf, MANAGED_CLUSTER_TYPE, TENANT_ID } from "./cluster-ids.js";
+import { syncNodes } from "../kube/nodes.js";
 import { ensureClusterNetwork, nodeResourceGroupFor } from "./cluster-network.js";
 import { ArmError, badRequest, checkTags, invalidName } from "./errors.js";
 import { requireLocation } from "./locations.js";
 import { validateClusterProperties } from "./managed-cluster-validation.js";
-import { beginDelete, beginWrite, completeDelete, groupId, listBody, props, refuseWhileBusy, reply, requireGroup, requireResource, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
+import { beginDelete, beginWrite, completeDelete, groupId, listBody, props, refuseMove, refuseWhileBusy, reply, requireGroup, requireResource, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
 
 export { clusterId, clusterKeyOf, MANAGED_CLUSTER_TYPE };
 
@@ -91,7 +92,7 @@ function settle(ctx: CloudContext, op: OperationRecord) {
     pool.provisioningState = p.provisioningState;
     pool.powerState = { code: power };
   }
-  if (!failed && (op.action === "create" || op.action === "update")) ctx.kube.ensureCluster(clusterKeyOf(resource.id), resource.id);
+  if (!failed && (op.action === "create" || op.action === "update")) syncNodes(ctx.kube, ctx.kube.ensureCluster(clusterKeyOf(resource.id), resource.id), resource.body);
   if (!failed && (op.action === "stop" || op.action === "start")) ctx.kube.setStopped(clusterKeyOf(resource.id), op.action === "stop");
   ctx.store.changed();
 }
@@ -108,6 +109,27 @@ function target(ctx: CloudContext, ar: ArmRequest) {
   return { sub, group, name, resource: requireResource(ctx, sub, group, clusterId(sub, group, name), MANAGED_CLUSTER_TYPE) };
 }
 
+const minorOf = (v: unknown) => (/^(\d+)\.(\d+)/.exec(String(v)) ?? []).slice(1).map(Number);
+
+/** What AKS refuses to change on an existing cluster: its DNS prefix, and its Kubernetes version going down. */
+function refuseImmutableChanges(existing: ArmResource, body: Json) {
+  const before = props(existing);
+  const after = (body.properties ?? {}) as Json;
+  if (after.dnsPrefix !== undefined && before.dnsPrefix !== undefined && String(after.dnsPrefix).toLowerCase() !== String(before.dnsPrefix).toLowerCase()) {
+    throw badRequest("PropertyChangeNotAllowed", "Changing property 'dnsPrefix' is not allowed.");
+  }
+  if (after.kubernetesVersion !== undefined) {
+    const [fromMajor = 0, fromMinor = 0] = minorOf(before.currentKubernetesVersion ?? before.kubernetesVersion);
+    const [toMajor = 0, toMinor = 0] = minorOf(after.kubernetesVersion);
+    if (toMajor * 1000 + toMinor < fromMajor * 1000 + fromMinor) {
+      throw badRequest(
+        "NotAllowedK8sVersionDowngrading",
+        `Downgrading Kubernetes version ${String(before.currentKubernetesVersion ?? before.kubernetesVersion)} to ${String(after.kubernetesVersion)} is not allowed. Available upgrades: use [az aks get-upgrades] to see the versions this cluster can move to.`,
+      );
+    }
+  }
+}
+
 async function put(ctx: CloudContext, ar: ArmRequest) {
   const [sub, group, name] = ar.params as [string, string, string];
   if (!NAME_RULE.test(name)) throw invalidName(MANAGED_CLUSTER_TYPE, name, "The name can contain only letters, numbers, underscores and hyphens, must start and end with a letter or number, and be 1 to 63 characters long.");
@@ -121,7 +143,8 @@ async function put(ctx: CloudContext, ar: ArmRequest) {
     if ((props(existing).powerState as Json | undefined)?.code === "Stopped") {
       throw new ArmError(409, "OperationNotAllowed", "Operation is not allowed while the managed cluster is stopped. Start it first.");
     }
-    if (existing.body.location !== requireLocation(body, MANAGED_CLUSTER_TYPE)) throw badRequest("InvalidParameter", "The location of a managed cluster cannot be changed.");
+    refuseMove(existing, requireLocation(body, MANAGED_CLUSTER_TYPE), group);
+    refuseImmutableChanges(existing, body);
   }
   validateClusterProperties(body, Boolean(existing));
   const id = existing?.id ?? clusterId(sub, (rg.body.name as string) ?? group, name);
@@ -161,7 +184,7 @@ export const managedClusterRoutes: ArmRoute[] = [
   {
     pattern: route("/subscriptions/{}/providers/Microsoft.ContainerService/managedClusters"),
     kind: "managedCluster",
-    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx.store.listResources(`/subscriptions/${ar.params[0]}/`, MANAGED_CLUSTER_TYPE))) },
+    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`/subscriptions/${ar.params[0]}/`, MANAGED_CLUSTER_TYPE))) },
   },
   {
     pattern: route(base),
@@ -170,7 +193,7 @@ export const managedClusterRoutes: ArmRoute[] = [
       GET: (ctx, ar) => {
         const [sub, group] = ar.params as [string, string];
         requireGroup(ctx, sub, group);
-        reply(ar, 200, listBody(ctx.store.listResources(`${groupId(sub, group)}/`, MANAGED_CLUSTER_TYPE)));
+        reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`${groupId(sub, group)}/`, MANAGED_CLUSTER_TYPE)));
       },
     },
   },

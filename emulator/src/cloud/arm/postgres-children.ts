@@ -72,7 +72,7 @@ function childRoutes(spec: ChildSpec): ArmRoute[] {
     {
       pattern: route(base),
       kind: spec.kind,
-      methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx.store.listResources(`${requireServer(ctx, ar).id}/${spec.segment}/`, spec.type))) },
+      methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`${requireServer(ctx, ar).id}/${spec.segment}/`, spec.type))) },
     },
     {
       pattern: route(`${base}/{}`),

@@ -3,7 +3,7 @@ import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { ArmError, checkTags, invalidName } from "./errors.js";
 import { requireLocation } from "./locations.js";
 import { validateServerProperties } from "./postgres-validation.js";
-import { beginDelete, beginWrite, completeDelete, groupId, isoNow, listBody, props, refuseWhileBusy, reply, requireGroup, requireResource, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
+import { beginDelete, beginWrite, completeDelete, groupId, isoNow, listBody, props, refuseMove, refuseWhileBusy, reply, requireGroup, requireResource, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
 
 export const SERVER_TYPE = "Microsoft.DBforPostgreSQL/flexibleServers";
 export const DATABASE_TYPE = `${SERVER_TYPE}/databases`;
@@ -86,6 +86,12 @@ async function write(ctx: CloudContext, ar: ArmRequest, patch: boolean) {
   const existing = ctx.store.getResource(serverId(sub, group, name));
   if (patch && !existing) requireServer(ctx, ar);
   if (!patch || body.location !== undefined) requireLocation(body, SERVER_TYPE);
+  if (!existing) {
+    // A server's name is a DNS name under postgres.database.azure.com: unique across all of Azure.
+    const taken = Object.values(ctx.store.state.resources).some((r) => r.type === SERVER_TYPE && String(r.body.name).toLowerCase() === name.toLowerCase());
+    if (taken) throw new ArmError(409, "ServerNameAlreadyExists", "Specified server name is already used.");
+  }
+  if (existing && body.location !== undefined) refuseMove(existing, requireLocation(body, SERVER_TYPE), group);
   if (existing) {
     refuseWhileBusy(ctx, existing, "server");
     if (props(existing).state === "Stopped") throw new ArmError(409, "ServerIsStopped", `The server '${name}' is stopped. Start it before updating it.`);
@@ -95,7 +101,8 @@ async function write(ctx: CloudContext, ar: ArmRequest, patch: boolean) {
   const resource: ArmResource = { id, type: SERVER_TYPE, body: buildBody(id, name, body, existing) };
   const password = (body.properties as Json | undefined)?.administratorLoginPassword;
   resource.secrets = { ...existing?.secrets, ...(password ? { administratorLoginPassword: password } : {}) };
-  beginWrite(ctx, ar, resource, !existing, "postgresServer", patch ? 202 : 201);
+  // The service accepts every write with 202 and no body; the final state comes from the operation and a GET.
+  beginWrite(ctx, ar, resource, !existing, "postgresServer", 202, patch || !existing);
 }
 
 function power(action: "stop" | "start" | "restart") {
@@ -121,7 +128,7 @@ export const postgresServerRoutes: ArmRoute[] = [
   {
     pattern: route("/subscriptions/{}/providers/Microsoft.DBforPostgreSQL/flexibleServers"),
     kind: "postgresServer",
-    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx.store.listResources(`/subscriptions/${ar.params[0]}/`, SERVER_TYPE))) },
+    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`/subscriptions/${ar.params[0]}/`, SERVER_TYPE))) },
   },
   {
     pattern: route(base),
@@ -130,7 +137,7 @@ export const postgresServerRoutes: ArmRoute[] = [
       GET: (ctx, ar) => {
         const [sub, group] = ar.params as [string, string];
         requireGroup(ctx, sub, group);
-        reply(ar, 200, listBody(ctx.store.listResources(`${groupId(sub, group)}/`, SERVER_TYPE)));
+        reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`${groupId(sub, group)}/`, SERVER_TYPE)));
       },
     },
   },

@@ -28,7 +28,7 @@ export const resourceGroupRoutes: ArmRoute[] = [
     methods: {
       GET: (ctx, ar) => {
         const [sub] = ar.params as [string];
-        reply(ar, 200, listBody(ctx.store.listResources(`/subscriptions/${sub}/resourceGroups/`, RESOURCE_GROUP_TYPE)));
+        reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`/subscriptions/${sub}/resourceGroups/`, RESOURCE_GROUP_TYPE)));
       },
     },
   },

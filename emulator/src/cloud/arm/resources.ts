@@ -128,7 +128,7 @@ export function completeDelete(ctx: CloudContext, op: OperationRecord): boolean 
 }
 
 /** Starts a create or update operation and answers as ARM does: 201 (create) or 200 (update) with the body. */
-export function beginWrite(ctx: CloudContext, ar: ArmRequest, resource: ArmResource, created: boolean, kind: LatencyKind, createdStatus = 201) {
+export function beginWrite(ctx: CloudContext, ar: ArmRequest, resource: ArmResource, created: boolean, kind: LatencyKind, createdStatus = 201, accepted = created && createdStatus === 202) {
   ctx.store.putResource(resource);
   ctx.store.count(resource.id, "puts");
   if (created) ctx.store.count(resource.id, "created");
@@ -140,11 +140,37 @@ export function beginWrite(ctx: CloudContext, ar: ArmRequest, resource: ArmResou
     location: (resource.body.location as string | undefined) ?? "global",
     name: String(resource.body.name),
   });
-  reply(ar, created ? createdStatus : 200, createdStatus === 202 && created ? undefined : resource.body, ctx.lro.headers(op, ar.apiVersion));
+  reply(ar, accepted ? 202 : created ? createdStatus : 200, accepted ? undefined : resource.body, ctx.lro.headers(op, ar.apiVersion));
 }
 
-export function listBody(resources: ArmResource[]) {
-  return { value: resources.map((r) => r.body) };
+/**
+ * ARM's own answer to a PUT that moves an existing resource to another region: 409
+ * InvalidResourceLocation (a resource's location never changes).
+ */
+export function refuseMove(existing: ArmResource, requested: string, group: string) {
+  const current = String(existing.body.location);
+  if (current === requested) return;
+  throw new ArmError(
+    409,
+    "InvalidResourceLocation",
+    `The resource '${String(existing.body.name)}' already exists in location '${current}' in resource group '${group}'. A resource with the same name cannot be created in location '${requested}'. Please select a new resource name.`,
+  );
+}
+
+/**
+ * A list page as ARM serves it: at most `armPageSize` items, and a `nextLink` (same URL plus
+ * `$skiptoken`) while more remain, so clients that do not follow it miss resources here as on Azure.
+ */
+export function listBody(ctx: CloudContext, ar: ArmRequest, resources: ArmResource[]) {
+  const size = ctx.settings.armPageSize;
+  const token = ar.url.searchParams.get("$skiptoken") ?? ar.url.searchParams.get("$skipToken");
+  const start = token ? Number(Buffer.from(token, "base64url").toString("utf8")) || 0 : 0;
+  const sorted = [...resources].sort((a, b) => a.id.toLowerCase().localeCompare(b.id.toLowerCase()));
+  const page = size > 0 ? sorted.slice(start, start + size) : sorted.slice(start);
+  const more = size > 0 && start + size < sorted.length;
+  // Written out rather than through URLSearchParams, which would escape the "$" ARM's links carry as is.
+  const next = `${ctx.baseUrl}${ar.url.pathname}?api-version=${encodeURIComponent(ar.apiVersion)}&$skiptoken=${Buffer.from(String(start + size)).toString("base64url")}`;
+  return { value: page.map((r) => r.body), ...(more ? { nextLink: next } : {}) };
 }
 
 export type ArmHandler = (ctx: CloudContext, ar: ArmRequest) => Promise<void> | void;

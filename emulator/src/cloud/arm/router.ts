@@ -11,6 +11,7 @@ import { managedClusterRoutes } from "./managed-clusters.js";
 import { postgresChildRoutes } from "./postgres-children.js";
 import { postgresServerRoutes } from "./postgres-servers.js";
 import { resourceGroupRoutes } from "./resource-groups.js";
+import { subresourceRoutes } from "./subresources.js";
 import { reply, route, type ArmRequest, type ArmRoute } from "./resources.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -64,7 +65,7 @@ const subscriptionRoutes: ArmRoute[] = [
   },
 ];
 
-const routes = [...resourceGroupRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...extensionRoutes, ...publicIpRoutes, ...operationRoutes, ...subscriptionRoutes];
+const routes = [...resourceGroupRoutes, ...subresourceRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...extensionRoutes, ...publicIpRoutes, ...operationRoutes, ...subscriptionRoutes];
 
 /** ARM accepts tokens for its own audience; the emulator also answers to its own URL as the audience. */
 function armAudiences(baseUrl: string) {

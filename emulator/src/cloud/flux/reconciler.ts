@@ -6,7 +6,9 @@ import type { AirflowSite, ClusterState, Json } from "../store.js";
 import { plannedServices, releaseFacts, renderService, type ReleaseFacts } from "./chart.js";
 import type { ValuesValidator } from "./schema.js";
 import { CHART_NAME } from "./helm-repository.js";
-import { progressingStatus, readyCondition, releasedStatus, repositoryReadyStatus, sourceNotReadyStatus } from "./status.js";
+import { applyWorkloads, removeWorkloads } from "./workloads.js";
+import { progressingStatus, readyCondition, releasedStatus, repositoryReadyStatus, retriesExhausted, sourceNotReadyStatus } from "./status.js";
+import { composeValues, dropNulls, referencesValues } from "./values.js";
 
 const REPO = FLUX_TYPES[0] as KubeType;
 const RELEASE = FLUX_TYPES[1] as KubeType;
@@ -14,6 +16,9 @@ const SERVICE = CORE_TYPES.find((t) => t.kind === "Service") as KubeType;
 const NAMESPACE = CORE_TYPES[0] as KubeType;
 
 const meta = (obj: Json) => obj.metadata as Json;
+/** What source- and helm-controller put on their objects so a delete waits for their clean-up (uninstall). */
+export const FLUX_FINALIZER = "finalizers.fluxcd.io";
+const finalizersOf = (obj: Json) => (meta(obj).finalizers as string[] | undefined) ?? [];
 /**
  * Nothing left to do until the object changes: a repository whose index is stored, a release that
  * reached a verdict (including SourceNotReady, which waits for its source or a new spec).
@@ -59,6 +64,7 @@ export class Flux {
       for (const repo of this.ctx.kube.list(cluster, REPO)) if (!done(REPO, repo)) this.schedule(cluster, REPO, repo);
       // Releases waiting for a source look again: it may have become ready while the emulator was down.
       for (const hr of this.ctx.kube.list(cluster, RELEASE)) if (!done(RELEASE, hr) || readyCondition(hr)?.reason === "SourceNotReady") this.schedule(cluster, RELEASE, hr, true);
+      for (const t of [REPO, RELEASE]) for (const obj of this.ctx.kube.list(cluster, t)) if (meta(obj).deletionTimestamp) this.finalize(cluster, t, obj);
     }
     return Promise.all(this.ctx.airflow.list().filter((s) => !this.ctx.kube.get(s.clusterKey)?.stopped).map((s) => this.ctx.airflow.open(s)));
   }
@@ -72,6 +78,12 @@ export class Flux {
     const t = e.kubeType;
     if (t !== REPO && t !== RELEASE) {
       if (t === NAMESPACE && e.type === "DELETED") void this.dropSites((s) => s.clusterKey === e.cluster.key && s.namespace === meta(e.obj).name);
+      // A values Secret or ConfigMap that appears or changes: releases waiting for it try again.
+      if ((t.kind === "Secret" || t.kind === "ConfigMap") && e.type !== "DELETED" && e.cluster.fluxInstalled) {
+        for (const hr of this.ctx.kube.list(e.cluster, RELEASE, meta(e.obj).namespace as string)) {
+          if (readyCondition(hr)?.reason === "ValuesError" && referencesValues(hr, t.kind, meta(e.obj).namespace as string, meta(e.obj).name as string)) this.schedule(e.cluster, RELEASE, hr, true);
+        }
+      }
       return;
     }
     if (e.type === "DELETED") {
@@ -79,6 +91,11 @@ export class Flux {
       if (t === RELEASE) void this.uninstall(e.cluster, e.obj);
       return;
     }
+    if (meta(e.obj).deletionTimestamp) return this.finalize(e.cluster, t, e.obj);
+    // The CRDs accept an object without a spec; the controllers can do nothing with it.
+    if (!e.obj.spec) return;
+    // The controllers' first act on a new object; a moment later, as a controller's watch would see it.
+    if (!finalizersOf(e.obj).includes(FLUX_FINALIZER)) setImmediate(() => this.addFinalizer(e.cluster, t, e.obj));
     if (!done(t, e.obj)) this.schedule(e.cluster, t, e.obj);
     if (t === REPO && readyCondition(e.obj)?.status === "True") {
       // Releases that were waiting for this source try again now, as the controllers' watches make them.
@@ -93,7 +110,7 @@ export class Flux {
     return `${cluster.key}/${t.kind}/${meta(obj).namespace as string}/${meta(obj).name as string}`;
   }
 
-  private schedule(cluster: ClusterState, t: KubeType, obj: Json, again = false) {
+  private schedule(cluster: ClusterState, t: KubeType, obj: Json, again = false, retry = false) {
     const key = this.key(cluster, t, obj);
     const generation = meta(obj).generation as number;
     if (!again && this.scheduled.get(key) === generation && this.timers.has(key)) return;
@@ -109,7 +126,38 @@ export class Flux {
     }, latency);
     this.timers.set(key, timer);
     // After the timer is set, so the status event this write causes finds the work already scheduled.
-    if (t === RELEASE && readyCondition(obj)?.reason !== "Progressing") this.ctx.kube.writeStatus(cluster, t, obj, progressingStatus(obj));
+    if (t === RELEASE && !retry && readyCondition(obj)?.reason !== "Progressing") this.ctx.kube.writeStatus(cluster, t, obj, progressingStatus(obj));
+  }
+
+  private addFinalizer(cluster: ClusterState, t: KubeType, obj: Json) {
+    const current = this.ctx.kube.get(cluster.key) && this.ctx.kube.read(cluster, t, meta(obj).namespace as string, meta(obj).name as string);
+    if (!current || meta(current).deletionTimestamp || finalizersOf(current).includes(FLUX_FINALIZER)) return;
+    this.ctx.kube.write(cluster, t, { ...current, metadata: { ...meta(current), finalizers: [...finalizersOf(current), FLUX_FINALIZER] } });
+  }
+
+  /**
+   * An object being deleted: a release is uninstalled (its Services and Airflow go) after the
+   * release latency, a repository's artifact is dropped after the repository's; then the finalizer
+   * goes, and with it the object (unless someone else's finalizer holds it).
+   */
+  private finalize(cluster: ClusterState, t: KubeType, obj: Json) {
+    const key = `${this.key(cluster, t, obj)}/delete`;
+    clearTimeout(this.timers.get(this.key(cluster, t, obj)));
+    if (this.timers.has(key) || !finalizersOf(obj).includes(FLUX_FINALIZER)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      const current = this.ctx.kube.get(cluster.key) && this.ctx.kube.read(cluster, t, meta(obj).namespace as string, meta(obj).name as string);
+      if (!current) return;
+      const release = () => {
+        const latest = this.ctx.kube.get(cluster.key) && this.ctx.kube.read(cluster, t, meta(obj).namespace as string, meta(obj).name as string);
+        if (latest) this.ctx.kube.write(cluster, t, { ...latest, metadata: { ...meta(latest), finalizers: finalizersOf(latest).filter((f) => f !== FLUX_FINALIZER) } });
+      };
+      if (t !== RELEASE) return void release();
+      void this.uninstall(cluster, current)
+        .then(release)
+        .catch((err) => this.ctx.log(`HelmRelease ${key}: ${String(err)}`));
+    }, t === RELEASE ? this.ctx.latencies.helmRelease : this.ctx.latencies.helmRepository);
+    this.timers.set(key, timer);
   }
 
   private facts(hr: Json) {
@@ -142,10 +190,21 @@ export class Flux {
       this.ctx.kube.writeStatus(cluster, RELEASE, hr, sourceNotReadyStatus(hr, `HelmChart '${chart}' is not ready: ${problem}`));
       return;
     }
-    const facts = this.facts(hr);
-    const failure = this.failure(cluster, hr, facts);
+    const composed = composeValues(this.ctx.kube, cluster, hr);
+    if ("error" in composed) {
+      this.ctx.kube.writeStatus(cluster, RELEASE, hr, sourceNotReadyStatus(hr, composed.error, "ValuesError"));
+      return;
+    }
+    // What Helm installs: the composed values, a null removing the chart's default.
+    const effective: Json = { ...hr, spec: { ...(hr.spec as Json), values: dropNulls(composed.values) } };
+    const facts = this.facts(effective);
+    const failure = this.failure(cluster, effective, facts);
     if (failure) {
-      this.ctx.kube.writeStatus(cluster, RELEASE, hr, releasedStatus(hr, facts, { ok: false, message: failure }));
+      // Helm gave up waiting (an injected failure): what it applied stays, not Ready. A refused chart renders nothing.
+      if (failure.rendered) applyWorkloads(this.ctx.kube, cluster, effective, facts, false);
+      const failed = this.ctx.kube.writeStatus(cluster, RELEASE, hr, releasedStatus(hr, facts, { ok: false, message: failure.message }));
+      // Remediation retries left: helm-controller tries again.
+      if (failed && !retriesExhausted(failed)) this.schedule(cluster, RELEASE, failed, true, true);
       return;
     }
     if (!this.ctx.kube.read(cluster, NAMESPACE, undefined, facts.namespace)) this.ctx.kube.createNamespace(cluster, facts.namespace);
@@ -164,21 +223,22 @@ export class Flux {
       },
       !cluster.stopped,
     );
-    this.applyServices(cluster, hr, facts, port);
+    this.applyServices(cluster, effective, facts, port);
+    applyWorkloads(this.ctx.kube, cluster, effective, facts, true);
     const current = this.ctx.kube.read(cluster, RELEASE, meta(hr).namespace as string, meta(hr).name as string);
     if (current) this.ctx.kube.writeStatus(cluster, RELEASE, current, releasedStatus(current, facts, { ok: true }));
   }
 
   /** Why Helm would refuse this install, if it would: the chart's schema, a missing namespace, or an injected failure. */
-  private failure(cluster: ClusterState, hr: Json, facts: ReleaseFacts): string | undefined {
+  private failure(cluster: ClusterState, hr: Json, facts: ReleaseFacts): { message: string; rendered: boolean } | undefined {
     const errors = this.validate?.((hr.spec as Json).values ?? {}) ?? [];
-    if (errors.length > 0) return `values don't meet the specifications of the schema(s) in the following chart(s):\nairflow:\n${errors.join("\n")}`;
+    if (errors.length > 0) return { rendered: false, message: `values don't meet the specifications of the schema(s) in the following chart(s):\nairflow:\n${errors.join("\n")}` };
     const install = ((hr.spec as Json).install ?? {}) as Json;
     if (!this.ctx.kube.read(cluster, NAMESPACE, undefined, facts.namespace) && install.createNamespace !== true) {
-      return `failed to create resource: namespaces "${facts.namespace}" not found`;
+      return { rendered: false, message: `failed to create resource: namespaces "${facts.namespace}" not found` };
     }
     const injected = this.ctx.faults.take("helmInstallFailed", { kind: "helmRelease", name: meta(hr).name as string });
-    if (injected) return injected.message ?? "context deadline exceeded";
+    if (injected) return { rendered: true, message: injected.message ?? "context deadline exceeded" };
     return undefined;
   }
 
@@ -209,6 +269,7 @@ export class Flux {
     for (const svc of this.ctx.kube.list(cluster, SERVICE, facts.namespace)) {
       if ((meta(svc).labels as Json | undefined)?.release === facts.release) this.ctx.kube.remove(cluster, SERVICE, svc);
     }
+    removeWorkloads(this.ctx.kube, cluster, facts);
     await this.ctx.airflow.remove(siteKey(cluster, facts));
   }
 

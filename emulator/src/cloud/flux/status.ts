@@ -32,13 +32,13 @@ export function progressingStatus(hr: Json): Json {
  * Ready=False / SourceNotReady, "HelmChart '<ns>/<name>' is not ready: <source-controller's reason>".
  * It keeps the last observedGeneration: the release itself was not reconciled.
  */
-export function sourceNotReadyStatus(hr: Json, message: string): Json {
+export function sourceNotReadyStatus(hr: Json, message: string, reason = "SourceNotReady"): Json {
   const status = (hr.status ?? {}) as Json;
   const generation = (hr.metadata as Json).generation as number;
   const previous = status.conditions as Json[] | undefined;
   return {
     ...status,
-    conditions: [condition("Reconciling", "True", "Progressing", "Fulfilling prerequisites", generation, previous), condition("Ready", "False", "SourceNotReady", message, generation, previous)],
+    conditions: [condition("Reconciling", "True", "Progressing", "Fulfilling prerequisites", generation, previous), condition("Ready", "False", reason, message, generation, previous)],
   };
 }
 
@@ -74,6 +74,10 @@ export function releasedStatus(hr: Json, facts: ReleaseFacts, outcome: { ok: tru
     : `Helm ${action} failed for release ${facts.namespace}/${facts.release} with chart ${chart}: ${outcome.message}`;
   const reason = `${Action}${outcome.ok ? "Succeeded" : "Failed"}`;
   const previous = status.conditions as Json[] | undefined;
+  const failuresKey = deployedBefore ? "upgradeFailures" : "installFailures";
+  const failures = ((status[failuresKey] as number | undefined) ?? 0) + 1;
+  const retries = Number((((hr.spec as Json)[action] as Json | undefined)?.remediation as Json | undefined)?.retries ?? 0);
+  const exhausted = retries >= 0 && failures > retries;
   return {
     observedGeneration: generation,
     lastAttemptedGeneration: generation,
@@ -84,9 +88,19 @@ export function releasedStatus(hr: Json, facts: ReleaseFacts, outcome: { ok: tru
     helmChart: `${metadata.namespace as string}/${metadata.namespace as string}-${metadata.name as string}`,
     storageNamespace: facts.namespace,
     history,
-    ...(outcome.ok ? {} : { [deployedBefore ? "upgradeFailures" : "installFailures"]: (((status[deployedBefore ? "upgradeFailures" : "installFailures"] as number | undefined) ?? 0) + 1) }),
-    conditions: [condition("Ready", outcome.ok ? "True" : "False", reason, message, generation, previous), condition("Released", outcome.ok ? "True" : "False", reason, message, generation, previous)],
+    ...(outcome.ok ? {} : { [failuresKey]: failures }),
+    conditions: [
+      condition("Ready", outcome.ok ? "True" : "False", reason, message, generation, previous),
+      condition("Released", outcome.ok ? "True" : "False", reason, message, generation, previous),
+      // helm-controller's remediation: retries left → it tries again; none (the default, 0) → Stalled.
+      ...(outcome.ok ? [] : exhausted ? [condition("Stalled", "True", "RetriesExceeded", `Failed to ${action} after ${failures} attempt(s)`, generation, previous)] : [condition("Reconciling", "True", "ProgressingWithRetry", message, generation, previous)]),
+    ],
   };
+}
+
+/** Whether a failed release has used up its remediation retries (its status says Stalled). */
+export function retriesExhausted(hr: Json): boolean {
+  return (((hr.status as Json | undefined)?.conditions as Json[] | undefined) ?? []).some((c) => c.type === "Stalled" && c.status === "True");
 }
 
 /** source-controller's status once it has fetched a HelmRepository's index and stored it as an artifact. */

@@ -5,10 +5,11 @@ import type { CloudContext } from "../context.js";
 import type { ClusterState, Json } from "../store.js";
 import { delay } from "../util.js";
 import { authenticate, authorize, type Principal } from "./access.js";
+import { openApiJson, openApiProtobuf } from "./openapi.js";
 import { decodeProtobuf, isProtobuf } from "./protobuf.js";
 import { apiGroupDoc, apiGroupList, apiVersions, groupVersion, resourceList, versionInfo, type KubeType } from "./discovery.js";
 import { fieldMatcher, labelMatcher } from "./selectors.js";
-import { badRequest, KubeError, noResource, notFound, sendStatus } from "./status.js";
+import { badRequest, invalid, KubeError, noResource, notFound, sendStatus } from "./status.js";
 import { toTable } from "./table.js";
 import { Verbs } from "./verbs.js";
 
@@ -17,6 +18,7 @@ interface Target {
   namespace?: string;
   name?: string;
   subresource?: string;
+  legacyWatch?: boolean;
 }
 
 /** Splits /api/v1/... or /apis/<group>/<version>/... into kind, namespace, name and subresource. */
@@ -28,16 +30,19 @@ function parseResourcePath(types: KubeType[], segments: string[]): Target | { gr
   else if (segments[0] === "apis" && segments.length >= 3) [group, version, tail] = [segments[1] as string, segments[2] as string, segments.slice(3)];
   else return undefined;
   if (tail.length === 0) return { group, version };
+  // The legacy watch paths (/api/v1/watch/namespaces/…) are the same resources, watched.
+  const legacyWatch = tail[0] === "watch";
+  if (legacyWatch) tail = tail.slice(1);
   const find = (plural: string) => types.find((t) => t.group === group && t.version === version && t.plural === plural);
   if (tail[0] === "namespaces" && tail.length >= 3 && tail[2] !== "status" && tail[2] !== "finalize") {
     const t = find(tail[2] as string);
     if (!t || !t.namespaced) throw noResource();
-    return { t, namespace: tail[1], name: tail[3], subresource: tail[4] };
+    return { t, namespace: tail[1], name: tail[3], subresource: tail[4], legacyWatch };
   }
   const t = find(tail[0] as string);
   if (!t) throw noResource();
   if (t.namespaced && tail[1]) throw noResource();
-  return { t, name: tail[1], subresource: tail[2] };
+  return { t, name: tail[1], subresource: tail[2], legacyWatch };
 }
 
 async function readRaw(req: IncomingMessage, limit = 5 * 1024 * 1024): Promise<Buffer> {
@@ -70,6 +75,8 @@ function injectedError(status: number, retryAfterSeconds = 1, message?: string) 
   const [reason, text] = status === 429 ? ["TooManyRequests", "too many requests, please try again later"] : ["ServiceUnavailable", "the server is currently unable to handle the request"];
   return new KubeError(status, reason, message ?? text, { retryAfterSeconds: seconds }, { "retry-after": String(seconds) });
 }
+
+const isWatch = (url: URL, target: Target) => Boolean(target.legacyWatch) || url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1";
 
 const managerOf = (url: URL, req: IncomingMessage) => url.searchParams.get("fieldManager") ?? (req.headers["user-agent"] ?? "unknown").split("/")[0] ?? "unknown";
 
@@ -109,9 +116,11 @@ export class ApiServer {
       if (path === "/api") return sendJson(res, 200, apiVersions());
       if (path === "/apis") return sendJson(res, 200, apiGroupList(types));
       if (path === "/openapi/v2") {
-        // An empty protobuf document: kubectl 1.20 validates against it and skips kinds it does not describe.
-        res.writeHead(200, { "content-type": "application/octet-stream" });
-        return res.end();
+        if ((req.headers.accept ?? "").includes("protobuf")) {
+          res.writeHead(200, { "content-type": "application/com.github.proto-openapi.spec.v2.v1.0+protobuf" });
+          return res.end(openApiProtobuf(types));
+        }
+        return sendJson(res, 200, openApiJson(types));
       }
       if (segments[0] === "apis" && segments.length === 2) {
         const doc = apiGroupDoc(types, segments[1] as string);
@@ -126,7 +135,7 @@ export class ApiServer {
       if (!list) throw noResource();
       return sendJson(res, 200, list);
     }
-    const watch = url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1";
+    const watch = isWatch(url, target);
     authorize(principal, req.method ?? "GET", target.t, target, watch);
     await this.resource(cluster, req, res, url, target);
   }
@@ -134,13 +143,11 @@ export class ApiServer {
   private async resource(cluster: ClusterState, req: IncomingMessage, res: ServerResponse, url: URL, target: Target) {
     const { t, namespace, name, subresource } = target;
     if (subresource && subresource !== "status") throw noResource();
-    if (url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1") {
-      throw new KubeError(405, "MethodNotAllowed", "watch is not served by this emulated API server; poll with list instead");
-    }
     const method = req.method ?? "GET";
+    const table = (req.headers.accept ?? "").includes("as=Table");
+    if (method === "GET" && isWatch(url, target)) return this.watch(cluster, res, url, target, table);
     const options = { manager: managerOf(url, req), dryRun: url.searchParams.get("dryRun") === "All" };
     const contentType = (req.headers["content-type"] ?? "application/json").split(";")[0]?.trim() ?? "application/json";
-    const table = (req.headers.accept ?? "").includes("as=Table");
 
     if (!name) {
       if (method === "GET") {
@@ -170,6 +177,10 @@ export class ApiServer {
         const existing = this.ctx.kube.read(cluster, t, namespace, name);
         if (!existing) throw notFound(t, name);
         const body = (await parseBody(req, contentType)) as Json;
+        // Custom resources allow no unconditional update: a replace must say which version it replaces.
+        if (t.custom && !(body.metadata as Json | undefined)?.resourceVersion) {
+          throw invalid(t, name, [{ field: "metadata.resourceVersion", message: "Invalid value: 0x0: must be specified for an update" }]);
+        }
         return sendJson(res, 200, this.verbs.update(cluster, t, existing, body, { ...options, statusOnly: subresource === "status" }));
       }
       case "PATCH": {
@@ -183,5 +194,38 @@ export class ApiServer {
       default:
         throw new KubeError(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`);
     }
+  }
+
+  /** A watch of a collection, or of one object (its name on the path, as older clients send it). */
+  private watch(cluster: ClusterState, res: ServerResponse, url: URL, target: Target, table: boolean) {
+    const { t, namespace, name } = target;
+    const p = url.searchParams;
+    const byLabel = labelMatcher(p.get("labelSelector"));
+    const byField = fieldMatcher(p.get("fieldSelector"));
+    const rv = p.get("resourceVersion") ?? "";
+    if (rv !== "" && !/^\d+$/.test(rv)) throw badRequest(`invalid resource version: ${rv}`);
+    const initial = p.get("sendInitialEvents") === "true";
+    if (initial && (p.get("allowWatchBookmarks") !== "true" || p.get("resourceVersionMatch") !== "NotOlderThan")) {
+      throw new KubeError(422, "Invalid", "sendInitialEvents requires setting allowWatchBookmarks=true and resourceVersionMatch=NotOlderThan");
+    }
+    const timeoutSeconds = Number(p.get("timeoutSeconds") ?? "");
+    // Without a timeout the API server picks one between its minimum request timeout (30 min) and twice that.
+    const timeoutMs = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : (1800 + Math.floor(Math.random() * 1800)) * 1000;
+    const matches = (o: Json) => byLabel(o) && byField(o) && (!name || (o.metadata as Json).name === name);
+    this.ctx.kube.watches.serve(
+      {
+        cluster,
+        t,
+        namespace: t.namespaced ? namespace : undefined,
+        matches,
+        fromRv: rv === "" || rv === "0" || initial ? undefined : Number(rv),
+        bookmarks: p.get("allowWatchBookmarks") === "true",
+        initialEventsEnd: initial,
+        timeoutMs,
+        table,
+        current: () => this.ctx.kube.list(cluster, t, t.namespaced ? namespace : undefined).filter(matches),
+      },
+      res,
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { ClusterState, Json, KubeObjectRecord, Store } from "../store.js";
 import { CORE_TYPES, FLUX_TYPES, groupVersion, type KubeType } from "./discovery.js";
+import { snapshot, WatchHub } from "./watch.js";
 
 export type KubeEvent = { type: "ADDED" | "MODIFIED" | "DELETED"; cluster: ClusterState; kubeType: KubeType; obj: Json };
 type Listener = (event: KubeEvent) => void;
@@ -25,11 +26,16 @@ export class KubeClusters {
   readonly onPowerChange: Array<(cluster: ClusterState) => void> = [];
 
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The watch cache every API server streams from. */
+  readonly watches: WatchHub;
 
   constructor(
     private readonly store: Store,
     private readonly terminationMs: () => number,
-  ) {}
+    watchHistory?: number,
+  ) {
+    this.watches = new WatchHub(watchHistory);
+  }
 
   subscribe(listener: Listener) {
     this.listeners.push(listener);
@@ -61,6 +67,7 @@ export class KubeClusters {
     if (!cluster) return;
     delete this.store.state.clusters[key];
     this.store.changed();
+    this.watches.dropCluster(key);
     for (const hook of this.onClusterRemoved) hook(cluster);
   }
 
@@ -114,12 +121,18 @@ export class KubeClusters {
   write(cluster: ClusterState, t: KubeType, obj: Json, applied?: Record<string, Json>): Json {
     const metadata = obj.metadata as Json;
     const key = objectKey(t, t.namespaced ? (metadata.namespace as string) : undefined, metadata.name as string);
-    const existed = key in cluster.objects;
+    if (metadata.deletionTimestamp && t.kind !== "Namespace" && !hasFinalizers(obj) && cluster.objects[key]) {
+      // The write that takes away the last finalizer of an object being deleted deletes it, as the API server does.
+      this.remove(cluster, t, obj);
+      return obj;
+    }
+    const prev = cluster.objects[key]?.obj;
+    const existed = prev !== undefined;
     metadata.resourceVersion = String(++cluster.resourceVersion);
     cluster.objects[key] = { obj, ...(applied ? { applied } : cluster.objects[key]?.applied ? { applied: cluster.objects[key]?.applied } : {}) };
     if (!existed) this.store.countKube(cluster.key, countKey(t, metadata), "created");
     this.store.changed();
-    this.emit({ type: existed ? "MODIFIED" : "ADDED", cluster, kubeType: t, obj });
+    this.emit({ type: existed ? "MODIFIED" : "ADDED", cluster, kubeType: t, obj }, prev);
     return obj;
   }
 
@@ -143,52 +156,82 @@ export class KubeClusters {
     const metadata = obj.metadata as Json;
     const namespace = metadata.namespace as string | undefined;
     const key = objectKey(t, t.namespaced ? namespace : undefined, metadata.name as string);
-    if (cluster.objects[key]) this.store.countKube(cluster.key, countKey(t, metadata), "deletes");
-    delete cluster.objects[key];
-    cluster.resourceVersion++;
-    this.store.changed();
     if (t.kind === "Namespace") {
-      // Deleting a namespace deletes everything in it.
+      // Deleting a namespace deletes everything in it, before the namespace itself goes.
       for (const inner of this.types(cluster).filter((x) => x.namespaced)) {
         for (const child of this.list(cluster, inner, metadata.name as string)) this.remove(cluster, inner, child);
       }
     }
-    this.emit({ type: "DELETED", cluster, kubeType: t, obj });
+    if (cluster.objects[key]) this.store.countKube(cluster.key, countKey(t, metadata), "deletes");
+    delete cluster.objects[key];
+    cluster.resourceVersion++;
+    this.store.changed();
+    // A deleted object is reported at the resourceVersion of its deletion, as the watch cache does.
+    this.emit({ type: "DELETED", cluster, kubeType: t, obj: { ...obj, metadata: { ...metadata, resourceVersion: String(cluster.resourceVersion) } } });
+  }
+
+  /**
+   * Deletes an object the way the API server does: at once without finalizers; with them it only
+   * gets a deletionTimestamp (and, the first time, a new generation) and stays until they are removed.
+   * Returns the object when it is still there.
+   */
+  deleteGracefully(cluster: ClusterState, t: KubeType, obj: Json, dryRun = false): Json | undefined {
+    const metadata = obj.metadata as Json;
+    if (!hasFinalizers(obj)) {
+      if (!dryRun) this.remove(cluster, t, obj);
+      return undefined;
+    }
+    if (metadata.deletionTimestamp) return obj;
+    const generation = metadata.generation as number | undefined;
+    const marked = { ...obj, metadata: { ...metadata, deletionTimestamp: kubeNow(), deletionGracePeriodSeconds: 0, ...(generation ? { generation: generation + 1 } : {}) } };
+    return dryRun ? marked : this.write(cluster, t, marked);
   }
 
   /**
    * Namespace deletion is asynchronous in Kubernetes: the namespace turns Terminating, its content
-   * goes, then the namespace itself. Clients deleting several objects in a row rely on that.
+   * is deleted (objects with finalizers wait for them), then after at least the namespace
+   * termination latency, once it is empty, the namespace itself goes.
    */
   terminateNamespace(cluster: ClusterState, ns: Json): Json {
     const t = CORE_TYPES[0] as KubeType;
     const metadata = ns.metadata as Json;
     const terminating = metadata.deletionTimestamp ? ns : this.write(cluster, t, { ...ns, metadata: { ...metadata, deletionTimestamp: kubeNow(), deletionGracePeriodSeconds: 0 }, status: { phase: "Terminating" } });
-    this.scheduleNamespaceRemoval(cluster, metadata.name as string);
+    this.scheduleNamespaceRemoval(cluster, metadata.name as string, this.terminationMs());
     return terminating;
   }
 
-  private scheduleNamespaceRemoval(cluster: ClusterState, name: string) {
+  private contentOf(cluster: ClusterState, namespace: string) {
+    return this.types(cluster)
+      .filter((x) => x.namespaced)
+      .flatMap((inner) => this.list(cluster, inner, namespace).map((obj) => ({ t: inner, obj })));
+  }
+
+  private scheduleNamespaceRemoval(cluster: ClusterState, name: string, afterMs: number) {
     const key = `${cluster.key}/${name}`;
     if (this.timers.has(key)) return;
+    for (const { t, obj } of this.contentOf(cluster, name)) this.deleteGracefully(cluster, t, obj);
     const timer = setTimeout(() => {
       this.timers.delete(key);
       const current = this.get(cluster.key) && this.read(cluster, CORE_TYPES[0] as KubeType, undefined, name);
-      if (current) this.remove(cluster, CORE_TYPES[0] as KubeType, current);
-    }, this.terminationMs());
+      if (!current) return;
+      // Content still held by finalizers keeps the namespace Terminating; look again shortly.
+      if (this.contentOf(cluster, name).length > 0) this.scheduleNamespaceRemoval(cluster, name, 100);
+      else this.remove(cluster, CORE_TYPES[0] as KubeType, current);
+    }, afterMs);
     this.timers.set(key, timer);
   }
 
   /** Finishes namespace deletions that were under way when the emulator stopped. */
   resume() {
     for (const cluster of this.all()) {
-      for (const ns of this.list(cluster, CORE_TYPES[0] as KubeType)) if ((ns.metadata as Json).deletionTimestamp) this.scheduleNamespaceRemoval(cluster, objName(ns));
+      for (const ns of this.list(cluster, CORE_TYPES[0] as KubeType)) if ((ns.metadata as Json).deletionTimestamp) this.scheduleNamespaceRemoval(cluster, objName(ns), this.terminationMs());
     }
   }
 
   close() {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    this.watches.closeAll();
   }
 
   createNamespace(cluster: ClusterState, name: string) {
@@ -210,9 +253,13 @@ export class KubeClusters {
     this.write(cluster, sa, { apiVersion: groupVersion(sa), kind: "ServiceAccount", metadata: { name: "default", namespace, uid: randomUUID(), creationTimestamp: kubeNow() } });
   }
 
-  private emit(event: KubeEvent) {
+  private emit(event: KubeEvent, prev?: Json) {
+    // Watches first: a listener that writes in reaction must not get its event ahead of this one.
+    this.watches.publish(event.cluster, { rv: event.cluster.resourceVersion, type: event.type, t: event.kubeType, obj: snapshot(event.obj), ...(prev ? { prev: snapshot(prev) } : {}) });
     for (const listener of this.listeners) listener(event);
   }
 }
+
+export const hasFinalizers = (obj: Json) => (((obj.metadata as Json).finalizers as string[] | undefined) ?? []).length > 0;
 
 export const objName = (obj: Json) => String((obj.metadata as Json | undefined)?.name ?? "");

@@ -9,9 +9,11 @@ export interface KubeType {
   categories?: string[];
   /** Writes to the object itself leave `.status` alone; only the /status subresource changes it. */
   statusSubresource?: boolean;
+  /** Defined by a CRD: no strategic merge patch (no Go struct tags to merge by), validation by its schema. */
+  custom?: boolean;
 }
 
-const VERBS = ["create", "delete", "get", "list", "patch", "update"];
+const VERBS = ["create", "delete", "get", "list", "patch", "update", "watch"];
 
 export const CORE_TYPES: KubeType[] = [
   { group: "", version: "v1", plural: "namespaces", singular: "namespace", kind: "Namespace", namespaced: false, shortNames: ["ns"], statusSubresource: true },
@@ -21,12 +23,17 @@ export const CORE_TYPES: KubeType[] = [
   { group: "", version: "v1", plural: "serviceaccounts", singular: "serviceaccount", kind: "ServiceAccount", namespaced: true, shortNames: ["sa"] },
   { group: "", version: "v1", plural: "pods", singular: "pod", kind: "Pod", namespaced: true, shortNames: ["po"], categories: ["all"], statusSubresource: true },
   { group: "", version: "v1", plural: "events", singular: "event", kind: "Event", namespaced: true, shortNames: ["ev"] },
+  { group: "", version: "v1", plural: "nodes", singular: "node", kind: "Node", namespaced: false, shortNames: ["no"], statusSubresource: true },
+  { group: "apps", version: "v1", plural: "deployments", singular: "deployment", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"], statusSubresource: true },
+  { group: "apps", version: "v1", plural: "statefulsets", singular: "statefulset", kind: "StatefulSet", namespaced: true, shortNames: ["sts"], categories: ["all"], statusSubresource: true },
 ];
+
+export const typeOf = (kind: string) => CORE_TYPES.find((t) => t.kind === kind) as KubeType;
 
 /** The kinds the microsoft.flux extension brings; they exist only once it is installed. */
 export const FLUX_TYPES: KubeType[] = [
-  { group: "source.toolkit.fluxcd.io", version: "v1", plural: "helmrepositories", singular: "helmrepository", kind: "HelmRepository", namespaced: true, shortNames: ["helmrepo"], categories: ["flux"], statusSubresource: true },
-  { group: "helm.toolkit.fluxcd.io", version: "v2", plural: "helmreleases", singular: "helmrelease", kind: "HelmRelease", namespaced: true, shortNames: ["hr"], categories: ["flux"], statusSubresource: true },
+  { group: "source.toolkit.fluxcd.io", version: "v1", plural: "helmrepositories", singular: "helmrepository", kind: "HelmRepository", namespaced: true, shortNames: ["helmrepo"], categories: ["flux"], statusSubresource: true, custom: true },
+  { group: "helm.toolkit.fluxcd.io", version: "v2", plural: "helmreleases", singular: "helmrelease", kind: "HelmRelease", namespaced: true, shortNames: ["hr"], categories: ["flux"], statusSubresource: true, custom: true },
 ];
 
 export const KUBERNETES_VERSION = { major: "1", minor: "32", gitVersion: "v1.32.5" };

@@ -11,6 +11,21 @@ function age(timestamp: unknown): string {
 
 const ready = (obj: Json) => ((obj.status as Json | undefined)?.conditions as Json[] | undefined)?.find((c) => c.type === "Ready");
 
+const num = (o: Json, field: string, from = "status") => Number(((o[from] as Json | undefined) ?? {})[field] ?? 0);
+const containers = (o: Json) => (((o.status as Json | undefined)?.containerStatuses as Json[] | undefined) ?? []);
+
+/** What kubectl shows as a Pod's status: a waiting container's reason, else the phase. */
+function podStatus(o: Json) {
+  if ((o.metadata as Json).deletionTimestamp) return "Terminating";
+  const waiting = containers(o).map((c) => (c.state as Json | undefined)?.waiting as Json | undefined).find((w) => w?.reason);
+  return waiting?.reason ?? (o.status as Json | undefined)?.phase ?? "Pending";
+}
+
+/** Columns the API server prints after Age. */
+const AFTER_AGE: Record<string, { name: string; cell: (obj: Json) => unknown }[]> = {
+  Node: [{ name: "Version", cell: (o) => ((o.status as Json | undefined)?.nodeInfo as Json | undefined)?.kubeletVersion ?? "" }],
+};
+
 /** Extra columns per kind, like the API server's printers and the Flux CRDs' printer columns. */
 const COLUMNS: Record<string, { name: string; cell: (obj: Json) => unknown }[]> = {
   Namespace: [{ name: "Status", cell: (o) => (o.status as Json | undefined)?.phase ?? "" }],
@@ -23,6 +38,21 @@ const COLUMNS: Record<string, { name: string; cell: (obj: Json) => unknown }[]> 
     { name: "Cluster-IP", cell: (o) => (o.spec as Json).clusterIP ?? "None" },
     { name: "External-IP", cell: (o) => (((o.status as Json | undefined)?.loadBalancer as Json | undefined)?.ingress as Json[] | undefined)?.map((i) => i.ip).join(",") || "<none>" },
     { name: "Port(s)", cell: (o) => ((o.spec as Json).ports as Json[]).map((p) => `${String(p.port)}/${String(p.protocol)}`).join(",") },
+  ],
+  Deployment: [
+    { name: "Ready", cell: (o) => `${num(o, "readyReplicas")}/${num(o, "replicas", "spec")}` },
+    { name: "Up-to-date", cell: (o) => num(o, "updatedReplicas") },
+    { name: "Available", cell: (o) => num(o, "availableReplicas") },
+  ],
+  StatefulSet: [{ name: "Ready", cell: (o) => `${num(o, "readyReplicas")}/${num(o, "replicas", "spec")}` }],
+  Pod: [
+    { name: "Ready", cell: (o) => `${containers(o).filter((c) => c.ready).length}/${(((o.spec as Json | undefined)?.containers as Json[] | undefined) ?? []).length}` },
+    { name: "Status", cell: podStatus },
+    { name: "Restarts", cell: (o) => containers(o).reduce((n, c) => n + Number(c.restartCount ?? 0), 0) },
+  ],
+  Node: [
+    { name: "Status", cell: (o) => (ready(o)?.status === "True" ? "Ready" : "NotReady") },
+    { name: "Roles", cell: (o) => Object.keys(((o.metadata as Json).labels ?? {}) as Json).filter((l) => l.startsWith("node-role.kubernetes.io/")).map((l) => l.slice(24)).join(",") || "<none>" },
   ],
   HelmRelease: [
     { name: "Ready", cell: (o) => ready(o)?.status ?? "" },
@@ -38,14 +68,15 @@ const COLUMNS: Record<string, { name: string; cell: (obj: Json) => unknown }[]> 
 /** A meta.k8s.io/v1 Table, which kubectl asks for to print `get` output. */
 export function toTable(t: KubeType, objects: Json[], resourceVersion: string) {
   const extra = COLUMNS[t.kind] ?? [];
+  const after = AFTER_AGE[t.kind] ?? [];
   const definition = (name: string) => ({ name, type: "string", format: name === "Name" ? "name" : "", description: name, priority: 0 });
   return {
     kind: "Table",
     apiVersion: "meta.k8s.io/v1",
     metadata: { resourceVersion },
-    columnDefinitions: [definition("Name"), ...extra.map((c) => definition(c.name)), definition("Age")],
+    columnDefinitions: [definition("Name"), ...extra.map((c) => definition(c.name)), definition("Age"), ...after.map((c) => definition(c.name))],
     rows: objects.map((obj) => ({
-      cells: [(obj.metadata as Json).name, ...extra.map((c) => c.cell(obj)), age((obj.metadata as Json).creationTimestamp)],
+      cells: [(obj.metadata as Json).name, ...extra.map((c) => c.cell(obj)), age((obj.metadata as Json).creationTimestamp), ...after.map((c) => c.cell(obj))],
       object: { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: obj.metadata },
     })),
   };

@@ -1,6 +1,7 @@
 import type { Json } from "../store.js";
 import { isPlainObject } from "../util.js";
 import type { KubeType } from "./discovery.js";
+import { checkCustomResource } from "./crd-schemas.js";
 import { invalid } from "./status.js";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -22,15 +23,35 @@ export function checkName(t: KubeType, name: string) {
   }
 }
 
+const NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const NAME_RULE = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+const VALUE_RULE = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+
+/** Why a label key is not a qualified name ("[prefix/]name"), in the API server's words, or undefined. */
+function labelKeyProblem(key: string): string | undefined {
+  const parts = key.split("/");
+  if (parts.length > 2) return `a qualified name ${NAME_RULE.replace("name part ", "")} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`;
+  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0] as string];
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+  if (!name) return "name part must be non-empty";
+  if (name.length > 63) return "name part must be no more than 63 characters";
+  if (!NAME_PART.test(name)) return NAME_RULE;
+  return undefined;
+}
+
 function checkLabels(t: KubeType, name: string, metadata: Json) {
   const labels = metadata.labels;
-  if (labels === undefined) return;
+  if (labels === undefined || labels === null) return;
   if (!isPlainObject(labels)) throw invalid(t, name, [{ field: "metadata.labels", message: "Invalid value: labels must be a map of strings" }]);
+  const causes: { field: string; message: string }[] = [];
   for (const [k, v] of Object.entries(labels)) {
-    if (typeof v !== "string" || v.length > 63 || !LABEL_VALUE.test(v)) {
-      throw invalid(t, name, [{ field: `metadata.labels`, message: `Invalid value: "${String(v)}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (label "${k}")` }]);
-    }
+    const keyProblem = labelKeyProblem(k);
+    if (keyProblem) causes.push({ field: "metadata.labels", message: `Invalid value: "${k}": ${keyProblem}` });
+    if (typeof v !== "string") causes.push({ field: `metadata.labels`, message: `Invalid value: "${String(v)}": label values must be strings` });
+    else if (v.length > 63) causes.push({ field: "metadata.labels", message: `Invalid value: "${v}": must be no more than 63 characters` });
+    else if (!LABEL_VALUE.test(v)) causes.push({ field: "metadata.labels", message: `Invalid value: "${v}": ${VALUE_RULE}` });
   }
+  if (causes.length) throw invalid(t, name, causes);
 }
 
 let nextIp = 10;
@@ -84,20 +105,10 @@ export function normalize(t: KubeType, obj: Json, previous?: Json) {
       obj.status ??= { loadBalancer: {} };
       break;
     }
-    case "HelmRelease": {
-      const spec = (obj.spec ?? {}) as Json;
-      const causes: { field: string; message: string; type?: string }[] = [];
-      if (typeof spec.interval !== "string" || !/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(spec.interval)) causes.push({ field: "spec.interval", message: "Required value", type: "FieldValueRequired" });
-      const chart = (spec.chart as Json | undefined)?.spec as Json | undefined;
-      if (!chart && !spec.chartRef) causes.push({ field: "spec", message: "Invalid value: \"object\": either chart or chartRef must be set" });
-      if (chart && (typeof chart.chart !== "string" || !isPlainObject(chart.sourceRef) || !chart.sourceRef.name)) causes.push({ field: "spec.chart.spec", message: "Required value: chart and sourceRef.name are required", type: "FieldValueRequired" });
-      if (spec.values !== undefined && !isPlainObject(spec.values)) causes.push({ field: "spec.values", message: "Invalid value: must be an object" });
-      if (causes.length) throw invalid(t, name, causes);
-      break;
-    }
+    case "HelmRelease":
     case "HelmRepository": {
-      const spec = (obj.spec ?? {}) as Json;
-      if (typeof spec.url !== "string" || !/^(https?|oci):\/\//.test(spec.url)) throw invalid(t, name, [{ field: "spec.url", message: `Invalid value: "${String(spec.url)}": spec.url in body should match '^(http|https|oci)://.*$'` }]);
+      const causes = checkCustomResource(t.kind, obj);
+      if (causes.length) throw invalid(t, name, causes);
       break;
     }
   }

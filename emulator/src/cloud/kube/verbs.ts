@@ -6,6 +6,7 @@ import { kubeNow } from "./clusters.js";
 import { CORE_TYPES, groupVersion, type KubeType } from "./discovery.js";
 import { fieldsV1, jsonPatch, mergePatch, serverSideApply } from "./patch.js";
 import { alreadyExists, badRequest, conflict, invalid, KubeError, notFound } from "./status.js";
+import { strategicMergePatch } from "./strategic.js";
 import { checkName, normalize } from "./validate.js";
 
 export interface WriteOptions {
@@ -46,7 +47,14 @@ export class Verbs {
       if (metadata.namespace && metadata.namespace !== namespace) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
       const ns = this.kube.read(cluster, NAMESPACE, undefined, namespace as string);
       if (!ns) throw notFound(NAMESPACE, namespace as string);
-      if ((ns.status as Json | undefined)?.phase === "Terminating") throw new KubeError(403, "Forbidden", `${t.plural} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
+      if ((ns.status as Json | undefined)?.phase === "Terminating") {
+        throw new KubeError(403, "Forbidden", `${t.plural} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
+          name,
+          ...(t.group ? { group: t.group } : {}),
+          kind: t.plural,
+          causes: [{ reason: "NamespaceTerminating", message: `namespace ${namespace} is being terminated`, field: "metadata.namespace" }],
+        });
+      }
     }
     if (this.kube.read(cluster, t, namespace, name)) throw alreadyExists(t, name);
     const obj: Json = {
@@ -81,7 +89,14 @@ export class Verbs {
       obj = { ...existing, status: incoming.status };
     } else {
       obj = { ...incoming, apiVersion: groupVersion(t), kind: t.kind };
-      obj.metadata = { ...metadata, name: current.name, ...(t.namespaced ? { namespace: current.namespace } : {}), uid: current.uid, creationTimestamp: current.creationTimestamp, generation: current.generation ?? 1, managedFields: current.managedFields };
+      if (current.deletionTimestamp) {
+        const before = new Set((current.finalizers as string[] | undefined) ?? []);
+        const added = ((metadata.finalizers as string[] | undefined) ?? []).filter((f) => !before.has(f));
+        if (added.length > 0) throw invalid(t, current.name as string, [{ field: "metadata.finalizers", message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(", ")}}`, type: "FieldValueForbidden" }]);
+      }
+      // Whoever writes, a deletion once started stays started.
+      const deletion = current.deletionTimestamp ? { deletionTimestamp: current.deletionTimestamp, deletionGracePeriodSeconds: current.deletionGracePeriodSeconds } : {};
+      obj.metadata = { ...metadata, name: current.name, ...(t.namespaced ? { namespace: current.namespace } : {}), uid: current.uid, creationTimestamp: current.creationTimestamp, generation: current.generation ?? 1, managedFields: current.managedFields, ...deletion };
       if (t.statusSubresource) {
         if (existing.status !== undefined) obj.status = existing.status;
         else delete obj.status;
@@ -124,7 +139,9 @@ export class Verbs {
     if (!record) throw notFound(t, name);
     let next: Json;
     if (contentType === "application/json-patch+json") next = jsonPatch(record.obj, patch);
-    else if (contentType === "application/merge-patch+json" || contentType === "application/strategic-merge-patch+json") next = mergePatch(record.obj, patch) as Json;
+    else if (contentType === "application/merge-patch+json") next = mergePatch(record.obj, patch) as Json;
+    // Custom resources have no strategic merge metadata: the API server refuses it for them (415 below).
+    else if (contentType === "application/strategic-merge-patch+json" && !t.custom) next = strategicMergePatch(t.kind, record.obj, patch);
     else throw new KubeError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
     const incoming = { ...next, metadata: { ...(next.metadata as Json), resourceVersion: (isPlainObject(patch) && isPlainObject(patch.metadata) ? patch.metadata.resourceVersion : undefined) ?? undefined } };
     return { obj: this.update(cluster, t, record.obj, incoming, options), created: false };
@@ -138,7 +155,9 @@ export class Verbs {
       if (SYSTEM.has(name)) throw new KubeError(403, "Forbidden", `namespaces "${name}" is forbidden: this namespace may not be deleted`);
       return dryRun ? { ...existing, metadata: { ...metadata, deletionTimestamp: kubeNow() }, status: { phase: "Terminating" } } : this.kube.terminateNamespace(cluster, existing);
     }
-    if (!dryRun) this.kube.remove(cluster, t, existing);
+    // Not gone at once (finalizers): the API server answers with the object, now carrying its deletionTimestamp.
+    const remaining = this.kube.deleteGracefully(cluster, t, existing, dryRun);
+    if (remaining) return remaining;
     return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details: { name, ...(t.group ? { group: t.group } : {}), kind: t.plural, uid: metadata.uid } };
   }
 }
