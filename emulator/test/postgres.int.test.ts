@@ -61,9 +61,12 @@ describe("reading and deleting servers", () => {
     for await (const r of pg.firewallRules.listByServer("rg-pg-read", "pg-read-one-111111")) rules.push([r.name, r.startIpAddress, r.endIpAddress]);
     expect(rules.sort()).toEqual([["allow-aks", "10.0.0.1", "10.0.0.9"], ["allow-office", "192.0.2.10", "192.0.2.10"]]);
 
+    // Long enough that a loaded machine still reads the server while it is being dropped.
+    await env.control("PATCH", "latencies", { delete: 1_000 });
     const poller = await pg.servers.beginDelete("rg-pg-read", "pg-read-one-111111", POLL);
     expect((await pg.servers.get("rg-pg-read", "pg-read-one-111111")).state).toBe("Dropping");
     await poller.pollUntilDone();
+    await env.control("PUT", "latencies", {});
     await expect(pg.servers.get("rg-pg-read", "pg-read-one-111111")).rejects.toMatchObject({ statusCode: 404, code: "ResourceNotFound" });
     const left = [];
     for await (const s of pg.servers.listByResourceGroup("rg-pg-read")) left.push(s.name);
