@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   SESSION_SECRET: z
     .string({ error: "is required: at least 32 random characters that sign session cookies" })
     .min(32, "must be at least 32 characters"),
+  /** A session unused for this long ends (it ends 8 hours after sign-in regardless). */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1, "must be at least 1").max(480, "must be at most 480 (8 hours)").default(60),
   ENTRA_TENANT_ID: z.string().uuid().optional(),
   ENTRA_CLIENT_ID: z.string().uuid().optional(),
   ENTRA_AUTHORITY_HOST: z.string().url().default("https://login.microsoftonline.com"),
@@ -57,6 +59,7 @@ function parseEnv() {
   return {
     databaseUrl: env.DATABASE_URL,
     sessionSecret: env.SESSION_SECRET,
+    sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
     adminRole: env.PORTAL_ADMIN_ROLE,
     auth,
     catalog: {

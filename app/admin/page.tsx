@@ -4,6 +4,9 @@ import { forbidden } from "next/navigation";
 import { Alert } from "@/components/ui/alert";
 import { AuditTable } from "@/components/admin/audit-table";
 import { PendingRequest } from "@/components/admin/pending-request";
+import { SignedInUsers } from "@/components/admin/signed-in-users";
+import { listSignedInUsers } from "@/lib/auth/sessions";
+import { config } from "@/lib/config";
 import { EnvironmentsTable } from "@/components/environments/environments-table";
 import { db } from "@/lib/db/client";
 import { listAuditEvents, listEnvironments, listPendingRequests } from "@/lib/environments/queries";
@@ -13,22 +16,25 @@ export const metadata: Metadata = { title: "Admin" };
 
 const NAME = /^[a-z][a-z0-9-]{1,23}$/;
 
-export default async function AdminPage({ searchParams }: { searchParams: Promise<{ approved?: string; rejected?: string }> }) {
+export default async function AdminPage({ searchParams }: { searchParams: Promise<{ approved?: string; rejected?: string; signedOut?: string }> }) {
   const user = await requireUser("/admin");
   if (!user.isAdmin) forbidden();
-  const [queue, listing, audit] = await Promise.all([
+  const [queue, listing, audit, signedIn] = await Promise.all([
     listPendingRequests(db(), user),
     listEnvironments(db(), user),
     listAuditEvents(db(), user),
+    listSignedInUsers(db(), user, config().sessionIdleMinutes),
   ]);
 
-  const { approved, rejected } = await searchParams;
+  const { approved, rejected, signedOut } = await searchParams;
   const decided =
     approved && NAME.test(approved)
       ? `Approved ${approved}. Provisioning is queued.`
       : rejected && NAME.test(rejected)
         ? `Rejected ${rejected}. The requester sees your reason.`
-        : null;
+        : signedOut === "1"
+          ? "Signed out everywhere: their next request asks them to sign in again."
+          : null;
 
   return (
     <div className="space-y-10">
@@ -70,6 +76,10 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
             </Link>
           </p>
         ) : null}
+      </section>
+      <section aria-labelledby="sessions-heading" className="space-y-4">
+        <h2 id="sessions-heading" className="text-lg font-semibold">Signed in</h2>
+        <SignedInUsers users={signedIn} currentUserId={user.id} />
       </section>
       <section aria-labelledby="audit-heading" className="space-y-4">
         <h2 id="audit-heading" className="text-lg font-semibold">Audit log</h2>

@@ -57,6 +57,7 @@ describe("verifyIdToken", () => {
       roles: ["Portal.Admin"],
       groups: ["6f1c2a4e-1d5b-4c3e-9a7f-0d2b3c4d5e02"],
       groupsOverage: false,
+      nonce: null,
     });
   });
 
@@ -69,6 +70,7 @@ describe("verifyIdToken", () => {
       roles: [],
       groups: [],
       groupsOverage: false,
+      nonce: null,
     });
   });
 

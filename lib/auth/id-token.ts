@@ -10,6 +10,8 @@ export interface IdentityClaims {
   groups: string[];
   /** True when Entra left `groups` out because the user has too many (the "overage" case). */
   groupsOverage: boolean;
+  /** The nonce the sign-in page asked the provider to sign in, which the portal accepts once. */
+  nonce: string | null;
 }
 
 export interface IdTokenExpectations {
@@ -73,6 +75,7 @@ function readIdentity(payload: JWTPayload): IdentityClaims {
     roles: stringArrayClaim(payload, "roles"),
     groups: groupsOverage ? [] : stringArrayClaim(payload, "groups"),
     groupsOverage,
+    nonce: stringClaim(payload, "nonce") ?? null,
   };
 }
 
