@@ -45,6 +45,7 @@ test("an admin signs a user out everywhere", async ({ browser }) => {
   const adminContext = await browser.newContext();
   const adminPage = await adminContext.newPage();
   await signIn(adminPage, "admin", { returnTo: "/admin" });
+  await expect(adminPage.getByTestId("audit-chain")).toHaveText(/^Audit trail verified: all \d+ events are intact and in order\.$/);
   const row = adminPage.getByRole("row").filter({ hasText: "Ana Analyst" });
   await row.getByRole("button", { name: /Sign out everywhere/ }).click();
   await expect(adminPage.getByText("Signed out everywhere: their next request asks them to sign in again.")).toBeVisible();

@@ -5,6 +5,7 @@ import { Alert } from "@/components/ui/alert";
 import { AuditTable } from "@/components/admin/audit-table";
 import { PendingRequest } from "@/components/admin/pending-request";
 import { SignedInUsers } from "@/components/admin/signed-in-users";
+import { verifyAuditChain } from "@/lib/audit-chain";
 import { listSignedInUsers } from "@/lib/auth/sessions";
 import { config } from "@/lib/config";
 import { EnvironmentsTable } from "@/components/environments/environments-table";
@@ -19,11 +20,12 @@ const NAME = /^[a-z][a-z0-9-]{1,23}$/;
 export default async function AdminPage({ searchParams }: { searchParams: Promise<{ approved?: string; rejected?: string; signedOut?: string }> }) {
   const user = await requireUser("/admin");
   if (!user.isAdmin) forbidden();
-  const [queue, listing, audit, signedIn] = await Promise.all([
+  const [queue, listing, audit, signedIn, chain] = await Promise.all([
     listPendingRequests(db(), user),
     listEnvironments(db(), user),
     listAuditEvents(db(), user),
     listSignedInUsers(db(), user, config().sessionIdleMinutes),
+    verifyAuditChain(db()),
   ]);
 
   const { approved, rejected, signedOut } = await searchParams;
@@ -83,6 +85,17 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       </section>
       <section aria-labelledby="audit-heading" className="space-y-4">
         <h2 id="audit-heading" className="text-lg font-semibold">Audit log</h2>
+        {chain.ok ? (
+          <p className="text-sm text-slate-700" data-testid="audit-chain">
+            Audit trail verified: all {chain.events} events are intact and in order.
+          </p>
+        ) : (
+          <Alert tone="error">
+            <span data-testid="audit-chain">
+              Audit trail broken at event {chain.brokenAt}: {chain.problem}. The {chain.events} events before it verify.
+            </span>
+          </Alert>
+        )}
         <AuditTable entries={audit} />
       </section>
     </div>
