@@ -57,7 +57,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           <ul className="space-y-4">
             {queue.items.map((env) => (
               <li key={env.id}>
-                <PendingRequest env={env} />
+                <PendingRequest env={env} viewerId={user.id} />
               </li>
             ))}
           </ul>
