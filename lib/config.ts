@@ -26,6 +26,7 @@ const EnvSchema = z.object({
   PORTAL_ADMIN_ROLE: z.string().min(1).default("Portal.Admin"),
   PORTAL_REGIONS: z.string().optional(),
   PORTAL_AIRFLOW_VERSIONS: z.string().optional(),
+  PORTAL_DAG_HOSTS: z.string().optional(),
 });
 
 export type AuthSettings = {
@@ -66,6 +67,7 @@ function parseEnv() {
       ...DEFAULT_CATALOG,
       regions: regions(list(env.PORTAL_REGIONS)),
       airflowVersions: airflowVersions(list(env.PORTAL_AIRFLOW_VERSIONS)),
+      dagHosts: dagHosts(list(env.PORTAL_DAG_HOSTS)),
     },
   };
 }
@@ -106,6 +108,17 @@ function regions(wanted: string[] | undefined): readonly string[] {
     );
   }
   return [...new Set(wanted)];
+}
+
+/** Host names (`github.com`) or domains (`.git.contoso.example`), lowercase. */
+function dagHosts(wanted: string[] | undefined): readonly string[] | undefined {
+  if (!wanted || wanted.length === 0) return undefined;
+  const hosts = wanted.map((h) => h.toLowerCase());
+  const malformed = hosts.filter((h) => !/^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(h));
+  if (malformed.length > 0) {
+    throw new Error(`Invalid portal configuration:\n  PORTAL_DAG_HOSTS: not a host name: ${malformed.join(", ")}; use names such as github.com,.git.contoso.example`);
+  }
+  return hosts;
 }
 
 /** Operators may offer fewer Airflow versions, never one the portal has no chart version for. */

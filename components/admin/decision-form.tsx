@@ -26,7 +26,7 @@ export function DecisionForm({ id, name, ownRequest = false }: { id: string; nam
   const [lastPressed, setLastPressed] = useState<"approve" | "reject" | null>(null);
   const pending = approving || rejecting;
   const last = lastPressed === "reject" ? rejectState : lastPressed === "approve" ? approveState : initial;
-  const reasonError = lastPressed === "reject" && rejectState.ok === false ? rejectState.fieldErrors?.reason : undefined;
+  const reasonError = last.ok === false ? last.fieldErrors?.reason : undefined;
 
   return (
     <form className="space-y-3">

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DECEPTIVE_TEXT_MESSAGE, hasDeceptiveCharacters } from "@/lib/text-safety";
 import { canDecideRequests, type Actor } from "@/lib/authz";
 import { recordAudit } from "@/lib/audit";
 import { AppError, forbidden, notFound } from "@/lib/errors";
@@ -11,7 +12,12 @@ export const REASON_MAX = 500;
 
 export const DecisionSchema = z.object({
   id: z.string().uuid("That request does not exist."),
-  reason: z.string().trim().max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`).optional(),
+  reason: z
+    .string()
+    .trim()
+    .max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`)
+    .refine((v) => !hasDeceptiveCharacters(v), DECEPTIVE_TEXT_MESSAGE)
+    .optional(),
 });
 
 export const RejectionSchema = DecisionSchema.extend({
@@ -19,7 +25,8 @@ export const RejectionSchema = DecisionSchema.extend({
     .string({ error: "Give the requester a reason." })
     .trim()
     .min(1, "Give the requester a reason.")
-    .max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`),
+    .max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`)
+    .refine((v) => !hasDeceptiveCharacters(v), DECEPTIVE_TEXT_MESSAGE),
 });
 
 type Decision = { approve: true; reason?: string } | { approve: false; reason: string };
