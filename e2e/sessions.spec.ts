@@ -60,3 +60,11 @@ test("an admin signs a user out everywhere", async ({ browser }) => {
   await anaContext.close();
   await adminContext.close();
 });
+
+test("the session endpoint refuses an oversized body before reading it", async ({ request, baseURL }) => {
+  const response = await request.post("/api/auth/session", {
+    headers: { origin: new URL(baseURL!).origin, "content-type": "application/json" },
+    data: JSON.stringify({ idToken: "x".repeat(2_000_000) }),
+  });
+  expect(response.status()).toBe(413);
+});

@@ -9,10 +9,14 @@ import { createSession, revokeSession } from "@/lib/auth/sessions";
 import { consumeSignInNonce, SIGN_IN_NONCE_COOKIE } from "@/lib/auth/sign-in-nonce";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
+import { readLimitedJson } from "@/lib/http/read-limited-json";
 
 export const dynamic = "force-dynamic";
 
-const SignInBody = z.object({ idToken: z.string().min(1).max(32_768) });
+const MAX_ID_TOKEN_LENGTH = 32_768;
+const SignInBody = z.object({ idToken: z.string().min(1).max(MAX_ID_TOKEN_LENGTH) });
+// The token and the JSON around it; anything longer is not a sign-in and is not read.
+const MAX_BODY_BYTES = MAX_ID_TOKEN_LENGTH + 1024;
 
 /**
  * Exchanges an ID token from MSAL for a server-side session. The token is verified here, on the
@@ -22,7 +26,9 @@ const SignInBody = z.object({ idToken: z.string().min(1).max(32_768) });
 export async function POST(request: NextRequest) {
   if (!isSameOrigin(request.headers)) return failure(403, "This sign-in did not come from the portal's own page.");
 
-  const body = SignInBody.safeParse(await request.json().catch(() => undefined));
+  const read = await readLimitedJson(request, MAX_BODY_BYTES);
+  if (!read.ok && read.reason === "too-large") return failure(413, "The sign-in response was too large. Please sign in again.");
+  const body = SignInBody.safeParse(read.ok ? read.value : undefined);
   if (!body.success) return failure(400, "The sign-in response was incomplete. Please sign in again.");
 
   const { auth, sessionSecret } = config();
