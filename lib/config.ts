@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   PORTAL_REGIONS: z.string().optional(),
   PORTAL_AIRFLOW_VERSIONS: z.string().optional(),
   PORTAL_DAG_HOSTS: z.string().optional(),
+  /** Environment requests one person may make per hour; more are refused with a message. */
+  PORTAL_REQUESTS_PER_HOUR: z.coerce.number().int().min(1, "must be at least 1").default(10),
 });
 
 export type AuthSettings = {
@@ -61,6 +63,7 @@ function parseEnv() {
     databaseUrl: env.DATABASE_URL,
     sessionSecret: env.SESSION_SECRET,
     sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
+    requestsPerHour: env.PORTAL_REQUESTS_PER_HOUR,
     adminRole: env.PORTAL_ADMIN_ROLE,
     auth,
     catalog: {
