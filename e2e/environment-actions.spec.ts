@@ -65,9 +65,12 @@ test("the requester withdraws a pending request; another team cannot even see it
   const name = uniqueName("oops");
   const { environmentId } = await seedEnvironment({ name, teamSlug: "analytics", requesterName: "Ana Analyst", status: "PENDING_APPROVAL" });
 
-  // The page streams (app/environments/loading.tsx), so "not found" arrives in the body, not as the status.
-  await miloPage.goto(`/environments/${environmentId}`);
+  // The same answer as for an environment that does not exist, status included: nothing to tell them apart.
+  const response = await miloPage.goto(`/environments/${environmentId}`);
+  expect(response!.status()).toBe(404);
   await expect(miloPage.getByRole("heading", { name: "Not found", level: 1 })).toBeVisible();
+  expect((await miloPage.goto("/environments/00000000-0000-4000-8000-00000000dead"))!.status()).toBe(404);
+  await miloPage.goto(`/environments/${environmentId}`);
   await expect(miloPage.getByText(name)).toHaveCount(0);
   expect((await miloPage.request.get(`/api/environments/${environmentId}/progress`)).status()).toBe(404);
 

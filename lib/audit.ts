@@ -12,6 +12,8 @@ export type AuditAction =
   | "environment.teardown-requested"
   | "environment.deleted";
 
+export type UserAuditAction = "user.sessions-revoked";
+
 /**
  * Written in the same transaction as the change it records, so the trail never misses one.
  * `actorId` is null for what the portal did by itself (a worker, the expiry schedule).
@@ -29,4 +31,12 @@ export async function recordAudit(
   },
 ): Promise<void> {
   await tx.auditEvent.create({ data: event });
+}
+
+/** For what concerns a person rather than an environment (an admin ending someone's sessions). */
+export async function recordUserAudit(
+  tx: Prisma.TransactionClient,
+  event: { actorId: string; action: UserAuditAction; reason?: string | null; details?: Prisma.InputJsonValue },
+): Promise<void> {
+  await tx.auditEvent.create({ data: { environmentId: null, ...event } });
 }

@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   SESSION_SECRET: z
     .string({ error: "is required: at least 32 random characters that sign session cookies" })
     .min(32, "must be at least 32 characters"),
+  /** A session unused for this long ends (it ends 8 hours after sign-in regardless). */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1, "must be at least 1").max(480, "must be at most 480 (8 hours)").default(60),
   ENTRA_TENANT_ID: z.string().uuid().optional(),
   ENTRA_CLIENT_ID: z.string().uuid().optional(),
   ENTRA_AUTHORITY_HOST: z.string().url().default("https://login.microsoftonline.com"),
@@ -24,6 +26,9 @@ const EnvSchema = z.object({
   PORTAL_ADMIN_ROLE: z.string().min(1).default("Portal.Admin"),
   PORTAL_REGIONS: z.string().optional(),
   PORTAL_AIRFLOW_VERSIONS: z.string().optional(),
+  PORTAL_DAG_HOSTS: z.string().optional(),
+  /** Environment requests one person may make per hour; more are refused with a message. */
+  PORTAL_REQUESTS_PER_HOUR: z.coerce.number().int().min(1, "must be at least 1").default(10),
 });
 
 export type AuthSettings = {
@@ -62,12 +67,15 @@ function parseEnv() {
   return {
     databaseUrl: env.DATABASE_URL,
     sessionSecret: env.SESSION_SECRET,
+    sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
+    requestsPerHour: env.PORTAL_REQUESTS_PER_HOUR,
     adminRole: env.PORTAL_ADMIN_ROLE,
     auth,
     catalog: {
       ...DEFAULT_CATALOG,
       regions: regions(list(env.PORTAL_REGIONS)),
       airflowVersions: airflowVersions(list(env.PORTAL_AIRFLOW_VERSIONS)),
+      dagHosts: dagHosts(list(env.PORTAL_DAG_HOSTS)),
     },
   };
 }
@@ -108,6 +116,17 @@ function regions(wanted: string[] | undefined): readonly string[] {
     );
   }
   return [...new Set(wanted)];
+}
+
+/** Host names (`github.com`) or domains (`.git.contoso.example`), lowercase. */
+function dagHosts(wanted: string[] | undefined): readonly string[] | undefined {
+  if (!wanted || wanted.length === 0) return undefined;
+  const hosts = wanted.map((h) => h.toLowerCase());
+  const malformed = hosts.filter((h) => !/^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(h));
+  if (malformed.length > 0) {
+    throw new Error(`Invalid portal configuration:\n  PORTAL_DAG_HOSTS: not a host name: ${malformed.join(", ")}; use names such as github.com,.git.contoso.example`);
+  }
+  return hosts;
 }
 
 /** Operators may offer fewer Airflow versions, never one the portal has no chart version for. */

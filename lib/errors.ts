@@ -5,7 +5,7 @@
  */
 export class AppError extends Error {
   constructor(
-    readonly code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHENTICATED" | "CONFLICT" | "INVALID",
+    readonly code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHENTICATED" | "CONFLICT" | "INVALID" | "RATE_LIMITED",
     readonly userMessage: string,
     options?: { cause?: unknown; logMessage?: string; fieldErrors?: Record<string, string[]> },
   ) {

@@ -41,6 +41,9 @@ async function main(): Promise<number> {
       port: await freePort(),
       databaseUrl: postgres.url,
       sessionSecret: "e2e-session-secret-".padEnd(48, "x"),
+      // Specs seed dozens of requests straight into the database (paging, many rows) for the same
+      // people within minutes; the per-person limit itself is proven by lib/environments/rate-limit.int.test.ts.
+      env: { ...process.env, PORTAL_REQUESTS_PER_HOUR: process.env.PORTAL_REQUESTS_PER_HOUR ?? "1000" },
       emulator,
       quiet: true,
     });

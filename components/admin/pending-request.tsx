@@ -3,7 +3,7 @@ import { executorLabel, formatDateTime, sizeLabel } from "@/components/environme
 import type { EnvironmentDetail } from "@/lib/environments/types";
 import { DecisionForm } from "./decision-form";
 
-export function PendingRequest({ env }: { env: EnvironmentDetail }) {
+export function PendingRequest({ env, viewerId }: { env: EnvironmentDetail; viewerId: string }) {
   const headingId = `request-${env.id}`;
   return (
     <article aria-labelledby={headingId} className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
@@ -19,7 +19,7 @@ export function PendingRequest({ env }: { env: EnvironmentDetail }) {
         </p>
         <p className="whitespace-pre-line text-slate-700">{env.purpose}</p>
       </div>
-      <DecisionForm id={env.id} name={env.name} />
+      <DecisionForm id={env.id} name={env.name} ownRequest={env.requestedBy.id === viewerId} />
     </article>
   );
 }

@@ -91,7 +91,9 @@ function SignInButton({ blocked, onStart, onError }: { blocked: boolean; onStart
   async function signIn() {
     onStart();
     try {
-      await instance.loginRedirect({ scopes: SIGN_IN_SCOPES, redirectStartPage: window.location.href });
+      // The portal accepts the ID token only with this nonce in it, once.
+      const nonce = await fetchSignInNonce();
+      await instance.loginRedirect({ scopes: SIGN_IN_SCOPES, nonce, redirectStartPage: window.location.href });
     } catch (err) {
       onError(err);
     }
@@ -110,6 +112,12 @@ function dropProviderState() {
   if (!url.searchParams.has("state")) return;
   url.searchParams.delete("state");
   window.history.replaceState(null, "", `${url.pathname}${url.search}${url.hash}`);
+}
+
+async function fetchSignInNonce(): Promise<string> {
+  const response = await fetch("/api/auth/nonce", { method: "POST", cache: "no-store" });
+  if (!response.ok) throw new Error(`The portal could not start a sign-in (${response.status})`);
+  return ((await response.json()) as { nonce: string }).nonce;
 }
 
 /** Null when the session cookie is set, else a message for the user. */

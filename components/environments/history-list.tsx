@@ -13,6 +13,7 @@ const ACTION_LABELS: Record<string, string> = {
   "environment.retried": "Retried",
   "environment.teardown-requested": "Teardown requested",
   "environment.deleted": "Deleted",
+  "user.sessions-revoked": "Signed out everywhere",
 };
 
 export function actionLabel(action: string): string {

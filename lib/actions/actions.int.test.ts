@@ -1,5 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSessionToken, type SessionClaims } from "@/lib/auth/session-token";
+import { createSession, type SessionClaims } from "@/lib/auth/sessions";
 import { withTestDatabase } from "@/lib/db/testing";
 
 /**
@@ -26,7 +26,7 @@ const users = {
 } satisfies Record<string, SessionClaims>;
 
 async function signInAs(user: SessionClaims | null) {
-  sessionCookie = user ? await createSessionToken(user, SECRET) : undefined;
+  sessionCookie = user ? await createSession(database.prisma, user, SECRET) : undefined;
 }
 
 function form(fields: Record<string, string>): FormData {

@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { redirect } from "next/navigation";
 import { db } from "@/lib/db/client";
 import { approveRequest, DecisionSchema } from "@/lib/environments/decide-request";
@@ -9,7 +10,13 @@ import { requireUserOrThrow } from "@/lib/users/current-user";
 
 export async function approveRequestAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const parsed = DecisionSchema.safeParse({ id: formData.get("id"), reason: formData.get("reason") ?? undefined });
-  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? "Invalid request." };
+  if (!parsed.success) {
+    return {
+      ok: false,
+      message: parsed.error.issues[0]?.message ?? "Invalid request.",
+      fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>,
+    };
+  }
   let decided: { name: string };
   try {
     const user = await requireUserOrThrow();

@@ -18,7 +18,8 @@ export async function requestEnvironmentAction(_prev: RequestFormState, formData
   let id: string;
   try {
     const user = await requireUserOrThrow();
-    ({ id } = await requestEnvironment(db(), user, input, config().catalog));
+    const { catalog, requestsPerHour } = config();
+    ({ id } = await requestEnvironment(db(), user, input, catalog, new Date(), { perHour: requestsPerHour }));
   } catch (error) {
     return { ...toActionFailure(error, "requestEnvironmentAction"), values: input };
   }

@@ -38,8 +38,8 @@ function entraClaims(overrides: JWTPayload = {}): JWTPayload {
   };
 }
 
-async function sign(payload: JWTPayload, key: CryptoKey = providerKey, kid = "provider-key") {
-  return new SignJWT(payload).setProtectedHeader({ alg: "RS256", kid, typ: "JWT" }).sign(key);
+async function sign(payload: JWTPayload, key: CryptoKey = providerKey, kid = "provider-key", typ = "JWT") {
+  return new SignJWT(payload).setProtectedHeader({ alg: "RS256", kid, typ }).sign(key);
 }
 
 function withoutClaim(name: string): JWTPayload {
@@ -57,6 +57,7 @@ describe("verifyIdToken", () => {
       roles: ["Portal.Admin"],
       groups: ["6f1c2a4e-1d5b-4c3e-9a7f-0d2b3c4d5e02"],
       groupsOverage: false,
+      nonce: null,
     });
   });
 
@@ -69,6 +70,7 @@ describe("verifyIdToken", () => {
       roles: [],
       groups: [],
       groupsOverage: false,
+      nonce: null,
     });
   });
 
@@ -90,6 +92,25 @@ describe("verifyIdToken", () => {
     ["roles that are not strings", entraClaims({ roles: "Portal.Admin" }), /"roles"/],
   ])("refuses %s", async (_label, claims, reason) => {
     await expect(verifyIdToken(await sign(claims), expectations)).rejects.toThrow(reason);
+  });
+
+  it.each(["at+jwt", "application/at+jwt", "AT+JWT"])("refuses an access token typed %s, though signed by the provider for the portal", async (typ) => {
+    await expect(verifyIdToken(await sign(entraClaims(), providerKey, "provider-key", typ), expectations)).rejects.toThrow(/access token/);
+  });
+
+  it("refuses a token with delegated scopes (scp), the mark of an access token", async () => {
+    await expect(verifyIdToken(await sign(entraClaims({ scp: "User.Read" })), expectations)).rejects.toThrow(/scp/);
+  });
+
+  it("refuses a token for several audiences unless it was issued to the portal", async () => {
+    const audiences = [CLIENT_ID, "api://another-app"];
+    await expect(verifyIdToken(await sign(entraClaims({ aud: audiences })), expectations)).rejects.toThrow(/several audiences/);
+    await expect(verifyIdToken(await sign(entraClaims({ aud: audiences, azp: "api://another-app" })), expectations)).rejects.toThrow(/audiences|azp/);
+    await expect(verifyIdToken(await sign(entraClaims({ aud: audiences, azp: CLIENT_ID })), expectations)).resolves.toMatchObject({ name: "Ana Analyst" });
+  });
+
+  it("refuses a token issued to another party", async () => {
+    await expect(verifyIdToken(await sign(entraClaims({ azp: "someone-else" })), expectations)).rejects.toThrow(/azp/);
   });
 
   it("refuses a token signed by a key the provider does not publish", async () => {

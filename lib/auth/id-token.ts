@@ -10,6 +10,8 @@ export interface IdentityClaims {
   groups: string[];
   /** True when Entra left `groups` out because the user has too many (the "overage" case). */
   groupsOverage: boolean;
+  /** The nonce the sign-in page asked the provider to sign in, which the portal accepts once. */
+  nonce: string | null;
 }
 
 export interface IdTokenExpectations {
@@ -39,8 +41,9 @@ const MAX_TOKEN_AGE = "10m";
  */
 export async function verifyIdToken(idToken: string, expect: IdTokenExpectations): Promise<IdentityClaims> {
   let payload: JWTPayload;
+  let header: { typ?: string };
   try {
-    ({ payload } = await jwtVerify(idToken, expect.jwks, {
+    ({ payload, protectedHeader: header } = await jwtVerify(idToken, expect.jwks, {
       issuer: expect.issuer,
       audience: expect.audience,
       algorithms: ALGORITHMS,
@@ -52,7 +55,24 @@ export async function verifyIdToken(idToken: string, expect: IdTokenExpectations
   } catch (err) {
     throw new IdTokenError(describeJoseError(err), { cause: err });
   }
+  assertIdToken(header, payload, expect.audience);
   return readIdentity(payload);
+}
+
+/**
+ * The provider signs access tokens with the same keys, for the same issuer, sometimes for this
+ * very audience: only the token's shape tells them apart. An access token says so in its header
+ * (RFC 9068 `at+jwt`) or carries delegated scopes (`scp`); neither may open a session. A token for
+ * several audiences is accepted only when it names the portal as the party it was issued to (`azp`).
+ */
+function assertIdToken(header: { typ?: string }, payload: JWTPayload, clientId: string): void {
+  const typ = header.typ?.toLowerCase();
+  if (typ === "at+jwt" || typ === "application/at+jwt") throw new IdTokenError("token is an access token (typ at+jwt), not an ID token");
+  if (payload.scp !== undefined) throw new IdTokenError("token carries scopes (scp): an access token, not an ID token");
+  if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== clientId) {
+    throw new IdTokenError("ID token names several audiences and is not issued to the portal (azp)");
+  }
+  if (payload.azp !== undefined && payload.azp !== clientId) throw new IdTokenError("ID token was issued to another party (azp)");
 }
 
 function readIdentity(payload: JWTPayload): IdentityClaims {
@@ -73,6 +93,7 @@ function readIdentity(payload: JWTPayload): IdentityClaims {
     roles: stringArrayClaim(payload, "roles"),
     groups: groupsOverage ? [] : stringArrayClaim(payload, "groups"),
     groupsOverage,
+    nonce: stringClaim(payload, "nonce") ?? null,
   };
 }
 

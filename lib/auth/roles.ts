@@ -1,4 +1,4 @@
-import type { SessionClaims } from "./session-token";
+import type { SessionClaims } from "./sessions";
 
 export function hasRole(claims: Pick<SessionClaims, "roles">, role: string): boolean {
   return claims.roles.includes(role);

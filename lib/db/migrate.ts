@@ -34,6 +34,24 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
 )`;
 
+/**
+ * pg-boss's schema is installed by the owner here, but the portal and workers send, fetch and
+ * complete jobs (and pg-boss creates a queue's partition on demand) as the app role. The queue
+ * holds no audit data, so the app role may do anything in it.
+ */
+const GRANT_QUEUE_TO_APP_ROLE = `
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'airflow_portal_app') THEN
+        GRANT USAGE, CREATE ON SCHEMA pgboss TO "airflow_portal_app";
+        GRANT ALL ON ALL TABLES IN SCHEMA pgboss TO "airflow_portal_app";
+        GRANT ALL ON ALL SEQUENCES IN SCHEMA pgboss TO "airflow_portal_app";
+        ALTER DEFAULT PRIVILEGES IN SCHEMA pgboss GRANT ALL ON TABLES TO "airflow_portal_app";
+        ALTER DEFAULT PRIVILEGES IN SCHEMA pgboss GRANT ALL ON SEQUENCES TO "airflow_portal_app";
+    END IF;
+END;
+$$`;
+
 export function defaultMigrationsDir(): string {
   return join(process.cwd(), "prisma", "migrations");
 }
@@ -98,6 +116,7 @@ export async function applyMigrations(connectionString: string, options: ApplyMi
     }
     if (result.applied.length === 0) log(`Database is up to date (${migrations.length} migrations)`);
     await installQueue(connectionString);
+    await client.query(GRANT_QUEUE_TO_APP_ROLE);
     return result;
   } finally {
     await client.end();

@@ -111,6 +111,8 @@ export const AIRFLOW_VERSIONS: readonly AirflowVersion[] = [
 export interface Catalog {
   regions: readonly string[];
   airflowVersions: readonly string[];
+  /** PORTAL_DAG_HOSTS: when set, the only hosts a DAG repository may be on (`.example.com` for subdomains). */
+  dagHosts?: readonly string[];
 }
 
 export const DEFAULT_CATALOG: Catalog = {

@@ -1,16 +1,23 @@
 import { z } from "zod";
+import { DECEPTIVE_TEXT_MESSAGE, hasDeceptiveCharacters } from "@/lib/text-safety";
 import { canDecideRequests, type Actor } from "@/lib/authz";
 import { recordAudit } from "@/lib/audit";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { enqueueOperation } from "@/lib/provisioning/queue";
+import { OWN_REQUEST_MESSAGE } from "./four-eyes";
 import { STATUS_DISPLAY } from "./status";
 
 export const REASON_MAX = 500;
 
 export const DecisionSchema = z.object({
   id: z.string().uuid("That request does not exist."),
-  reason: z.string().trim().max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`).optional(),
+  reason: z
+    .string()
+    .trim()
+    .max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`)
+    .refine((v) => !hasDeceptiveCharacters(v), DECEPTIVE_TEXT_MESSAGE)
+    .optional(),
 });
 
 export const RejectionSchema = DecisionSchema.extend({
@@ -18,14 +25,16 @@ export const RejectionSchema = DecisionSchema.extend({
     .string({ error: "Give the requester a reason." })
     .trim()
     .min(1, "Give the requester a reason.")
-    .max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`),
+    .max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`)
+    .refine((v) => !hasDeceptiveCharacters(v), DECEPTIVE_TEXT_MESSAGE),
 });
 
 type Decision = { approve: true; reason?: string } | { approve: false; reason: string };
 
 /**
  * Approves or rejects a pending request. The status check and the change are one conditional
- * update, so two admins deciding at once cannot both succeed. Approval writes the provisioning
+ * update, so two admins deciding at once cannot both succeed. No one approves their own request
+ * (four eyes); rejecting it is allowed, as withdrawing is. Approval writes the provisioning
  * operation and enqueues its job in the same transaction: an approval that commits is never lost.
  */
 async function decideRequest(db: PrismaClient, actor: Actor, id: string, decision: Decision): Promise<{ name: string }> {
@@ -35,12 +44,16 @@ async function decideRequest(db: PrismaClient, actor: Actor, id: string, decisio
 
   return db.$transaction(async (tx) => {
     const { count } = await tx.environment.updateMany({
-      where: { id, status: "PENDING_APPROVAL" },
+      // Four eyes: an approval by the requester matches no row, whatever the form sent.
+      where: { id, status: "PENDING_APPROVAL", ...(decision.approve ? { requestedById: { not: actor.id } } : {}) },
       data: { status: toStatus, decidedById: actor.id, decidedAt: new Date(), decisionReason: reason },
     });
     if (count === 0) {
-      const current = await tx.environment.findUnique({ where: { id }, select: { status: true } });
+      const current = await tx.environment.findUnique({ where: { id }, select: { status: true, requestedById: true } });
       if (!current) throw notFound("request");
+      if (decision.approve && current.status === "PENDING_APPROVAL" && current.requestedById === actor.id) {
+        throw forbidden(OWN_REQUEST_MESSAGE);
+      }
       throw new AppError(
         "CONFLICT",
         `This request was already decided: it is ${STATUS_DISPLAY[current.status].label.toLowerCase()}.`,

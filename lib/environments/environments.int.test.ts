@@ -202,6 +202,25 @@ describe("deciding a request", () => {
     expect((await getEnvironment(database.prisma, ana, id)).status).toBe("APPROVED");
   });
 
+  it("needs four eyes: an admin cannot approve their own request, another admin can", async () => {
+    const { id } = await requestEnvironment(database.prisma, admin, request({ team: "data-platform", name: "own-request" }), DEFAULT_CATALOG);
+    const before = await counts();
+    const refused = await rejection(approveRequest(database.prisma, admin, id, "looks fine to me"));
+    expect(refused.code).toBe("FORBIDDEN");
+    expect(refused.userMessage).toMatch(/another admin must approve it/);
+    expect(await counts()).toEqual(before);
+    expect((await getEnvironment(database.prisma, admin, id)).status).toBe("PENDING_APPROVAL");
+
+    await approveRequest(database.prisma, otherAdmin, id, "ok");
+    expect(await getEnvironment(database.prisma, admin, id)).toMatchObject({ status: "APPROVED", decidedBy: { name: "Otto Admin" } });
+  });
+
+  it("lets an admin reject their own request, as withdrawing would", async () => {
+    const { id } = await requestEnvironment(database.prisma, admin, request({ team: "data-platform", name: "own-reject" }), DEFAULT_CATALOG);
+    await rejectRequest(database.prisma, admin, id, "Not needed after all");
+    expect((await getEnvironment(database.prisma, admin, id)).status).toBe("REJECTED");
+  });
+
   it("records who rejected and why, and refuses a second decision", async () => {
     const { id } = await requestEnvironment(database.prisma, ana, request(), DEFAULT_CATALOG);
     await rejectRequest(database.prisma, admin, id, "Use the shared environment");

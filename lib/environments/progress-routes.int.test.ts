@@ -1,6 +1,6 @@
 import { NextRequest } from "next/server";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSessionToken, type SessionClaims } from "@/lib/auth/session-token";
+import { createSession, type SessionClaims } from "@/lib/auth/sessions";
 import { withTestDatabase } from "@/lib/db/testing";
 
 /** The live-progress endpoints as a browser reaches them: the session cookie decides who may read what. */
@@ -23,7 +23,7 @@ const users = {
 } satisfies Record<string, SessionClaims>;
 
 async function signInAs(user: SessionClaims | null) {
-  sessionCookie = user ? await createSessionToken(user, SECRET) : undefined;
+  sessionCookie = user ? await createSession(database.prisma, user, SECRET) : undefined;
 }
 
 let routes: {

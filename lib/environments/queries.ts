@@ -22,7 +22,7 @@ const summarySelect = {
   health: true,
   healthCheckedAt: true,
   team: { select: { slug: true, name: true } },
-  requestedBy: { select: { name: true } },
+  requestedBy: { select: { id: true, name: true } },
 } satisfies Prisma.EnvironmentSelect;
 
 type SummaryRow = Prisma.EnvironmentGetPayload<{ select: typeof summarySelect }>;

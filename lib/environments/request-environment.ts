@@ -12,9 +12,16 @@ const nameTaken = (name: string) =>
     fieldErrors: { name: [`An environment named "${name}" already exists. Choose another name.`] },
   });
 
+/** How many requests one person may make in an hour (PORTAL_REQUESTS_PER_HOUR); unset means no limit. */
+export interface RequestRateLimit {
+  perHour: number;
+}
+
 /**
  * Records a request for a new environment, pending an admin's approval. Validates everything the
- * browser sent again; writes nothing unless all of it holds.
+ * browser sent again; writes nothing unless all of it holds. With a rate limit, a person's requests
+ * in the last hour are counted under a per-person lock, so a burst of parallel submissions cannot
+ * all slip past the count.
  */
 export async function requestEnvironment(
   db: PrismaClient,
@@ -22,6 +29,7 @@ export async function requestEnvironment(
   input: unknown,
   catalog: Catalog,
   now: Date = new Date(),
+  rateLimit?: RequestRateLimit,
 ): Promise<{ id: string }> {
   const parsed = makeRequestSchema(catalog, now).safeParse(input);
   if (!parsed.success) {
@@ -44,6 +52,7 @@ export async function requestEnvironment(
 
   try {
     return await db.$transaction(async (tx) => {
+      if (rateLimit) await assertUnderRateLimit(tx, user.id, rateLimit, now);
       const environment = await tx.environment.create({
         data: {
           name: request.name,
@@ -76,5 +85,19 @@ export async function requestEnvironment(
     // Two requests for the same name at once: the partial unique index decides, not the check above.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw nameTaken(request.name);
     throw error;
+  }
+}
+
+async function assertUnderRateLimit(tx: Prisma.TransactionClient, userId: string, limit: RequestRateLimit, now: Date): Promise<void> {
+  // Held until this transaction ends: the next request by the same person counts this one.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('portal.environment-requests'), hashtext(${userId}))`;
+  const recent = await tx.environment.count({
+    where: { requestedById: userId, createdAt: { gt: new Date(now.getTime() - 60 * 60 * 1000) } },
+  });
+  if (recent >= limit.perHour) {
+    throw new AppError(
+      "RATE_LIMITED",
+      `You have made ${recent} requests in the last hour, the most the portal takes from one person. Try again later, or ask a portal admin.`,
+    );
   }
 }

@@ -66,7 +66,7 @@ describe("request schema", () => {
     expect(result.dagSubPath).toBe("airflow/dags");
   });
 
-  it.each([
+  it.each<[Record<string, string>, string]>([
     [{ dagRepoUrl: "git@github.com:org/dags.git" }, "dagRepoUrl"],
     [{ dagRepoUrl: "http://github.com/org/dags.git" }, "dagRepoUrl"],
     [{ dagRepoUrl: "https://user:pw@github.com/org/dags.git" }, "dagRepoUrl"],
@@ -77,8 +77,42 @@ describe("request schema", () => {
     [{ dagRepoUrl: "https://github.com/org/dags.git", dagSubPath: "../etc" }, "dagSubPath"],
     [{ dagRepoUrl: "https://github.com/org/dags.git", dagSubPath: "/abs" }, "dagSubPath"],
     [{ dagBranch: "main" }, "dagRepoUrl"],
+    // What git check-ref-format --branch refuses.
+    ...["-main", "-", "@", ".hidden", "feature/.hidden", "a.lock", "a.lock/b", "a/", "/a", "a//b", "a.", "a@{1}", "a\u0000b", "a\tb", "a~1", "a^", "a:b", "a?", "a*", "a[b", "a\\b"].map(
+      (dagBranch): [Record<string, string>, string] => [{ dagRepoUrl: "https://github.com/org/dags.git", dagBranch }, "dagBranch"],
+    ),
+    // Hosts inside the cluster's or Azure's own networks, however the address is spelt.
+    ...[
+      "https://127.0.0.1/org/dags.git", "https://2130706433/org/dags.git", "https://0x7f.1/org/dags.git", "https://10.1.2.3/dags.git",
+      "https://172.16.0.1/dags.git", "https://192.168.1.1/dags.git", "https://169.254.169.254/metadata", "https://100.64.0.1/dags.git",
+      "https://0.0.0.0/dags.git", "https://[::1]/dags.git", "https://[fe80::1]/dags.git", "https://[fd00::1]/dags.git",
+      "https://[::ffff:127.0.0.1]/dags.git", "https://localhost/dags.git", "https://localhost:8443/dags.git",
+    ].map((dagRepoUrl): [Record<string, string>, string] => [{ dagRepoUrl }, "dagRepoUrl"]),
   ])("refuses the DAG source %j", (extra, field) => {
     expect(errorsFor({ ...valid, ...extra })[field as "dagRepoUrl"]).toBeDefined();
+  });
+
+  it.each(["main", "feature/x-1", "release/2.10", "users/ana/fix_bug", "v1.2.3"])("takes the branch %s", (dagBranch) => {
+    expect(errorsFor({ ...valid, dagRepoUrl: "https://github.com/org/dags.git", dagBranch })).toEqual({});
+  });
+
+  it("takes public hosts and addresses, and with PORTAL_DAG_HOSTS only those hosts", () => {
+    expect(errorsFor({ ...valid, dagRepoUrl: "https://8.8.8.8/org/dags.git" })).toEqual({});
+    expect(errorsFor({ ...valid, dagRepoUrl: "https://172.32.0.1/org/dags.git" })).toEqual({});
+    const allowList = { ...DEFAULT_CATALOG, dagHosts: ["github.com", ".git.contoso.example"] };
+    const errors = (dagRepoUrl: string) => {
+      const result = makeRequestSchema(allowList, now).safeParse({ ...valid, dagRepoUrl });
+      return result.success ? {} : fieldErrorsOf(result.error);
+    };
+    expect(errors("https://github.com/org/dags.git")).toEqual({});
+    expect(errors("https://dev.git.contoso.example/org/dags.git")).toEqual({});
+    expect(errors("https://gitlab.com/org/dags.git").dagRepoUrl?.join(" ")).toMatch(/github\.com/);
+    expect(errors("https://evilgithub.com/org/dags.git").dagRepoUrl).toBeDefined();
+  });
+
+  it.each(["\u0000", "\u202E", "\u2066", "\u200B", "\uFEFF"])("refuses a purpose hiding the character U+%s with a field message", (ch) => {
+    const purpose = `Nightly ${ch}sales`;
+    expect(errorsFor({ ...valid, purpose }).purpose?.join(" ")).toMatch(/invisible or direction-changing/);
   });
 
   it("takes an expiry after today and within a year", () => {

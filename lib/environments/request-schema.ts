@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { DECEPTIVE_TEXT_MESSAGE, hasDeceptiveCharacters } from "@/lib/text-safety";
 import { EXECUTORS, SIZES, type Catalog } from "./catalog";
+import { isAllowedDagHost, isForbiddenRepositoryHost } from "./dag-repository";
 import { NAME_MAX, NAME_MIN, NAME_PATTERN } from "./naming";
 
 export const PURPOSE_MAX = 1000;
@@ -9,8 +11,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const optionalText = (schema: z.ZodString) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
 
-/** A git branch name as git-sync will check it out; refuses what `git check-ref-format` refuses. */
-const BRANCH_PATTERN = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{|.*\.lock$|.*\.$)[^\s~^:?*[\\\x00-\x1f\x7f]+$/;
+/**
+ * A git branch name as git-sync will check it out; refuses what `git check-ref-format --branch`
+ * refuses: a leading "-" (it would read as an option), "..", "@{", a lone "@", components that start
+ * with "." or end with ".lock", empty components, a trailing "." and control or special characters.
+ */
+const BRANCH_PATTERN = /^(?!-|@$|\/|\.|.*\/\/|.*\/\.|.*\/$|.*\.\.|.*@\{|.*\.lock(\/|$)|.*\.$)[^\s~^:?*[\\\x00-\x1f\x7f]+$/;
 /** A relative folder inside the repository: no leading slash, no `..`. */
 const SUB_PATH_PATTERN = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w./-]+$/;
 
@@ -54,7 +60,8 @@ export function makeRequestSchema(catalog: Catalog, now: Date = new Date()) {
         .string({ error: "Describe what the environment is for." })
         .trim()
         .min(1, "Describe what the environment is for.")
-        .max(PURPOSE_MAX, `Keep the purpose under ${PURPOSE_MAX} characters.`),
+        .max(PURPOSE_MAX, `Keep the purpose under ${PURPOSE_MAX} characters.`)
+        .refine((v) => !hasDeceptiveCharacters(v), DECEPTIVE_TEXT_MESSAGE),
       region: z.enum(catalog.regions as [string, ...string[]], { error: "Choose one of the offered regions." }),
       size: z.enum(SIZES, { error: "Choose a size." }),
       executor: z.enum(EXECUTORS, { error: "Choose an executor." }).default("KubernetesExecutor"),
@@ -68,7 +75,9 @@ export function makeRequestSchema(catalog: Catalog, now: Date = new Date()) {
           .max(500, "Keep the repository URL under 500 characters.")
           .regex(/^https:\/\/[^\s/@]+(:\d+)?\/\S+$/, "Enter an https:// URL of a git repository, such as https://github.com/org/dags.git.")
           // A token in the URL would be stored and shown to everyone who can see the environment.
-          .refine((v) => !/[?#]/.test(v), "Leave credentials and parameters out of the URL; access to a private repository is set up separately."),
+          .refine((v) => !/[?#]/.test(v), "Leave credentials and parameters out of the URL; access to a private repository is set up separately.")
+          .refine((v) => !isForbiddenRepositoryHost(v), "Use the repository's host name: addresses on loopback, link-local or private networks are not allowed.")
+          .refine((v) => isAllowedDagHost(v, catalog.dagHosts), `Use a repository on ${catalog.dagHosts?.join(", ") ?? "an allowed host"}.`),
       ),
       dagBranch: optionalText(z.string().trim().max(255, "Keep the branch under 255 characters.").regex(BRANCH_PATTERN, "Enter a valid git branch name.")),
       dagSubPath: optionalText(

@@ -12,7 +12,8 @@ export interface EnvironmentSummary {
   region: string;
   size: SizeName;
   team: { slug: string; name: string };
-  requestedBy: { name: string };
+  /** `id` lets an admin's page tell their own requests apart: those need another admin's approval. */
+  requestedBy: { id: string; name: string };
   createdAt: Date;
   expiresAt: Date | null;
   airflowUrl: string | null;

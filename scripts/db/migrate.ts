@@ -1,12 +1,14 @@
 /**
- * `npm run db:migrate`: applies the committed migrations to the database at DATABASE_URL.
+ * `npm run db:migrate`: applies the committed migrations as the owner role, MIGRATION_DATABASE_URL
+ * (default: DATABASE_URL, as for the embedded database, where one superuser does everything). In
+ * production the portal's own DATABASE_URL names a role that owns nothing (README, Security).
  * Safe to run from several processes at once (see lib/db/migrate.ts).
  */
 import { applyMigrations } from "../../lib/db/migrate";
 
-const url = process.env.DATABASE_URL;
+const url = process.env.MIGRATION_DATABASE_URL || process.env.DATABASE_URL;
 if (!url) {
-  console.error("DATABASE_URL is not set: point it at the PostgreSQL database to migrate.");
+  console.error("MIGRATION_DATABASE_URL (or DATABASE_URL) is not set: point it at the PostgreSQL database to migrate, as its owner.");
   process.exit(1);
 }
 

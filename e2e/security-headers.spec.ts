@@ -1,0 +1,72 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./support/sign-in";
+
+const FIXED = {
+  "x-frame-options": "DENY",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "strict-origin-when-cross-origin",
+  "cross-origin-opener-policy": "same-origin",
+};
+
+test("every kind of response carries the security headers", async ({ request }) => {
+  const page = await request.get("/signin");
+  const html = await page.text();
+  const script = html.match(/<script[^>]+src="(\/_next\/static\/[^"]+\.js)"/)?.[1];
+  expect(script).toBeTruthy();
+
+  for (const response of [page, await request.get("/api/auth/me"), await request.get(script!), await request.get("/no-such-page")]) {
+    const headers = response.headers();
+    expect(headers, response.url()).toMatchObject(FIXED);
+    expect(headers["permissions-policy"]).toContain("camera=()");
+    const csp = headers["content-security-policy"] ?? "";
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(csp).not.toContain("unsafe-eval");
+    // Served over plain http here: HSTS would be ignored, and is only sent over https.
+    expect(headers["strict-transport-security"]).toBeUndefined();
+  }
+});
+
+test("behind an https proxy the portal asks for HTTPS from then on", async ({ request }) => {
+  const response = await request.get("/signin", { headers: { "x-forwarded-proto": "https" } });
+  expect(response.headers()["strict-transport-security"]).toMatch(/max-age=\d+/);
+});
+
+test("each page gets its own nonce, and the page's scripts carry it", async ({ request }) => {
+  const nonces = [];
+  for (let i = 0; i < 2; i++) {
+    const response = await request.get("/signin");
+    const nonce = response.headers()["content-security-policy"]!.match(/'nonce-([^']+)'/)![1]!;
+    expect(await response.text()).toContain(`nonce="${nonce}"`);
+    nonces.push(nonce);
+  }
+  expect(nonces[0]).not.toBe(nonces[1]);
+});
+
+test("no page, not even one on the same site, can frame the portal", async ({ page, baseURL }) => {
+  // A page served from the portal's own origin (as a same-site attacker's would be): browsers
+  // already keep public sites from framing localhost, so only the same site proves the header.
+  const host = `${baseURL}/framing-test`;
+  await page.route(host, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<title>waiting</title><iframe src="${baseURL}/signin" onload="document.title='frame done'" width="600" height="400"></iframe>`,
+    }),
+  );
+  await page.goto(host);
+  // The frame "loads" either way: the portal's page, or the browser's refusal in its place.
+  await expect(page).toHaveTitle("frame done");
+  const frame = page.frames().find((f) => f !== page.mainFrame())!;
+  await expect(frame.getByRole("heading", { name: "Sign in" })).toHaveCount(0);
+  expect(frame.url()).not.toContain("/signin");
+});
+
+test("sign-in through MSAL's redirect flow still works under the policy, with nothing refused", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+  });
+  await signIn(page, "ana");
+  await expect(page.getByTestId("user-name")).toBeVisible();
+  expect(violations).toEqual([]);
+});
