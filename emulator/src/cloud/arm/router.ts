@@ -4,6 +4,7 @@ import { readBody } from "../../http.js";
 import type { CloudContext } from "../context.js";
 import type { Json } from "../store.js";
 import { delay, isPlainObject } from "../util.js";
+import { checkApiVersion } from "./api-versions.js";
 import { ArmError, badRequest, sendArmError } from "./errors.js";
 import { publicIpRoutes } from "./cluster-network.js";
 import { extensionRoutes } from "./extensions.js";
@@ -104,6 +105,7 @@ export async function handleArm(ctx: CloudContext, req: IncomingMessage, res: Se
         "www-authenticate": `Bearer authorization_uri="${ctx.baseUrl}/${TENANT_ID}", error="invalid_token", error_description="${auth.message.replace(/"/g, "'")}"`,
       });
     }
+    checkApiVersion(url.pathname, apiVersion);
     const sub = url.pathname.split("/")[2] ?? "";
     if (!UUID.test(sub)) throw badRequest("InvalidSubscriptionId", `The provided subscription identifier '${sub}' is malformed or invalid.`);
 
