@@ -24,8 +24,11 @@ describe("security headers", () => {
     );
   });
 
-  it("allows eval only in development", () => {
+  it("allows eval, and inline styles for the dev overlay, only in development", () => {
     expect(directive(contentSecurityPolicy({ ...base, development: true }), "script-src")).toContain("'unsafe-eval'");
+    expect(directive(contentSecurityPolicy({ ...base, development: true }), "style-src")).toBe("style-src 'self' 'unsafe-inline'");
+    expect(directive(contentSecurityPolicy(base), "style-src")).toBe("style-src 'self' 'nonce-bm9uY2U='");
+    expect(contentSecurityPolicy(base)).not.toMatch(/unsafe-(eval|inline)/);
   });
 
   it("sends the fixed headers always, and HSTS only over https", () => {

@@ -19,7 +19,8 @@ export function contentSecurityPolicy({ nonce, authority, https, development }: 
     "default-src 'self'",
     // strict-dynamic: scripts the nonce'd Next.js runtime loads (its chunks) are trusted; nothing else is.
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ""}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    // `next dev` injects its overlay's styles inline, without the nonce; a production build does not.
+    development ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     "img-src 'self' blob: data:",
     "font-src 'self'",
     // MSAL reads the provider's discovery document and redeems the code with fetch from the page.
