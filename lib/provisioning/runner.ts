@@ -6,7 +6,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { EngineEnvironment, StepContext, StepOutput } from "./context";
 import { planFor, type PlannedStep } from "./plan";
 import { STEP_RUNS } from "./steps";
-import { finishStep, loadSteps, recordEvent, startStep, type ClaimedOperation, type StepRow } from "./store";
+import { finishStep, loadSteps, recordEvent, startStep, type ClaimedOperation } from "./store";
 
 export interface EngineDeps {
   db: PrismaClient;
@@ -111,4 +111,3 @@ function stepContext(
   };
 }
 
-export type { StepRow };
