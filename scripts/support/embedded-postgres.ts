@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+import { binariesFor, reachableDataDir, type Binaries } from "./embedded-postgres-access";
 import { freePort } from "./ports";
 
 /**
@@ -36,7 +37,6 @@ export type StartOptions = {
 const USER = "postgres";
 const run = promisify(execFile);
 
-type Binaries = { initdb: string; postgres: string };
 
 /** The platform package `embedded-postgres` installs as an optional dependency (how the package finds them too). */
 async function binaries(): Promise<Binaries> {
@@ -121,10 +121,10 @@ function tail(file: string): string {
 }
 
 export async function startEmbeddedPostgres(options: StartOptions = {}): Promise<EmbeddedPostgres> {
-  const bin = await binaries();
   const user = await serverUser();
+  const bin = await binariesFor(user, await binaries());
   const temporary = !options.dataDir;
-  const root = temporary ? await mkdtemp(path.join(tmpdir(), "portal-postgres-")) : path.resolve(options.dataDir!);
+  const root = temporary ? await mkdtemp(path.join(tmpdir(), "portal-postgres-")) : await reachableDataDir(user, path.resolve(options.dataDir!));
   const dataDir = temporary ? path.join(root, "data") : root;
   const logFile = temporary ? path.join(root, "server.log") : `${dataDir}.log`;
   const removeTemporary = () => {
