@@ -10,23 +10,21 @@ import { STATUS_DISPLAY } from "./status";
 
 export const REASON_MAX = 500;
 
+/** A reason an admin gives for a decision or a teardown; `required` names what to ask for when it is empty. */
+export function reasonSchema(required?: string) {
+  const text = z.string(required ? { error: required } : undefined).trim();
+  return (required ? text.min(1, required) : text)
+    .max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`)
+    .refine((v) => !hasDeceptiveCharacters(v), DECEPTIVE_TEXT_MESSAGE);
+}
+
 export const DecisionSchema = z.object({
   id: z.string().uuid("That request does not exist."),
-  reason: z
-    .string()
-    .trim()
-    .max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`)
-    .refine((v) => !hasDeceptiveCharacters(v), DECEPTIVE_TEXT_MESSAGE)
-    .optional(),
+  reason: reasonSchema().optional(),
 });
 
 export const RejectionSchema = DecisionSchema.extend({
-  reason: z
-    .string({ error: "Give the requester a reason." })
-    .trim()
-    .min(1, "Give the requester a reason.")
-    .max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`)
-    .refine((v) => !hasDeceptiveCharacters(v), DECEPTIVE_TEXT_MESSAGE),
+  reason: reasonSchema("Give the requester a reason."),
 });
 
 type Decision = { approve: true; reason?: string } | { approve: false; reason: string };

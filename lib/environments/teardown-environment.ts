@@ -1,23 +1,17 @@
 import { z } from "zod";
-import { DECEPTIVE_TEXT_MESSAGE, hasDeceptiveCharacters } from "@/lib/text-safety";
 import { canDecideRequests, type Actor } from "@/lib/authz";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import type { EnvironmentStatus, PrismaClient } from "@/lib/generated/prisma/client";
 import { enqueueOperation } from "@/lib/provisioning/queue";
 import { ACTIVE_OPERATION_STATUSES, anotherOperationRunning, withActiveOperationGuard } from "./active-operation";
-import { REASON_MAX } from "./decide-request";
+import { reasonSchema } from "./decide-request";
 import { STATUS_DISPLAY } from "./status";
 import { transitionEnvironment } from "./transition";
 
 export const TeardownSchema = z.object({
   id: z.string().uuid("That environment does not exist."),
   confirmName: z.string({ error: "Type the environment's name to confirm." }).trim().min(1, "Type the environment's name to confirm."),
-  reason: z
-    .string()
-    .trim()
-    .max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`)
-    .refine((v) => !hasDeceptiveCharacters(v), DECEPTIVE_TEXT_MESSAGE)
-    .optional(),
+  reason: reasonSchema().optional(),
 });
 export type TeardownInput = z.infer<typeof TeardownSchema>;
 

@@ -46,8 +46,14 @@ export const waitForHelmRelease: StepRun = async (ctx) => {
   const { env } = ctx;
   const deadline = Date.now() + ctx.config.helmTimeoutMs;
   let lastMessage = "";
+  // One credential fetch per few minutes, not per poll; the Entra token inside lasts longer.
+  let kc = await clusterAccess(ctx);
+  let builtAt = Date.now();
   for (;;) {
-    const kc = await clusterAccess(ctx);
+    if (Date.now() - builtAt > 5 * 60_000) {
+      kc = await clusterAccess(ctx);
+      builtAt = Date.now();
+    }
     const release = await ctx.retry(() =>
       readObject<FluxObject>(kc, { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: env.names.helmRelease, namespace: env.names.namespace } }),
     );
