@@ -76,10 +76,20 @@ describe("configuration", () => {
 describe("worker configuration", () => {
   async function engineWith(env: Record<string, string | undefined>) {
     vi.resetModules();
-    for (const key of ["DATABASE_URL", "AZURE_SUBSCRIPTION_ID", "PORTAL_AKS_ADMIN_GROUP_ID", "AZURE_AUTHORITY_HOST", "PORTAL_AIRFLOW_EXPOSURE"]) vi.stubEnv(key, env[key]);
+    for (const key of ["DATABASE_URL", "AZURE_SUBSCRIPTION_ID", "PORTAL_AKS_ADMIN_GROUP_ID", "AZURE_AUTHORITY_HOST", "AZURE_TENANT_ID", "PORTAL_AIRFLOW_EXPOSURE", ...Object.keys(access)]) {
+      vi.stubEnv(key, env[key]);
+    }
     const { engineConfig } = await import("./config");
     return engineConfig;
   }
+  const access = {
+    PORTAL_AIRFLOW_DOMAIN: "airflow.contoso.com",
+    PORTAL_AIRFLOW_DNS_ZONE_ID: "/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/rg-platform/providers/Microsoft.Network/dnsZones/contoso.com",
+    PORTAL_AIRFLOW_TLS_CERT_URI: "https://kv-platform.vault.azure.net/certificates/airflow-wildcard",
+    PORTAL_AIRFLOW_KEY_VAULT_ID: "/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/rg-platform/providers/Microsoft.KeyVault/vaults/kv-platform",
+    PORTAL_AIRFLOW_APP_CLIENT_ID: "9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
+    PORTAL_AIRFLOW_APP_CLIENT_SECRET: "app-secret",
+  };
   const required = { DATABASE_URL: "postgresql://localhost/portal", AZURE_SUBSCRIPTION_ID: "00000000-0000-4000-8000-000000000000", PORTAL_AKS_ADMIN_GROUP_ID: "3f7c9a2e-6b1d-4c8e-9f2a-7d5e4b3c2a10" };
 
   it("names the subscription and the clusters' admin group when they are missing", async () => {
@@ -96,5 +106,26 @@ describe("worker configuration", () => {
   it("skips Entra's instance discovery only for an authority that is not Microsoft's", async () => {
     expect((await engineWith({ ...required, AZURE_AUTHORITY_HOST: "https://login.microsoftonline.us" }))().azure.disableInstanceDiscovery).toBe(false);
     expect((await engineWith({ ...required, AZURE_AUTHORITY_HOST: "https://localhost:8443" }))().azure.disableInstanceDiscovery).toBe(true);
+  });
+
+  it("publishes Airflow at an https address only with the DNS zone, certificate and app registration all set", async () => {
+    expect((await engineWith(required))().airflowAccess).toBeNull();
+    const config = (await engineWith({ ...required, ...access, AZURE_TENANT_ID: "contoso.onmicrosoft.com" }))();
+    expect(config.airflowAccess).toMatchObject({
+      domain: "airflow.contoso.com",
+      dnsZoneName: "contoso.com",
+      recordSuffix: ".airflow",
+      httpsPort: 443,
+      teamRole: "Op",
+      adminGroupId: required.PORTAL_AKS_ADMIN_GROUP_ID,
+      app: { tenantId: "contoso.onmicrosoft.com", authorityHost: "https://login.microsoftonline.com" },
+      graphEndpoint: "https://graph.microsoft.com",
+    });
+    const partial = await engineWith({ ...required, PORTAL_AIRFLOW_DOMAIN: "airflow.contoso.com", AZURE_TENANT_ID: "t" });
+    expect(() => partial()).toThrow(/PORTAL_AIRFLOW_DOMAIN is set, so PORTAL_AIRFLOW_DNS_ZONE_ID, .*PORTAL_AIRFLOW_APP_CLIENT_SECRET must be too/);
+    const outside = await engineWith({ ...required, ...access, PORTAL_AIRFLOW_DOMAIN: "airflow.fabrikam.com", AZURE_TENANT_ID: "t" });
+    expect(() => outside()).toThrow(/airflow.fabrikam.com is not in the DNS zone contoso.com/);
+    const otherVault = await engineWith({ ...required, ...access, PORTAL_AIRFLOW_TLS_CERT_URI: "https://kv-other.vault.azure.net/certificates/x", AZURE_TENANT_ID: "t" });
+    expect(() => otherVault()).toThrow(/vault kv-other, but PORTAL_AIRFLOW_KEY_VAULT_ID names vault kv-platform/);
   });
 });

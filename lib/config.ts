@@ -172,7 +172,94 @@ const EngineEnvSchema = z.object({
   WORKER_HEALTH_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** How long the engine waits for a Helm release or for Airflow's health before it fails the step. */
   PORTAL_HELM_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30 * 60_000),
+  /**
+   * Publishing each Airflow UI at https://<name>.<domain>, with sign-in through Entra ID. All of
+   * these or none: without them the UI stays behind its load balancer (PORTAL_AIRFLOW_EXPOSURE).
+   */
+  PORTAL_AIRFLOW_DOMAIN: z
+    .string()
+    .regex(/^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a lowercase DNS name such as airflow.contoso.com")
+    .optional(),
+  PORTAL_AIRFLOW_DNS_ZONE_ID: z
+    .string()
+    .regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/dnsZones\/[^/]+$/i, "must be the resource id of an Azure DNS zone (/subscriptions/…/providers/Microsoft.Network/dnsZones/<zone>)")
+    .optional(),
+  PORTAL_AIRFLOW_TLS_CERT_URI: z
+    .string()
+    .regex(/^https:\/\/[a-z0-9-]{3,24}\.vault\.[a-z0-9.-]+\/certificates\/[A-Za-z0-9-]{1,127}(\/[0-9a-f]{32})?$/, "must be a Key Vault certificate URI (https://<vault>.vault.azure.net/certificates/<name>)")
+    .optional(),
+  PORTAL_AIRFLOW_KEY_VAULT_ID: z
+    .string()
+    .regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i, "must be the resource id of the Key Vault holding the certificate")
+    .optional(),
+  /** The port the environments' https addresses answer on (443 on Azure). */
+  PORTAL_AIRFLOW_HTTPS_PORT: z.coerce.number().int().min(1).max(65_535).default(443),
+  /** The Entra app registration every Airflow UI signs people in with. */
+  PORTAL_AIRFLOW_APP_CLIENT_ID: z.string().uuid("must be the application (client) id of the Airflow app registration").optional(),
+  PORTAL_AIRFLOW_APP_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The tenant people sign in to Airflow from; default AZURE_TENANT_ID. */
+  PORTAL_AIRFLOW_APP_TENANT_ID: z.string().regex(/^[A-Za-z0-9.-]{1,100}$/, "must be a tenant id or domain").optional(),
+  /** Entra's host for that sign-in; default AZURE_AUTHORITY_HOST, else https://login.microsoftonline.com. */
+  PORTAL_AIRFLOW_APP_AUTHORITY_HOST: z.string().url().startsWith("https://", "must be an https:// URL").optional(),
+  /** Members of this group are Admin in every Airflow; default PORTAL_AKS_ADMIN_GROUP_ID. */
+  PORTAL_AIRFLOW_ADMIN_GROUP_ID: z.string().uuid("must be an Entra group object id (a UUID)").optional(),
+  /** The Airflow role of the environment's own team. */
+  PORTAL_AIRFLOW_TEAM_ROLE: z.enum(["Op", "Admin", "User"]).default("Op"),
+  PORTAL_GRAPH_ENDPOINT: z.string().url().startsWith("https://", "must be an https:// URL").default("https://graph.microsoft.com"),
 });
+
+const ACCESS_VARIABLES = [
+  "PORTAL_AIRFLOW_DOMAIN",
+  "PORTAL_AIRFLOW_DNS_ZONE_ID",
+  "PORTAL_AIRFLOW_TLS_CERT_URI",
+  "PORTAL_AIRFLOW_KEY_VAULT_ID",
+  "PORTAL_AIRFLOW_APP_CLIENT_ID",
+  "PORTAL_AIRFLOW_APP_CLIENT_SECRET",
+] as const;
+
+/** The https address and Entra sign-in of every Airflow UI, or null when the portal is not set up for them. */
+function airflowAccess(env: z.output<typeof EngineEnvSchema>) {
+  const set = ACCESS_VARIABLES.filter((k) => env[k] !== undefined);
+  if (set.length === 0) return null;
+  if (set.length < ACCESS_VARIABLES.length) {
+    const missing = ACCESS_VARIABLES.filter((k) => env[k] === undefined);
+    throw new Error(`Invalid worker configuration: ${set.join(", ")} ${set.length === 1 ? "is" : "are"} set, so ${missing.join(", ")} must be too (an https address for Airflow needs all of them)`);
+  }
+  const domain = env.PORTAL_AIRFLOW_DOMAIN!;
+  const zoneId = env.PORTAL_AIRFLOW_DNS_ZONE_ID!;
+  const zoneName = zoneId.split("/").pop()!.toLowerCase();
+  if (domain !== zoneName && !domain.endsWith(`.${zoneName}`)) {
+    throw new Error(`Invalid worker configuration: PORTAL_AIRFLOW_DOMAIN ${domain} is not in the DNS zone ${zoneName} (PORTAL_AIRFLOW_DNS_ZONE_ID)`);
+  }
+  const vaultName = env.PORTAL_AIRFLOW_KEY_VAULT_ID!.split("/").pop()!.toLowerCase();
+  const certVault = new URL(env.PORTAL_AIRFLOW_TLS_CERT_URI!).host.split(".")[0]!.toLowerCase();
+  if (vaultName !== certVault) {
+    throw new Error(`Invalid worker configuration: PORTAL_AIRFLOW_TLS_CERT_URI is in vault ${certVault}, but PORTAL_AIRFLOW_KEY_VAULT_ID names vault ${vaultName}`);
+  }
+  const tenantId = env.PORTAL_AIRFLOW_APP_TENANT_ID ?? env.AZURE_TENANT_ID;
+  if (!tenantId) throw new Error("Invalid worker configuration: PORTAL_AIRFLOW_APP_TENANT_ID (or AZURE_TENANT_ID) is required for sign-in to Airflow");
+  return {
+    domain,
+    dnsZoneId: zoneId,
+    dnsZoneName: zoneName,
+    /** The record name of `<env>.<domain>` inside the zone. */
+    recordSuffix: domain === zoneName ? "" : `.${domain.slice(0, -zoneName.length - 1)}`,
+    tlsCertificateUri: env.PORTAL_AIRFLOW_TLS_CERT_URI!,
+    keyVaultId: env.PORTAL_AIRFLOW_KEY_VAULT_ID!,
+    httpsPort: env.PORTAL_AIRFLOW_HTTPS_PORT,
+    app: {
+      clientId: env.PORTAL_AIRFLOW_APP_CLIENT_ID!,
+      clientSecret: env.PORTAL_AIRFLOW_APP_CLIENT_SECRET!,
+      tenantId,
+      authorityHost: (env.PORTAL_AIRFLOW_APP_AUTHORITY_HOST ?? env.AZURE_AUTHORITY_HOST ?? "https://login.microsoftonline.com").replace(/\/+$/, ""),
+    },
+    adminGroupId: (env.PORTAL_AIRFLOW_ADMIN_GROUP_ID ?? env.PORTAL_AKS_ADMIN_GROUP_ID).toLowerCase(),
+    teamRole: env.PORTAL_AIRFLOW_TEAM_ROLE,
+    graphEndpoint: env.PORTAL_GRAPH_ENDPOINT.replace(/\/+$/, ""),
+  };
+}
+
+export type AirflowAccessConfig = NonNullable<ReturnType<typeof airflowAccess>>;
 
 const MICROSOFT_AUTHORITY_HOSTS = new Set(["login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn"]);
 
@@ -195,6 +282,7 @@ function parseEngineEnv() {
     airflowExposure: env.PORTAL_AIRFLOW_EXPOSURE,
     helmRepositoryUrl: env.PORTAL_HELM_REPOSITORY_URL.replace(/\/+$/, ""),
     helmTimeoutMs: env.PORTAL_HELM_TIMEOUT_MS,
+    airflowAccess: airflowAccess(env),
     worker: {
       concurrency: env.WORKER_CONCURRENCY,
       heartbeatMs: env.WORKER_HEARTBEAT_MS,

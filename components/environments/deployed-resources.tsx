@@ -10,6 +10,12 @@ const RESOURCE_LABELS: Record<string, string> = {
   firewallRule: "Firewall rule",
 };
 
+const EXPOSURE_TEXT: Record<Deployed["exposure"], string> = {
+  public: "public",
+  internal: "internal network only",
+  ingress: "https, through the cluster's ingress",
+};
+
 /** What the worker applied, as it stored it: Azure resource ids, the chart and how Airflow is reached. */
 export function DeployedResources({ deployed }: { deployed: Deployed }) {
   return (
@@ -27,7 +33,7 @@ export function DeployedResources({ deployed }: { deployed: Deployed }) {
       <div className="grid grid-cols-3 gap-4 px-4 py-2">
         <dt className="font-medium text-slate-600">Airflow UI</dt>
         <dd className="col-span-2 break-all">
-          {deployed.airflowUrl ?? "No address yet"} ({deployed.exposure === "public" ? "public" : "internal network only"})
+          {deployed.airflowUrl ?? "No address yet"} ({EXPOSURE_TEXT[deployed.exposure]})
         </dd>
       </div>
       {Object.entries(deployed.resources).map(([kind, id]) => (

@@ -36,6 +36,8 @@ export function armClients(azure: EngineConfig["azure"], credential: TokenCreden
     postgres: new PostgreSQLManagementFlexibleServerClient(credential, sub, options),
     extensions: new SourceControlConfigurationClient(credential, sub, options),
     network: new NetworkManagementClient(credential, sub, options),
+    /** For clients made per call (another subscription's DNS zone, role assignments at any scope). */
+    options,
     /** How often the SDK's pollers ask about a long-running operation. */
     poll: { updateIntervalInMs: azure.pollIntervalMs },
   };

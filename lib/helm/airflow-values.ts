@@ -23,8 +23,11 @@ export interface AirflowValuesInput {
   airflowVersion: string;
   size: SizeName;
   dagSource: { repoUrl: string; branch: string; subPath: string | null } | null;
-  /** How the Airflow UI is reached: an internal Azure load balancer (the default) or a public one. */
-  exposure?: "internal" | "public";
+  /**
+   * How the Airflow UI is reached: an internal Azure load balancer (the default), a public one, or
+   * only through the cluster's ingress (the application routing add-on) at an https address.
+   */
+  exposure?: "internal" | "public" | "ingress";
   /** Sign-in with Entra ID (FAB OAuth); without it the UI keeps Airflow's own login, with no user created. */
   signIn?: AirflowSignIn;
 }
@@ -68,9 +71,12 @@ export function airflowHelmValues(input: AirflowValuesInput): Record<string, unk
   const size = SIZE_RESOURCES[input.size];
   const airflow3 = airflowMajor(input.airflowVersion) >= 3;
   // Airflow 3 serves the UI from the API server; Airflow 2 from the webserver.
-  const internal = (input.exposure ?? "internal") === "internal";
+  const exposure = input.exposure ?? "internal";
   const ui = {
-    service: { type: "LoadBalancer", ...(internal ? { annotations: { [INTERNAL_LOAD_BALANCER_ANNOTATION]: "true" } } : {}) },
+    service:
+      exposure === "ingress"
+        ? { type: "ClusterIP" }
+        : { type: "LoadBalancer", ...(exposure === "internal" ? { annotations: { [INTERNAL_LOAD_BALANCER_ANNOTATION]: "true" } } : {}) },
     resources: size.ui,
   };
   // The chart's admin/admin user is never created: people sign in with their own accounts.

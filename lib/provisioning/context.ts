@@ -16,7 +16,7 @@ export interface EngineEnvironment {
   airflowVersion: string;
   chartVersion: string;
   dagSource: { repoUrl: string; branch: string; subPath: string | null } | null;
-  team: { slug: string };
+  team: { slug: string; name: string; entraGroupId: string };
   requestedBy: { email: string | null; name: string };
 }
 
@@ -40,6 +40,8 @@ export interface StepContext {
   log(message: string, level?: Exclude<EventLevel, "status">): Promise<void>;
   /** Runs cloud work with the engine's retry policy, logging each retry on the step. */
   retry<T>(work: () => Promise<T>): Promise<T>;
+  /** Runs `work` while no other worker runs work under the same name (a PostgreSQL advisory lock). */
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T>;
 }
 
 export type StepRun = (ctx: StepContext) => Promise<StepOutput>;

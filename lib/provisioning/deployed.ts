@@ -13,7 +13,18 @@ export const DeployedSchema = z.object({
   resources: z.record(z.string(), z.string()),
   /** The Airflow UI and how it is exposed. */
   airflowUrl: z.string().nullable(),
-  exposure: z.enum(["internal", "public"]),
+  exposure: z.enum(["internal", "public", "ingress"]),
+  /** The https address and sign-in, when the portal publishes Airflow at its own domain. */
+  access: z
+    .object({
+      url: z.string(),
+      /** Entra group → Airflow role; anyone else signs in with no role. */
+      roles: z.array(z.object({ groupId: z.string(), who: z.string(), role: z.string() })),
+      certificateExpiresAt: z.string().nullable(),
+      redirectUri: z.string(),
+    })
+    .nullable()
+    .optional(),
 });
 export type Deployed = z.infer<typeof DeployedSchema>;
 

@@ -47,7 +47,8 @@ async function expectEachCreatedOnce(name: string) {
 
 async function stepAttempts(environmentId: string) {
   const steps = await database.prisma.operationStep.findMany({ where: { operation: { environmentId } }, select: { key: true, attempts: true, status: true } });
-  return Object.fromEntries(steps.map((s) => [s.key, s.attempts]));
+  // Steps that do not apply here (the https address, without a domain configured) are SKIPPED, never attempted.
+  return Object.fromEntries(steps.filter((s) => s.status !== "SKIPPED").map((s) => [s.key, s.attempts]));
 }
 
 beforeAll(async () => {
@@ -111,6 +112,10 @@ describe("provisioning", () => {
     const health = (await fetch(new URL(healthPath, env.airflowUrl!)).then((r) => r.json())) as Record<string, { status: string }>;
     expect(health.scheduler?.status).toBe("healthy");
     expect(Object.values(await stepAttempts(id)).every((n) => n === 1)).toBe(true);
+    // No domain configured: the https address's steps are recorded as skipped, and the UI stays on its load balancer.
+    const skipped = await database.prisma.operationStep.findMany({ where: { operation: { environmentId: id }, status: "SKIPPED" }, select: { key: true } });
+    expect(skipped.map((s) => s.key).sort()).toEqual(["airflow-ingress", "dns-record", "routing-access", "sign-in-redirect"]);
+    expect(cluster.ingressProfile?.webAppRouting?.enabled).toBeFalsy();
 
     const audit = await database.prisma.auditEvent.findMany({ where: { environmentId: id }, orderBy: { id: "asc" }, select: { action: true, toStatus: true } });
     expect(audit.map((a) => a.toStatus)).toEqual(["PENDING_APPROVAL", "APPROVED", "PROVISIONING", "READY"]);

@@ -5,12 +5,13 @@ import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { EngineEnvironment, StepOutput } from "./context";
 import type { Deployed } from "./deployed";
 import { runPlan, type EngineDeps } from "./runner";
+import { airflowRoles } from "./steps/airflow-access";
 import { beat, claimOperation, finishOperation, recordEvent, type ClaimedOperation } from "./store";
 
 async function loadEnvironment(db: PrismaClient, id: string): Promise<EngineEnvironment> {
   const row = await db.environment.findUniqueOrThrow({
     where: { id },
-    include: { team: { select: { slug: true } }, requestedBy: { select: { email: true, name: true } } },
+    include: { team: { select: { slug: true, name: true, entraGroupId: true } }, requestedBy: { select: { email: true, name: true } } },
   });
   return {
     id: row.id,
@@ -46,7 +47,7 @@ async function enterRunningState(db: PrismaClient, op: ClaimedOperation): Promis
   );
 }
 
-function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["config"]): Deployed {
+function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["config"], env: EngineEnvironment): Deployed {
   const id = (key: string) => outputs[key]?.id as string | undefined;
   const resources: Record<string, string> = {};
   for (const [name, key] of [
@@ -67,17 +68,25 @@ function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["c
     helmValues: (helm.helmValues as Record<string, unknown>) ?? {},
     resources,
     airflowUrl: (outputs["airflow-health"]?.url as string | undefined) ?? null,
-    exposure: config.airflowExposure,
+    exposure: config.airflowAccess ? "ingress" : config.airflowExposure,
+    access: config.airflowAccess
+      ? {
+          url: String(outputs["airflow-health"]?.url ?? ""),
+          roles: airflowRoles(config.airflowAccess, env.team),
+          certificateExpiresAt: (outputs["airflow-health"]?.certificateExpiresAt as string | null | undefined) ?? null,
+          redirectUri: String(outputs["sign-in-redirect"]?.redirectUri ?? ""),
+        }
+      : null,
   };
 }
 
-async function settleEnvironment(tx: Prisma.TransactionClient, op: ClaimedOperation, result: { ok: true; outputs: Record<string, StepOutput> } | { ok: false; error: string }, deps: EngineDeps) {
+async function settleEnvironment(tx: Prisma.TransactionClient, op: ClaimedOperation, env: EngineEnvironment, result: { ok: true; outputs: Record<string, StepOutput> } | { ok: false; error: string }, deps: EngineDeps) {
   if (!result.ok) {
     await transitionEnvironment(tx, { environmentId: op.environmentId, from: ["PROVISIONING", "DELETING"], to: "FAILED", action: "environment.failed", actorId: null, reason: result.error.slice(0, 1000) });
     return;
   }
   if (op.kind === "PROVISION") {
-    const deployed = deployedFrom(result.outputs, deps.config);
+    const deployed = deployedFrom(result.outputs, deps.config, env);
     await transitionEnvironment(tx, {
       environmentId: op.environmentId,
       from: ["PROVISIONING"],
@@ -129,7 +138,7 @@ export async function processOperation(deps: EngineDeps, operationId: string, st
     const env = await loadEnvironment(deps.db, op.environmentId);
     const result = await runPlan(deps, op, env, controller.signal);
     if (result.ok === "lost") return "lost";
-    const finished = await finishOperation(deps.db, op.id, deps.workerId, result.ok ? { ok: true } : result, (tx) => settleEnvironment(tx, op, result, deps));
+    const finished = await finishOperation(deps.db, op.id, deps.workerId, result.ok ? { ok: true } : result, (tx) => settleEnvironment(tx, op, env, result, deps));
     return finished ? "done" : "lost";
   } finally {
     clearInterval(heartbeat);

@@ -9,7 +9,13 @@ export type OperationKindName = "PROVISION" | "UPDATE" | "STOP" | "START" | "TEA
 export interface PlannedStep {
   key: string;
   label: string;
+  /** Steps that must have succeeded (or been skipped) first. */
   dependsOn: readonly string[];
+  /**
+   * "https": only when the portal publishes Airflow at https://<name>.<domain> with Entra sign-in
+   * (PORTAL_AIRFLOW_DOMAIN and the rest); otherwise the step is recorded as skipped.
+   */
+  only?: "https";
 }
 
 export const PROVISION_PLAN: readonly PlannedStep[] = [
@@ -18,15 +24,23 @@ export const PROVISION_PLAN: readonly PlannedStep[] = [
   { key: "database-server", label: "Create the PostgreSQL server", dependsOn: ["resource-group"] },
   { key: "database", label: "Create the Airflow database", dependsOn: ["database-server"] },
   { key: "flux-extension", label: "Install Flux on the cluster", dependsOn: ["cluster"] },
+  { key: "routing-access", label: "Let the cluster's ingress use the DNS zone and certificate", dependsOn: ["cluster"], only: "https" },
   { key: "database-firewall", label: "Open the database to the cluster only", dependsOn: ["cluster", "database-server"] },
   { key: "cluster-secrets", label: "Create the namespace and Airflow's secrets", dependsOn: ["cluster", "database", "database-firewall"] },
   { key: "helm-release", label: "Install the Airflow Helm chart", dependsOn: ["cluster-secrets", "flux-extension"] },
   { key: "helm-ready", label: "Wait for the Helm release", dependsOn: ["helm-release"] },
-  { key: "airflow-health", label: "Check that Airflow is healthy", dependsOn: ["helm-ready"] },
+  { key: "airflow-ingress", label: "Publish the Airflow UI at its https address", dependsOn: ["cluster-secrets", "routing-access"], only: "https" },
+  { key: "dns-record", label: "Wait for the address to be in DNS", dependsOn: ["airflow-ingress"], only: "https" },
+  { key: "airflow-health", label: "Check that Airflow is healthy", dependsOn: ["helm-ready", "dns-record"] },
+  { key: "sign-in-redirect", label: "Allow sign-in to Airflow with Entra ID", dependsOn: ["airflow-health"], only: "https" },
 ];
 
 export const TEARDOWN_PLAN: readonly PlannedStep[] = [
-  { key: "delete-resource-group", label: "Delete the resource group and everything in it", dependsOn: [] },
+  { key: "remove-sign-in-redirect", label: "Stop sign-in to Airflow with Entra ID", dependsOn: [], only: "https" },
+  // Read from the cluster before it goes; also stops its external-dns from writing the record again.
+  { key: "delete-role-assignments", label: "Remove the ingress's access to the DNS zone and certificate", dependsOn: [], only: "https" },
+  { key: "delete-resource-group", label: "Delete the resource group and everything in it", dependsOn: ["delete-role-assignments"] },
+  { key: "delete-dns-records", label: "Delete the address from DNS", dependsOn: ["delete-resource-group"], only: "https" },
 ];
 
 export const PLANS: Partial<Record<OperationKindName, readonly PlannedStep[]>> = {

@@ -16,6 +16,17 @@ export interface EngineDeps {
   workerId: string;
 }
 
+const done = (status: string | undefined) => status === "SUCCEEDED" || status === "SKIPPED";
+
+const SKIP_REASONS: Record<NonNullable<PlannedStep["only"]>, string> = {
+  https: "Skipped: no Airflow domain is configured (PORTAL_AIRFLOW_DOMAIN), so the UI stays behind its load balancer",
+};
+
+/** Whether a step's condition holds under this configuration. */
+export function applies(step: PlannedStep, config: EngineConfig): boolean {
+  return step.only !== "https" || config.airflowAccess !== null;
+}
+
 export type RunResult = { ok: true; outputs: Record<string, StepOutput> } | { ok: false; error: string } | { ok: "lost" };
 
 /**
@@ -35,7 +46,15 @@ export async function runPlan(deps: EngineDeps, op: ClaimedOperation, env: Engin
 
   const ready = (step: PlannedStep) => {
     const row = rows.get(step.key)!;
-    return row.status !== "SUCCEEDED" && row.status !== "SKIPPED" && !running.has(step.key) && step.dependsOn.every((d) => rows.get(d)?.status === "SUCCEEDED");
+    return row.status !== "SUCCEEDED" && row.status !== "SKIPPED" && !running.has(step.key) && step.dependsOn.every((d) => done(rows.get(d)?.status));
+  };
+
+  const skip = (step: PlannedStep) => {
+    const task = (async () => {
+      if (!(await finishStep(deps.db, op.id, deps.workerId, step.key, { ok: "skipped", reason: SKIP_REASONS[step.only!] }))) lost = true;
+      rows.get(step.key)!.status = "SKIPPED";
+    })().finally(() => running.delete(step.key));
+    running.set(step.key, task);
   };
 
   const launch = (step: PlannedStep) => {
@@ -69,13 +88,13 @@ export async function runPlan(deps: EngineDeps, op: ClaimedOperation, env: Engin
   };
 
   for (;;) {
-    if (!failure && !lost && !signal.aborted) for (const step of plan) if (ready(step)) launch(step);
+    if (!failure && !lost && !signal.aborted) for (const step of plan) if (ready(step)) (applies(step, deps.config) ? launch : skip)(step);
     if (running.size === 0) break;
     await Promise.race(running.values());
   }
   if (lost || signal.aborted) return { ok: "lost" };
   if (failure) return { ok: false, error: failure };
-  const unfinished = plan.filter((s) => rows.get(s.key)?.status !== "SUCCEEDED");
+  const unfinished = plan.filter((s) => !done(rows.get(s.key)?.status));
   if (unfinished.length > 0) return { ok: false, error: `Steps could not start: ${unfinished.map((s) => s.key).join(", ")}` };
   return { ok: true, outputs };
 }
@@ -101,6 +120,14 @@ function stepContext(
     memory,
     signal,
     log,
+    exclusive: (name, work) =>
+      deps.db.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`airflow-portal:${name}`}))`;
+          return work();
+        },
+        { maxWait: 60_000, timeout: 10 * 60_000 },
+      ),
     retry: (work) =>
       withRetry(work, {
         signal,

@@ -79,19 +79,24 @@ export async function finishStep(
   operationId: string,
   workerId: string,
   key: string,
-  result: { ok: true; output: Record<string, unknown> } | { ok: false; error: string },
+  result: { ok: true; output: Record<string, unknown> } | { ok: false; error: string } | { ok: "skipped"; reason: string },
 ): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const { count } = await tx.operation.updateMany({ where: owned(operationId, workerId), data: { heartbeatAt: new Date() } });
     if (count === 0) return false;
+    const status = result.ok === true ? "SUCCEEDED" : result.ok === "skipped" ? "SKIPPED" : "FAILED";
     await tx.operationStep.update({
       where: { operationId_key: { operationId, key } },
-      data: result.ok
-        ? { status: "SUCCEEDED", output: result.output as Prisma.InputJsonValue, finishedAt: new Date(), error: null }
-        : { status: "FAILED", error: result.error, finishedAt: new Date() },
+      data:
+        result.ok === true
+          ? { status, output: result.output as Prisma.InputJsonValue, finishedAt: new Date(), error: null }
+          : result.ok === "skipped"
+            ? { status, finishedAt: new Date(), error: null }
+            : { status, error: result.error, finishedAt: new Date() },
     });
-    if (!result.ok) await recordEvent(tx, operationId, key, "error", result.error);
-    await recordEvent(tx, operationId, key, "status", result.ok ? "SUCCEEDED" : "FAILED");
+    if (result.ok === false) await recordEvent(tx, operationId, key, "error", result.error);
+    if (result.ok === "skipped") await recordEvent(tx, operationId, key, "info", result.reason);
+    await recordEvent(tx, operationId, key, "status", status);
     return true;
   });
 }

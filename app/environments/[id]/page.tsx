@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { AirflowAccess } from "@/components/environments/airflow-access";
 import { AutoRefresh } from "@/components/environments/auto-refresh";
 import { DeployedResources } from "@/components/environments/deployed-resources";
 import { EnvironmentNotice } from "@/components/environments/environment-notice";
@@ -89,6 +90,12 @@ export default async function EnvironmentPage({
         <h2 id="spec-heading" className="text-lg font-semibold">Specification</h2>
         <EnvironmentSpec env={env} />
       </section>
+      {env.deployed?.access && env.status !== "DELETED" ? (
+        <section aria-labelledby="access-heading" className="space-y-3">
+          <h2 id="access-heading" className="text-lg font-semibold">Airflow sign-in</h2>
+          <AirflowAccess access={env.deployed.access} />
+        </section>
+      ) : null}
       {env.deployed ? (
         <section aria-labelledby="deployed-heading" className="space-y-3">
           <h2 id="deployed-heading" className="text-lg font-semibold">Deployed</h2>

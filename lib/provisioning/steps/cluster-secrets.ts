@@ -4,6 +4,8 @@ import { applyObject, createSecretOnce } from "@/lib/kubernetes/apply";
 import { airflowMajor } from "@/lib/environments/catalog";
 import { AIRFLOW_SECRET_NAMES } from "@/lib/helm/airflow-values";
 import type { StepContext, StepRun } from "../context";
+import { OAUTH_SECRET_NAME } from "@/lib/helm/airflow-sign-in";
+import { applyOAuthSecret } from "./airflow-access";
 import { clusterAccess } from "./cluster-access";
 import { DATABASE_ADMIN, newDatabasePassword, PASSWORD_MEMORY_KEY } from "./database";
 
@@ -62,7 +64,11 @@ export const createClusterSecrets: StepRun = async (ctx) => {
   if (typeof host !== "string") throw new Error("The database server's host name is unknown");
   const created = await writeSecrets(ctx, kc, host);
   ctx.memory.delete(PASSWORD_MEMORY_KEY);
+  if (ctx.config.airflowAccess) {
+    await applyOAuthSecret(ctx);
+    await ctx.log(`Secret ${OAUTH_SECRET_NAME} holds the Airflow app registration's client id and secret`);
+  }
   await ctx.log(created.length > 0 ? `Created secrets ${created.join(", ")} in namespace ${ns}` : `Secrets already exist in namespace ${ns}; kept as they are`);
   // Names only: the values never leave the cluster.
-  return { namespace: ns, secrets: Object.values(AIRFLOW_SECRET_NAMES) };
+  return { namespace: ns, secrets: [...Object.values(AIRFLOW_SECRET_NAMES), ...(ctx.config.airflowAccess ? [OAUTH_SECRET_NAME] : [])] };
 };

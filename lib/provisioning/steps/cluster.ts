@@ -33,6 +33,9 @@ export function clusterSpec(ctx: StepContext): ManagedCluster {
     aadProfile: { managed: true, enableAzureRbac: false, adminGroupObjectIDs: [ctx.config.aksAdminGroupId] },
     disableLocalAccounts: true,
     networkProfile: { networkPlugin: "azure", loadBalancerSku: "standard", outboundType: "loadBalancer" },
+    // AKS's application routing add-on (managed NGINX and external-dns) publishes the Airflow UI
+    // at https://<name>.<domain>, writing its record in the platform's DNS zone.
+    ...(ctx.config.airflowAccess ? { ingressProfile: { webAppRouting: { enabled: true, dnsZoneResourceIds: [ctx.config.airflowAccess.dnsZoneId] } } } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { airflowHelmValues } from "@/lib/helm/airflow-values";
 import { applyObject, readObject } from "@/lib/kubernetes/apply";
 import { helmRelease, helmRepository, releaseState, type FluxObject } from "@/lib/kubernetes/flux";
 import type { StepContext, StepRun } from "../context";
+import { signInSettings } from "./airflow-access";
 import { clusterAccess } from "./cluster-access";
 
 export function valuesFor(ctx: StepContext): Record<string, unknown> {
@@ -16,7 +17,8 @@ export function valuesFor(ctx: StepContext): Record<string, unknown> {
     airflowVersion: env.airflowVersion,
     size: env.size,
     dagSource: env.dagSource,
-    exposure: ctx.config.airflowExposure,
+    exposure: ctx.config.airflowAccess ? "ingress" : ctx.config.airflowExposure,
+    signIn: signInSettings(ctx),
   });
 }
 

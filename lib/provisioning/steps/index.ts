@@ -1,4 +1,5 @@
 import type { StepRun } from "../context";
+import { allowSignInRedirect, deleteDnsRecords, grantRoutingAccess, publishIngress, removeSignInRedirect, revokeRoutingAccess, waitForDnsRecord } from "./airflow-access";
 import { checkAirflowHealth } from "./airflow-health";
 import { createCluster } from "./cluster";
 import { createClusterSecrets } from "./cluster-secrets";
@@ -19,6 +20,13 @@ export const STEP_RUNS: Record<string, StepRun> = {
   "cluster-secrets": createClusterSecrets,
   "helm-release": applyHelmRelease,
   "helm-ready": waitForHelmRelease,
+  "routing-access": grantRoutingAccess,
+  "airflow-ingress": publishIngress,
+  "dns-record": waitForDnsRecord,
   "airflow-health": checkAirflowHealth,
+  "sign-in-redirect": allowSignInRedirect,
+  "remove-sign-in-redirect": removeSignInRedirect,
+  "delete-role-assignments": revokeRoutingAccess,
   "delete-resource-group": deleteResourceGroup,
+  "delete-dns-records": deleteDnsRecords,
 };
