@@ -11,6 +11,7 @@ process.env.EMULATOR_PROFILE ||= "demo";
 const emulator = await startEmulator({ port, dataDir, chartSchemaPath });
 console.log(`[emulator] listening on ${emulator.url}`);
 console.log(`[emulator] CA certificate: ${emulator.caCertPath}`);
+console.log(`[emulator] application routing ingress on https://127.0.0.1:${emulator.ingressPort}/ (EMULATOR_INGRESS_PORT)`);
 
 const stop = async () => {
   await emulator.close();

@@ -14,12 +14,16 @@ export interface EmulatorOptions {
   dataDir: string;
   /** JSON schema of the Airflow chart's values; without it HelmRelease values are not validated. */
   chartSchemaPath?: string;
+  /** The add-on ingress's HTTPS port (0: a free one); default EMULATOR_INGRESS_PORT, else the one chosen before. */
+  ingressPort?: number;
 }
 
 export interface RunningEmulator {
   url: string;
   port: number;
   caCertPath: string;
+  /** The HTTPS port of the clusters' application routing ingress (https://<host>:<ingressPort>/ on 127.0.0.1). */
+  ingressPort: number;
   close(): Promise<void>;
 }
 
@@ -48,14 +52,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const url = `https://localhost:${port}`;
 
   parts.push(await createIdentity({ issuer: `${url}/oidc`, dataDir: path.join(options.dataDir, "identity") }));
-  parts.push(
-    await createCloud({ baseUrl: url, dataDir: path.join(options.dataDir, "cloud"), tls, chartSchemaPath: options.chartSchemaPath }),
-  );
+  const cloud = await createCloud({ baseUrl: url, dataDir: path.join(options.dataDir, "cloud"), tls, chartSchemaPath: options.chartSchemaPath, ingressPort: options.ingressPort });
+  parts.push(cloud);
 
   return {
     url,
     port,
     caCertPath: tls.caCertPath,
+    ingressPort: cloud.ingressPort,
     async close() {
       for (const part of parts) await part.close?.();
       server.closeAllConnections();

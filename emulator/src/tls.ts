@@ -5,6 +5,8 @@ import forge from "node-forge";
 export interface TlsMaterial {
   caCertPath: string;
   caCert: string;
+  /** PEM of the CA's private key: the ingress signs the Key Vault certificates it stands in for with it. */
+  caKey: string;
   cert: string;
   key: string;
 }
@@ -84,6 +86,7 @@ export function loadOrCreateTls(dir: string): TlsMaterial {
   return {
     caCertPath,
     caCert: caCertPem,
+    caKey: readFileSync(caKeyPath, "utf8"),
     cert: readFileSync(certPath, "utf8"),
     key: readFileSync(keyPath, "utf8"),
   };

@@ -18,6 +18,8 @@ export const LATENCY_KINDS = [
   "helmRepository",
   "helmRelease",
   "namespaceTermination",
+  "ingressAddress",
+  "dnsRecord",
 ] as const;
 
 export type LatencyKind = (typeof LATENCY_KINDS)[number];
@@ -40,6 +42,8 @@ const fast: Latencies = {
   helmRelease: 50,
   // Long enough for a client to see Terminating, short enough not to slow a teardown.
   namespaceTermination: 50,
+  ingressAddress: 30,
+  dnsRecord: 30,
 };
 
 /** Slow enough to watch a provisioning run in the portal, fast enough to sit through it. */
@@ -58,6 +62,8 @@ const demo: Latencies = {
   helmRepository: 2_000,
   helmRelease: 20_000,
   namespaceTermination: 3_000,
+  ingressAddress: 3_000,
+  dnsRecord: 5_000,
 };
 
 /**
@@ -81,6 +87,9 @@ const realistic: Latencies = {
   helmRepository: 5_000,
   helmRelease: 3 * 60_000,
   namespaceTermination: 10_000,
+  // The add-on's NGINX publishes the address once its load balancer has one; external-dns syncs every minute.
+  ingressAddress: 20_000,
+  dnsRecord: 60_000,
 };
 
 export const PROFILES = { fast, demo, realistic } as const;

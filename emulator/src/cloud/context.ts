@@ -4,6 +4,8 @@ import type { Latencies } from "./config.js";
 import type { Faults } from "./faults.js";
 import type { HelmRepository } from "./flux/helm-repository.js";
 import type { Flux } from "./flux/reconciler.js";
+import type { AppRoutingController } from "./ingress/controller.js";
+import type { IngressListener } from "./ingress/listener.js";
 import type { KubeClusters } from "./kube/clusters.js";
 import type { ArmResource, Store } from "./store.js";
 import type { TokenService } from "./tokens.js";
@@ -26,6 +28,10 @@ export interface CloudContext {
   /** The chart repository every HelmRepository resolves to. */
   helm: HelmRepository;
   airflow: AirflowSites;
+  /** AKS's application routing add-on in every cluster: Ingress addresses and external-dns. */
+  appRouting: AppRoutingController;
+  /** The add-on's NGINX as reached from outside: one HTTPS port for all clusters. */
+  ingress: IngressListener;
   /** Called for each ARM resource removed (by its own delete or its parent's), to tear down what hangs off it. */
   onRemoved: Array<(resource: ArmResource) => void>;
   log: (message: string) => void;

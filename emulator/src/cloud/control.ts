@@ -49,6 +49,7 @@ export function dumpState(ctx: CloudContext) {
       objects: Object.keys(c.objects),
     })),
     airflow: Object.values(s.airflow).map((a) => ({ ...a, url: `http://127.0.0.1:${a.port}/` })),
+    ingressPort: ctx.ingress.port,
     latencies: ctx.latencies,
     faults: ctx.faults.list(),
   };

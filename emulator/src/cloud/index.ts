@@ -2,6 +2,7 @@ import type { EmulatorPart } from "../http.js";
 import type { TlsMaterial } from "../tls.js";
 import { AirflowSites } from "./airflow/sites.js";
 import { registerClusterNetwork } from "./arm/cluster-network.js";
+import { registerDnsZones } from "./arm/dns-zones.js";
 import { registerExtensions } from "./arm/extensions.js";
 import { Lro } from "./arm/lro.js";
 import { registerManagedClusters } from "./arm/managed-clusters.js";
@@ -16,6 +17,8 @@ import { Faults } from "./faults.js";
 import { HelmRepository } from "./flux/helm-repository.js";
 import { Flux } from "./flux/reconciler.js";
 import { loadValuesValidator } from "./flux/schema.js";
+import { AppRoutingController } from "./ingress/controller.js";
+import { IngressListener } from "./ingress/listener.js";
 import { ApiServer } from "./kube/apiserver.js";
 import { KubeClusters } from "./kube/clusters.js";
 import { Store } from "./store.js";
@@ -32,13 +35,20 @@ export interface CloudOptions {
   latencies?: Partial<Latencies>;
   /** Items per ARM list page; default EMULATOR_ARM_PAGE_SIZE, else 100. */
   armPageSize?: number;
+  /** The add-on ingress's HTTPS port; default EMULATOR_INGRESS_PORT, else the one chosen before (or a free one). */
+  ingressPort?: number;
+}
+
+/** The emulated cloud as an emulator part, with the ports it opened besides the emulator's. */
+export interface CloudPart extends EmulatorPart {
+  ingressPort: number;
 }
 
 /**
  * The emulated cloud: Entra-like tokens, the ARM subset the portal drives, one Kubernetes API server
  * per managed cluster, Flux, and a stand-in Airflow per release — all on the emulator's HTTPS port.
  */
-export async function createCloud(options: CloudOptions): Promise<EmulatorPart> {
+export async function createCloud(options: CloudOptions): Promise<CloudPart> {
   const log = (message: string) => console.log(`[emulator] ${message}`);
   const store = new Store(options.dataDir);
   const startup: Latencies = { ...(options.profile ? PROFILES[options.profile] : startupLatencies()), ...options.latencies };
@@ -59,40 +69,51 @@ export async function createCloud(options: CloudOptions): Promise<EmulatorPart> 
     kube,
     airflow: new AirflowSites(store, faults, log),
     flux: undefined as unknown as Flux,
+    appRouting: undefined as unknown as AppRoutingController,
+    ingress: undefined as unknown as IngressListener,
     helm: new HelmRepository(options.baseUrl, options.chartSchemaPath),
     onRemoved: [],
     log,
   };
   ctx.flux = new Flux(ctx, loadValuesValidator(options.chartSchemaPath, log));
+  ctx.appRouting = new AppRoutingController(ctx);
+  ctx.ingress = new IngressListener(ctx, ctx.appRouting, options.tls.caCert, options.tls.caKey);
   registerResourceGroups(ctx);
   registerManagedClusters(ctx);
   registerClusterNetwork(ctx);
   registerPostgresServers(ctx);
   registerPostgresChildren(ctx);
   registerExtensions(ctx);
+  registerDnsZones(ctx);
   const apiServer = new ApiServer(ctx);
 
   ctx.lro.resume();
   kube.resume();
   await ctx.flux.start();
+  ctx.appRouting.start();
+  await ctx.ingress.start(options.ingressPort ?? (Number(process.env.EMULATOR_INGRESS_PORT) || undefined));
 
   const stopWork = async () => {
     ctx.lro.close();
     ctx.flux.close();
+    ctx.appRouting.close();
     kube.close();
     await ctx.airflow.closeAll();
   };
   const reset = async () => {
     await stopWork();
     store.reset();
+    ctx.ingress.remember();
     faults.clear();
     Object.assign(latencies, startup);
     ctx.settings.armPageSize = startupPageSize;
   };
 
   return {
+    ingressPort: ctx.ingress.port,
     async handle(req, res) {
-      const url = new URL(req.url ?? "/", options.baseUrl);
+      // Clients that join a scope to "/{scope}/…" send "//subscriptions/…"; ARM reads it as one slash.
+      const url = new URL((req.url ?? "/").replace(/^\/{2,}/, "/"), options.baseUrl);
       if (await handleControl(ctx, startup, reset, req, res, url)) return true;
       if (await tokens.handle(req, res, url.pathname)) return true;
       if (ctx.helm.handle(req, res, url.pathname)) return true;
@@ -101,6 +122,7 @@ export async function createCloud(options: CloudOptions): Promise<EmulatorPart> 
     },
     async close() {
       await stopWork();
+      await ctx.ingress.close();
       store.flush();
     },
   };

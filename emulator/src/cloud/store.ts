@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { IngressCertificate } from "./ingress/certificates.js";
 
 export type Json = Record<string, unknown>;
 
@@ -87,6 +88,10 @@ export interface CloudState {
   operations: Record<string, OperationRecord>;
   clusters: Record<string, ClusterState>;
   airflow: Record<string, AirflowSite>;
+  /** The add-on ingress's HTTPS port, chosen once and kept. */
+  ingressPort?: number;
+  /** Certificates the ingress serves, by Key Vault certificate URI (lower-cased), and "#fake". */
+  ingressCertificates?: Record<string, IngressCertificate>;
 }
 
 function emptyState(): CloudState {

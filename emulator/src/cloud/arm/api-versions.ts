@@ -41,6 +41,15 @@ const NETWORK = [
   "2016-12-01", "2016-11-01", "2016-10-01", "2016-09-01", "2016-08-01", "2016-07-01", "2016-06-01", "2016-03-30", "2015-06-15",
 ];
 
+/** Azure DNS publishes its own versions, apart from the rest of Microsoft.Network. */
+const DNS = ["2023-07-01-preview", "2018-05-01", "2018-03-01-preview", "2017-10-01", "2017-09-15-preview", "2017-09-01", "2016-04-01", "2015-05-04-preview"];
+
+const AUTHORIZATION = [
+  "2022-05-01-preview", "2022-04-01", "2022-01-01-preview", "2021-03-01-preview", "2020-10-01-preview", "2020-08-01-preview", "2020-04-01-preview",
+  "2020-03-01-preview", "2019-04-01-preview", "2018-12-01-preview", "2018-09-01-preview", "2018-07-01", "2018-01-01-preview", "2017-10-01-preview",
+  "2017-05-01", "2016-09-01", "2015-07-01", "2015-06-01", "2015-01-01",
+];
+
 /** AKS: GA on the first of a month from February 2019 to the newest the SDKs use, previews in between, and the two first GAs. */
 function aksSupports(version: string): boolean {
   if (version === "2017-08-31" || version === "2018-03-31") return true;
@@ -68,7 +77,11 @@ const LISTS: Record<string, readonly string[]> = {
   "microsoft.dbforpostgresql": POSTGRES,
   "microsoft.kubernetesconfiguration": KUBERNETES_CONFIGURATION,
   "microsoft.network": NETWORK,
+  "microsoft.authorization": AUTHORIZATION,
 };
+
+/** Resource types whose versions differ from their provider's list. */
+const BY_TYPE: { pattern: RegExp; versions: readonly string[] }[] = [{ pattern: /\/providers\/microsoft\.network\/dnszones(\/|$)/i, versions: DNS }];
 
 export function checkApiVersion(path: string, version: string): void {
   const namespace = namespaceOf(path);
@@ -76,7 +89,10 @@ export function checkApiVersion(path: string, version: string): void {
     if (!aksSupports(version)) throw invalid(version, AKS_LISTED);
     return;
   }
-  const list = LISTS[namespace];
+  // An operation's status is polled at the api-version of the request that started it, whichever type that was.
+  const operation = /\/locations\/[^/]+\/operation(statuses|results)\//i.test(path);
+  const list =
+    namespace !== "microsoft.network" ? LISTS[namespace] : operation ? [...(LISTS[namespace] ?? []), ...BY_TYPE.flatMap((b) => b.versions)] : (BY_TYPE.find((b) => b.pattern.test(path))?.versions ?? LISTS[namespace]);
   if (list && !list.includes(version)) throw invalid(version, list.join(","));
 }
 

@@ -1,6 +1,7 @@
 import type { CloudContext } from "../context.js";
 import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { isPlainObject, shortHash, uuidFrom } from "../util.js";
+import { appRoutingOf, ingressProfileFor, syncIngressClass, validateIngressProfile } from "./app-routing.js";
 import { clusterCredential, resolveAccess } from "./cluster-access.js";
 import { clusterId, clusterKeyOf, MANAGED_CLUSTER_TYPE, TENANT_ID } from "./cluster-ids.js";
 import { syncNodes } from "../kube/nodes.js";
@@ -39,6 +40,8 @@ function buildBody(ctx: CloudContext, id: string, name: string, group: string, b
     powerState: { code: "Running" },
   }));
   const principalId = uuidFrom(`${id.toLowerCase()}#principal`);
+  const nodeResourceGroup = nodeResourceGroupFor(input, previous, group, name, location);
+  const ingressProfile = ingressProfileFor(input, previous, id, nodeResourceGroup, name);
   return {
     id,
     name,
@@ -60,8 +63,9 @@ function buildBody(ctx: CloudContext, id: string, name: string, group: string, b
       fqdn: `${dnsPrefix.toLowerCase()}-${shortHash(id.toLowerCase())}.hcp.${location}.azmk8s.io`,
       azurePortalFQDN: `${dnsPrefix.toLowerCase()}-${shortHash(id.toLowerCase())}.portal.hcp.${location}.azmk8s.io`,
       agentPoolProfiles: pools,
-      nodeResourceGroup: nodeResourceGroupFor(input, previous, group, name, location),
+      nodeResourceGroup,
       ...resolveAccess(input, previous, TENANT_ID),
+      ...(ingressProfile ? { ingressProfile } : {}),
       enableRBAC: input.enableRBAC ?? true,
       maxAgentPools: 100,
       supportPlan: "KubernetesOfficial",
@@ -92,7 +96,12 @@ function settle(ctx: CloudContext, op: OperationRecord) {
     pool.provisioningState = p.provisioningState;
     pool.powerState = { code: power };
   }
-  if (!failed && (op.action === "create" || op.action === "update")) syncNodes(ctx.kube, ctx.kube.ensureCluster(clusterKeyOf(resource.id), resource.id), resource.body);
+  if (!failed && (op.action === "create" || op.action === "update")) {
+    const cluster = ctx.kube.ensureCluster(clusterKeyOf(resource.id), resource.id);
+    syncNodes(ctx.kube, cluster, resource.body);
+    syncIngressClass(ctx.kube, cluster, appRoutingOf(resource).enabled);
+    ctx.appRouting.clusterChanged(cluster.key);
+  }
   if (!failed && (op.action === "stop" || op.action === "start")) ctx.kube.setStopped(clusterKeyOf(resource.id), op.action === "stop");
   ctx.store.changed();
 }
@@ -147,6 +156,7 @@ async function put(ctx: CloudContext, ar: ArmRequest) {
     refuseImmutableChanges(existing, body);
   }
   validateClusterProperties(body, Boolean(existing));
+  validateIngressProfile((body.properties ?? {}) as Json);
   const id = existing?.id ?? clusterId(sub, (rg.body.name as string) ?? group, name);
   const resource: ArmResource = { id, type: MANAGED_CLUSTER_TYPE, body: buildBody(ctx, id, (existing?.body.name as string) ?? name, group, body, existing) };
   ensureClusterNetwork(ctx, resource, group);

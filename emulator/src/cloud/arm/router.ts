@@ -7,6 +7,8 @@ import { delay, isPlainObject } from "../util.js";
 import { checkApiVersion } from "./api-versions.js";
 import { ArmError, badRequest, sendArmError } from "./errors.js";
 import { publicIpRoutes } from "./cluster-network.js";
+import { dnsZoneRoutes } from "./dns-zones.js";
+import { roleAssignmentRoutes } from "./role-assignments.js";
 import { extensionRoutes } from "./extensions.js";
 import { managedClusterRoutes } from "./managed-clusters.js";
 import { postgresChildRoutes } from "./postgres-children.js";
@@ -66,7 +68,7 @@ const subscriptionRoutes: ArmRoute[] = [
   },
 ];
 
-const routes = [...resourceGroupRoutes, ...subresourceRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...extensionRoutes, ...publicIpRoutes, ...operationRoutes, ...subscriptionRoutes];
+const routes = [...roleAssignmentRoutes, ...dnsZoneRoutes, ...resourceGroupRoutes, ...subresourceRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...extensionRoutes, ...publicIpRoutes, ...operationRoutes, ...subscriptionRoutes];
 
 /** ARM accepts tokens for its own audience; the emulator also answers to its own URL as the audience. */
 function armAudiences(baseUrl: string) {

@@ -54,6 +54,16 @@ const COLUMNS: Record<string, { name: string; cell: (obj: Json) => unknown }[]> 
     { name: "Status", cell: (o) => (ready(o)?.status === "True" ? "Ready" : "NotReady") },
     { name: "Roles", cell: (o) => Object.keys(((o.metadata as Json).labels ?? {}) as Json).filter((l) => l.startsWith("node-role.kubernetes.io/")).map((l) => l.slice(24)).join(",") || "<none>" },
   ],
+  Ingress: [
+    { name: "Class", cell: (o) => ((o.spec as Json | undefined)?.ingressClassName as string | undefined) ?? "<none>" },
+    { name: "Hosts", cell: (o) => ((((o.spec as Json | undefined)?.rules as Json[] | undefined) ?? []).map((r) => r.host ?? "*").join(",") || "*") },
+    { name: "Address", cell: (o) => ((((o.status as Json | undefined)?.loadBalancer as Json | undefined)?.ingress as Json[] | undefined) ?? []).map((i) => i.ip ?? i.hostname).join(",") },
+    { name: "Ports", cell: (o) => ((((o.spec as Json | undefined)?.tls as Json[] | undefined) ?? []).length > 0 ? "80, 443" : "80") },
+  ],
+  IngressClass: [
+    { name: "Controller", cell: (o) => (o.spec as Json | undefined)?.controller ?? "" },
+    { name: "Parameters", cell: (o) => { const p = (o.spec as Json | undefined)?.parameters as Json | undefined; return p ? `${p.apiGroup ? `${String(p.apiGroup)}/` : ""}${String(p.kind)}/${String(p.name)}` : "<none>"; } },
+  ],
   HelmRelease: [
     { name: "Ready", cell: (o) => ready(o)?.status ?? "" },
     { name: "Status", cell: (o) => ready(o)?.message ?? "" },

@@ -105,6 +105,16 @@ export function normalize(t: KubeType, obj: Json, previous?: Json) {
       obj.status ??= { loadBalancer: {} };
       break;
     }
+    case "Ingress": {
+      const causes = ingressProblems(obj);
+      if (causes.length) throw invalid(t, name, causes);
+      if (t.statusSubresource && !previous) obj.status = { loadBalancer: {} };
+      break;
+    }
+    case "IngressClass":
+      if (typeof (obj.spec as Json | undefined)?.controller !== "string") throw invalid(t, name, [{ field: "spec.controller", message: "Required value", type: "FieldValueRequired" }]);
+      if (previous && (previous.spec as Json).controller !== (obj.spec as Json).controller) throw invalid(t, name, [{ field: "spec.controller", message: `Invalid value: "${String((obj.spec as Json).controller)}": field is immutable` }]);
+      break;
     case "HelmRelease":
     case "HelmRepository": {
       const causes = checkCustomResource(t.kind, obj);
@@ -112,4 +122,46 @@ export function normalize(t: KubeType, obj: Json, previous?: Json) {
       break;
     }
   }
+}
+
+const PATH_TYPES = ["Exact", "Prefix", "ImplementationSpecific"];
+const WILDCARD_HOST = /^\*\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** networking.k8s.io/v1 Ingress validation, as the API server words it: hosts, path types, backends. */
+function ingressProblems(obj: Json): { field: string; message: string; type?: string }[] {
+  const spec = (obj.spec ?? {}) as Json;
+  const causes: { field: string; message: string; type?: string }[] = [];
+  const backendProblems = (backend: unknown, field: string) => {
+    if (!isPlainObject(backend)) return;
+    const service = backend.service;
+    if (!isPlainObject(service) && !isPlainObject(backend.resource)) causes.push({ field, message: "Invalid value: \"\": one backend type must be specified", type: "FieldValueInvalid" });
+    if (isPlainObject(service)) {
+      if (typeof service.name !== "string" || !DNS_LABEL.test(service.name)) causes.push({ field: `${field}.service.name`, message: "Required value", type: "FieldValueRequired" });
+      const port = (service.port ?? {}) as Json;
+      if (port.name === undefined && port.number === undefined) causes.push({ field: `${field}.service.port`, message: "Invalid value: port name or number is required", type: "FieldValueInvalid" });
+      if (port.name !== undefined && port.number !== undefined) causes.push({ field: `${field}.service.port`, message: "Invalid value: cannot set both port name & port number", type: "FieldValueInvalid" });
+      if (port.number !== undefined && (!Number.isInteger(port.number) || (port.number as number) < 1 || (port.number as number) > 65535)) causes.push({ field: `${field}.service.port.number`, message: `Invalid value: ${String(port.number)}: must be between 1 and 65535, inclusive`, type: "FieldValueInvalid" });
+    }
+  };
+  if (spec.defaultBackend !== undefined) backendProblems(spec.defaultBackend, "spec.defaultBackend");
+  const rules = (spec.rules ?? []) as Json[];
+  if (!Array.isArray(rules)) return [{ field: "spec.rules", message: "Invalid value: must be a list" }];
+  if (rules.length === 0 && spec.defaultBackend === undefined) causes.push({ field: "spec.rules", message: "Required value: either `defaultBackend` or `rules` must be specified", type: "FieldValueRequired" });
+  rules.forEach((rule, i) => {
+    const host = rule.host;
+    if (host !== undefined && (typeof host !== "string" || host.length > 253 || !(DNS_SUBDOMAIN.test(host) || WILDCARD_HOST.test(host)))) {
+      causes.push({ field: `spec.rules[${i}].host`, message: `Invalid value: "${String(host)}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`, type: "FieldValueInvalid" });
+    }
+    const paths = ((rule.http as Json | undefined)?.paths ?? []) as Json[];
+    if (rule.http !== undefined && paths.length === 0) causes.push({ field: `spec.rules[${i}].http.paths`, message: "Required value", type: "FieldValueRequired" });
+    paths.forEach((p, j) => {
+      const field = `spec.rules[${i}].http.paths[${j}]`;
+      if (p.pathType === undefined) causes.push({ field: `${field}.pathType`, message: "Required value: pathType must be specified", type: "FieldValueRequired" });
+      else if (!PATH_TYPES.includes(String(p.pathType))) causes.push({ field: `${field}.pathType`, message: `Unsupported value: "${String(p.pathType)}": supported values: "Exact", "ImplementationSpecific", "Prefix"`, type: "FieldValueNotSupported" });
+      if (p.pathType !== "ImplementationSpecific" && (typeof p.path !== "string" || !p.path.startsWith("/"))) causes.push({ field: `${field}.path`, message: `Invalid value: "${String(p.path ?? "")}": must be an absolute path`, type: "FieldValueInvalid" });
+      if (p.backend === undefined) causes.push({ field: `${field}.backend`, message: "Required value", type: "FieldValueRequired" });
+      else backendProblems(p.backend, `${field}.backend`);
+    });
+  });
+  return causes;
 }
