@@ -1,3 +1,4 @@
+import type { JWK } from "jose";
 import type { EmulatorPart } from "../http.js";
 import type { TlsMaterial } from "../tls.js";
 import { AirflowSites } from "./airflow/sites.js";
@@ -13,6 +14,7 @@ import { PROFILES, startupLatencies, type Latencies, type ProfileName } from "./
 import type { CloudContext } from "./context.js";
 import { handleControl } from "./control.js";
 import { Faults } from "./faults.js";
+import { GraphApplications } from "./graph.js";
 import { HelmRepository } from "./flux/helm-repository.js";
 import { Flux } from "./flux/reconciler.js";
 import { loadValuesValidator } from "./flux/schema.js";
@@ -38,7 +40,14 @@ export interface CloudOptions {
  * The emulated cloud: Entra-like tokens, the ARM subset the portal drives, one Kubernetes API server
  * per managed cluster, Flux, and a stand-in Airflow per release — all on the emulator's HTTPS port.
  */
-export async function createCloud(options: CloudOptions): Promise<EmulatorPart> {
+export interface Cloud extends EmulatorPart {
+  /** Microsoft Graph's applications: the Airflow app's redirect URIs live here. */
+  graph: GraphApplications;
+  /** Public keys of the workload token service (client-credentials tokens). */
+  tokenKeys(): JWK[];
+}
+
+export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const log = (message: string) => console.log(`[emulator] ${message}`);
   const store = new Store(options.dataDir);
   const startup: Latencies = { ...(options.profile ? PROFILES[options.profile] : startupLatencies()), ...options.latencies };
@@ -71,6 +80,7 @@ export async function createCloud(options: CloudOptions): Promise<EmulatorPart> 
   registerPostgresChildren(ctx);
   registerExtensions(ctx);
   const apiServer = new ApiServer(ctx);
+  const graph = new GraphApplications(store, tokens);
 
   ctx.lro.resume();
   kube.resume();
@@ -91,10 +101,13 @@ export async function createCloud(options: CloudOptions): Promise<EmulatorPart> 
   };
 
   return {
+    graph,
+    tokenKeys: () => tokens.publicJwks(),
     async handle(req, res) {
       const url = new URL(req.url ?? "/", options.baseUrl);
       if (await handleControl(ctx, startup, reset, req, res, url)) return true;
       if (await tokens.handle(req, res, url.pathname)) return true;
+      if (await graph.handle(req, res, url)) return true;
       if (ctx.helm.handle(req, res, url.pathname)) return true;
       if (await handleArm(ctx, req, res, url)) return true;
       return apiServer.handle(req, res, url);
