@@ -66,7 +66,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     lro: new Lro(store, options.baseUrl, () => latencies, faults),
     tokens,
     kube,
-    airflow: new AirflowSites(store, faults, log),
+    airflow: new AirflowSites(store, faults, log, kube, options.tls.caCert),
     flux: undefined as unknown as Flux,
     helm: new HelmRepository(options.baseUrl, options.chartSchemaPath),
     onRemoved: [],
