@@ -14,7 +14,21 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+const BODY = Symbol("body");
+
+/**
+ * The request body as text. Read once and kept on the request, so a part that looked at it (to
+ * route by `grant_type`, say) can still leave the request to another.
+ */
 export async function readBody(req: IncomingMessage, limit = 5 * 1024 * 1024): Promise<string> {
+  const cached = (req as IncomingMessage & { [BODY]?: string })[BODY];
+  if (cached !== undefined) return cached;
+  const text = await readStream(req, limit);
+  (req as IncomingMessage & { [BODY]?: string })[BODY] = text;
+  return text;
+}
+
+async function readStream(req: IncomingMessage, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

@@ -1,6 +1,7 @@
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { AIRFLOW_APP } from "./cloud/airflow-app.js";
 import { createCloud } from "./cloud/index.js";
 import { sendJson, type EmulatorPart } from "./http.js";
 import { createIdentity } from "./identity/index.js";
@@ -51,8 +52,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const port = (server.address() as AddressInfo).port;
   const url = `https://localhost:${port}`;
 
-  parts.push(await createIdentity({ issuer: `${url}/oidc`, dataDir: path.join(options.dataDir, "identity") }));
   const cloud = await createCloud({ baseUrl: url, dataDir: path.join(options.dataDir, "cloud"), tls, chartSchemaPath: options.chartSchemaPath, ingressPort: options.ingressPort });
+  // Identity first: the Entra tenant's token endpoint takes authorization codes and leaves client credentials to the cloud.
+  parts.push(
+    await createIdentity({
+      issuer: `${url}/oidc`,
+      dataDir: path.join(options.dataDir, "identity"),
+      tenant: { baseUrl: url, airflowRedirectUris: () => cloud.graph.redirectUris(AIRFLOW_APP.appId), workloadKeys: () => cloud.tokenKeys() },
+    }),
+  );
   parts.push(cloud);
 
   return {

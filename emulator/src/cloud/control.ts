@@ -48,7 +48,7 @@ export function dumpState(ctx: CloudContext) {
       fluxInstalled: c.fluxInstalled,
       objects: Object.keys(c.objects),
     })),
-    airflow: Object.values(s.airflow).map((a) => ({ ...a, url: `http://127.0.0.1:${a.port}/` })),
+    airflow: Object.values(s.airflow).map(({ signIn, ...a }) => ({ ...a, signIn: Boolean(signIn), url: `http://127.0.0.1:${a.port}/` })),
     ingressPort: ctx.ingress.port,
     latencies: ctx.latencies,
     faults: ctx.faults.list(),

@@ -1,3 +1,4 @@
+import type { JWK } from "jose";
 import type { EmulatorPart } from "../http.js";
 import type { TlsMaterial } from "../tls.js";
 import { AirflowSites } from "./airflow/sites.js";
@@ -14,6 +15,7 @@ import { PROFILES, startupLatencies, type Latencies, type ProfileName } from "./
 import type { CloudContext } from "./context.js";
 import { handleControl } from "./control.js";
 import { Faults } from "./faults.js";
+import { GraphApplications } from "./graph.js";
 import { HelmRepository } from "./flux/helm-repository.js";
 import { Flux } from "./flux/reconciler.js";
 import { loadValuesValidator } from "./flux/schema.js";
@@ -48,7 +50,14 @@ export interface CloudPart extends EmulatorPart {
  * The emulated cloud: Entra-like tokens, the ARM subset the portal drives, one Kubernetes API server
  * per managed cluster, Flux, and a stand-in Airflow per release — all on the emulator's HTTPS port.
  */
-export async function createCloud(options: CloudOptions): Promise<CloudPart> {
+export interface Cloud extends CloudPart {
+  /** Microsoft Graph's applications: the Airflow app's redirect URIs live here. */
+  graph: GraphApplications;
+  /** Public keys of the workload token service (client-credentials tokens). */
+  tokenKeys(): JWK[];
+}
+
+export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const log = (message: string) => console.log(`[emulator] ${message}`);
   const store = new Store(options.dataDir);
   const startup: Latencies = { ...(options.profile ? PROFILES[options.profile] : startupLatencies()), ...options.latencies };
@@ -67,7 +76,7 @@ export async function createCloud(options: CloudOptions): Promise<CloudPart> {
     lro: new Lro(store, options.baseUrl, () => latencies, faults),
     tokens,
     kube,
-    airflow: new AirflowSites(store, faults, log),
+    airflow: new AirflowSites(store, faults, log, kube, options.tls.caCert),
     flux: undefined as unknown as Flux,
     appRouting: undefined as unknown as AppRoutingController,
     ingress: undefined as unknown as IngressListener,
@@ -86,6 +95,7 @@ export async function createCloud(options: CloudOptions): Promise<CloudPart> {
   registerExtensions(ctx);
   registerDnsZones(ctx);
   const apiServer = new ApiServer(ctx);
+  const graph = new GraphApplications(store, tokens);
 
   ctx.lro.resume();
   kube.resume();
@@ -111,11 +121,14 @@ export async function createCloud(options: CloudOptions): Promise<CloudPart> {
 
   return {
     ingressPort: ctx.ingress.port,
+    graph,
+    tokenKeys: () => tokens.publicJwks(),
     async handle(req, res) {
       // Clients that join a scope to "/{scope}/…" send "//subscriptions/…"; ARM reads it as one slash.
       const url = new URL((req.url ?? "/").replace(/^\/{2,}/, "/"), options.baseUrl);
       if (await handleControl(ctx, startup, reset, req, res, url)) return true;
       if (await tokens.handle(req, res, url.pathname)) return true;
+      if (await graph.handle(req, res, url)) return true;
       if (ctx.helm.handle(req, res, url.pathname)) return true;
       if (await handleArm(ctx, req, res, url)) return true;
       return apiServer.handle(req, res, url);

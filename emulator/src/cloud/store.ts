@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { IngressCertificate } from "./ingress/certificates.js";
+import type { GraphState } from "./graph.js";
 
 export type Json = Record<string, unknown>;
 
@@ -71,6 +72,17 @@ export interface AirflowSite {
   executor: string;
   airflowVersion: string;
   chartVersion: string;
+  /** FAB's OAuth sign-in, when the values carry a generated webserver_config.py. */
+  signIn?: AirflowSignInSource;
+}
+
+/** Where the stand-in reads its sign-in settings: the config text, and the pod's environment sources. */
+export interface AirflowSignInSource {
+  /** `apiServer.apiServerConfig` (Airflow 3) or `webserver.webserverConfig` (Airflow 2). */
+  config: string;
+  /** `extraEnvFrom` entries (`secretRef` / `configMapRef` names) and `env` / `extraEnv` variables. */
+  envFrom: { kind: "Secret" | "ConfigMap"; name: string; optional?: boolean }[];
+  env: { name: string; value?: string; secretKeyRef?: { name: string; key: string } }[];
 }
 
 /** Creations and deletions of one Kubernetes object, by cluster key then "<Kind>/<namespace>/<name>" (cluster-scoped: "<Kind>/<name>"). */
@@ -92,6 +104,8 @@ export interface CloudState {
   ingressPort?: number;
   /** Certificates the ingress serves, by Key Vault certificate URI (lower-cased), and "#fake". */
   ingressCertificates?: Record<string, IngressCertificate>;
+  /** Microsoft Graph's app registrations (the seeded Airflow one and its redirect URIs). */
+  graph?: GraphState;
 }
 
 function emptyState(): CloudState {

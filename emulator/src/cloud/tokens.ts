@@ -49,6 +49,11 @@ export class TokenService {
     return new TokenService(baseUrl, await importJWK(jwk, "RS256"), await importJWK(publicJwk, "RS256"), publicJwk, groupMembers, client);
   }
 
+  /** The public half of the signing key, as a JWKS entry. */
+  publicJwks(): JWK[] {
+    return [{ ...this.publicJwk }];
+  }
+
   /** An app-only access token as Entra issues it: `oid`/`sub` the service principal, `appid`/`azp` the client, `groups` its memberships. */
   async sign(claims: JWTPayload & { aud: string; clientId: string; tid: string }, lifetimeSeconds = 3600) {
     const { clientId, ...rest } = claims;

@@ -1,16 +1,25 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
+import type { JWK } from "jose";
 import Provider, { type Account, type Configuration, type OidcContext } from "oidc-provider";
-import { readBody, type EmulatorPart } from "../http.js";
+import type { EmulatorPart } from "../http.js";
 import { loadOrCreateKeys } from "./keys.js";
+import { createEntraTenant } from "./entra.js";
 import { PORTAL_CLIENT_ID } from "./portal-client.js";
 import { isLoopbackOrigin, isLoopbackUri } from "./loopback.js";
-import { errorPage, loggedOutPage, loginPage, logoutPage } from "./pages.js";
-import { checkPassword, claimsFor, findUserById } from "./users.js";
+import { handleInteraction, impliedConsent } from "./interaction.js";
+import { errorPage, loggedOutPage, logoutPage } from "./pages.js";
+import { claimsFor, findUserById } from "./users.js";
 
 export interface IdentityOptions {
   /** Issuer URL, e.g. https://localhost:8443/oidc */
   issuer: string;
   dataDir: string;
+  /**
+   * The directory's Entra-shaped tenant (`/<TENANT_ID>/oauth2/v2.0/…`), where the Airflow app
+   * signs people in: its redirect URIs as Microsoft Graph holds them, and the workload token
+   * service's public keys, published with the tenant's. Without it, only the portal's issuer.
+   */
+  tenant?: { baseUrl: string; airflowRedirectUris: () => string[]; workloadKeys: () => JWK[] };
 }
 
 const REDIRECT_PATHS = ["/auth/redirect"];
@@ -29,15 +38,17 @@ export async function createIdentity(options: IdentityOptions): Promise<Emulator
   provider.on("server_error", (_ctx, err) => console.error("[emulator] identity:", err));
 
   const callback = provider.callback();
+  const tenant = options.tenant && createEntraTenant({ ...options.tenant, keys });
 
   return {
     async handle(req, res) {
+      if (tenant && (await tenant.handle(req, res))) return true;
       const pathname = new URL(req.url ?? "/", "https://emulator.invalid").pathname;
       if (pathname !== mountPath && !pathname.startsWith(`${mountPath}/`)) return false;
 
       const interaction = /^\/interaction\/([\w-]+)(?:\/(login|abort))?$/.exec(pathname.slice(mountPath.length));
       if (interaction) {
-        await handleInteraction(provider, req, res, interaction[1]!, interaction[2], mountPath);
+        await handleInteraction(provider, req, res, interaction[1]!, interaction[2], `${mountPath}/interaction`, "the Airflow Portal");
         return true;
       }
 
@@ -100,16 +111,7 @@ function providerConfiguration(mountPath: string, keys: Awaited<ReturnType<typeo
       return user && { accountId: user.objectId, claims: () => claimsFor(user) };
     },
     // Consent is implied for the portal, a first-party app, as an Entra admin consent would be.
-    loadExistingGrant: async (ctx: OidcContext) => {
-      const { client, session } = ctx.oidc;
-      if (!client || !session.accountId) return undefined;
-      const existing = ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
-      if (existing) return ctx.oidc.provider.Grant.find(existing);
-      const grant = new ctx.oidc.provider.Grant({ accountId: session.accountId, clientId: client.clientId });
-      grant.addOIDCScope("openid profile email");
-      await grant.save();
-      return grant;
-    },
+    loadExistingGrant: impliedConsent,
     // MSAL redeems the code from the portal's page, a cross-origin fetch.
     clientBasedCORS: (_ctx: OidcContext, origin: string, client: { clientId: string }) =>
       client.clientId === PORTAL_CLIENT_ID && isLoopbackOrigin(origin),
@@ -138,72 +140,4 @@ function allowLoopbackRedirects(provider: Provider) {
       postLogoutRedirectUriAllowed.call(this, value)
     );
   };
-}
-
-async function handleInteraction(
-  provider: Provider,
-  req: IncomingMessage,
-  res: ServerResponse,
-  uid: string,
-  action: string | undefined,
-  mountPath: string,
-) {
-  const details = await provider.interactionDetails(req, res).catch(() => undefined);
-  if (!details || details.uid !== uid) {
-    sendHtml(res, 400, errorPage({ error: "This sign-in has expired or was already used. Go back to the portal and sign in again." }));
-    return;
-  }
-
-  if (action === "abort" && req.method === "POST") {
-    await provider.interactionFinished(
-      req,
-      res,
-      { error: "access_denied", error_description: "The user cancelled the sign-in." },
-      { mergeWithLastSubmission: false },
-    );
-    return;
-  }
-
-  if (details.prompt.name === "consent") {
-    // Only reached when a grant lost scopes; loadExistingGrant normally consents up front.
-    const grant = new provider.Grant({ accountId: details.session!.accountId!, clientId: String(details.params.client_id) });
-    grant.addOIDCScope(String(details.params.scope ?? "openid"));
-    const grantId = await grant.save();
-    await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
-    return;
-  }
-
-  const form = {
-    action: `${mountPath}/interaction/${uid}/login`,
-    abortAction: `${mountPath}/interaction/${uid}/abort`,
-    clientName: "the Airflow Portal",
-  };
-
-  if (action === "login" && req.method === "POST") {
-    const body = new URLSearchParams(await readBody(req, 16 * 1024));
-    const username = body.get("username") ?? "";
-    const user = checkPassword(username, body.get("password") ?? "");
-    if (!user) {
-      sendHtml(res, 401, loginPage({ ...form, username, error: "The user name or password is incorrect." }));
-      return;
-    }
-    await provider.interactionFinished(req, res, { login: { accountId: user.objectId } }, { mergeWithLastSubmission: false });
-    return;
-  }
-
-  if (req.method !== "GET") {
-    sendHtml(res, 405, errorPage({ error: `${req.method} is not allowed here.` }));
-    return;
-  }
-  sendHtml(res, 200, loginPage(form));
-}
-
-function sendHtml(res: ServerResponse, status: number, html: string) {
-  res.writeHead(status, {
-    "content-type": "text/html; charset=utf-8",
-    "cache-control": "no-store",
-    // The sign-in form must not be framed by another site (click-jacking).
-    "x-frame-options": "DENY",
-  });
-  res.end(html);
 }

@@ -117,3 +117,24 @@ export function errorPage(details: Record<string, unknown>): string {
 <div role="alert"><dl>${items}</dl></div>`,
   );
 }
+
+/**
+ * Entra's "Sorry, but we're having trouble signing you in." page, with the AADSTS message and the
+ * ids a person would quote to an admin.
+ */
+export function entraErrorPage(message: string): string {
+  const ids = [
+    ["Request Id", crypto.randomUUID()],
+    ["Correlation Id", crypto.randomUUID()],
+    ["Timestamp", new Date().toISOString().replace(/\.\d+Z$/, "Z")],
+    ["Message", message],
+  ];
+  return page(
+    "Sign in to your account",
+    `<h1>Sign in</h1>
+<p>Sorry, but we’re having trouble signing you in.</p>
+<p class="error" role="alert">${escapeHtml(message)}</p>
+<h2>Troubleshooting details</h2>
+<dl>${ids.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("\n")}</dl>`,
+  );
+}

@@ -1,8 +1,20 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Faults } from "../faults.js";
+import type { KubeClusters } from "../kube/clusters.js";
 import type { AirflowSite, Store } from "../store.js";
-import { healthBody, uiPage } from "./pages.js";
+import { healthBody, loginPage, signInProblemPage, uiPage } from "./pages.js";
+import { parseFabConfig, podEnvironment, randomToken, redeemCode, rolesFor, type FabOAuthConfig, type SignedInUser } from "./sign-in.js";
+
+/** One browser's state at one site: a sign-in under way, the signed-in user, a message for the next page. */
+interface SiteSession {
+  pending?: { state: string; nonce: string; redirectUri: string; next: string };
+  user?: SignedInUser;
+  flash?: string;
+}
+
+/** Flask's session cookie. Browsers share cookies across ports, so one cookie holds every site's session. */
+const SESSION_COOKIE = "session";
 
 /**
  * One small plain-HTTP listener on 127.0.0.1 per Airflow release, standing in for the Airflow UI
@@ -11,6 +23,8 @@ import { healthBody, uiPage } from "./pages.js";
  */
 export class AirflowSites {
   private readonly servers = new Map<string, http.Server>();
+  /** Cookie value → site key → session. In memory: a restart signs everyone out, as a new secret key would. */
+  private readonly sessions = new Map<string, Map<string, SiteSession>>();
   /** Called when a persisted port could not be reused and the site moved. */
   readonly onPortChanged: Array<(site: AirflowSite) => void> = [];
 
@@ -18,6 +32,9 @@ export class AirflowSites {
     private readonly store: Store,
     private readonly faults: Faults,
     private readonly log: (message: string) => void,
+    private readonly kube?: KubeClusters,
+    /** The emulator's CA: the stand-in calls the emulator's Entra tenant over https. */
+    private readonly caCert = "",
   ) {}
 
   get(key: string): AirflowSite | undefined {
@@ -31,7 +48,8 @@ export class AirflowSites {
   /** Records the site and opens its listener; resolves to its port. */
   async ensure(site: Omit<AirflowSite, "port">, open = true): Promise<number> {
     const existing = this.store.state.airflow[site.key];
-    const record: AirflowSite = { ...site, port: existing?.port ?? 0 };
+    const { signIn, ...rest } = site;
+    const record: AirflowSite = { ...rest, ...(signIn ? { signIn } : {}), port: existing?.port ?? 0 };
     this.store.state.airflow[site.key] = record;
     this.store.changed();
     if (open) await this.open(record);
@@ -94,6 +112,14 @@ export class AirflowSites {
   }
 
   private serve(key: string, req: http.IncomingMessage, res: http.ServerResponse) {
+    this.respond(key, req, res).catch((err: unknown) => {
+      this.log(`Airflow stand-in ${key}: ${String(err)}`);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      res.end("Internal Server Error");
+    });
+  }
+
+  private async respond(key: string, req: http.IncomingMessage, res: http.ServerResponse) {
     const site = this.store.state.airflow[key];
     if (!site) {
       res.writeHead(503).end();
@@ -113,6 +139,9 @@ export class AirflowSites {
     if ((major >= 3 && path === "/api/v2/version") || (major < 3 && path === "/api/v1/version")) {
       return json(200, { version: site.airflowVersion, git_version: null });
     }
+    if (site.signIn) {
+      if (await this.signIn(site, req, res, path, major)) return;
+    }
     if (path === "/" || path === "/home") {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
       res.end(uiPage(site, !unhealthy, this.environmentOf(site)));
@@ -120,4 +149,127 @@ export class AirflowSites {
     }
     json(404, { detail: "Not Found" });
   }
+
+  /**
+   * FAB's OAuth sign-in (AUTH_OAUTH), as the generated webserver_config.py sets it up: the login
+   * page, the redirect to the provider, the callback that redeems the code with the client secret
+   * from the pod's environment, and roles from AUTH_ROLES_MAPPING. Airflow 3 serves FAB under
+   * `/auth`. False for paths it leaves to the rest of the site.
+   */
+  private async signIn(site: AirflowSite, req: http.IncomingMessage, res: http.ServerResponse, path: string, major: number): Promise<boolean> {
+    const prefix = major >= 3 ? "/auth" : "";
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const environment = this.environmentOf(site);
+    const { session, cookie } = this.sessionOf(req, site.key);
+    const headers: Record<string, string> = { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...(cookie ? { "set-cookie": cookie } : {}) };
+    const redirect = (location: string) => {
+      res.writeHead(302, { ...headers, location }).end();
+      return true;
+    };
+    const html = (status: number, body: string) => {
+      res.writeHead(status, headers).end(body);
+      return true;
+    };
+    const parsed = parseFabConfig(site.signIn!.config);
+    const env = this.kube ? podEnvironment(this.kube, site, site.signIn!) : "the cluster cannot be read";
+    const loginPath = `${prefix}/login/`;
+
+    if (path === "/" || path === "/home") {
+      if (!session.user) return redirect(`${loginPath}?next=${encodeURIComponent(path)}`);
+      return html(200, uiPage(site, true, environment, { ...session.user, logoutPath: `${prefix}/logout/` }));
+    }
+    if (path === `${prefix}/logout` || path === `${prefix}/logout/`) {
+      delete session.user;
+      return redirect(loginPath);
+    }
+    const isLogin = path === loginPath || path === `${prefix}/login`;
+    const sub = path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : "";
+    const providerLogin = /^\/login\/([^/]+)\/?$/.exec(sub);
+    const callback = /^\/oauth-authorized\/([^/]+)\/?$/.exec(sub);
+    if (!isLogin && !providerLogin && !callback) return false;
+    if (typeof parsed === "string") return html(500, signInProblemPage(environment, `webserver_config.py: ${parsed}`));
+    if (typeof env === "string") return html(500, signInProblemPage(environment, env));
+    const config: FabOAuthConfig = parsed;
+    const credential = (c: FabOAuthConfig["clientId"]) => ("env" in c ? env[c.env] : c.value);
+    const clientId = credential(config.clientId);
+    const clientSecret = credential(config.clientSecret);
+    const missing = [config.clientId, config.clientSecret].find((c) => "env" in c && env[c.env] === undefined) as { env: string } | undefined;
+    if (missing || clientId === undefined || clientSecret === undefined) return html(500, signInProblemPage(environment, `KeyError: '${missing?.env ?? "client_id"}' (the environment variable is not set in the pod)`));
+    const next = safeNext(url.searchParams.get("next"));
+
+    if (isLogin) {
+      if (session.user) return redirect(next);
+      const flash = session.flash;
+      delete session.flash;
+      return html(200, loginPage(environment, [{ name: config.provider, href: `${prefix}/login/${config.provider}?next=${encodeURIComponent(next)}` }], flash));
+    }
+    if (providerLogin) {
+      if (providerLogin[1] !== config.provider) {
+        session.flash = "Provider not supported.";
+        return redirect(loginPath);
+      }
+      const pending = { state: randomToken(), nonce: randomToken(), redirectUri: `${externalBase(req)}${prefix}/oauth-authorized/${config.provider}`, next };
+      session.pending = pending;
+      const authorize = new URL(config.authorizeUrl);
+      for (const [k, v] of Object.entries({ response_type: "code", client_id: clientId, redirect_uri: pending.redirectUri, scope: config.scope, state: pending.state, nonce: pending.nonce })) authorize.searchParams.set(k, v);
+      return redirect(authorize.href);
+    }
+    // The provider's callback.
+    const pending = session.pending;
+    delete session.pending;
+    const denied = (why: string) => {
+      session.flash = `The request to sign in was denied. ${why}`;
+      return redirect(loginPath);
+    };
+    if (url.searchParams.get("error")) return denied(`${url.searchParams.get("error")}: ${url.searchParams.get("error_description") ?? ""}`.trim());
+    const code = url.searchParams.get("code");
+    if (!pending || !code || url.searchParams.get("state") !== pending.state) return denied("mismatching_state: CSRF Warning! State not equal in request and response.");
+    const result = await redeemCode(config, { id: clientId, secret: clientSecret }, this.caCert, { code, redirectUri: pending.redirectUri, nonce: pending.nonce }).catch(
+      (err: unknown) => ({ ok: false as const, error: String(err) }),
+    );
+    if (!result.ok) return denied(result.error);
+    const claims = result.claims;
+    session.user = {
+      name: String(claims.name ?? claims.preferred_username ?? claims.oid ?? ""),
+      email: String(claims.upn ?? claims.email ?? claims.preferred_username ?? ""),
+      roles: rolesFor(config, claims),
+    };
+    return redirect(pending.next);
+  }
+
+  private sessionOf(req: http.IncomingMessage, siteKey: string): { session: SiteSession; cookie?: string } {
+    const existing = /(?:^|;\s*)session=([\w-]+)/.exec(req.headers.cookie ?? "")?.[1];
+    let id = existing && this.sessions.has(existing) ? existing : undefined;
+    let cookie: string | undefined;
+    if (!id) {
+      id = randomToken();
+      this.sessions.set(id, new Map());
+      cookie = `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax`;
+    }
+    const sites = this.sessions.get(id)!;
+    let session = sites.get(siteKey);
+    if (!session) sites.set(siteKey, (session = {}));
+    return { session, cookie };
+  }
+}
+
+/** Where FAB sends a person after sign-in: a path on this site, never another origin. */
+function safeNext(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\") ? next : "/";
+}
+
+/**
+ * The site's external origin, as FAB builds its callback URL behind a proxy (Werkzeug's ProxyFix):
+ * X-Forwarded-Proto and X-Forwarded-Host (and X-Forwarded-Port when the host has none) from the
+ * ingress in front, else the request's Host over plain http.
+ */
+export function externalBase(req: http.IncomingMessage): string {
+  const first = (h: string | string[] | undefined) => (Array.isArray(h) ? h[0] : h)?.split(",")[0]?.trim() ?? "";
+  const forwardedHost = first(req.headers["x-forwarded-host"]);
+  const proto = first(req.headers["x-forwarded-proto"]) || "http";
+  let host = forwardedHost || req.headers.host || "127.0.0.1";
+  const port = first(req.headers["x-forwarded-port"]);
+  const defaultPort = proto === "https" ? "443" : "80";
+  if (forwardedHost && port && port !== defaultPort && !/:\d+$/.test(host)) host = `${host}:${port}`;
+  return `${proto}://${host}`;
 }

@@ -5,6 +5,7 @@ import { CORE_TYPES, FLUX_TYPES, type KubeType } from "../kube/discovery.js";
 import type { AirflowSite, ClusterState, Json } from "../store.js";
 import { plannedServices, releaseFacts, renderService, type ReleaseFacts } from "./chart.js";
 import type { ValuesValidator } from "./schema.js";
+import { signInSource } from "../airflow/sign-in.js";
 import { CHART_NAME } from "./helm-repository.js";
 import { applyWorkloads, removeWorkloads } from "./workloads.js";
 import { progressingStatus, readyCondition, releasedStatus, repositoryReadyStatus, retriesExhausted, sourceNotReadyStatus } from "./status.js";
@@ -220,6 +221,7 @@ export class Flux {
         executor: facts.executor,
         airflowVersion: facts.airflowVersion,
         chartVersion: facts.chartVersion,
+        signIn: signInSource(((effective.spec as Json).values ?? {}) as Json, facts.airflowMajor),
       },
       !cluster.stopped,
     );
