@@ -27,6 +27,8 @@ export default defineConfig({
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: [
         "--no-sandbox",
+        // Environments' Airflow addresses (https://<name>.airflow.localhost:<port>/) reach the emulator's ingress.
+        "--host-resolver-rules=MAP *.airflow.localhost 127.0.0.1",
         "--disable-gpu",
         "--disable-quic",
         "--no-first-run",

@@ -15,6 +15,7 @@ import { createPrismaClient } from "@/lib/db/create-client";
 import { readTeamsFile, upsertTeams } from "@/lib/teams/upsert-teams";
 import { startEmbeddedPostgres } from "./support/embedded-postgres";
 import { PLATFORM_ADMINS_GROUP_ID } from "../emulator/src/cloud/groups";
+import { EMULATED_PLATFORM, emulatorAirflowAccessEnv, prepareEmulatedPlatform } from "./support/emulated-platform";
 import { emulatorAzureEnv, ROOT, sessionSecretFor, startEmulatorProcess, startPortal, startWorkerProcess } from "./support/stack";
 
 const dataDir = path.join(ROOT, ".data");
@@ -45,7 +46,11 @@ async function main() {
   }
   await applyMigrations(databaseUrl, { log: (m) => console.log(`[dev] ${m}`) });
 
-  const emulator = await startEmulatorProcess({ dataDir: path.join(dataDir, "emulator"), port: emulatorPort });
+  const emulator = await startEmulatorProcess({
+    dataDir: path.join(dataDir, "emulator"),
+    port: emulatorPort,
+    ingressPort: Number(process.env.EMULATOR_INGRESS_PORT ?? 8444),
+  });
   stoppers.push(emulator.stop);
 
   const usesEntra = Boolean(process.env.ENTRA_TENANT_ID);
@@ -57,9 +62,11 @@ async function main() {
   }
 
   // The emulator stands in for Azure unless a subscription is configured; the worker is the same.
+  // The emulated platform team's preparation too: the DNS zone for https://<name>.airflow.localhost.
+  if (!process.env.AZURE_SUBSCRIPTION_ID) await prepareEmulatedPlatform(emulator);
   const azureEnv = process.env.AZURE_SUBSCRIPTION_ID
     ? {}
-    : { ...emulatorAzureEnv(emulator, PLATFORM_ADMINS_GROUP_ID), AZURE_POLL_INTERVAL_MS: "1000" };
+    : { ...emulatorAzureEnv(emulator, PLATFORM_ADMINS_GROUP_ID), ...emulatorAirflowAccessEnv(emulator), AZURE_POLL_INTERVAL_MS: "1000" };
   const worker = startWorkerProcess({ databaseUrl, env: azureEnv });
   stoppers.push(worker.stop);
 
@@ -74,6 +81,7 @@ async function main() {
   console.log(`
   Airflow portal:  ${portal.url}
   Emulator:        ${emulator.url}  (test CA: ${emulator.caCertPath})
+  Airflow UIs:     https://<name>.${EMULATED_PLATFORM.domain}:${emulator.ingressPort}/  (same CA; sign in there as the same people)
   Sign in as admin / admin-pass, ana / ana-pass or milo / milo-pass. Stop with Ctrl+C.
 `);
 }

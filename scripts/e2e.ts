@@ -13,6 +13,7 @@ import { createPrismaClient } from "@/lib/db/create-client";
 import { readTeamsFile, upsertTeams } from "@/lib/teams/upsert-teams";
 import { startEmbeddedPostgres } from "./support/embedded-postgres";
 import { freePort } from "./support/ports";
+import { prepareEmulatedPlatform } from "./support/emulated-platform";
 import { ROOT, startEmulatorProcess, startPortal } from "./support/stack";
 
 async function main(): Promise<number> {
@@ -35,6 +36,7 @@ async function main(): Promise<number> {
       env: { ...process.env, EMULATOR_PROFILE: "fast", EMULATOR_LATENCIES: JSON.stringify({ managedCluster: 6_000, postgresServer: 1_000, helmRelease: 1_500 }) },
     });
     stoppers.push(emulator.stop);
+    await prepareEmulatedPlatform(emulator);
 
     const portal = await startPortal({
       mode: "start",
@@ -52,7 +54,7 @@ async function main(): Promise<number> {
     const args = [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test", ...process.argv.slice(2)];
     const child = spawn(process.execPath, args, {
       stdio: "inherit",
-      env: { ...process.env, E2E_BASE_URL: portal.url, E2E_DATABASE_URL: postgres.url, E2E_EMULATOR_URL: emulator.url, E2E_EMULATOR_CA: emulator.caCertPath },
+      env: { ...process.env, E2E_BASE_URL: portal.url, E2E_DATABASE_URL: postgres.url, E2E_EMULATOR_URL: emulator.url, E2E_EMULATOR_CA: emulator.caCertPath, E2E_INGRESS_PORT: String(emulator.ingressPort) },
     });
     return await new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
   } finally {

@@ -1,4 +1,5 @@
 import { PLATFORM_ADMINS_GROUP_ID } from "../../emulator/src/cloud/groups";
+import { emulatorAirflowAccessEnv } from "../../scripts/support/emulated-platform";
 import { emulatorAzureEnv, startWorkerProcess, type WorkerHandle } from "../../scripts/support/stack";
 
 /**
@@ -9,11 +10,16 @@ export function startE2eWorker(): WorkerHandle {
   const databaseUrl = process.env.E2E_DATABASE_URL;
   const url = process.env.E2E_EMULATOR_URL;
   const caCertPath = process.env.E2E_EMULATOR_CA;
-  if (!databaseUrl || !url || !caCertPath) throw new Error("Run the end-to-end tests through npm run test:e2e (the stack's URLs are missing)");
+  const ingressPort = Number(process.env.E2E_INGRESS_PORT);
+  if (!databaseUrl || !url || !caCertPath || !ingressPort) throw new Error("Run the end-to-end tests through npm run test:e2e (the stack's URLs are missing)");
   return startWorkerProcess({
     databaseUrl,
     quiet: true,
     label: "e2e-worker",
-    env: { ...emulatorAzureEnv({ url, caCertPath }, PLATFORM_ADMINS_GROUP_ID), AZURE_POLL_INTERVAL_MS: "200", WORKER_HEARTBEAT_MS: "1000", WORKER_STALE_AFTER_MS: "5000" },
+    env: {
+      ...emulatorAzureEnv({ url, caCertPath }, PLATFORM_ADMINS_GROUP_ID),
+      // Airflow at https://<name>.airflow.localhost:<ingress port>/ with Entra sign-in, as in npm run dev.
+      ...emulatorAirflowAccessEnv({ url, ingressPort }),
+      AZURE_POLL_INTERVAL_MS: "200", WORKER_HEARTBEAT_MS: "1000", WORKER_STALE_AFTER_MS: "5000" },
   });
 }

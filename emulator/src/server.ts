@@ -32,9 +32,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const host = options.host ?? "127.0.0.1";
   const tls = loadOrCreateTls(path.join(options.dataDir, "tls"));
   const parts: EmulatorPart[] = [];
+  // The port is known only once listening, and the parts need it: requests wait until they exist.
+  let partsReady!: () => void;
+  const ready = new Promise<void>((resolve) => (partsReady = resolve));
 
   const server = https.createServer({ cert: tls.cert, key: tls.key }, async (req, res) => {
     try {
+      await ready;
       for (const part of parts) {
         if (await part.handle(req, res)) return;
       }
@@ -53,15 +57,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const url = `https://localhost:${port}`;
 
   const cloud = await createCloud({ baseUrl: url, dataDir: path.join(options.dataDir, "cloud"), tls, chartSchemaPath: options.chartSchemaPath, ingressPort: options.ingressPort });
+  const identity = await createIdentity({
+    issuer: `${url}/oidc`,
+    dataDir: path.join(options.dataDir, "identity"),
+    tenant: { baseUrl: url, airflowRedirectUris: () => cloud.graph.redirectUris(AIRFLOW_APP.appId), workloadKeys: () => cloud.tokenKeys() },
+  });
+  // Both at once, so that anything answering (the sign-in provider a start-up waits for) means everything does.
   // Identity first: the Entra tenant's token endpoint takes authorization codes and leaves client credentials to the cloud.
-  parts.push(
-    await createIdentity({
-      issuer: `${url}/oidc`,
-      dataDir: path.join(options.dataDir, "identity"),
-      tenant: { baseUrl: url, airflowRedirectUris: () => cloud.graph.redirectUris(AIRFLOW_APP.appId), workloadKeys: () => cloud.tokenKeys() },
-    }),
-  );
-  parts.push(cloud);
+  parts.push(identity, cloud);
+  partsReady();
 
   return {
     url,

@@ -1,4 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
+import { send } from "@/lib/http/outbound";
 import { CloudError } from "./errors";
 
 /**
@@ -10,27 +11,30 @@ export class GraphApplications {
   constructor(
     private readonly endpoint: string,
     private readonly credential: TokenCredential,
+    /** `ca`: a CA to trust for this client only (tests); the process's trust store otherwise. */
+    private readonly options: { ca?: string } = {},
   ) {}
 
   private async call(method: "GET" | "PATCH", path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
     const token = await this.credential.getToken(`${this.endpoint}/.default`, { abortSignal: signal });
     if (!token) throw new CloudError("AuthenticationFailed", "No token for Microsoft Graph", false);
-    let response: Response;
+    let response: { status: number; headers: Record<string, string | string[] | undefined>; body: string };
     try {
-      response = await fetch(`${this.endpoint}/v1.0${path}`, {
+      response = await send(`${this.endpoint}/v1.0${path}`, {
         method,
         headers: { authorization: `Bearer ${token.token}`, accept: "application/json", ...(body ? { "content-type": "application/json" } : {}) },
         body: body ? JSON.stringify(body) : undefined,
-        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(30_000)]) : AbortSignal.timeout(30_000),
+        signal,
+        ca: this.options.ca,
       });
     } catch (error) {
       if (signal?.aborted) throw error;
       throw new CloudError("RequestError", `Microsoft Graph unreachable: ${(error as Error).message}`, true);
     }
-    const text = await response.text();
-    if (!response.ok) {
+    const text = response.body;
+    if (response.status < 200 || response.status > 299) {
       let code = `HTTP${response.status}`;
-      let message = text.slice(0, 500) || response.statusText;
+      let message = text.slice(0, 500) || `HTTP ${response.status}`;
       try {
         const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } };
         code = parsed.error?.code ?? code;
@@ -38,7 +42,7 @@ export class GraphApplications {
       } catch {
         // not JSON: keep the text
       }
-      const retryAfter = Number(response.headers.get("retry-after"));
+      const retryAfter = Number(response.headers["retry-after"]);
       const transient = response.status === 429 || response.status >= 500;
       throw new CloudError(code, `Microsoft Graph: ${message}`, transient, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
     }

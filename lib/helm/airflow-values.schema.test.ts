@@ -44,10 +44,10 @@ describe.skipIf(!available && !required)(`Airflow Helm values against the chart'
     expect(valid).toBe(true);
   });
 
-  it.each(AIRFLOW_VERSIONS.map(({ version }) => version))("are valid with Entra sign-in on Airflow %s", (airflowVersion) => {
+  it.each(AIRFLOW_VERSIONS.map(({ version }) => version))("are valid with Entra sign-in behind the ingress on Airflow %s", (airflowVersion) => {
     const validate = validator();
     const signIn = { authorityHost: "https://login.microsoftonline.com", tenantId: "11111111-1111-4111-8111-111111111111", roleMapping: { "0b7a6c3e-2f1d-4e5a-9c8b-7d6e5f4a3b21": "Op" as const } };
-    const valid = validate(airflowHelmValues({ executor: "KubernetesExecutor", airflowVersion, size: "small", dagSource: null, signIn }));
+    const valid = validate(airflowHelmValues({ executor: "KubernetesExecutor", airflowVersion, size: "small", dagSource: null, signIn, exposure: "ingress" }));
     expect(validate.errors ?? [], "schema errors").toEqual([]);
     expect(valid).toBe(true);
   });

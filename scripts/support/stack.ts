@@ -12,6 +12,8 @@ const TSX_LOADER = "tsx";
 export interface EmulatorHandle {
   url: string;
   caCertPath: string;
+  /** The clusters' application routing ingress: https://<name>.airflow.localhost:<ingressPort>/. */
+  ingressPort: number;
   stop(): Promise<void>;
 }
 
@@ -19,15 +21,18 @@ export interface EmulatorHandle {
 export async function startEmulatorProcess(options: {
   dataDir: string;
   port?: number;
+  /** The ingress's port; a free one by default. */
+  ingressPort?: number;
   env?: NodeJS.ProcessEnv;
   quiet?: boolean;
 }): Promise<EmulatorHandle> {
   const port = options.port ?? (await freePort());
+  const ingressPort = options.ingressPort ?? (await freePort());
   const proc = startProcess(
     "emulator",
     process.execPath,
     ["--import", TSX_LOADER, path.join(ROOT, "emulator/src/main.ts")],
-    { ...process.env, ...options.env, EMULATOR_PORT: String(port), EMULATOR_DATA_DIR: options.dataDir },
+    { ...process.env, ...options.env, EMULATOR_PORT: String(port), EMULATOR_INGRESS_PORT: String(ingressPort), EMULATOR_DATA_DIR: options.dataDir },
     { quiet: options.quiet },
   );
   const url = `https://localhost:${port}`;
@@ -38,7 +43,7 @@ export async function startEmulatorProcess(options: {
     ca: existsSync(caCertPath) ? readFileSync(caCertPath, "utf8") : undefined,
     child: proc.child,
   });
-  return { url, caCertPath, stop: proc.stop };
+  return { url, caCertPath, ingressPort, stop: proc.stop };
 }
 
 /** A session secret generated once per data folder, so sessions survive a restart of the portal. */

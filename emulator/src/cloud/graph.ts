@@ -76,6 +76,8 @@ export class GraphApplications {
     private readonly store: Store,
     private readonly tokens: TokenService,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** The emulator's own URL: a client pointed at it as its Graph endpoint asks for `<endpoint>/.default`, as for a national cloud's Graph. */
+    private readonly baseUrl?: string,
   ) {}
 
   private get state(): GraphState {
@@ -116,7 +118,7 @@ export class GraphApplications {
     const requestId = randomUUID();
     const headers = { "request-id": requestId, "client-request-id": clientRequestId };
     try {
-      const auth = await this.tokens.verify(req.headers.authorization, GRAPH_AUDIENCES);
+      const auth = await this.tokens.verify(req.headers.authorization, this.baseUrl ? [...GRAPH_AUDIENCES, this.baseUrl] : GRAPH_AUDIENCES);
       if (!auth.ok) throw unauthorized(auth.code);
       const result = await this.route(req, url, auth.claims);
       if (result === undefined) {

@@ -95,7 +95,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   registerExtensions(ctx);
   registerDnsZones(ctx);
   const apiServer = new ApiServer(ctx);
-  const graph = new GraphApplications(store, tokens);
+  const graph = new GraphApplications(store, tokens, process.env, options.baseUrl);
 
   ctx.lro.resume();
   kube.resume();

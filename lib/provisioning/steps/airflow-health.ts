@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { CloudError } from "@/lib/azure/errors";
 import { airflowMajor } from "@/lib/environments/catalog";
 import type { StepContext, StepRun } from "../context";
-import { probe } from "@/lib/http/probe";
+import { probe } from "@/lib/http/outbound";
 import { airflowHttpsUrl } from "./airflow-access";
 import { airflowAddress } from "./helm";
 

@@ -1,0 +1,139 @@
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
+import { DnsManagementClient } from "@azure/arm-dns";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AIRFLOW_APP } from "@/emulator/src/cloud/airflow-app";
+import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
+import { GraphApplications } from "@/lib/azure/graph";
+import { request } from "@/emulator/test/support";
+import { withTestDatabase } from "@/lib/db/testing";
+import { tearDownEnvironment } from "@/lib/environments/teardown-environment";
+import { probe } from "@/lib/http/outbound";
+import { EMULATED_PLATFORM, emulatorAirflowAccessEnv } from "@/scripts/support/emulated-platform";
+import { readDeployed } from "./deployed";
+import { GROUPS, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "./testing";
+
+/**
+ * Airflow at https://<name>.<domain> with Entra sign-in, end to end through real workers and the
+ * emulated Azure: the routing add-on's grants, the Ingress, the zone's record, health through the
+ * ingress with its certificate, the app registration's redirect URIs through Graph — and all of it
+ * gone again at teardown, while another environment's sign-in stays.
+ */
+const database = withTestDatabase();
+let h: EngineHarness;
+let dns: DnsManagementClient;
+let authz: AuthorizationManagementClient;
+let graph: GraphApplications;
+const P = EMULATED_PLATFORM;
+
+const redirectUris = async () => {
+  const token = await h.emulator.credential.getToken(`${h.emulator.url}/.default`);
+  const res = await request(`${h.emulator.url}/v1.0/applications(appId='${AIRFLOW_APP.appId}')`, { ca: h.emulator.ca, headers: { authorization: `Bearer ${token!.token}` } });
+  return (JSON.parse(res.text) as { web: { redirectUris: string[] } }).web.redirectUris;
+};
+
+const aRecord = async (name: string) => {
+  try {
+    return await dns.recordSets.get(P.resourceGroup, P.domain, name, "A");
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return null;
+    throw error;
+  }
+};
+
+beforeAll(async () => {
+  h = await startEngineHarness(database.prisma, database.url, PLATFORM_ADMINS_GROUP_ID);
+  const { clientOptions, credential } = h.emulator;
+  dns = new DnsManagementClient(credential, P.subscriptionId, clientOptions);
+  authz = new AuthorizationManagementClient(credential, P.subscriptionId, clientOptions);
+  graph = new GraphApplications(h.emulator.url, credential, { ca: h.emulator.ca });
+  // What the platform team prepares: the zone (the certificate and app registration are the emulator's own).
+  await new (await import("@azure/arm-resources")).ResourceManagementClient(credential, P.subscriptionId, clientOptions).resourceGroups.createOrUpdate(P.resourceGroup, { location: "westeurope" });
+  await dns.zones.createOrUpdate(P.resourceGroup, P.domain, { location: "global" });
+  h.startWorker({ ...emulatorAirflowAccessEnv({ url: h.emulator.url, ingressPort: h.emulator.emulator.ingressPort }, GROUPS.platform), PORTAL_HELM_TIMEOUT_MS: "90000" });
+  h.startWorker({ ...emulatorAirflowAccessEnv({ url: h.emulator.url, ingressPort: h.emulator.emulator.ingressPort }, GROUPS.platform), PORTAL_HELM_TIMEOUT_MS: "90000" });
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe("Airflow at its https address", () => {
+  it("publishes Airflow 3 and Airflow 2 behind the ingress with Entra sign-in, and takes each address down with its environment", async () => {
+    const [three, two] = await Promise.all([
+      requestAndApprove(database.prisma, h, "signin-three", { executor: "CeleryExecutor", airflowVersion: "3.0.6" }),
+      requestAndApprove(database.prisma, h, "signin-two", { executor: "LocalExecutor", airflowVersion: "2.10.5" }),
+    ]);
+    await Promise.all([waitForStatus(database.prisma, three, ["READY"], 120_000), waitForStatus(database.prisma, two, ["READY"], 120_000)]);
+    const port = h.emulator.emulator.ingressPort;
+
+    for (const [id, name, callback] of [
+      [three, "signin-three", "auth/oauth-authorized/azure"],
+      [two, "signin-two", "oauth-authorized/azure"],
+    ] as const) {
+      const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+      const url = `https://${name}.${P.domain}:${port}/`;
+      expect(env.airflowUrl).toBe(url);
+      const deployed = readDeployed(env.deployed)!;
+      expect(deployed.exposure).toBe("ingress");
+      expect(deployed.access).toMatchObject({
+        url,
+        redirectUri: `${url}${callback}`,
+        roles: [
+          { groupId: GROUPS.analytics, who: "Team Analytics", role: "Op" },
+          { groupId: GROUPS.platform, who: "Platform admins", role: "Admin" },
+        ],
+      });
+      expect(Date.parse(deployed.access!.certificateExpiresAt!)).toBeGreaterThan(Date.now() + 300 * 24 * 3600_000);
+
+      // The UI is reachable only through the ingress: a ClusterIP Service and the generated sign-in config.
+      const values = deployed.helmValues as Record<string, Record<string, unknown>>;
+      const ui = name === "signin-three" ? values.apiServer! : values.webserver!;
+      expect(ui.service).toEqual({ type: "ClusterIP" });
+      const config = String(name === "signin-three" ? ui.apiServerConfig : ui.webserverConfig);
+      expect(config).toContain("AUTH_TYPE = AUTH_OAUTH");
+      expect(config).toContain(`"${GROUPS.analytics}": ["Op"]`);
+      expect(values.extraEnvFrom).toContain("airflow-entra-oauth");
+
+      // The zone's record points at the ingress, and health answers through it with the platform's certificate.
+      expect((await aRecord(name))?.aRecords?.map((r) => r.ipv4Address)).toEqual(["127.0.0.1"]);
+      const health = await probe(new URL(name === "signin-three" ? "api/v2/monitor/health" : "health", url), { ca: h.emulator.ca });
+      expect(health.status).toBe(200);
+      expect(health.certificate?.subject).toBe(`*.${P.domain}`);
+    }
+
+    // Both callbacks registered once each, though both environments wrote the list at the same time.
+    const uris = await redirectUris();
+    for (const callback of [`https://signin-three.${P.domain}:${port}/auth/oauth-authorized/azure`, `https://signin-two.${P.domain}:${port}/oauth-authorized/azure`]) {
+      expect(uris.filter((u) => u === callback)).toHaveLength(1);
+    }
+    // The add-on's identity may write the zone and read the certificate.
+    const principals = (await authz.roleAssignments.listForScope(`/subscriptions/${P.subscriptionId}/resourceGroups/${P.resourceGroup}/providers/Microsoft.Network/dnsZones/${P.domain}`).byPage().next()).value as Array<{ principalId: string }>;
+    expect(principals.length).toBeGreaterThanOrEqual(2);
+
+    // No secret of the app registration anywhere in the portal's database.
+    const dump = JSON.stringify({
+      envs: await database.prisma.environment.findMany(),
+      steps: await database.prisma.operationStep.findMany({ select: { output: true } }),
+      events: await database.prisma.operationEvent.findMany({ select: { message: true } }),
+    });
+    expect(dump).not.toContain(AIRFLOW_APP.secret);
+
+    // Teardown of Airflow 3: its callback, record and grants go; Airflow 2's sign-in stays.
+    const threeCallback = `https://signin-three.${P.domain}:${port}/auth/oauth-authorized/azure`;
+    expect((await tearDownEnvironment(database.prisma, h.admin, { id: three, confirmName: "signin-three" })).outcome).toBe("requested");
+    await waitForStatus(database.prisma, three, ["DELETED"], 90_000);
+    const after = await redirectUris();
+    expect(after).not.toContain(threeCallback);
+    expect(after).toContain(`https://signin-two.${P.domain}:${port}/oauth-authorized/azure`);
+    expect(await aRecord("signin-three")).toBeNull();
+    expect(await aRecord("signin-two")).not.toBeNull();
+    await expect(dns.recordSets.get(P.resourceGroup, P.domain, "a-signin-three", "TXT")).rejects.toMatchObject({ statusCode: 404 });
+    const left = (await authz.roleAssignments.listForScope(`/subscriptions/${P.subscriptionId}/resourceGroups/${P.resourceGroup}/providers/Microsoft.Network/dnsZones/${P.domain}`).byPage().next()).value as unknown[];
+    expect(left.length).toBe(principals.length - 1);
+
+    // Removing it again (a second teardown's step) changes nothing.
+    expect(await graph.removeRedirectUri(AIRFLOW_APP.appId, threeCallback)).toBe(false);
+    expect(await redirectUris()).toEqual(after);
+    expect((await tearDownEnvironment(database.prisma, h.admin, { id: three, confirmName: "signin-three" })).outcome).toBe("already-deleted");
+  }, 240_000);
+});
