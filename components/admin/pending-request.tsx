@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { executorLabel, formatDateTime, sizeLabel } from "@/components/environments/format";
-import type { EnvironmentDetail } from "@/lib/environments/types";
+import type { PendingRequestSummary } from "@/lib/environments/queries";
 import { DecisionForm } from "./decision-form";
 
-export function PendingRequest({ env, viewerId }: { env: EnvironmentDetail; viewerId: string }) {
+export function PendingRequest({ env, viewerId }: { env: PendingRequestSummary; viewerId: string }) {
   const headingId = `request-${env.id}`;
   return (
     <article aria-labelledby={headingId} className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
