@@ -14,13 +14,15 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { listNavigation, readListParams, type ListParams } from "@/lib/environments/list-page";
 import { decodeCursor } from "@/lib/environments/paging";
-import { listAuditEvents, listEnvironments, listPendingRequests, PAGE_SIZE } from "@/lib/environments/queries";
+import { listAuditEvents, listEnvironments, listPendingRequests } from "@/lib/environments/queries";
 import { withParams } from "@/lib/url";
 import { requireUser } from "@/lib/users/current-user";
 
 export const metadata: Metadata = { title: "Admin" };
 
 const NAME = /^[a-z][a-z0-9-]{1,23}$/;
+/** The admin page shows several lists; the dashboard has the long one. */
+const ENVIRONMENTS_PAGE_SIZE = 25;
 
 type AdminParams = ListParams & {
   approved?: string;
@@ -40,7 +42,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   const { status, cursor } = readListParams(params);
   const [queue, listing, audit, signedIn, chain] = await Promise.all([
     listPendingRequests(db(), user, { after: decodeCursor(params.queueAfter) ?? undefined }),
-    listEnvironments(db(), user, { status, cursor }),
+    listEnvironments(db(), user, { status, cursor, pageSize: ENVIRONMENTS_PAGE_SIZE }),
     listAuditEvents(db(), user, { before: params.auditBefore, after: params.auditAfter }),
     listSignedInUsers(db(), user, config().sessionIdleMinutes),
     auditChainStatus(db()),
@@ -106,7 +108,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           itemCount={listing.items.length}
           total={listing.total}
           totalIsLowerBound={listing.totalIsLowerBound}
-          pageSize={PAGE_SIZE}
+          pageSize={ENVIRONMENTS_PAGE_SIZE}
         />
       </section>
       <section aria-labelledby="sessions-heading" className="space-y-4">
