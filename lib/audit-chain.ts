@@ -64,7 +64,7 @@ async function walkChain(db: PrismaClient, from: VerifiedPrefix): Promise<{ repo
 }
 
 /** How often the admin page's check walks the whole trail again rather than only its new links. */
-export const FULL_RECHECK_MS = 5 * 60_000;
+export const FULL_RECHECK_MS = 60 * 60_000;
 
 /**
  * For the admin page: the chain's state without walking the whole trail on every view. Each call
@@ -95,7 +95,15 @@ export function createAuditChainMonitor(now: () => number = Date.now) {
     return result.report;
   }
 
-  return async function auditChainStatus(db: PrismaClient): Promise<AuditChainReport> {
+  // Views that arrive while a walk is under way wait for it rather than walking the same links again.
+  let inFlight: Promise<AuditChainReport> | undefined;
+
+  return function auditChainStatus(db: PrismaClient): Promise<AuditChainReport> {
+    inFlight ??= check(db).finally(() => (inFlight = undefined));
+    return inFlight;
+  };
+
+  async function check(db: PrismaClient): Promise<AuditChainReport> {
     if (!verified) return brokenReport && now() - fullCheckAt < FULL_RECHECK_MS ? brokenReport : full(db);
     if (now() - fullCheckAt >= FULL_RECHECK_MS && !fullCheck) {
       fullCheck = full(db)
@@ -113,7 +121,7 @@ export function createAuditChainMonitor(now: () => number = Date.now) {
     }
     verified = result.verified;
     return result.report;
-  };
+  }
 }
 
 /** One per process: the admin page's view of the chain. */

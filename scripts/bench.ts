@@ -157,6 +157,9 @@ async function main(): Promise<void> {
           { name: "/admin", path: "/admin", cookie: adminCookie },
           { name: "progress (live-progress snapshot)", path: `/api/environments/${historyId}/progress`, cookie: adminCookie },
         ];
+        // The first view of /admin after seeding verifies every audit link just written (hundreds of
+        // thousands at once, which a running portal never sees): once, before it is measured.
+        await fetch(`${portal.url}/admin`, { headers: { cookie: adminCookie } }).then((r) => r.text());
         const results = [];
         for (const page of pages) {
           const result = await measurePage(portal.url, portalPid, page, settings);
