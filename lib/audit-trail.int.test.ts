@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { verifyAuditChain } from "@/lib/audit-chain";
+import { createAuditChainMonitor, FULL_RECHECK_MS, verifyAuditChain } from "@/lib/audit-chain";
 import { withTestDatabase } from "@/lib/db/testing";
 
 /**
@@ -118,6 +118,25 @@ describe("the hash chain", () => {
       UPDATE audit_events SET reason = 'forged' WHERE id = ${third!.id};
       ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
     await expect(verifyAuditChain(database.prisma)).resolves.toMatchObject({ ok: false, brokenAt: third!.id, events: 2, problem: /changed/ });
+  });
+
+  it("for the admin page, checks only new links on each view and finds an old change at the next full walk", async () => {
+    let clock = 0;
+    const status = createAuditChainMonitor(() => clock);
+    for (let i = 0; i < 3; i++) await appendAsPortal(`m.${i}`);
+    await expect(status(database.prisma)).resolves.toEqual({ ok: true, events: 3 });
+    await appendAsPortal("m.3");
+    await expect(status(database.prisma)).resolves.toEqual({ ok: true, events: 4 });
+
+    const [first] = await owner<{ id: string }>(`SELECT id::text FROM audit_events ORDER BY audit_events.id LIMIT 1`);
+    await owner(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only;
+      UPDATE audit_events SET reason = 'forged' WHERE id = ${first!.id};
+      ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
+    // Within the interval the verified prefix is trusted; after it, a full walk starts and reports the change.
+    await expect(status(database.prisma)).resolves.toMatchObject({ ok: true });
+    clock += FULL_RECHECK_MS;
+    await status(database.prisma);
+    await expect.poll(() => status(database.prisma)).toMatchObject({ ok: false, brokenAt: first!.id, problem: /changed/ });
   });
 
   it("names the link after an event removed from the middle, and notices events removed from the end", async () => {

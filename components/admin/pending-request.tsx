@@ -1,15 +1,14 @@
-import Link from "next/link";
 import { executorLabel, formatDateTime, sizeLabel } from "@/components/environments/format";
-import type { EnvironmentDetail } from "@/lib/environments/types";
+import type { PendingRequestSummary } from "@/lib/environments/queries";
 import { DecisionForm } from "./decision-form";
 
-export function PendingRequest({ env, viewerId }: { env: EnvironmentDetail; viewerId: string }) {
+export function PendingRequest({ env, viewerId }: { env: PendingRequestSummary; viewerId: string }) {
   const headingId = `request-${env.id}`;
   return (
     <article aria-labelledby={headingId} className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
       <div className="space-y-1 text-sm">
         <h3 id={headingId} className="text-base font-semibold">
-          <Link href={`/environments/${env.id}`} className="text-sky-800 hover:underline">{env.name}</Link>
+          <a href={`/environments/${env.id}`} className="text-sky-800 hover:underline">{env.name}</a>
         </h3>
         <p>
           {env.team.name} · requested by {env.requestedBy.name} · {formatDateTime(env.createdAt)}

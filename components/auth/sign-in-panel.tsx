@@ -1,8 +1,5 @@
 "use client";
 
-import type { IPublicClientApplication } from "@azure/msal-browser";
-import { InteractionStatus } from "@azure/msal-browser";
-import { MsalProvider, useMsal } from "@azure/msal-react";
 import { useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -11,11 +8,27 @@ import { loadMsal, SIGN_IN_SCOPES } from "./msal";
 type Phase = "loading" | "ready" | "redirecting" | "finishing";
 
 /**
+ * A sign-in is under way when MSAL left its interaction state in this tab (it went to the provider
+ * and is coming back) or the provider echoed MSAL's `state` after a sign-out. Only then does the
+ * page load MSAL (85 kB) on arrival; otherwise it loads when the button is pressed.
+ */
+function signInUnderWay(): boolean {
+  try {
+    if (new URL(window.location.href).searchParams.has("state")) return true;
+    for (let i = 0; i < window.sessionStorage.length; i++) {
+      if (window.sessionStorage.key(i)?.startsWith("msal.")) return true;
+    }
+  } catch {
+    // Storage refused (privacy settings): MSAL could not have kept its state there either.
+  }
+  return false;
+}
+
+/**
  * Signs in with MSAL (authorization code + PKCE, full-page redirect), then trades the ID token
  * for the portal's session cookie and goes to `returnTo` (already checked on the server).
  */
 export function SignInPanel({ returnTo }: { returnTo: string }) {
-  const [msal, setMsal] = useState<IPublicClientApplication | null>(null);
   const [phase, setPhase] = useState<Phase>("loading");
   const [error, setError] = useState<string | null>(null);
 
@@ -23,10 +36,13 @@ export function SignInPanel({ returnTo }: { returnTo: string }) {
     let cancelled = false;
     (async () => {
       try {
+        // Read after hydration: the server cannot know this tab's storage.
+        if (!signInUnderWay()) {
+          setPhase("ready");
+          return;
+        }
         const { msal } = await loadMsal();
         if (cancelled) return;
-        setMsal(msal);
-        // Memoised by MSAL: MsalProvider's own call gets this same result.
         const result = await msal.handleRedirectPromise();
         if (cancelled) return;
         if (!result?.idToken) {
@@ -57,52 +73,31 @@ export function SignInPanel({ returnTo }: { returnTo: string }) {
     };
   }, [returnTo]);
 
+  async function signIn() {
+    setError(null);
+    setPhase("redirecting");
+    try {
+      const { msal } = await loadMsal();
+      // Settles what an abandoned earlier attempt left behind; memoised by MSAL.
+      await msal.handleRedirectPromise();
+      // The portal accepts the ID token only with this nonce in it, once.
+      const nonce = await fetchSignInNonce();
+      await msal.loginRedirect({ scopes: SIGN_IN_SCOPES, nonce, redirectStartPage: window.location.href });
+    } catch (err) {
+      setError(describeMsalError(err));
+      setPhase("ready");
+    }
+  }
+
+  const busy = phase !== "ready";
   return (
     <div className="space-y-4">
       {error ? <Alert tone="error">{error}</Alert> : null}
       {phase === "finishing" ? <p role="status">Signing you in…</p> : null}
-      {msal ? (
-        <MsalProvider instance={msal}>
-          <SignInButton
-            blocked={phase !== "ready"}
-            onStart={() => {
-              setError(null);
-              setPhase("redirecting");
-            }}
-            onError={(err) => {
-              setError(describeMsalError(err));
-              setPhase("ready");
-            }}
-          />
-        </MsalProvider>
-      ) : (
-        <Button type="button" disabled className="w-full">
-          Sign in with Microsoft
-        </Button>
-      )}
+      <Button type="button" onClick={signIn} disabled={busy} aria-busy={phase === "redirecting" || phase === "finishing"} className="w-full">
+        Sign in with Microsoft
+      </Button>
     </div>
-  );
-}
-
-function SignInButton({ blocked, onStart, onError }: { blocked: boolean; onStart: () => void; onError: (err: unknown) => void }) {
-  const { instance, inProgress } = useMsal();
-  const busy = blocked || inProgress !== InteractionStatus.None;
-
-  async function signIn() {
-    onStart();
-    try {
-      // The portal accepts the ID token only with this nonce in it, once.
-      const nonce = await fetchSignInNonce();
-      await instance.loginRedirect({ scopes: SIGN_IN_SCOPES, nonce, redirectStartPage: window.location.href });
-    } catch (err) {
-      onError(err);
-    }
-  }
-
-  return (
-    <Button type="button" onClick={signIn} disabled={busy} aria-busy={busy} className="w-full">
-      Sign in with Microsoft
-    </Button>
   );
 }
 

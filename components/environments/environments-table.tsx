@@ -1,4 +1,3 @@
-import Link from "next/link";
 import type { EnvironmentSummary } from "@/lib/environments/types";
 import { executorLabel, expiryWarning, formatAge, formatDate, sizeLabel } from "./format";
 import { HealthStatus } from "./health-status";
@@ -11,6 +10,11 @@ const MANAGE_LINKS: Partial<Record<EnvironmentSummary["status"], string>> = {
   STOPPED: "Tear down",
 };
 
+/**
+ * Rows link with plain anchors: a client-side Link per row would be rendered, serialised and
+ * hydrated a hundred times per page, and would prefetch fifty dynamic pages from the server as
+ * soon as the table scrolled into view.
+ */
 export function EnvironmentsTable({
   environments,
   caption,
@@ -24,51 +28,52 @@ export function EnvironmentsTable({
   const now = new Date();
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
+      {/* Cell padding is set once on the table: fifty rows of twelve cells repeat no class strings. */}
+      <table className="min-w-full divide-y divide-slate-200 text-sm [&_td]:px-4 [&_td]:py-3 [&_th]:px-4 [&_th]:py-3">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
           <tr>
-            <th scope="col" className="px-4 py-3">Name</th>
-            <th scope="col" className="px-4 py-3">Status</th>
-            <th scope="col" className="px-4 py-3">Health</th>
-            <th scope="col" className="px-4 py-3">Team</th>
-            <th scope="col" className="px-4 py-3">Executor</th>
-            <th scope="col" className="px-4 py-3">Airflow</th>
-            <th scope="col" className="px-4 py-3">Region</th>
-            <th scope="col" className="px-4 py-3">Size</th>
-            <th scope="col" className="px-4 py-3">Requested by</th>
-            <th scope="col" className="px-4 py-3">Age</th>
-            <th scope="col" className="px-4 py-3">Expires</th>
-            <th scope="col" className="px-4 py-3"><span className="sr-only">Airflow UI</span></th>
-            {manage ? <th scope="col" className="px-4 py-3">Manage</th> : null}
+            <th scope="col">Name</th>
+            <th scope="col">Status</th>
+            <th scope="col">Health</th>
+            <th scope="col">Team</th>
+            <th scope="col">Executor</th>
+            <th scope="col">Airflow</th>
+            <th scope="col">Region</th>
+            <th scope="col">Size</th>
+            <th scope="col">Requested by</th>
+            <th scope="col">Age</th>
+            <th scope="col">Expires</th>
+            <th scope="col"><span className="sr-only">Airflow UI</span></th>
+            {manage ? <th scope="col">Manage</th> : null}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {environments.map((env) => (
             <tr key={env.id}>
-              <th scope="row" className="px-4 py-3 text-left font-medium">
-                <Link href={`/environments/${env.id}`} className="text-sky-800 underline-offset-2 hover:underline">
+              <th scope="row" className="text-left font-medium">
+                <a href={`/environments/${env.id}`} className="text-sky-800 underline-offset-2 hover:underline">
                   {env.name}
-                </Link>
+                </a>
               </th>
-              <td className="px-4 py-3"><StatusBadge status={env.status} /></td>
-              <td className="px-4 py-3">
+              <td><StatusBadge status={env.status} /></td>
+              <td>
                 {env.status === "READY" || env.health ? <HealthStatus health={env.health} checkedAt={null} /> : "—"}
               </td>
-              <td className="px-4 py-3">{env.team.name}</td>
-              <td className="px-4 py-3">{executorLabel(env.executor)}</td>
-              <td className="px-4 py-3">{env.airflowVersion}</td>
-              <td className="px-4 py-3">{env.region}</td>
-              <td className="px-4 py-3">{sizeLabel(env.size)}</td>
-              <td className="px-4 py-3">{env.requestedBy.name}</td>
-              <td className="px-4 py-3">
+              <td>{env.team.name}</td>
+              <td>{executorLabel(env.executor)}</td>
+              <td>{env.airflowVersion}</td>
+              <td>{env.region}</td>
+              <td>{sizeLabel(env.size)}</td>
+              <td>{env.requestedBy.name}</td>
+              <td>
                 <time dateTime={env.createdAt.toISOString()}>{formatAge(env.createdAt, now)}</time>
               </td>
-              <td className="px-4 py-3">
+              <td>
                 {env.expiresAt ? formatDate(env.expiresAt) : "—"}
                 <ExpiryWarning env={env} now={now} />
               </td>
-              <td className="px-4 py-3">
+              <td>
                 {env.airflowUrl && env.status === "READY" ? (
                   <a href={env.airflowUrl} target="_blank" rel="noreferrer" className="font-medium text-sky-800 underline">
                     Open Airflow<span className="sr-only"> for {env.name} (opens in a new tab)</span>
@@ -76,11 +81,11 @@ export function EnvironmentsTable({
                 ) : null}
               </td>
               {manage ? (
-                <td className="px-4 py-3">
+                <td>
                   {MANAGE_LINKS[env.status] ? (
-                    <Link href={`/environments/${env.id}#manage-heading`} className="font-medium text-sky-800 underline">
+                    <a href={`/environments/${env.id}#manage-heading`} className="font-medium text-sky-800 underline">
                       {MANAGE_LINKS[env.status]}<span className="sr-only"> {env.name}</span>
-                    </Link>
+                    </a>
                   ) : null}
                 </td>
               ) : null}

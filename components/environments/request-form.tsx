@@ -1,13 +1,13 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState, type FormEvent } from "react";
+import { startTransition, useActionState, useEffect, useRef, useState, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { requestEnvironmentAction, type RequestFormState } from "@/lib/actions/request-environment-action";
 import { chartVersionFor, EXECUTORS, EXECUTOR_DESCRIPTIONS, SIZES, type Catalog, type SizeName } from "@/lib/environments/catalog";
 import { NAME_MAX } from "@/lib/environments/naming";
-import { fieldErrorsOf, makeRequestSchema, PURPOSE_MAX, requestFromFormData } from "@/lib/environments/request-schema";
+import { PURPOSE_MAX } from "@/lib/environments/request-limits";
 import { CostEstimate } from "./cost-estimate";
 import { SizeOption } from "./size-option";
 
@@ -19,6 +19,19 @@ export interface RequestFormProps {
 }
 
 const initialState: RequestFormState = { ok: null };
+
+type Validation = typeof import("@/lib/environments/request-schema");
+let validation: Promise<Validation> | undefined;
+
+/**
+ * The shared schema (and zod with it) loads once someone starts on the form, not with the page:
+ * most visitors of the page never pay for it before they type.
+ */
+function loadValidation(): Promise<Validation> {
+  validation ??= import("@/lib/environments/request-schema");
+  validation.catch(() => (validation = undefined));
+  return validation;
+}
 
 /** Focuses the topmost control with an error (for a radio group, its chosen option). */
 function focusFirstInvalid(form: HTMLFormElement | null, fieldErrors: Record<string, unknown>) {
@@ -48,17 +61,23 @@ export function RequestForm({ catalog, teams, expiry }: RequestFormProps) {
     if (state.ok === false && state.fieldErrors) focusFirstInvalid(formRef.current, state.fieldErrors);
   }, [state]);
 
-  // The same schema the server applies; checking here only saves a round trip.
+  // The same schema the server applies; checking here only saves a round trip. Should it fail to
+  // load, the server's check still stands.
   function onSubmit(event: FormEvent<HTMLFormElement>) {
-    const result = makeRequestSchema(catalog).safeParse(requestFromFormData(new FormData(event.currentTarget)));
-    if (result.success) {
-      setClientErrors(null);
-      return;
-    }
     event.preventDefault();
-    const fieldErrors = fieldErrorsOf(result.error) as Record<string, string[]>;
-    setClientErrors(fieldErrors);
-    focusFirstInvalid(formRef.current, fieldErrors);
+    const data = new FormData(event.currentTarget);
+    const submit = () => startTransition(() => formAction(data));
+    loadValidation().then(({ fieldErrorsOf, makeRequestSchema, requestFromFormData }) => {
+      const result = makeRequestSchema(catalog).safeParse(requestFromFormData(data));
+      if (result.success) {
+        setClientErrors(null);
+        submit();
+        return;
+      }
+      const fieldErrors = fieldErrorsOf(result.error) as Record<string, string[]>;
+      setClientErrors(fieldErrors);
+      focusFirstInvalid(formRef.current, fieldErrors);
+    }, submit);
   }
 
   return (
@@ -66,6 +85,7 @@ export function RequestForm({ catalog, teams, expiry }: RequestFormProps) {
       ref={formRef}
       action={formAction}
       onSubmit={onSubmit}
+      onFocus={() => void loadValidation()}
       noValidate
       className="space-y-6"
       key={state.ok === false ? JSON.stringify(values) : "new"}

@@ -20,10 +20,10 @@ export function uniqueName(prefix: string): string {
 }
 
 /**
- * Inserts `count` pending requests for a team straight into the database, as if its members had
+ * Inserts `count` requests for a team (pending unless `status` says failed) straight into the database, as if its members had
  * asked over time (a minute apart, the first one oldest), for pages that need many rows.
  */
-export async function seedPendingRequests(options: { teamSlug: string; requesterName: string; prefix: string; count: number }): Promise<string[]> {
+export async function seedPendingRequests(options: { teamSlug: string; requesterName: string; prefix: string; count: number; status?: "PENDING_APPROVAL" | "FAILED" }): Promise<string[]> {
   const url = process.env.E2E_DATABASE_URL;
   if (!url) throw new Error("E2E_DATABASE_URL is not set: run the end-to-end tests through npm run test:e2e");
   const client = new pg.Client({ connectionString: url });
@@ -32,12 +32,12 @@ export async function seedPendingRequests(options: { teamSlug: string; requester
     const names = Array.from({ length: options.count }, (_, i) => `${options.prefix}-${String(i).padStart(3, "0")}`);
     const inserted = await client.query(
       `insert into environments (id, name, name_suffix, team_id, requested_by_id, purpose, region, size, executor,
-                                 airflow_version, chart_version, created_at, updated_at)
+                                 airflow_version, chart_version, created_at, updated_at, status)
        select gen_random_uuid(), n.name, 'abcdef', t.id, u.id, 'Seeded', 'westeurope', 'small', 'LocalExecutor',
-              '3.0.6', '1.18.0', now() - (($4::int - n.i) * interval '1 minute'), now()
+              '3.0.6', '1.18.0', now() - (($4::int - n.i) * interval '1 minute'), now(), $5::"EnvironmentStatus"
        from unnest($1::text[]) with ordinality as n(name, i), teams t, users u
        where t.slug = $2 and u.name = $3`,
-      [names, options.teamSlug, options.requesterName, options.count],
+      [names, options.teamSlug, options.requesterName, options.count, options.status ?? "PENDING_APPROVAL"],
     );
     if (inserted.rowCount !== names.length) {
       throw new Error(`Seeded ${inserted.rowCount} of ${names.length} requests: is ${options.requesterName} signed in once, and team ${options.teamSlug} loaded?`);

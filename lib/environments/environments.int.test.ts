@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { resolveUser, type CurrentUser } from "@/lib/users/resolve-user";
 import { DEFAULT_CATALOG } from "./catalog";
 import { approveRequest, rejectRequest } from "./decide-request";
+import { COUNT_LIMIT, decodeCursor } from "./paging";
 import { getEnvironment, listAuditEvents, listEnvironments, listPendingRequests } from "./queries";
 import { requestEnvironment } from "./request-environment";
 
@@ -151,7 +152,7 @@ describe("the dashboard's list", () => {
     expect(await ids({})).toEqual([pending.id]);
     expect(await ids({ status: "REJECTED" })).toEqual([rejected.id]);
     expect(await ids({ status: "PENDING_APPROVAL" })).toEqual([pending.id]);
-    expect(await listEnvironments(database.prisma, milo, { status: "REJECTED" })).toMatchObject({ items: [], total: 0, pageCount: 1 });
+    expect(await listEnvironments(database.prisma, milo, { status: "REJECTED" })).toMatchObject({ items: [], total: 0, next: null, previous: null });
   });
 
   it("pages through a team's environments without overlap, counting only what the user may see", async () => {
@@ -159,17 +160,43 @@ describe("the dashboard's list", () => {
     for (const name of names) await requestEnvironment(database.prisma, ana, request({ name }), DEFAULT_CATALOG);
     await requestEnvironment(database.prisma, milo, request({ name: "other-team", team: "ml" }), DEFAULT_CATALOG);
 
-    const pages = [];
-    for (const page of [1, 2, 3]) pages.push(await listEnvironments(database.prisma, ana, { page, pageSize: 2 }));
-    expect(pages.map((p) => [p.total, p.pageCount, p.page])).toEqual([[5, 3, 1], [5, 3, 2], [5, 3, 3]]);
+    // Five requests in one millisecond: the id alone keeps the order, and pages must neither skip nor repeat.
+    const sameTime = new Date(Date.now() - 60_000);
+    await database.prisma.environment.updateMany({ where: { name: { in: names.slice(1, 4) } }, data: { createdAt: sameTime } });
+
+    const pages = [await listEnvironments(database.prisma, ana, { pageSize: 2 })];
+    while (pages.at(-1)!.next) {
+      pages.push(await listEnvironments(database.prisma, ana, { pageSize: 2, cursor: { direction: "after", key: decodeCursor(pages.at(-1)!.next)! } }));
+    }
+    expect(pages.map((p) => [p.total, p.items.length, p.isFirst, Boolean(p.previous), Boolean(p.next)])).toEqual([
+      [5, 2, true, false, true],
+      [5, 2, false, true, true],
+      [5, 1, false, true, false],
+    ]);
     const listed = pages.flatMap((p) => p.items);
     expect(listed.map((e) => e.name).sort()).toEqual(names);
-    const times = listed.map((e) => e.createdAt.getTime());
-    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const keys = listed.map((e) => [e.createdAt.getTime(), e.id] as const);
+    expect(keys).toEqual([...keys].sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? 1 : -1)));
 
-    expect(await listEnvironments(database.prisma, ana, { page: 99, pageSize: 2 })).toMatchObject({ page: 3, items: pages[2]!.items });
-    expect(await listEnvironments(database.prisma, ana, { page: -1, pageSize: 2 })).toMatchObject({ page: 1 });
+    // Back from the last page gives the middle one again, then the first, which knows it is first.
+    const back = await listEnvironments(database.prisma, ana, { pageSize: 2, cursor: { direction: "before", key: decodeCursor(pages[2]!.previous)! } });
+    expect(back.items.map((e) => e.id)).toEqual(pages[1]!.items.map((e) => e.id));
+    const first = await listEnvironments(database.prisma, ana, { pageSize: 2, cursor: { direction: "before", key: decodeCursor(back.previous)! } });
+    expect(first).toMatchObject({ isFirst: true, previous: null });
+    expect(first.items.map((e) => e.id)).toEqual(pages[0]!.items.map((e) => e.id));
+
     expect((await listEnvironments(database.prisma, admin, { pageSize: 2 })).total).toBe(6);
+  });
+
+  it("stops counting at the limit, and says the total is a lower bound", async () => {
+    const team = await database.prisma.team.findUniqueOrThrow({ where: { slug: "ml" } });
+    await database.prisma.$executeRaw`
+      INSERT INTO environments (id, name, name_suffix, team_id, requested_by_id, purpose, region, size, executor, airflow_version, chart_version, updated_at)
+      SELECT gen_random_uuid(), 'bulk-' || n, 'abcdef', ${team.id}::uuid, ${milo.id}::uuid, 'bulk', 'westeurope', 'small', 'LocalExecutor', '3.0.6', '1.18.0', now()
+      FROM generate_series(1, ${COUNT_LIMIT + 5}) AS n`;
+    const listing = await listEnvironments(database.prisma, milo);
+    expect(listing).toMatchObject({ total: COUNT_LIMIT, totalIsLowerBound: true, isFirst: true });
+    expect(listing.items).toHaveLength(50);
   });
 });
 
@@ -184,6 +211,29 @@ describe("the approval queue", () => {
     const queue = await listPendingRequests(database.prisma, admin);
     expect(queue.total).toBe(2);
     expect(queue.items.map((e) => e.id)).toEqual([first.id, second.id]);
+
+    const firstPage = await listPendingRequests(database.prisma, admin, { pageSize: 1 });
+    expect(firstPage.items.map((e) => e.id)).toEqual([first.id]);
+    const secondPage = await listPendingRequests(database.prisma, admin, { pageSize: 1, after: decodeCursor(firstPage.next)! });
+    expect(secondPage).toMatchObject({ total: 2, next: null });
+    expect(secondPage.items.map((e) => e.id)).toEqual([second.id]);
+  });
+});
+
+describe("the audit log", () => {
+  it("pages newest first by event id, older and back to newer, without loading other events", async () => {
+    for (const name of ["audit-a", "audit-b", "audit-c"]) await requestEnvironment(database.prisma, ana, request({ name }), DEFAULT_CATALOG);
+    const all = (await listAuditEvents(database.prisma, admin, { take: 10 })).items.map((e) => e.id);
+    expect(all).toHaveLength(3);
+    const newest = await listAuditEvents(database.prisma, admin, { take: 2 });
+    expect(newest).toMatchObject({ newer: null, older: all[1] });
+    expect(newest.items.map((e) => e.id)).toEqual(all.slice(0, 2));
+    const older = await listAuditEvents(database.prisma, admin, { take: 2, before: newest.older! });
+    expect(older).toMatchObject({ older: null, newer: all[2] });
+    expect(older.items.map((e) => e.id)).toEqual(all.slice(2));
+    const newer = await listAuditEvents(database.prisma, admin, { take: 2, after: older.newer! });
+    expect(newer.items.map((e) => e.id)).toEqual(all.slice(0, 2));
+    expect(newer.newer).toBeNull();
   });
 });
 

@@ -33,28 +33,49 @@ export async function getVisibleEnvironmentStatus(db: PrismaClient, actor: Actor
   return env;
 }
 
-/** The environment's state, its latest operation with every planned step, and that operation's last events. */
-export async function getProgress(db: PrismaClient, actor: Actor, id: string): Promise<ProgressSnapshot> {
+type KnownEnvironment = {
+  id: string;
+  status: StatusName;
+  airflowUrl: string | null;
+  health: string | null;
+  healthCheckedAt: Date | null;
+  latestOperation: { id: string } | null;
+};
+
+/**
+ * The environment's state, its latest operation with every planned step, and that operation's last
+ * events. A page that has just read the environment for this actor passes it as `known`, which
+ * saves reading it again and lets the operation and its events be read side by side.
+ */
+export async function getProgress(db: PrismaClient, actor: Actor, id: string, known?: KnownEnvironment): Promise<ProgressSnapshot> {
   if (!UUID.test(id)) throw notFound();
-  const env = await db.environment.findFirst({
-    where: { id, ...visibleEnvironmentsWhere(actor) },
-    select: { id: true, status: true, airflowUrl: true, health: true, healthCheckedAt: true },
-  });
+  const env =
+    known && known.id === id
+      ? known
+      : await db.environment.findFirst({
+          where: { id, ...visibleEnvironmentsWhere(actor) },
+          select: { id: true, status: true, airflowUrl: true, health: true, healthCheckedAt: true },
+        });
   if (!env) throw notFound();
-  const [operation, last] = await Promise.all([
+  const latestId = known?.id === id ? (known.latestOperation?.id ?? null) : undefined;
+  const [operation, last, knownEvents] = await Promise.all([
     db.operation.findFirst({
       where: { environmentId: id },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       include: { steps: true },
     }),
     db.operationEvent.findFirst({ where: { operation: { environmentId: id } }, orderBy: { id: "desc" }, select: { id: true } }),
+    latestId ? db.operationEvent.findMany({ where: { operationId: latestId }, orderBy: { id: "desc" }, take: SNAPSHOT_EVENTS }) : null,
   ]);
-  const events = operation
-    ? await db.operationEvent.findMany({ where: { operationId: operation.id }, orderBy: { id: "desc" }, take: SNAPSHOT_EVENTS })
-    : [];
+  // An operation started since the page read the environment: its own events, not the one before's.
+  const events = !operation
+    ? []
+    : knownEvents && operation.id === latestId
+      ? knownEvents
+      : await db.operationEvent.findMany({ where: { operationId: operation.id }, orderBy: { id: "desc" }, take: SNAPSHOT_EVENTS });
 
   return {
-    environment: { ...env, healthCheckedAt: iso(env.healthCheckedAt) },
+    environment: { id: env.id, status: env.status, airflowUrl: env.airflowUrl, health: env.health, healthCheckedAt: iso(env.healthCheckedAt) },
     operation: operation && {
       id: operation.id,
       kind: operation.kind,

@@ -3,6 +3,7 @@ import { forbidden, notFound } from "@/lib/errors";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { readDeployed } from "@/lib/provisioning/deployed";
 import { deriveNames } from "./naming";
+import { COUNT_LIMIT, encodeCursor, keysetWhere, settlePage, type PageCursor, type RowKey } from "./paging";
 import type { StatusName } from "./status";
 import type { AuditEntry, EnvironmentDetail, EnvironmentSummary } from "./types";
 
@@ -77,39 +78,56 @@ export const PAGE_SIZE = 50;
 export interface EnvironmentFilter {
   /** Without a status, lists leave out deleted and rejected environments: they are history. */
   status?: StatusName;
-  /** 1-based; a page past the last one gives the last one. */
-  page?: number;
+  /** The page after or before a row of the previous page; without one, the newest page. */
+  cursor?: PageCursor;
   pageSize?: number;
 }
 
 export interface EnvironmentPage {
   items: EnvironmentSummary[];
-  /** How many environments match the filter, on every page. */
+  /** How many environments match the filter, counted up to COUNT_LIMIT. */
   total: number;
-  page: number;
-  pageCount: number;
+  /** More than `total` match. */
+  totalIsLowerBound: boolean;
+  /** Cursors of the neighbouring pages; null at either end. */
+  next: string | null;
+  previous: string | null;
+  /** This is the newest page (nothing before it). */
+  isFirst: boolean;
 }
 
-/** One page of the environments the actor may see, newest first. */
+/** One page of the environments the actor may see, newest first, read from an index from the cursor on. */
 export async function listEnvironments(db: PrismaClient, actor: Actor, filter: EnvironmentFilter = {}): Promise<EnvironmentPage> {
   const pageSize = filter.pageSize ?? PAGE_SIZE;
   const where: Prisma.EnvironmentWhereInput = {
     ...visibleEnvironmentsWhere(actor),
     status: filter.status ?? { notIn: ["DELETED", "REJECTED"] },
   };
-  const total = await db.environment.count({ where });
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(1, Math.trunc(filter.page ?? 1) || 1), pageCount);
-  const rows = await db.environment.findMany({
-    where,
-    select: summarySelect,
-    // The id breaks ties between environments requested in the same millisecond, so pages never overlap.
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    skip: (page - 1) * pageSize,
-    take: pageSize,
-  });
-  return { items: rows.map(toSummary), total, page, pageCount };
+  const { cursor } = filter;
+  const backwards = cursor?.direction === "before";
+  const [count, rows] = await Promise.all([
+    db.environment.count({ where, take: COUNT_LIMIT + 1 }),
+    db.environment.findMany({
+      where: cursor ? { AND: [where, keysetWhere(cursor)] } : where,
+      select: summarySelect,
+      // The id breaks ties between environments requested in the same millisecond, so pages never overlap.
+      orderBy: backwards ? [{ createdAt: "asc" }, { id: "asc" }] : [{ createdAt: "desc" }, { id: "desc" }],
+      take: pageSize + 1,
+    }),
+  ]);
+  const page = settlePage(rows, pageSize, cursor);
+  return {
+    items: page.items.map(toSummary),
+    total: Math.min(count, COUNT_LIMIT),
+    totalIsLowerBound: count > COUNT_LIMIT,
+    next: page.next,
+    previous: page.previous,
+    isFirst: page.isFirst,
+  };
 }
+
+/** History shown on an environment's page: the most recent events; admins find the rest in the audit log. */
+export const HISTORY_LIMIT = 50;
 
 const detailSelect = {
   ...summarySelect,
@@ -123,7 +141,7 @@ const detailSelect = {
   decisionReason: true,
   decidedBy: { select: { name: true } },
   deployed: true,
-  auditEvents: { select: auditSelect, orderBy: { id: "asc" } },
+  auditEvents: { select: auditSelect, orderBy: { id: "desc" }, take: HISTORY_LIMIT + 1 },
   operations: { select: { id: true, kind: true, status: true }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1 },
 } satisfies Prisma.EnvironmentSelect;
 
@@ -139,7 +157,8 @@ function toDetail(row: Prisma.EnvironmentGetPayload<{ select: typeof detailSelec
     decidedAt: row.decidedAt,
     decisionReason: row.decisionReason,
     names: deriveNames(row.name, row.nameSuffix),
-    history: row.auditEvents.map(toAuditEntry),
+    history: row.auditEvents.slice(0, HISTORY_LIMIT).reverse().map(toAuditEntry),
+    earlierHistory: row.auditEvents.length > HISTORY_LIMIT,
     deployed: readDeployed(row.deployed),
     latestOperation: row.operations[0] ?? null,
   };
@@ -155,25 +174,86 @@ export async function getEnvironment(db: PrismaClient, actor: Actor, id: string)
   return toDetail(row);
 }
 
-const QUEUE_SIZE = 100;
+export const QUEUE_PAGE_SIZE = 10;
 
-/** The approval queue, oldest first, and how many wait in all. Admins only. */
+export interface PendingRequestSummary extends EnvironmentSummary {
+  purpose: string;
+}
+
+export interface PendingRequestPage {
+  items: PendingRequestSummary[];
+  /** How many wait, counted up to COUNT_LIMIT. */
+  total: number;
+  totalIsLowerBound: boolean;
+  /** Cursor of the next page (newer requests); null on the last. */
+  next: string | null;
+}
+
+/** The approval queue, oldest first, a page at a time from `after` on. Admins only. */
 export async function listPendingRequests(
   db: PrismaClient,
   actor: Actor,
-): Promise<{ items: EnvironmentDetail[]; total: number }> {
+  options: { after?: RowKey; pageSize?: number } = {},
+): Promise<PendingRequestPage> {
   if (!canDecideRequests(actor)) throw forbidden("Only portal admins can see the approval queue.");
+  const pageSize = options.pageSize ?? QUEUE_PAGE_SIZE;
   const where = { status: "PENDING_APPROVAL" } as const;
-  const [rows, total] = await Promise.all([
-    db.environment.findMany({ where, select: detailSelect, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: QUEUE_SIZE }),
-    db.environment.count({ where }),
+  const [rows, count] = await Promise.all([
+    db.environment.findMany({
+      // Oldest first, so "after" a row is the newest-first "before".
+      where: options.after ? { AND: [where, keysetWhere({ direction: "before", key: options.after })] } : where,
+      select: { ...summarySelect, purpose: true },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: pageSize + 1,
+    }),
+    db.environment.count({ where, take: COUNT_LIMIT + 1 }),
   ]);
-  return { items: rows.map(toDetail), total };
+  const items = rows.slice(0, pageSize).map((row) => ({ ...toSummary(row), purpose: row.purpose }));
+  const last = items[items.length - 1];
+  return {
+    items,
+    total: Math.min(count, COUNT_LIMIT),
+    totalIsLowerBound: count > COUNT_LIMIT,
+    next: rows.length > pageSize && last ? encodeCursor(last) : null,
+  };
 }
 
-/** The most recent audit events across all environments. Admins only. */
-export async function listAuditEvents(db: PrismaClient, actor: Actor, take = 50): Promise<AuditEntry[]> {
+export const AUDIT_PAGE_SIZE = 50;
+
+export interface AuditPage {
+  items: AuditEntry[];
+  /** Event ids to page from: `older` lists events before it, `newer` after it; null at either end. */
+  older: string | null;
+  newer: string | null;
+}
+
+const EVENT_ID = /^\d{1,19}$/;
+
+/** The audit log newest first, a page at a time, by event id (the primary key). Admins only. */
+export async function listAuditEvents(
+  db: PrismaClient,
+  actor: Actor,
+  options: { before?: string; after?: string; take?: number } = {},
+): Promise<AuditPage> {
   if (!canDecideRequests(actor)) throw forbidden("Only portal admins can read the audit log.");
-  const rows = await db.auditEvent.findMany({ select: auditSelect, orderBy: { id: "desc" }, take });
-  return rows.map(toAuditEntry);
+  const take = options.take ?? AUDIT_PAGE_SIZE;
+  const before = options.before && EVENT_ID.test(options.before) ? BigInt(options.before) : undefined;
+  const after = !before && options.after && EVENT_ID.test(options.after) ? BigInt(options.after) : undefined;
+  const rows = await db.auditEvent.findMany({
+    where: before !== undefined ? { id: { lt: before } } : after !== undefined ? { id: { gt: after } } : undefined,
+    select: auditSelect,
+    orderBy: { id: after !== undefined ? "asc" : "desc" },
+    take: take + 1,
+  });
+  const more = rows.length > take;
+  const page = rows.slice(0, take);
+  if (after !== undefined) page.reverse();
+  const items = page.map(toAuditEntry);
+  const newest = items[0];
+  const oldest = items[items.length - 1];
+  return {
+    items,
+    older: oldest && (after !== undefined || more) ? oldest.id : null,
+    newer: newest && (before !== undefined || (after !== undefined && more)) ? newest.id : null,
+  };
 }

@@ -4,7 +4,9 @@ import { EXECUTORS, SIZES, type Catalog } from "./catalog";
 import { isAllowedDagHost, isForbiddenRepositoryHost } from "./dag-repository";
 import { NAME_MAX, NAME_MIN, NAME_PATTERN } from "./naming";
 
-export const PURPOSE_MAX = 1000;
+import { PURPOSE_MAX } from "./request-limits";
+
+export { PURPOSE_MAX };
 const EXPIRY_MAX_DAYS = 365;
 const DAY_MS = 24 * 60 * 60 * 1000;
 

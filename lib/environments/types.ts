@@ -43,7 +43,10 @@ export interface EnvironmentDetail extends EnvironmentSummary {
   decidedAt: Date | null;
   decisionReason: string | null;
   names: DerivedNames;
+  /** The most recent audit events, oldest first (at most HISTORY_LIMIT). */
   history: AuditEntry[];
+  /** Older events exist than those in `history`. */
+  earlierHistory: boolean;
   /** What the worker applied, as stored; null until an operation has deployed it. */
   deployed: Deployed | null;
   /** The most recent operation, whatever its status: it decides what an admin may do next. */

@@ -5,26 +5,19 @@ import { EnvironmentsTable } from "@/components/environments/environments-table"
 import { StatusFilter } from "@/components/environments/status-filter";
 import { Pagination } from "@/components/ui/pagination";
 import { db } from "@/lib/db/client";
+import { listNavigation, readListParams, type ListParams } from "@/lib/environments/list-page";
 import { listEnvironments, PAGE_SIZE } from "@/lib/environments/queries";
 import { isTransitional } from "@/lib/environments/progress-types";
-import { isStatus } from "@/lib/environments/status";
 import { requireUser } from "@/lib/users/current-user";
 
 export const metadata: Metadata = { title: "Environments" };
 
-function listHref(status: string | undefined, page: number): string {
-  const params = new URLSearchParams();
-  if (status) params.set("status", status);
-  if (page > 1) params.set("page", String(page));
-  const query = params.toString();
-  return query ? `/environments?${query}` : "/environments";
-}
-
-export default async function EnvironmentsPage({ searchParams }: { searchParams: Promise<{ status?: string; page?: string }> }) {
+export default async function EnvironmentsPage({ searchParams }: { searchParams: Promise<ListParams> }) {
   const user = await requireUser("/environments");
   const params = await searchParams;
-  const status = params.status && isStatus(params.status) ? params.status : undefined;
-  const listing = await listEnvironments(db(), user, { status, page: Number(params.page) || 1 });
+  const { status, cursor } = readListParams(params);
+  const listing = await listEnvironments(db(), user, { status, cursor });
+  const navigation = listNavigation("/environments", params, listing);
   const environments = listing.items;
   const scope = user.isAdmin ? "All teams" : user.teams.map((t) => t.name).join(", ") || "No team";
 
@@ -45,7 +38,7 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
           You are not in any team the portal knows. Ask your platform team to add your Entra ID group.
         </p>
       ) : null}
-      <StatusFilter current={status} />
+      <StatusFilter current={status} path="/environments" />
       {environments.length === 0 ? (
         <p className="text-sm text-slate-700">
           {status ? "No environments with this status." : "No environments yet. Request one to get started."}
@@ -55,11 +48,11 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
       )}
       <Pagination
         label="Environment pages"
-        page={listing.page}
-        pageCount={listing.pageCount}
+        {...navigation}
+        itemCount={environments.length}
         total={listing.total}
+        totalIsLowerBound={listing.totalIsLowerBound}
         pageSize={PAGE_SIZE}
-        hrefFor={(page) => listHref(status, page)}
       />
     </div>
   );

@@ -34,7 +34,7 @@ export default async function EnvironmentPage({
   const { id } = await params;
   const user = await requireUser(`/environments/${id}`);
   const env = await loadForPage(() => getEnvironment(db(), user, id));
-  const progress = env.latestOperation ? await loadForPage(() => getProgress(db(), user, id)) : null;
+  const progress = env.latestOperation ? await loadForPage(() => getProgress(db(), user, id, env)) : null;
   const { notice } = await searchParams;
 
   const operationActive = env.latestOperation?.status === "QUEUED" || env.latestOperation?.status === "RUNNING";
@@ -108,6 +108,7 @@ export default async function EnvironmentPage({
       </section>
       <section aria-labelledby="history-heading" className="space-y-3">
         <h2 id="history-heading" className="text-lg font-semibold">History</h2>
+        {env.earlierHistory ? <p className="text-sm text-slate-600">The {env.history.length} most recent events; earlier ones are in the audit log.</p> : null}
         <HistoryList entries={env.history} />
       </section>
     </div>
