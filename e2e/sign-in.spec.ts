@@ -87,3 +87,20 @@ test("the session endpoint refuses forged tokens and other sites", async ({ page
   expect(crossSite.status()).toBe(403);
   expect((await page.request.get("/api/auth/me")).status()).toBe(401);
 });
+
+test("the sign-in redirect page runs only MSAL's bridge, under the CSP, and says so when it has no answer to pass on", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  const scripts: string[] = [];
+  page.on("request", (r) => {
+    if (r.resourceType() === "script") scripts.push(r.url());
+  });
+  const response = await page.goto("/auth/redirect");
+  expect(response?.headers()["content-security-policy"]).toMatch(/script-src 'self' 'nonce-/);
+  await expect(page.getByRole("alert")).toHaveText("This sign-in response could not be used. Sign in again.");
+  await expect(page.getByRole("link", { name: "Sign in again" })).toHaveAttribute("href", "/signin");
+  expect(scripts, "no framework bundle on the redirect page").toEqual([]);
+  expect(violations).toEqual([]);
+});
