@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 
 /** A part of the emulator. Returns false when the request is not one of its paths. */
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
@@ -37,4 +37,15 @@ async function readStream(req: IncomingMessage, limit: number): Promise<string> 
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Listens on 127.0.0.1:`port` (0 for any free one); rejects with the listen error (EADDRINUSE, …). */
+export function listenOnLoopback(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
 }

@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../../http.js";
 import type { Faults } from "../faults.js";
 import type { KubeClusters } from "../kube/clusters.js";
 import type { AirflowSite, Store } from "../store.js";
@@ -59,14 +60,7 @@ export class AirflowSites {
   async open(site: AirflowSite) {
     if (this.servers.has(site.key)) return;
     const server = http.createServer((req, res) => this.serve(site.key, req, res));
-    const listen = (port: number) =>
-      new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, "127.0.0.1", () => {
-          server.off("error", reject);
-          resolve();
-        });
-      });
+    const listen = (port: number) => listenOnLoopback(server, port);
     try {
       await listen(site.port);
     } catch (err) {

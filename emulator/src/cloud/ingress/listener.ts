@@ -3,6 +3,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import tls from "node:tls";
 import { KEY_VAULT_CERTIFICATE_USER, KEY_VAULT_SECRETS_USER, BUILT_IN_ROLES, allAssignments, roleGuidOf } from "../arm/role-assignments.js";
+import { listenOnLoopback } from "../../http.js";
 import { appRoutingOf } from "../arm/app-routing.js";
 import type { CloudContext } from "../context.js";
 import { typeOf } from "../kube/discovery.js";
@@ -46,14 +47,7 @@ export class IngressListener {
   async start(requested = Number(process.env.EMULATOR_INGRESS_PORT) || undefined) {
     const fake = this.certificates.fake();
     const server = https.createServer({ cert: fake.cert, key: fake.key, SNICallback: (name, cb) => cb(null, this.contextFor(name)) }, (req, res) => this.serve(req, res));
-    const listen = (port: number) =>
-      new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, "127.0.0.1", () => {
-          server.off("error", reject);
-          resolve();
-        });
-      });
+    const listen = (port: number) => listenOnLoopback(server, port);
     const persisted = this.ctx.store.state.ingressPort;
     try {
       await listen(requested ?? persisted ?? 0);
