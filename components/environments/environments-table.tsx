@@ -61,8 +61,8 @@ export function EnvironmentsTable({
   );
 }
 
-/** A row's words, formatted here once, so the browser gets strings rather than a tree of elements. */
-function toRow(env: EnvironmentSummary, now: Date, manage: boolean): EnvironmentRow {
+/** A row's words, formatted here once, so the RSC payload carries strings rather than a tree of elements. */
+export function toRow(env: EnvironmentSummary, now: Date, manage: boolean): EnvironmentRow {
   const live = env.status !== "DELETING" && env.status !== "DELETED" && env.status !== "REJECTED";
   const { label, tone } = STATUS_DISPLAY[env.status];
   return {
