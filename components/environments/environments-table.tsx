@@ -1,7 +1,9 @@
 import type { EnvironmentSummary } from "@/lib/environments/types";
 import { executorLabel, expiryWarning, formatAge, formatDate, sizeLabel } from "./format";
-import { HealthStatus } from "./health-status";
-import { StatusBadge } from "./status-badge";
+import { EnvironmentRows, type EnvironmentRow } from "./environment-rows";
+import { healthText } from "./health-status";
+import { badgeClass } from "@/components/ui/badge";
+import { STATUS_DISPLAY } from "@/lib/environments/status";
 
 /** What an admin may do next from the list, by status: it links to the detail page's controls. */
 const MANAGE_LINKS: Partial<Record<EnvironmentSummary["status"], string>> = {
@@ -28,8 +30,11 @@ export function EnvironmentsTable({
   const now = new Date();
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-      {/* Cell padding is set once on the table: fifty rows of twelve cells repeat no class strings. */}
-      <table className="min-w-full divide-y divide-slate-200 text-sm [&_td]:px-4 [&_td]:py-3 [&_th]:px-4 [&_th]:py-3">
+      {/*
+        Cell padding and the look of the rows' links are set once on the table: fifty rows of twelve
+        cells repeat no class strings, in the HTML nor in the RSC payload that follows it.
+      */}
+      <table className="min-w-full divide-y divide-slate-200 text-sm [&_td]:px-4 [&_td]:py-3 [&_th]:px-4 [&_th]:py-3 [&_tbody_a]:text-sky-800 [&_tbody_td_a]:font-medium [&_tbody_td_a]:underline [&_tbody_th_a:hover]:underline [&_tbody_th_a]:underline-offset-2">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
           <tr>
@@ -49,62 +54,33 @@ export function EnvironmentsTable({
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
-          {environments.map((env) => (
-            <tr key={env.id}>
-              <th scope="row" className="text-left font-medium">
-                <a href={`/environments/${env.id}`} className="text-sky-800 underline-offset-2 hover:underline">
-                  {env.name}
-                </a>
-              </th>
-              <td><StatusBadge status={env.status} /></td>
-              <td>
-                {env.status === "READY" || env.health ? <HealthStatus health={env.health} checkedAt={null} /> : "—"}
-              </td>
-              <td>{env.team.name}</td>
-              <td>{executorLabel(env.executor)}</td>
-              <td>{env.airflowVersion}</td>
-              <td>{env.region}</td>
-              <td>{sizeLabel(env.size)}</td>
-              <td>{env.requestedBy.name}</td>
-              <td>
-                <time dateTime={env.createdAt.toISOString()}>{formatAge(env.createdAt, now)}</time>
-              </td>
-              <td>
-                {env.expiresAt ? formatDate(env.expiresAt) : "—"}
-                <ExpiryWarning env={env} now={now} />
-              </td>
-              <td>
-                {env.airflowUrl && env.status === "READY" ? (
-                  <a href={env.airflowUrl} target="_blank" rel="noreferrer" className="font-medium text-sky-800 underline">
-                    Open Airflow<span className="sr-only"> for {env.name} (opens in a new tab)</span>
-                  </a>
-                ) : null}
-              </td>
-              {manage ? (
-                <td>
-                  {MANAGE_LINKS[env.status] ? (
-                    <a href={`/environments/${env.id}#manage-heading`} className="font-medium text-sky-800 underline">
-                      {MANAGE_LINKS[env.status]}<span className="sr-only"> {env.name}</span>
-                    </a>
-                  ) : null}
-                </td>
-              ) : null}
-            </tr>
-          ))}
+          <EnvironmentRows rows={environments.map((env) => toRow(env, now, manage))} manage={manage} />
         </tbody>
       </table>
     </div>
   );
 }
 
-function ExpiryWarning({ env, now }: { env: EnvironmentSummary; now: Date }) {
+/** A row's words, formatted here once, so the RSC payload carries strings rather than a tree of elements. */
+export function toRow(env: EnvironmentSummary, now: Date, manage: boolean): EnvironmentRow {
   const live = env.status !== "DELETING" && env.status !== "DELETED" && env.status !== "REJECTED";
-  const warning = live ? expiryWarning(env.expiresAt, now) : null;
-  if (!warning) return null;
-  return (
-    <span className="mt-1 block text-xs font-semibold text-amber-900">
-      <span aria-hidden="true">⚠ </span>
-      {warning}
-    </span>
-  );
+  const { label, tone } = STATUS_DISPLAY[env.status];
+  return {
+    id: env.id,
+    name: env.name,
+    status: { label, className: badgeClass(tone) },
+    health: env.status === "READY" || env.health ? healthText(env.health) : null,
+    team: env.team.name,
+    executor: executorLabel(env.executor),
+    airflowVersion: env.airflowVersion,
+    region: env.region,
+    size: sizeLabel(env.size),
+    requestedBy: env.requestedBy.name,
+    createdAt: env.createdAt.toISOString(),
+    age: formatAge(env.createdAt, now),
+    expires: env.expiresAt ? formatDate(env.expiresAt) : "—",
+    expiryWarning: live ? expiryWarning(env.expiresAt, now) : null,
+    airflowUrl: env.airflowUrl && env.status === "READY" ? env.airflowUrl : null,
+    manage: manage ? (MANAGE_LINKS[env.status] ?? null) : undefined,
+  };
 }

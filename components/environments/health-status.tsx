@@ -1,14 +1,21 @@
 import { formatDateTime } from "./format";
 
+/** The last probe's result in words, "Healthy", "Unhealthy: scheduler" or "Not checked yet", with its icon and colour. */
+export function healthText(health: string | null): { className: string; icon: string | null; text: string } {
+  if (!health) return { className: "text-slate-600", icon: null, text: "Not checked yet" };
+  if (health === "healthy") return { className: "text-emerald-800", icon: "✓ ", text: "Healthy" };
+  const detail = health.replace(/^unhealthy:?\s*/i, "");
+  return { className: "text-red-800", icon: "✕ ", text: `Unhealthy${detail ? `: ${detail}` : ""}` };
+}
+
 /** The last health probe in words ("Healthy", "Unhealthy: scheduler") with when it ran; never colour alone. */
 export function HealthStatus({ health, checkedAt }: { health: string | null; checkedAt: Date | null }) {
-  if (!health) return <span className="text-slate-600">Not checked yet</span>;
-  const healthy = health === "healthy";
-  const detail = health.replace(/^unhealthy:?\s*/i, "");
+  const { className, icon, text } = healthText(health);
+  if (!icon) return <span className={className}>{text}</span>;
   return (
-    <span className={healthy ? "text-emerald-800" : "text-red-800"}>
-      <span aria-hidden="true">{healthy ? "✓ " : "✕ "}</span>
-      {healthy ? "Healthy" : `Unhealthy${detail ? `: ${detail}` : ""}`}
+    <span className={className}>
+      <span aria-hidden="true">{icon}</span>
+      {text}
       {checkedAt ? (
         <span className="text-slate-600">
           {" "}

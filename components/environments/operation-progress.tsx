@@ -1,5 +1,6 @@
 "use client";
 
+import { useEffect, useRef, useState } from "react";
 import type { ProgressEvent, ProgressSnapshot, StepProgress, StepStatusName } from "@/lib/environments/progress-types";
 import { stepDuration } from "./progress-fold";
 import { useNow, useOperationProgress } from "./use-operation-progress";
@@ -85,20 +86,32 @@ function StepItem({ step, logs, now }: { step: StepProgress; logs: ProgressEvent
   );
 }
 
+/**
+ * A step's log, folded. Its lines are drawn once it is opened: a long operation has hundreds, which
+ * would otherwise be rendered into every view of the page (and its hydration) while nobody reads them.
+ */
 function LogLines({ title, lines }: { title: string; lines: ProgressEvent[] }) {
+  const details = useRef<HTMLDetailsElement>(null);
+  const [open, setOpen] = useState(false);
+  // Opened before the page was interactive: the toggle event went unheard.
+  useEffect(() => {
+    if (details.current?.open) setOpen(true);
+  }, []);
   return (
-    <details className="ml-7">
+    <details ref={details} className="ml-7" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary className="cursor-pointer text-sky-800 underline-offset-2 hover:underline">
         {title} ({lines.length} {lines.length === 1 ? "line" : "lines"})
       </summary>
-      <pre tabIndex={0} className="mt-2 max-h-64 overflow-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">
-        {lines.map((l) => (
-          <span key={l.id} className="block">
-            <time dateTime={l.createdAt}>{l.createdAt.slice(11, 19)}</time> {l.level === "info" ? "" : `${l.level.toUpperCase()} `}
-            {l.message}
-          </span>
-        ))}
-      </pre>
+      {open ? (
+        <pre tabIndex={0} className="mt-2 max-h-64 overflow-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">
+          {lines.map((l) => (
+            <span key={l.id} className="block">
+              <time dateTime={l.createdAt}>{l.createdAt.slice(11, 19)}</time> {l.level === "info" ? "" : `${l.level.toUpperCase()} `}
+              {l.message}
+            </span>
+          ))}
+        </pre>
+      ) : null}
     </details>
   );
 }

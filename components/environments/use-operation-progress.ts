@@ -42,6 +42,12 @@ export function useOperationProgress(initial: ProgressSnapshot) {
     }
   }, [commit, environmentId, router]);
 
+  // The page sent only the latest events: the rest of the log follows once the page is interactive.
+  const partial = initial.partial === true;
+  useEffect(() => {
+    if (partial) void reload().catch(() => {});
+  }, [partial, reload]);
+
   useEffect(() => {
     let stopped = false;
     let source: EventSource | null = null;

@@ -154,6 +154,18 @@ describe("GET /api/environments/[id]/progress", () => {
     expect(body.lastEventId).toBe(eventIds.at(-1));
   });
 
+  it("gives the detail page only the last events it asks for, and says that more exist", async () => {
+    const { getProgress } = await import("@/lib/environments/progress");
+    const admin = { id: "00000000-0000-4000-8000-00000000000a", isAdmin: true, teamIds: [] };
+    const some = await getProgress(database.prisma, admin, environmentId, undefined, { events: 2 });
+    expect(some.events.map((e) => e.id)).toEqual(eventIds.slice(-2));
+    expect(some.partial).toBe(true);
+    expect(some.lastEventId).toBe(eventIds.at(-1));
+    const all = await getProgress(database.prisma, admin, environmentId, undefined, { events: 4 });
+    expect(all.events.map((e) => e.id)).toEqual(eventIds);
+    expect(all.partial).toBeUndefined();
+  });
+
   it("answers 401 and 404 like the stream", async () => {
     await signInAs(null);
     expect((await routes.progress(new Request("http://portal.test"), context(environmentId))).status).toBe(401);

@@ -49,6 +49,11 @@ export interface ProgressSnapshot {
   events: ProgressEvent[];
   /** The newest event of any of the environment's operations: a stream resumes after it. */
   lastEventId: string | null;
+  /**
+   * The page's first snapshot holds only the operation's latest events; the browser then reads the
+   * whole snapshot once (a long operation's log is rarely read, and was most of the page's weight).
+   */
+  partial?: boolean;
 }
 
 /** Environment states in which work is under way, and pages showing them refresh by themselves. */

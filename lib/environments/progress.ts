@@ -47,7 +47,17 @@ type KnownEnvironment = {
  * events. A page that has just read the environment for this actor passes it as `known`, which
  * saves reading it again and lets the operation and its events be read side by side.
  */
-export async function getProgress(db: PrismaClient, actor: Actor, id: string, known?: KnownEnvironment): Promise<ProgressSnapshot> {
+export async function getProgress(
+  db: PrismaClient,
+  actor: Actor,
+  id: string,
+  known?: KnownEnvironment,
+  /** At most this many of the operation's last events (never more than the snapshot's usual 200); `partial` says when more exist. */
+  options: { events?: number } = {},
+): Promise<ProgressSnapshot> {
+  const take = Math.min(options.events ?? SNAPSHOT_EVENTS, SNAPSHOT_EVENTS);
+  // One more than wanted tells whether the snapshot leaves some out.
+  const read = take < SNAPSHOT_EVENTS ? take + 1 : take;
   if (!UUID.test(id)) throw notFound();
   const env =
     known && known.id === id
@@ -65,14 +75,15 @@ export async function getProgress(db: PrismaClient, actor: Actor, id: string, kn
       include: { steps: true },
     }),
     db.operationEvent.findFirst({ where: { operation: { environmentId: id } }, orderBy: { id: "desc" }, select: { id: true } }),
-    latestId ? db.operationEvent.findMany({ where: { operationId: latestId }, orderBy: { id: "desc" }, take: SNAPSHOT_EVENTS }) : null,
+    latestId ? db.operationEvent.findMany({ where: { operationId: latestId }, orderBy: { id: "desc" }, take: read }) : null,
   ]);
   // An operation started since the page read the environment: its own events, not the one before's.
-  const events = !operation
+  const rows = !operation
     ? []
     : knownEvents && operation.id === latestId
       ? knownEvents
-      : await db.operationEvent.findMany({ where: { operationId: operation.id }, orderBy: { id: "desc" }, take: SNAPSHOT_EVENTS });
+      : await db.operationEvent.findMany({ where: { operationId: operation.id }, orderBy: { id: "desc" }, take: read });
+  const events = rows.slice(0, take);
 
   return {
     environment: { id: env.id, status: env.status, airflowUrl: env.airflowUrl, health: env.health, healthCheckedAt: iso(env.healthCheckedAt) },
@@ -89,6 +100,7 @@ export async function getProgress(db: PrismaClient, actor: Actor, id: string, kn
     },
     events: events.reverse().map(toProgressEvent),
     lastEventId: last ? last.id.toString() : null,
+    ...(rows.length > take ? { partial: true } : {}),
   };
 }
 

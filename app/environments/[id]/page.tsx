@@ -21,6 +21,12 @@ import { requireUser } from "@/lib/users/current-user";
 
 export const metadata: Metadata = { title: "Environment" };
 
+/**
+ * The live progress starts from the operation's last events only; the browser reads the rest of the
+ * log once the page is interactive. Two hundred log lines were most of this page's weight.
+ */
+const PAGE_PROGRESS_EVENTS = 30;
+
 /** Where an admin may start a teardown (from APPROVED or PROVISIONING only once nothing runs). */
 const TEARDOWN_FROM: readonly StatusName[] = ["READY", "FAILED", "STOPPED", "APPROVED", "PROVISIONING"];
 
@@ -34,7 +40,7 @@ export default async function EnvironmentPage({
   const { id } = await params;
   const user = await requireUser(`/environments/${id}`);
   const env = await loadForPage(() => getEnvironment(db(), user, id));
-  const progress = env.latestOperation ? await loadForPage(() => getProgress(db(), user, id, env)) : null;
+  const progress = env.latestOperation ? await loadForPage(() => getProgress(db(), user, id, env, { events: PAGE_PROGRESS_EVENTS })) : null;
   const { notice } = await searchParams;
 
   const operationActive = env.latestOperation?.status === "QUEUED" || env.latestOperation?.status === "RUNNING";
