@@ -69,7 +69,8 @@ function chartSchema(): string | undefined {
 
 const phases: { name: string; command: string[] }[] = [
   { name: "lint", command: ["node_modules/eslint/bin/eslint.js", ".", "--max-warnings=0"] },
-  { name: "types", command: ["node_modules/typescript/bin/tsc", "--noEmit"] },
+  { name: "route types", command: ["node_modules/next/dist/bin/next", "typegen"] },
+  { name: "types", command: ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.check.json"] },
   { name: "unit", command: ["node_modules/vitest/vitest.mjs", "run", "--project", "unit"] },
   { name: "integration", command: ["node_modules/vitest/vitest.mjs", "run", "--project", "integration"] },
   { name: "build", command: ["node_modules/next/dist/bin/next", "build"] },
