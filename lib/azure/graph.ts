@@ -1,5 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
-import { send } from "@/lib/http/outbound";
+import { send, type Answer } from "@/lib/http/outbound";
 import { CloudError } from "./errors";
 
 /**
@@ -18,7 +18,7 @@ export class GraphApplications {
   private async call(method: "GET" | "PATCH", path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
     const token = await this.credential.getToken(`${this.endpoint}/.default`, { abortSignal: signal });
     if (!token) throw new CloudError("AuthenticationFailed", "No token for Microsoft Graph", false);
-    let response: { status: number; headers: Record<string, string | string[] | undefined>; body: string };
+    let response: Answer;
     try {
       response = await send(`${this.endpoint}/v1.0${path}`, {
         method,

@@ -23,60 +23,58 @@ export const lookupWithLocalhost: LookupFunction = (hostname, options, callback)
   dns.lookup(hostname, options, callback);
 };
 
-export interface ProbeResult {
+export interface Answer {
   status: number;
+  headers: http.IncomingHttpHeaders;
   body: string;
   /** The certificate an https server presented (its expiry, for pages), when there was one. */
   certificate: { validTo: string; subject: string } | null;
 }
 
-/** One GET with a deadline, reading at most 64 kB; certificates are verified as usual. */
-export function probe(url: URL, options: { signal?: AbortSignal; timeoutMs?: number; ca?: string } = {}): Promise<ProbeResult> {
-  const client = url.protocol === "https:" ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = client.request(url, { method: "GET", lookup: lookupWithLocalhost, ...(options.ca ? { ca: options.ca } : {}), headers: { accept: "application/json" }, signal: options.signal, timeout: options.timeoutMs ?? 5_000 }, (res) => {
-      const socket = res.socket as TLSSocket;
-      const peer: PeerCertificate | undefined = typeof socket.getPeerCertificate === "function" ? socket.getPeerCertificate() : undefined;
-      const certificate = peer && peer.valid_to ? { validTo: new Date(peer.valid_to).toISOString(), subject: String(peer.subject?.CN ?? "") } : null;
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        body += chunk;
-        if (body.length > 65_536) req.destroy(new Error("response too large"));
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, certificate }));
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${options.timeoutMs ?? 5_000} ms`)));
-    req.on("error", reject);
-    req.end();
-  });
+export interface SendOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  /** Default 30 s. */
+  timeoutMs?: number;
+  /** Default 1 MB; a longer answer fails the request. */
+  maxBytes?: number;
+  /** A CA to trust for this request only (tests); the process's trust store otherwise. */
+  ca?: string;
 }
 
-/** One HTTP request with a deadline and a JSON or text body; the whole answer is read (at most 1 MB). */
-export function send(
-  url: string,
-  options: { method: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal; timeoutMs?: number; ca?: string },
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+/** One HTTP request with a deadline, its whole answer read; certificates are verified as usual. */
+export function send(url: string | URL, options: SendOptions = {}): Promise<Answer> {
   const target = new URL(url);
   const client = target.protocol === "https:" ? https : http;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxBytes = options.maxBytes ?? 1_048_576;
   return new Promise((resolve, reject) => {
     const req = client.request(
       target,
-      { method: options.method, headers: options.headers, lookup: lookupWithLocalhost, signal: options.signal, timeout: options.timeoutMs ?? 30_000, ...(options.ca ? { ca: options.ca } : {}) },
+      { method: options.method ?? "GET", headers: options.headers, lookup: lookupWithLocalhost, signal: options.signal, timeout: timeoutMs, ...(options.ca ? { ca: options.ca } : {}) },
       (res) => {
+        const socket = res.socket as TLSSocket;
+        const peer: PeerCertificate | undefined = typeof socket.getPeerCertificate === "function" ? socket.getPeerCertificate() : undefined;
+        const certificate = peer && peer.valid_to ? { validTo: new Date(peer.valid_to).toISOString(), subject: String(peer.subject?.CN ?? "") } : null;
         let body = "";
         res.setEncoding("utf8");
         res.on("data", (chunk: string) => {
           body += chunk;
-          if (body.length > 1_048_576) req.destroy(new Error("response too large"));
+          if (body.length > maxBytes) req.destroy(new Error("response too large"));
         });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, certificate }));
         res.on("error", reject);
       },
     );
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${options.timeoutMs ?? 30_000} ms`)));
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on("error", reject);
     req.end(options.body);
   });
+}
+
+/** A health probe: one GET with a short deadline, reading at most 64 kB. */
+export function probe(url: URL, options: { signal?: AbortSignal; ca?: string } = {}): Promise<Answer> {
+  return send(url, { ...options, headers: { accept: "application/json" }, timeoutMs: 5_000, maxBytes: 65_536 });
 }

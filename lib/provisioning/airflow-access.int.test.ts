@@ -8,7 +8,7 @@ import { request } from "@/emulator/test/support";
 import { withTestDatabase } from "@/lib/db/testing";
 import { tearDownEnvironment } from "@/lib/environments/teardown-environment";
 import { probe } from "@/lib/http/outbound";
-import { EMULATED_PLATFORM, emulatorAirflowAccessEnv } from "@/scripts/support/emulated-platform";
+import { EMULATED_PLATFORM, emulatorAirflowAccessEnv, prepareEmulatedPlatform } from "@/scripts/support/emulated-platform";
 import { readDeployed } from "./deployed";
 import { GROUPS, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "./testing";
 
@@ -46,11 +46,10 @@ beforeAll(async () => {
   dns = new DnsManagementClient(credential, P.subscriptionId, clientOptions);
   authz = new AuthorizationManagementClient(credential, P.subscriptionId, clientOptions);
   graph = new GraphApplications(h.emulator.url, credential, { ca: h.emulator.ca });
-  // What the platform team prepares: the zone (the certificate and app registration are the emulator's own).
-  await new (await import("@azure/arm-resources")).ResourceManagementClient(credential, P.subscriptionId, clientOptions).resourceGroups.createOrUpdate(P.resourceGroup, { location: "westeurope" });
-  await dns.zones.createOrUpdate(P.resourceGroup, P.domain, { location: "global" });
-  h.startWorker({ ...emulatorAirflowAccessEnv({ url: h.emulator.url, ingressPort: h.emulator.emulator.ingressPort }, GROUPS.platform), PORTAL_HELM_TIMEOUT_MS: "90000" });
-  h.startWorker({ ...emulatorAirflowAccessEnv({ url: h.emulator.url, ingressPort: h.emulator.emulator.ingressPort }, GROUPS.platform), PORTAL_HELM_TIMEOUT_MS: "90000" });
+  // What the platform team prepares, as npm run dev and the end-to-end tests do (the zone; the certificate and app registration are the emulator's own).
+  await prepareEmulatedPlatform({ url: h.emulator.url, caCertPath: h.emulator.emulator.caCertPath });
+  const access = emulatorAirflowAccessEnv({ url: h.emulator.url, ingressPort: h.emulator.emulator.ingressPort }, GROUPS.platform);
+  for (let i = 0; i < 2; i++) h.startWorker({ ...access, PORTAL_HELM_TIMEOUT_MS: "90000" });
 }, 60_000);
 
 afterAll(async () => {

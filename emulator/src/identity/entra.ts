@@ -7,7 +7,7 @@ import { readBody, sendJson } from "../http.js";
 import { handleInteraction, impliedConsent, sendHtml } from "./interaction.js";
 import type { IdentityKeys } from "./keys.js";
 import { entraErrorPage, errorPage } from "./pages.js";
-import { claimsFor, findUserById, TENANT_ID } from "./users.js";
+import { claimsFor, findUserById, ID_TOKEN_SETTINGS, TENANT_ID } from "./users.js";
 
 export interface EntraTenantOptions {
   /** The emulator's base URL, e.g. https://localhost:8443: the tenant's authority is `<baseUrl>/<TENANT_ID>`. */
@@ -54,14 +54,7 @@ export function createEntraTenant(options: EntraTenantOptions) {
       keys: options.keys.cookieKeys,
       names: { session: "emulator_entra_session", interaction: "emulator_entra_interaction", resume: "emulator_entra_resume" },
     },
-    responseTypes: ["code"],
-    scopes: ["openid", "profile", "email"],
-    claims: {
-      openid: ["sub"],
-      profile: ["name", "preferred_username", "oid", "tid", "roles", "groups"],
-      email: ["email", "email_verified"],
-    },
-    conformIdTokenClaims: false,
+    ...ID_TOKEN_SETTINGS,
     features: { devInteractions: { enabled: false } },
     routes: {
       authorization: "/oauth2/v2.0/authorize",

@@ -8,7 +8,7 @@ import { PORTAL_CLIENT_ID } from "./portal-client.js";
 import { isLoopbackOrigin, isLoopbackUri } from "./loopback.js";
 import { handleInteraction, impliedConsent } from "./interaction.js";
 import { errorPage, loggedOutPage, logoutPage } from "./pages.js";
-import { claimsFor, findUserById } from "./users.js";
+import { claimsFor, findUserById, ID_TOKEN_SETTINGS } from "./users.js";
 
 export interface IdentityOptions {
   /** Issuer URL, e.g. https://localhost:8443/oidc */
@@ -82,15 +82,7 @@ function providerConfiguration(mountPath: string, keys: Awaited<ReturnType<typeo
       // The portal shares the "localhost" cookie jar (cookies ignore ports): keep names distinct.
       names: { session: "emulator_oidc_session", interaction: "emulator_oidc_interaction", resume: "emulator_oidc_resume" },
     },
-    responseTypes: ["code"],
-    scopes: ["openid", "profile", "email"],
-    claims: {
-      openid: ["sub"],
-      profile: ["name", "preferred_username", "oid", "tid", "roles", "groups"],
-      email: ["email", "email_verified"],
-    },
-    // Put the profile claims in the ID token itself, as Entra ID does; the portal never calls userinfo.
-    conformIdTokenClaims: false,
+    ...ID_TOKEN_SETTINGS,
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: {

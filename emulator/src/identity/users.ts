@@ -75,3 +75,19 @@ export function claimsFor(user: TestUser) {
     groups: user.groups,
   };
 }
+
+/**
+ * How both of the directory's providers (the portal's issuer and the Entra-shaped tenant) issue
+ * ID tokens: code flow, and the profile claims (groups, roles, tenant) in the ID token itself, as
+ * Entra ID does; neither client calls userinfo.
+ */
+export const ID_TOKEN_SETTINGS = {
+  responseTypes: ["code"],
+  scopes: ["openid", "profile", "email"],
+  claims: {
+    openid: ["sub"],
+    profile: ["name", "preferred_username", "oid", "tid", "roles", "groups"],
+    email: ["email", "email_verified"],
+  },
+  conformIdTokenClaims: false,
+} satisfies Partial<import("oidc-provider").Configuration>;
