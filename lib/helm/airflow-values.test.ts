@@ -30,6 +30,16 @@ describe("Airflow Helm values", () => {
     expect(two).not.toHaveProperty("jwtSecretName");
   });
 
+  it("run the migration and user jobs as plain Jobs, not Helm hooks Flux's wait would never reach", () => {
+    for (const executor of ["KubernetesExecutor", "CeleryExecutor", "LocalExecutor"] as const) {
+      for (const airflowVersion of ["3.0.6", "2.10.5"]) {
+        const values = airflowHelmValues({ ...base, executor, airflowVersion });
+        expect(values.migrateDatabaseJob).toEqual({ useHelmHooks: false, applyCustomEnv: false });
+        expect(values.createUserJob).toEqual({ useHelmHooks: false, applyCustomEnv: false });
+      }
+    }
+  });
+
   it("never create the chart's admin/admin user", () => {
     for (const airflowVersion of ["3.0.6", "2.10.5"]) {
       expect(airflowHelmValues({ ...base, airflowVersion })).toMatchObject({ webserver: { defaultUser: { enabled: false } } });

@@ -107,6 +107,12 @@ export function airflowHelmValues(input: AirflowValuesInput): Record<string, unk
         }),
     // The OAuth client's id and secret, from a Secret the portal writes in the cluster.
     ...(signInConfig ? { extraEnvFrom: `- secretRef:\n    name: ${OAUTH_SECRET_NAME}\n` } : {}),
+    // Flux waits for the release's pods before it runs post-install hooks, while those pods wait
+    // in an init container for the migrations: as hooks, the two jobs would never run and every
+    // install would time out. As plain Jobs they run beside the Deployments, as the chart's docs
+    // require for Flux, Argo CD and `helm --wait`; without custom env they need no hook ordering.
+    migrateDatabaseJob: { useHelmHooks: false, applyCustomEnv: false },
+    createUserJob: { useHelmHooks: false, applyCustomEnv: false },
     scheduler: { resources: size.scheduler },
     // Redis is the Celery broker; the other executors have no use for it.
     redis: { enabled: celery },
