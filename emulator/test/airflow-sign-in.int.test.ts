@@ -134,7 +134,7 @@ async function installRelease(namespace: string, airflowVersion: string, signInC
   await apply(helmRepository(namespace));
   const values = airflowHelmValues({ executor: "KubernetesExecutor", airflowVersion, size: "small", dagSource: null, signIn: signInConfig });
   const hr = helmRelease(values, "airflow", namespace);
-  hr.spec.chart.spec.version = airflowVersion.startsWith("2.") ? "1.16.0" : "1.18.0";
+  hr.spec.chart.spec.version = "1.18.0";
   await apply(hr);
   await eventually(async () => {
     const obj = await objects.read<Flux>({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: "airflow", namespace } });

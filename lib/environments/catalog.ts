@@ -99,13 +99,17 @@ export function estimateMonthlyCost(size: SizeName): CostEstimate {
 
 export interface AirflowVersion {
   version: string;
-  /** Version of the official apache-airflow Helm chart that deploys it (Airflow 3 needs chart 1.16 or later). */
+  /**
+   * Version of the official apache-airflow Helm chart that deploys it (Airflow 3 needs chart 1.16 or
+   * later; chart 1.20 and later refuse Airflow before 2.11). Chart 1.18.0 serves both majors, and
+   * the portal renders it before anything is applied.
+   */
   chartVersion: string;
 }
 
 export const AIRFLOW_VERSIONS: readonly AirflowVersion[] = [
   { version: "3.0.6", chartVersion: "1.18.0" },
-  { version: "2.10.5", chartVersion: "1.16.0" },
+  { version: "2.10.5", chartVersion: "1.18.0" },
 ];
 
 export interface Catalog {

@@ -1,0 +1,128 @@
+import { formatFloatG } from "./go-strconv";
+import { Emitter, type YamlNode } from "./yaml-emitter";
+import { isBase60Float, resolve, TAG } from "./yaml-resolve";
+import { YamlMap, type YamlValue } from "./yaml-value";
+
+/**
+ * yaml.v2's Marshal of a decoded value (encode.go): map keys sorted by keyList.Less, strings plain
+ * unless they would read back as another type, multi-line strings as literal blocks.
+ */
+export function marshalYamlV2(value: YamlValue): string {
+  return new Emitter().document(toNode(value));
+}
+
+export function scalar(value: string, style: "plain" | "double" | "literal" = "plain"): YamlNode {
+  return { kind: "scalar", value, style };
+}
+
+/** encoder.stringv: plain unless it would read back as something else; lines as a literal block. */
+export function stringNode(s: string): YamlNode {
+  const canUsePlain = resolve("", s).tag === TAG.str && !isBase60Float(s);
+  if (s.includes("\n")) return scalar(s, "literal");
+  return scalar(s, canUsePlain ? "plain" : "double");
+}
+
+export function floatText(x: number): string {
+  if (Number.isNaN(x)) return ".nan";
+  if (x === Infinity) return ".inf";
+  if (x === -Infinity) return "-.inf";
+  return formatFloatG(x);
+}
+
+function toNode(v: YamlValue): YamlNode {
+  if (v === null) return scalar("null");
+  switch (typeof v) {
+    case "boolean":
+      return scalar(v ? "true" : "false");
+    case "string":
+      return stringNode(v);
+    case "bigint":
+      return scalar(v.toString());
+    case "number":
+      return scalar(floatText(v));
+  }
+  if (Array.isArray(v)) return { kind: "seq", items: v.map(toNode) };
+  const entries = [...(v as YamlMap).entries].sort(([a], [b]) => (keyLess(a, b) ? -1 : keyLess(b, a) ? 1 : 0));
+  return { kind: "map", pairs: entries.map(([k, val]) => [toNode(k), toNode(val)]) };
+}
+
+function keyKind(v: YamlValue): number {
+  // reflect.Kind order: Bool < Int… < Float64 < … < Map < … < Slice < String.
+  if (v === null) return 0;
+  switch (typeof v) {
+    case "boolean":
+      return 1;
+    case "bigint":
+      return 2;
+    case "number":
+      return 14;
+    case "string":
+      return 24;
+  }
+  return Array.isArray(v) ? 23 : 21;
+}
+
+function keyFloat(v: YamlValue): number | undefined {
+  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "number") return v;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  return undefined;
+}
+
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{Nd}/u;
+
+/**
+ * yaml.v2's keyList.Less: numbers by value, strings in "natural" order (digit runs as numbers).
+ * yaml.v3's differs in one case: after equal digits, a letter sorts after a digit.
+ */
+export function keyLess(a: YamlValue, b: YamlValue, v3 = false): boolean {
+  const ak = keyKind(a);
+  const bk = keyKind(b);
+  const af = keyFloat(a);
+  const bf = keyFloat(b);
+  if (af !== undefined && bf !== undefined) {
+    if (af !== bf) return af < bf;
+    if (ak !== bk) return ak < bk;
+    return typeof a === "boolean" ? !a && b === true : (a as number | bigint) < (b as number | bigint);
+  }
+  if (typeof a !== "string" || typeof b !== "string") return ak < bk;
+  const ar = [...a];
+  const br = [...b];
+  let digits = false;
+  for (let i = 0; i < ar.length && i < br.length; i++) {
+    if (ar[i] === br[i]) {
+      digits = DIGIT.test(ar[i]!);
+      continue;
+    }
+    const al = LETTER.test(ar[i]!);
+    const bl = LETTER.test(br[i]!);
+    if (al && bl) return ar[i]!.codePointAt(0)! < br[i]!.codePointAt(0)!;
+    if (al || bl) return v3 && digits ? al : bl;
+    let an = 0n;
+    let bn = 0n;
+    if (ar[i] === "0" || br[i] === "0") {
+      for (let j = i - 1; j >= 0 && DIGIT.test(ar[j]!); j--) {
+        if (ar[j] !== "0") {
+          an = 1n;
+          bn = 1n;
+          break;
+        }
+      }
+    }
+    let ai = i;
+    for (; ai < ar.length && DIGIT.test(ar[ai]!); ai++) {
+      an = BigInt.asIntN(64, an * 10n + BigInt(ar[ai]!.codePointAt(0)! - 48));
+    }
+    let bi = i;
+    for (; bi < br.length && DIGIT.test(br[bi]!); bi++) {
+      bn = BigInt.asIntN(64, bn * 10n + BigInt(br[bi]!.codePointAt(0)! - 48));
+    }
+    if (an !== bn) return an < bn;
+    if (ai !== bi) return ai < bi;
+    return ar[i]!.codePointAt(0)! < br[i]!.codePointAt(0)!;
+  }
+  return ar.length < br.length;
+}
+
+export { YamlMap };
