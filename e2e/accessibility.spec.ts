@@ -11,6 +11,8 @@ async function violations(page: Page) {
 }
 
 test("every page passes axe's WCAG 2.1 AA checks, with and without errors shown", async ({ page }) => {
+  // A dozen pages, each analysed twice over: more than one page's worth of time on a busy machine.
+  test.slow();
   await page.goto("/signin");
   expect(await violations(page), "/signin").toEqual([]);
 

@@ -2,6 +2,7 @@ import { expect, request, test, type Page } from "@playwright/test";
 import { AIRFLOW_APP } from "../emulator/src/cloud/airflow-app";
 import { TENANT_ID as USER_TENANT_ID } from "../emulator/src/identity/users";
 import { uniqueName } from "./support/db";
+import { expectReleaseObjects } from "./support/release";
 import { fillProviderForm, signIn, type TestUser } from "./support/sign-in";
 import { startE2eWorker } from "./support/worker";
 import type { WorkerHandle } from "../scripts/support/stack";
@@ -51,6 +52,8 @@ test("an environment goes from request to a working Airflow, live on its page, a
   await requester.getByRole("radio", { name: /Kubernetes executor/ }).check();
   await requester.getByRole("button", { name: "Submit request" }).click();
   await expect(requester.getByRole("heading", { name, level: 1 })).toBeVisible();
+  // Before approval, the page renders the chart with the values that will be applied.
+  await expectReleaseObjects(requester, /^Rendered from the values that will be applied, with chart airflow 1\.18\.0/);
   // A reload would clear this: it shows the page followed the build by itself.
   await requester.evaluate(() => ((window as unknown as { stillSamePage: boolean }).stillSamePage = true));
 
@@ -75,6 +78,9 @@ test("an environment goes from request to a working Airflow, live on its page, a
   for (const page of [requester, admin]) {
     expect(await page.evaluate(() => (window as unknown as { stillSamePage?: boolean }).stillSamePage)).toBe(true);
   }
+  // Once applied, the page shows what the worker recorded with the release, not a new render.
+  await admin.reload();
+  await expectReleaseObjects(admin, /^As applied with chart airflow 1\.18\.0/);
 
   // "Open Airflow" is the environment's https address; Ana signs in there with her Entra account, as Op.
   const address = `https://${name}.airflow.localhost:${process.env.E2E_INGRESS_PORT}/`;

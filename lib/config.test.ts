@@ -73,6 +73,48 @@ describe("configuration", () => {
   });
 });
 
+describe("the portal's release settings", () => {
+  const release = [
+    "PORTAL_HELM_REPOSITORY_URL",
+    "PORTAL_AIRFLOW_EXPOSURE",
+    "PORTAL_AIRFLOW_DOMAIN",
+    "PORTAL_AIRFLOW_APP_TENANT_ID",
+    "AZURE_TENANT_ID",
+    "PORTAL_AIRFLOW_APP_AUTHORITY_HOST",
+    "AZURE_AUTHORITY_HOST",
+    "PORTAL_AIRFLOW_ADMIN_GROUP_ID",
+    "PORTAL_AKS_ADMIN_GROUP_ID",
+    "PORTAL_AIRFLOW_TEAM_ROLE",
+  ];
+  async function portalWith(env: Record<string, string | undefined>) {
+    const config = await configWith({ ...base, ...env });
+    for (const key of release) vi.stubEnv(key, env[key]);
+    return config;
+  }
+
+  it("derive the values as the worker does: the official repository and an internal load balancer by default", async () => {
+    const config = await portalWith({});
+    expect(config().release).toEqual({ helmRepositoryUrl: "https://airflow.apache.org", airflowExposure: "internal", airflowAccess: null });
+  });
+
+  it("sign people in to Airflow once a domain is set, with the worker's fallbacks, and never read the app's secret", async () => {
+    const group = "3F7C9A2E-6B1D-4C8E-9F2A-7D5E4B3C2A10";
+    const config = await portalWith({
+      PORTAL_AIRFLOW_DOMAIN: "airflow.contoso.com",
+      AZURE_TENANT_ID: "t-1",
+      PORTAL_AKS_ADMIN_GROUP_ID: group,
+      PORTAL_HELM_REPOSITORY_URL: "https://charts.contoso.com/airflow/",
+    });
+    expect(config().release).toEqual({
+      helmRepositoryUrl: "https://charts.contoso.com/airflow",
+      airflowExposure: "internal",
+      airflowAccess: { adminGroupId: group.toLowerCase(), teamRole: "Op", app: { tenantId: "t-1", authorityHost: "https://login.microsoftonline.com" } },
+    });
+    const tenantless = await portalWith({ PORTAL_AIRFLOW_DOMAIN: "airflow.contoso.com", PORTAL_AKS_ADMIN_GROUP_ID: group });
+    expect(() => tenantless()).toThrow(/Invalid portal configuration: PORTAL_AIRFLOW_APP_TENANT_ID \(or AZURE_TENANT_ID\) is required/);
+  });
+});
+
 describe("worker configuration", () => {
   async function engineWith(env: Record<string, string | undefined>) {
     vi.resetModules();

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { AIRFLOW_VERSIONS, DEFAULT_CATALOG } from "@/lib/environments/catalog";
+import type { AirflowReleaseSettings, AirflowSignInSettings } from "@/lib/helm/airflow-values";
 
 /**
  * The only place that reads the process environment. Parsed once; a missing or malformed
@@ -70,6 +71,7 @@ function parseEnv() {
     sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
     requestsPerHour: env.PORTAL_REQUESTS_PER_HOUR,
     adminRole: env.PORTAL_ADMIN_ROLE,
+    release: releaseSettings(),
     auth,
     catalog: {
       ...DEFAULT_CATALOG,
@@ -236,8 +238,7 @@ function airflowAccess(env: z.output<typeof EngineEnvSchema>) {
   if (vaultName !== certVault) {
     throw new Error(`Invalid worker configuration: PORTAL_AIRFLOW_TLS_CERT_URI is in vault ${certVault}, but PORTAL_AIRFLOW_KEY_VAULT_ID names vault ${vaultName}`);
   }
-  const tenantId = env.PORTAL_AIRFLOW_APP_TENANT_ID ?? env.AZURE_TENANT_ID;
-  if (!tenantId) throw new Error("Invalid worker configuration: PORTAL_AIRFLOW_APP_TENANT_ID (or AZURE_TENANT_ID) is required for sign-in to Airflow");
+  const signIn = airflowSignIn(env, "worker");
   return {
     domain,
     dnsZoneId: zoneId,
@@ -250,16 +251,69 @@ function airflowAccess(env: z.output<typeof EngineEnvSchema>) {
     app: {
       clientId: env.PORTAL_AIRFLOW_APP_CLIENT_ID!,
       clientSecret: env.PORTAL_AIRFLOW_APP_CLIENT_SECRET!,
-      tenantId,
-      authorityHost: (env.PORTAL_AIRFLOW_APP_AUTHORITY_HOST ?? env.AZURE_AUTHORITY_HOST ?? "https://login.microsoftonline.com").replace(/\/+$/, ""),
+      ...signIn.app,
     },
-    adminGroupId: (env.PORTAL_AIRFLOW_ADMIN_GROUP_ID ?? env.PORTAL_AKS_ADMIN_GROUP_ID).toLowerCase(),
-    teamRole: env.PORTAL_AIRFLOW_TEAM_ROLE,
+    adminGroupId: signIn.adminGroupId,
+    teamRole: signIn.teamRole,
     graphEndpoint: env.PORTAL_GRAPH_ENDPOINT.replace(/\/+$/, ""),
   };
 }
 
 export type AirflowAccessConfig = NonNullable<ReturnType<typeof airflowAccess>>;
+
+type SignInEnv = {
+  PORTAL_AIRFLOW_APP_TENANT_ID?: string;
+  AZURE_TENANT_ID?: string;
+  PORTAL_AIRFLOW_APP_AUTHORITY_HOST?: string;
+  AZURE_AUTHORITY_HOST?: string;
+  PORTAL_AIRFLOW_ADMIN_GROUP_ID?: string;
+  PORTAL_AKS_ADMIN_GROUP_ID?: string;
+  PORTAL_AIRFLOW_TEAM_ROLE: AirflowSignInSettings["teamRole"];
+};
+
+/** Who signs in to Airflow from where, and with which roles: the same derivation for the portal and the worker. */
+function airflowSignIn(env: SignInEnv, what: "portal" | "worker"): AirflowSignInSettings {
+  const tenantId = env.PORTAL_AIRFLOW_APP_TENANT_ID ?? env.AZURE_TENANT_ID;
+  if (!tenantId) throw new Error(`Invalid ${what} configuration: PORTAL_AIRFLOW_APP_TENANT_ID (or AZURE_TENANT_ID) is required for sign-in to Airflow`);
+  const adminGroupId = env.PORTAL_AIRFLOW_ADMIN_GROUP_ID ?? env.PORTAL_AKS_ADMIN_GROUP_ID;
+  if (!adminGroupId) throw new Error(`Invalid ${what} configuration: PORTAL_AIRFLOW_ADMIN_GROUP_ID (or PORTAL_AKS_ADMIN_GROUP_ID) is required for sign-in to Airflow`);
+  return {
+    app: {
+      tenantId,
+      authorityHost: (env.PORTAL_AIRFLOW_APP_AUTHORITY_HOST ?? env.AZURE_AUTHORITY_HOST ?? "https://login.microsoftonline.com").replace(/\/+$/, ""),
+    },
+    adminGroupId: adminGroupId.toLowerCase(),
+    teamRole: env.PORTAL_AIRFLOW_TEAM_ROLE,
+  };
+}
+
+/**
+ * The portal derives each environment's Helm values as the worker will apply them (to show them,
+ * to list the release's objects and to refuse what the chart refuses), so it reads the same
+ * release settings as the worker — never the Airflow app's client id or secret.
+ */
+const ReleaseEnvSchema = z.object({
+  PORTAL_HELM_REPOSITORY_URL: z.string().url().default("https://airflow.apache.org"),
+  PORTAL_AIRFLOW_EXPOSURE: z.enum(["internal", "public"]).default("internal"),
+  PORTAL_AIRFLOW_DOMAIN: z.string().min(1).optional(),
+  PORTAL_AIRFLOW_APP_TENANT_ID: z.string().regex(/^[A-Za-z0-9.-]{1,100}$/, "must be a tenant id or domain").optional(),
+  AZURE_TENANT_ID: z.string().min(1).optional(),
+  PORTAL_AIRFLOW_APP_AUTHORITY_HOST: z.string().url().startsWith("https://", "must be an https:// URL").optional(),
+  AZURE_AUTHORITY_HOST: z.string().url().startsWith("https://", "must be an https:// URL").optional(),
+  PORTAL_AIRFLOW_ADMIN_GROUP_ID: z.string().uuid("must be an Entra group object id (a UUID)").optional(),
+  PORTAL_AKS_ADMIN_GROUP_ID: z.string().uuid("must be an Entra group object id (a UUID)").optional(),
+  PORTAL_AIRFLOW_TEAM_ROLE: z.enum(["Op", "Admin", "User"]).default("Op"),
+});
+
+function releaseSettings(): AirflowReleaseSettings {
+  const env = parseWith(ReleaseEnvSchema, "portal");
+  return {
+    helmRepositoryUrl: env.PORTAL_HELM_REPOSITORY_URL.replace(/\/+$/, ""),
+    airflowExposure: env.PORTAL_AIRFLOW_EXPOSURE,
+    // The domain turns on the https address and sign-in; the worker checks the rest of that set.
+    airflowAccess: env.PORTAL_AIRFLOW_DOMAIN ? airflowSignIn(env, "portal") : null,
+  };
+}
 
 const MICROSOFT_AUTHORITY_HOSTS = new Set(["login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn"]);
 

@@ -3,7 +3,7 @@
  * embedded PostgreSQL (a temporary folder), the emulator (Azure's realistic latencies, scaled),
  * `next build` + `next start`, and provisioning workers; then measures time to a working Airflow,
  * a fleet approved at once, pages under load at growing numbers of environments (autocannon), the
- * JavaScript each route ships, and memory. Writes bench/results/<date>-<commit>.{md,json} and
+ * JavaScript each route ships, memory, and one render of the Airflow chart. Writes bench/results/<date>-<commit>.{md,json} and
  * prints every target with ✓ or ✗. Not part of `npm test`; the full run takes many minutes.
  *
  * Settings (environment variables, defaults in brackets):
@@ -14,13 +14,14 @@
  *   BENCH_READY_RUNS [3]              single environments provisioned one after the other
  *   BENCH_FLEET [50]                  environments approved at once, on two workers (0 skips)
  *   BENCH_SKIP_BUILD=1                reuse the existing .next build
- *   BENCH_SKIP=provisioning,load,bundle  leave parts out
+ *   BENCH_SKIP=chart,provisioning,load,bundle  leave parts out
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { measureBundles } from "./bench/bundle";
+import { chartsDir, measureChartRenders } from "./bench/chart";
 import { measurePage, type PageTarget } from "./bench/load";
 import { cpuMs, rssMb } from "./bench/proc";
 import { criticalPathMs, emulatorState, provisionAtOnce, summariseRuns } from "./bench/provisioning";
@@ -102,6 +103,17 @@ async function main(): Promise<void> {
       memory,
       targets,
     };
+
+    const charts = chartsDir(ROOT);
+    if (!settings.skip.has("chart") && charts) {
+      report.chart = measureChartRenders(charts, ["1.18.0", "1.22.0"]);
+      for (const c of report.chart) {
+        log(`chart ${c.chartVersion}: first ${c.firstMs} ms, then p50 ${c.p50Ms} ms, p95 ${c.p95Ms} ms, cached ${c.cachedMs} ms`);
+        targets.push({ name: `one render of the Airflow chart ${c.chartVersion} ≤ 200 ms`, ok: c.p95Ms <= 200, measured: `p50 ${c.p50Ms} ms, p95 ${c.p95Ms} ms over ${c.renders} renders (first in the process ${c.firstMs} ms; cached ${c.cachedMs} ms)` });
+      }
+    } else if (!settings.skip.has("chart")) {
+      log("chart renders not measured: no charts at AIRFLOW_CHARTS_DIR or ../shared/reference/airflow-chart/charts");
+    }
 
     if (!settings.skip.has("provisioning")) {
       const concurrency = Math.min(64, Math.max(4, Math.ceil(settings.fleet / 2) + 1));

@@ -16,7 +16,16 @@ import { readTeamsFile, upsertTeams } from "@/lib/teams/upsert-teams";
 import { startEmbeddedPostgres } from "./support/embedded-postgres";
 import { PLATFORM_ADMINS_GROUP_ID } from "../emulator/src/cloud/groups";
 import { EMULATED_PLATFORM, emulatorAirflowAccessEnv, prepareEmulatedPlatform } from "./support/emulated-platform";
-import { emulatorAzureEnv, ROOT, sessionSecretFor, startEmulatorProcess, startPortal, startWorkerProcess } from "./support/stack";
+import {
+  airflowChartsDir,
+  emulatorAzureEnv,
+  portalReleaseEnv,
+  ROOT,
+  sessionSecretFor,
+  startEmulatorProcess,
+  startPortal,
+  startWorkerProcess,
+} from "./support/stack";
 
 const dataDir = path.join(ROOT, ".data");
 const port = Number(process.env.PORT ?? 3000);
@@ -46,10 +55,14 @@ async function main() {
   }
   await applyMigrations(databaseUrl, { log: (m) => console.log(`[dev] ${m}`) });
 
+  // The official chart's packages, when they are beside the repository, so pages list what a release creates.
+  const chartsDir = airflowChartsDir();
+  if (!chartsDir) console.log("[dev] No unpacked Airflow charts (AIRFLOW_CHARTS_DIR): the emulator's chart packages have no templates.");
   const emulator = await startEmulatorProcess({
     dataDir: path.join(dataDir, "emulator"),
     port: emulatorPort,
     ingressPort: Number(process.env.EMULATOR_INGRESS_PORT ?? 8444),
+    env: chartsDir ? { AIRFLOW_CHARTS_DIR: chartsDir } : {},
   });
   stoppers.push(emulator.stop);
 
@@ -76,6 +89,8 @@ async function main() {
     databaseUrl,
     sessionSecret: process.env.SESSION_SECRET ?? sessionSecretFor(dataDir),
     emulator,
+    // The same chart repository, exposure and sign-in as the worker: the values shown are those applied.
+    env: portalReleaseEnv(azureEnv),
   });
   stoppers.push(portal.stop);
   console.log(`

@@ -13,8 +13,9 @@ import { createPrismaClient } from "@/lib/db/create-client";
 import { readTeamsFile, upsertTeams } from "@/lib/teams/upsert-teams";
 import { startEmbeddedPostgres } from "./support/embedded-postgres";
 import { freePort } from "./support/ports";
-import { prepareEmulatedPlatform } from "./support/emulated-platform";
-import { ROOT, startEmulatorProcess, startPortal } from "./support/stack";
+import { PLATFORM_ADMINS_GROUP_ID } from "../emulator/src/cloud/groups";
+import { emulatorAirflowAccessEnv, prepareEmulatedPlatform } from "./support/emulated-platform";
+import { emulatorAzureEnv, portalReleaseEnv, ROOT, startEmulatorProcess, startPortal } from "./support/stack";
 
 async function main(): Promise<number> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), "portal-e2e-"));
@@ -45,7 +46,12 @@ async function main(): Promise<number> {
       sessionSecret: "e2e-session-secret-".padEnd(48, "x"),
       // Specs seed dozens of requests straight into the database (paging, many rows) for the same
       // people within minutes; the per-person limit itself is proven by lib/environments/rate-limit.int.test.ts.
-      env: { ...process.env, PORTAL_REQUESTS_PER_HOUR: process.env.PORTAL_REQUESTS_PER_HOUR ?? "1000" },
+      env: {
+        ...process.env,
+        PORTAL_REQUESTS_PER_HOUR: process.env.PORTAL_REQUESTS_PER_HOUR ?? "1000",
+        // The release settings of the journey's worker (e2e/support/worker.ts): the values a page plans are those applied.
+        ...portalReleaseEnv({ ...emulatorAzureEnv(emulator, PLATFORM_ADMINS_GROUP_ID), ...emulatorAirflowAccessEnv(emulator) }),
+      },
       emulator,
       quiet: true,
     });

@@ -67,6 +67,18 @@ function chartSchema(): string | undefined {
   return undefined;
 }
 
+/** The unpacked official charts the emulator serves as real packages (their templates let the portal list a release's objects). */
+function chartsDir(): string | undefined {
+  if (process.env.AIRFLOW_CHARTS_DIR) return process.env.AIRFLOW_CHARTS_DIR;
+  const beside = path.resolve(ROOT, "../shared/reference/airflow-chart/charts");
+  if (existsSync(beside)) return beside;
+  console.warn(
+    "[test] The unpacked Airflow charts were not found (set AIRFLOW_CHARTS_DIR to a folder of <version>/ chart folders): " +
+      "the emulator serves chart packages without templates, and the tests that render the real chart are skipped.",
+  );
+  return undefined;
+}
+
 const phases: { name: string; command: string[] }[] = [
   { name: "lint", command: ["node_modules/eslint/bin/eslint.js", ".", "--max-warnings=0"] },
   { name: "route types", command: ["node_modules/next/dist/bin/next", "typegen"] },
@@ -83,6 +95,8 @@ function main() {
   if (kubectl) env.KUBECTL = kubectl;
   const schema = chartSchema();
   if (schema) env.AIRFLOW_CHART_SCHEMA = schema;
+  const charts = chartsDir();
+  if (charts) env.AIRFLOW_CHARTS_DIR = charts;
 
   const only = process.argv.slice(2);
   const results: { name: string; ok: boolean; seconds: number }[] = [];

@@ -1,16 +1,14 @@
 import { dump } from "js-yaml";
-import { airflowHelmValues } from "@/lib/helm/airflow-values";
 import type { EnvironmentDetail } from "@/lib/environments/types";
 
 /**
  * The values given to the official Airflow chart, as YAML. Once deployed, the values stored as
- * applied; before that, what today's code would apply, labelled so. They name secrets; they never hold one.
+ * applied; before that, `planned`: what the worker will apply under today's settings, labelled
+ * so. They name secrets; they never hold one.
  */
-export function HelmValues({ env }: { env: EnvironmentDetail }) {
+export function HelmValues({ env, planned }: { env: EnvironmentDetail; planned?: Record<string, unknown> }) {
   const applied = env.deployed;
-  const values = applied
-    ? applied.helmValues
-    : airflowHelmValues({ executor: env.executor, airflowVersion: env.airflowVersion, size: env.size, dagSource: env.dagSource });
+  const values = applied ? applied.helmValues : (planned ?? {});
   const chartVersion = applied?.chartVersion ?? env.chartVersion;
   return (
     <div className="space-y-2">

@@ -15,6 +15,8 @@ export interface EmulatorOptions {
   dataDir: string;
   /** JSON schema of the Airflow chart's values; without it HelmRelease values are not validated. */
   chartSchemaPath?: string;
+  /** Unpacked official Airflow charts (`<version>/` folders) the chart repository serves as real packages. */
+  chartsDir?: string;
   /** The add-on ingress's HTTPS port (0: a free one); default EMULATOR_INGRESS_PORT, else the one chosen before. */
   ingressPort?: number;
 }
@@ -56,7 +58,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const port = (server.address() as AddressInfo).port;
   const url = `https://localhost:${port}`;
 
-  const cloud = await createCloud({ baseUrl: url, dataDir: path.join(options.dataDir, "cloud"), tls, chartSchemaPath: options.chartSchemaPath, ingressPort: options.ingressPort });
+  const cloud = await createCloud({ baseUrl: url, dataDir: path.join(options.dataDir, "cloud"), tls, chartSchemaPath: options.chartSchemaPath, chartsDir: options.chartsDir, ingressPort: options.ingressPort });
   const identity = await createIdentity({
     issuer: `${url}/oidc`,
     dataDir: path.join(options.dataDir, "identity"),

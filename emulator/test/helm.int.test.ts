@@ -9,7 +9,7 @@ import { KubernetesObjectApi, PatchStrategy, type KubernetesObject, CoreV1Api } 
 import { load } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
-import { chartSchema, eventually, needs, prerequisite, startTestEmulator, type TestEmulator } from "./support.js";
+import { airflowCharts, chartSchema, eventually, needs, prerequisite, startTestEmulator, type TestEmulator } from "./support.js";
 
 type Condition = { type: string; status: string; reason: string; message: string };
 type Flux = KubernetesObject & { status?: { conditions?: Condition[]; artifact?: { revision: string; digest: string; size: number; url: string }; lastAppliedRevision?: string; history?: { chartVersion: string }[] } };
@@ -89,6 +89,37 @@ describe("the emulated Airflow chart repository", () => {
     expect(listing).toEqual(expect.arrayContaining(["airflow/Chart.yaml", "airflow/values.yaml"]));
     const chart = load((await run("tar", ["-xzOf", file, "airflow/Chart.yaml"])).stdout) as Record<string, string>;
     expect(chart).toMatchObject({ apiVersion: "v2", name: "airflow", version: "1.18.0", appVersion: entry?.appVersion });
+  });
+
+  it("serves the official chart itself, templates and all, for the versions in AIRFLOW_CHARTS_DIR", async (ctx) => {
+    needs(airflowCharts, ctx);
+    const charts = airflowCharts.ok ? airflowCharts.value : "";
+    const index = load((await download(`${env.url}/helm/airflow/index.yaml`)).toString("utf8")) as Index;
+    const entry = index.entries.airflow.find((e) => e.version === "1.18.0");
+    const tgz = await download(entry?.urls[0] ?? "");
+    expect(sha256(tgz)).toBe(entry?.digest);
+    const file = path.join(dir, "airflow-1.18.0-official.tgz");
+    writeFileSync(file, tgz);
+    const listing = (await run("tar", ["-tzf", file], { maxBuffer: 16 * 1024 * 1024 })).stdout.split("\n").filter(Boolean);
+    expect(listing).toEqual(
+      expect.arrayContaining([
+        "airflow/Chart.yaml",
+        "airflow/values.schema.json",
+        "airflow/templates/scheduler/scheduler-deployment.yaml",
+        "airflow/templates/jobs/migrate-database-job.yaml",
+        "airflow/charts/postgresql/Chart.yaml",
+      ]),
+    );
+    expect(listing.every((p) => p.startsWith("airflow/"))).toBe(true);
+    const template = "templates/scheduler/scheduler-deployment.yaml";
+    const served = (await run("tar", ["-xzOf", file, `airflow/${template}`], { maxBuffer: 16 * 1024 * 1024 })).stdout;
+    expect(served).toBe(readFileSync(path.join(charts, "1.18.0", template), "utf8"));
+    expect(entry?.appVersion).toBe("3.0.2");
+
+    // Versions without a folder are still the stubs: no templates.
+    const stub = path.join(dir, "airflow-1.16.0-stub.tgz");
+    writeFileSync(stub, await download(`${env.url}/helm/airflow/airflow-1.16.0.tgz`));
+    expect((await run("tar", ["-tzf", stub])).stdout).not.toMatch(/templates\//);
   });
 
   it("packs the configured values.schema.json into each archive", async (ctx) => {

@@ -53,6 +53,16 @@ export const chartSchema = prerequisite(existsSync(schemaCandidate) && readableJ
 export const chartSchemaPath = chartSchema.ok ? chartSchema.value : undefined;
 if (!chartSchema.ok) console.warn(`\n!!! ${chartSchema.reason}\n`);
 
+const chartsCandidate = process.env.AIRFLOW_CHARTS_DIR || path.resolve(repoRoot, "../shared/reference/airflow-chart/charts");
+
+/** The unpacked official charts (`<version>/` folders) the repository serves: AIRFLOW_CHARTS_DIR, else the copy beside the repository. */
+export const airflowCharts = prerequisite(existsSync(path.join(chartsCandidate, "1.18.0", "Chart.yaml")) ? chartsCandidate : undefined, {
+  explicit: Boolean(process.env.AIRFLOW_CHARTS_DIR),
+  problem: `No unpacked official Airflow chart 1.18.0 under ${chartsCandidate}`,
+  fix: "Set AIRFLOW_CHARTS_DIR to a folder holding 1.18.0/ (helm pull apache-airflow/airflow --version 1.18.0 --untar)",
+});
+export const chartsDir = airflowCharts.ok ? airflowCharts.value : undefined;
+
 export const SUBSCRIPTION = "00000000-0000-4000-8000-000000000001";
 export const TENANT = "11111111-1111-4111-8111-111111111111";
 /** Polling fast keeps the suite quick; the emulator's fast profile ends operations in tens of milliseconds. */
@@ -84,9 +94,11 @@ export function request(url: string, options: { ca: string; method?: string; bod
   });
 }
 
-export async function startTestEmulator(): Promise<TestEmulator> {
+/** `charts`: another folder of unpacked charts for the repository to serve (a test's own chart). */
+export async function startTestEmulator(options: { charts?: string } = {}): Promise<TestEmulator> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "emulator-test-"));
-  let emulator = await startEmulator({ port: 0, dataDir, chartSchemaPath });
+  const charts = options.charts ?? chartsDir;
+  let emulator = await startEmulator({ port: 0, dataDir, chartSchemaPath, chartsDir: charts });
   const ca = readFileSync(emulator.caCertPath, "utf8");
   const env: TestEmulator = {
     emulator,
@@ -102,7 +114,7 @@ export async function startTestEmulator(): Promise<TestEmulator> {
     },
     async restart() {
       await emulator.close();
-      emulator = await startEmulator({ port: emulator.port, dataDir, chartSchemaPath });
+      emulator = await startEmulator({ port: emulator.port, dataDir, chartSchemaPath, chartsDir: charts });
       env.emulator = emulator;
     },
     async close() {

@@ -1,6 +1,8 @@
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createSession, type SessionClaims } from "@/lib/auth/sessions";
 import { withTestDatabase } from "@/lib/db/testing";
+import { clearChartSourceCache } from "@/lib/helm/chart-source";
+import { CELERY_REFUSAL, startTestChartRepository, writeRefusingChart, type TestChartRepository } from "@/lib/helm/testing";
 
 /**
  * The Server Actions themselves, as the browser reaches them: each must find the user from the
@@ -63,8 +65,19 @@ let actions: {
   withdraw: typeof import("./withdraw-request-action").withdrawRequestAction;
 };
 
+// The chart every request and approval renders first: chart airflow 1.18.0 that refuses Celery.
+const chart = writeRefusingChart("1.18.0");
+let charts: TestChartRepository;
+
+afterAll(async () => {
+  await charts?.close();
+  chart.remove();
+});
+
 beforeAll(async () => {
+  charts = await startTestChartRepository(chart.chartsDir);
   // lib/config reads the environment once, on first use: set it before any action runs.
+  process.env.PORTAL_HELM_REPOSITORY_URL = charts.url;
   process.env.DATABASE_URL = database.url;
   process.env.SESSION_SECRET = SECRET;
   process.env.OIDC_AUTHORITY = "https://localhost:9443/oidc";
@@ -87,6 +100,8 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   await database.truncate(["environments"]);
+  charts.down = false;
+  clearChartSourceCache();
 });
 
 async function pendingEnvironmentId(): Promise<string> {
@@ -121,6 +136,48 @@ describe("requestEnvironmentAction", () => {
     const result = await actions.request({ ok: null }, form({ ...validRequest, name: "-bad", purpose: "" }));
     expect(result).toMatchObject({ ok: false, fieldErrors: { name: expect.any(Array), purpose: expect.any(Array) } });
     expect(await database.prisma.environment.count()).toBe(0);
+  });
+});
+
+describe("the chart's say before anything is written", () => {
+  const written = async () => ({
+    environments: await database.prisma.environment.count(),
+    auditEvents: await database.prisma.auditEvent.count(),
+    operations: await database.prisma.operation.count(),
+  });
+
+  it("refuses a request whose values the chart refuses, in the chart's words, and writes nothing", async () => {
+    await signInAs(users.ana);
+    const before = await written();
+    const result = await actions.request({ ok: null }, form({ ...validRequest, executor: "CeleryExecutor" }));
+    expect(result).toMatchObject({ ok: false, values: { name: "action-env" } });
+    const message = (result as { message: string }).message;
+    expect(message).toMatch(/^Chart airflow 1\.18\.0 refuses these settings: /);
+    expect(message).toContain(CELERY_REFUSAL);
+    expect(await written()).toEqual(before);
+  });
+
+  it("records a request while the repository is down, and lets provisioning report it later", async () => {
+    charts.down = true;
+    const id = await pendingEnvironmentId();
+    expect(await database.prisma.environment.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "PENDING_APPROVAL" });
+  });
+
+  it("shows the admin a repository that is down, or a refusal, instead of approving", async () => {
+    charts.down = true;
+    await signInAs(users.ana);
+    const celery = (await redirectTarget(actions.request({ ok: null }, form({ ...validRequest, executor: "CeleryExecutor" })))).split("/").pop()!;
+    const before = await written();
+    await signInAs(users.admin);
+    const down = await actions.approve({ ok: null }, form({ id: celery }));
+    expect(down).toMatchObject({ ok: false, message: expect.stringMatching(/could not be read: GET .*index\.yaml answered 503.*stays pending/) });
+
+    charts.down = false;
+    const refused = await actions.approve({ ok: null }, form({ id: celery }));
+    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/^Chart airflow 1\.18\.0 refuses these settings: /) });
+    expect((refused as { message: string }).message).toContain(CELERY_REFUSAL);
+    expect(await written()).toEqual(before);
+    expect(await database.prisma.environment.findUniqueOrThrow({ where: { id: celery } })).toMatchObject({ status: "PENDING_APPROVAL", decidedById: null });
   });
 });
 

@@ -3,8 +3,10 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { redirect } from "next/navigation";
+import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { approveRequest, DecisionSchema } from "@/lib/environments/decide-request";
+import { approvalReleaseCheck } from "@/lib/environments/release-check";
 import { toActionFailure, type FormState } from "@/lib/errors";
 import { requireUserOrThrow } from "@/lib/users/current-user";
 
@@ -20,7 +22,7 @@ export async function approveRequestAction(_prev: FormState, formData: FormData)
   let decided: { name: string };
   try {
     const user = await requireUserOrThrow();
-    decided = await approveRequest(db(), user, parsed.data.id, parsed.data.reason);
+    decided = await approveRequest(db(), user, parsed.data.id, parsed.data.reason, approvalReleaseCheck(config().release));
   } catch (error) {
     return toActionFailure(error, "approveRequestAction");
   }

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
+import { requestReleaseCheck } from "@/lib/environments/release-check";
 import { requestEnvironment } from "@/lib/environments/request-environment";
 import { requestFromFormData } from "@/lib/environments/request-schema";
 import { toActionFailure } from "@/lib/errors";
@@ -18,8 +19,8 @@ export async function requestEnvironmentAction(_prev: RequestFormState, formData
   let id: string;
   try {
     const user = await requireUserOrThrow();
-    const { catalog, requestsPerHour } = config();
-    ({ id } = await requestEnvironment(db(), user, input, catalog, new Date(), { perHour: requestsPerHour }));
+    const { catalog, requestsPerHour, release } = config();
+    ({ id } = await requestEnvironment(db(), user, input, catalog, new Date(), { perHour: requestsPerHour }, requestReleaseCheck(release)));
   } catch (error) {
     return { ...toActionFailure(error, "requestEnvironmentAction"), values: input };
   }

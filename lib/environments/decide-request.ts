@@ -6,6 +6,8 @@ import { AppError, forbidden, notFound } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { enqueueOperation } from "@/lib/provisioning/queue";
 import { OWN_REQUEST_MESSAGE } from "./four-eyes";
+import type { ReleaseCheck } from "./release-check";
+import { releaseSpecOf, releaseSpecSelect } from "./release-spec";
 import { STATUS_DISPLAY } from "./status";
 
 export const REASON_MAX = 500;
@@ -27,18 +29,27 @@ export const RejectionSchema = DecisionSchema.extend({
   reason: reasonSchema("Give the requester a reason."),
 });
 
-type Decision = { approve: true; reason?: string } | { approve: false; reason: string };
+type Decision = { approve: true; reason?: string; checkRelease?: ReleaseCheck } | { approve: false; reason: string };
 
 /**
  * Approves or rejects a pending request. The status check and the change are one conditional
  * update, so two admins deciding at once cannot both succeed. No one approves their own request
  * (four eyes); rejecting it is allowed, as withdrawing is. Approval writes the provisioning
  * operation and enqueues its job in the same transaction: an approval that commits is never lost.
+ * With `checkRelease`, the chart renders the request's values before the decision is written.
  */
 async function decideRequest(db: PrismaClient, actor: Actor, id: string, decision: Decision): Promise<{ name: string }> {
   if (!canDecideRequests(actor)) throw forbidden("Only portal admins can approve or reject requests.");
   const toStatus = decision.approve ? "APPROVED" : "REJECTED";
   const reason = decision.reason?.trim() || null;
+  if (decision.approve && decision.checkRelease) {
+    const pending = await db.environment.findFirst({
+      where: { id, status: "PENDING_APPROVAL", requestedById: { not: actor.id } },
+      select: releaseSpecSelect,
+    });
+    // Anything else (decided meanwhile, one's own request, gone) is answered by the update below.
+    if (pending) await decision.checkRelease(releaseSpecOf(pending));
+  }
 
   return db.$transaction(async (tx) => {
     const { count } = await tx.environment.updateMany({
@@ -73,8 +84,8 @@ async function decideRequest(db: PrismaClient, actor: Actor, id: string, decisio
   });
 }
 
-export function approveRequest(db: PrismaClient, actor: Actor, id: string, reason?: string) {
-  return decideRequest(db, actor, id, { approve: true, reason });
+export function approveRequest(db: PrismaClient, actor: Actor, id: string, reason?: string, checkRelease?: ReleaseCheck) {
+  return decideRequest(db, actor, id, { approve: true, reason, checkRelease });
 }
 
 export function rejectRequest(db: PrismaClient, actor: Actor, id: string, reason: string) {

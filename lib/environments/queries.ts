@@ -131,6 +131,7 @@ export const HISTORY_LIMIT = 50;
 
 const detailSelect = {
   ...summarySelect,
+  team: { select: { slug: true, name: true, entraGroupId: true } },
   nameSuffix: true,
   purpose: true,
   chartVersion: true,
@@ -148,6 +149,7 @@ const detailSelect = {
 function toDetail(row: Prisma.EnvironmentGetPayload<{ select: typeof detailSelect }>): EnvironmentDetail {
   return {
     ...toSummary(row),
+    team: row.team,
     purpose: row.purpose,
     chartVersion: row.chartVersion,
     dagSource: row.dagRepoUrl

@@ -5,6 +5,8 @@ import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import type { CurrentUser } from "@/lib/users/resolve-user";
 import { chartVersionFor, type Catalog } from "./catalog";
 import { newNameSuffix } from "./naming";
+import type { ReleaseCheck } from "./release-check";
+import { releaseSpecOf } from "./release-spec";
 import { fieldErrorsOf, makeRequestSchema } from "./request-schema";
 
 const nameTaken = (name: string) =>
@@ -21,7 +23,8 @@ export interface RequestRateLimit {
  * Records a request for a new environment, pending an admin's approval. Validates everything the
  * browser sent again; writes nothing unless all of it holds. With a rate limit, a person's requests
  * in the last hour are counted under a per-person lock, so a burst of parallel submissions cannot
- * all slip past the count.
+ * all slip past the count. With `checkRelease`, the chart renders the environment's values first
+ * and a refusal writes nothing.
  */
 export async function requestEnvironment(
   db: PrismaClient,
@@ -30,6 +33,7 @@ export async function requestEnvironment(
   catalog: Catalog,
   now: Date = new Date(),
   rateLimit?: RequestRateLimit,
+  checkRelease?: ReleaseCheck,
 ): Promise<{ id: string }> {
   const parsed = makeRequestSchema(catalog, now).safeParse(input);
   if (!parsed.success) {
@@ -50,13 +54,30 @@ export async function requestEnvironment(
   });
   if (live) throw nameTaken(request.name);
 
+  const nameSuffix = newNameSuffix();
+  const chartVersion = chartVersionFor(request.airflowVersion);
+  if (checkRelease) {
+    const teamRow = await db.team.findUniqueOrThrow({ where: { id: team.id }, select: { name: true, entraGroupId: true } });
+    await checkRelease(
+      releaseSpecOf({
+        ...request,
+        nameSuffix,
+        chartVersion,
+        dagRepoUrl: request.dagRepoUrl ?? null,
+        dagBranch: request.dagBranch ?? null,
+        dagSubPath: request.dagSubPath ?? null,
+        team: teamRow,
+      }),
+    );
+  }
+
   try {
     return await db.$transaction(async (tx) => {
       if (rateLimit) await assertUnderRateLimit(tx, user.id, rateLimit, now);
       const environment = await tx.environment.create({
         data: {
           name: request.name,
-          nameSuffix: newNameSuffix(),
+          nameSuffix,
           teamId: team.id,
           requestedById: user.id,
           purpose: request.purpose,
@@ -64,7 +85,7 @@ export async function requestEnvironment(
           size: request.size,
           executor: request.executor,
           airflowVersion: request.airflowVersion,
-          chartVersion: chartVersionFor(request.airflowVersion),
+          chartVersion,
           dagRepoUrl: request.dagRepoUrl ?? null,
           dagBranch: request.dagBranch ?? null,
           dagSubPath: request.dagSubPath ?? null,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { AIRFLOW_SECRET_NAMES, airflowHelmValues, type AirflowValuesInput } from "./airflow-values";
+import {
+  AIRFLOW_SECRET_NAMES,
+  airflowHelmValues,
+  environmentHelmValues,
+  type AirflowReleaseSettings,
+  type AirflowValuesInput,
+  type EnvironmentValuesSpec,
+} from "./airflow-values";
 
 const base: AirflowValuesInput = { executor: "KubernetesExecutor", airflowVersion: "3.0.6", size: "small", dagSource: null };
 
@@ -79,5 +86,40 @@ describe("Airflow Helm values", () => {
     expect(synced).toMatchObject({ dags: { gitSync: { enabled: true, repo: "https://github.com/org/dags.git", branch: "prod", subPath: "dags" } } });
     const root = airflowHelmValues({ ...base, dagSource: { repoUrl: "https://github.com/org/dags.git", branch: "main", subPath: null } });
     expect((root.dags as { gitSync: object }).gitSync).not.toHaveProperty("subPath");
+  });
+});
+
+describe("an environment's Helm values", () => {
+  const spec: EnvironmentValuesSpec = { ...base, team: { name: "Analytics", entraGroupId: "6F1C2A4E-1D5B-4C3E-9A7F-0D2B3C4D5E02" } };
+  const plain: AirflowReleaseSettings = { helmRepositoryUrl: "https://airflow.apache.org", airflowExposure: "internal", airflowAccess: null };
+  const https: AirflowReleaseSettings = {
+    ...plain,
+    airflowAccess: {
+      adminGroupId: "3f7c9a2e-6b1d-4c8e-9f2a-7d5e4b3c2a10",
+      teamRole: "Op",
+      app: { authorityHost: "https://login.microsoftonline.com", tenantId: "contoso.onmicrosoft.com" },
+    },
+  };
+
+  it("are the request's values behind the configured load balancer when no Airflow domain is set", () => {
+    expect(environmentHelmValues(spec, plain)).toEqual(airflowHelmValues({ ...base, exposure: "internal" }));
+    expect(environmentHelmValues(spec, { ...plain, airflowExposure: "public" })).toEqual(airflowHelmValues({ ...base, exposure: "public" }));
+  });
+
+  it("publish the UI through the ingress with Entra sign-in, the team and the platform admins mapped to their roles", () => {
+    const values = environmentHelmValues(spec, https) as { apiServer: { service: object; apiServerConfig: string }; extraEnvFrom?: string };
+    expect(values.apiServer.service).toEqual({ type: "ClusterIP" });
+    expect(values.apiServer.apiServerConfig).toContain('"6f1c2a4e-1d5b-4c3e-9a7f-0d2b3c4d5e02": ["Op"]');
+    expect(values.apiServer.apiServerConfig).toContain('"3f7c9a2e-6b1d-4c8e-9f2a-7d5e4b3c2a10": ["Admin"]');
+    expect(values.apiServer.apiServerConfig).toContain("contoso.onmicrosoft.com");
+    expect(values.extraEnvFrom).toMatch(/airflow-entra-oauth/);
+  });
+
+  it("follow the configured team role, and give a team that is the platform admins Admin only", () => {
+    const users = environmentHelmValues(spec, { ...https, airflowAccess: { ...https.airflowAccess!, teamRole: "User" } }) as { apiServer: { apiServerConfig: string } };
+    expect(users.apiServer.apiServerConfig).toContain('"6f1c2a4e-1d5b-4c3e-9a7f-0d2b3c4d5e02": ["User"]');
+    const admins = { ...spec, team: { name: "Data Platform", entraGroupId: https.airflowAccess!.adminGroupId } };
+    const config = (environmentHelmValues(admins, https) as { apiServer: { apiServerConfig: string } }).apiServer.apiServerConfig;
+    expect(config.match(/\["(Admin|Op|User|Viewer)"\]/g)).toEqual(['["Admin"]']);
   });
 });

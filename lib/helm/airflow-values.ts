@@ -1,5 +1,5 @@
 import { airflowMajor, type ExecutorName, type SizeName } from "@/lib/environments/catalog";
-import { OAUTH_SECRET_NAME, webserverConfigPy, type AirflowSignIn } from "./airflow-sign-in";
+import { OAUTH_SECRET_NAME, webserverConfigPy, type AirflowRole, type AirflowSignIn } from "./airflow-sign-in";
 
 /**
  * The values the portal gives the official Apache Airflow Helm chart for one environment. Secrets
@@ -128,4 +128,66 @@ export function airflowHelmValues(input: AirflowValuesInput): Record<string, unk
         : { enabled: false },
     },
   };
+}
+
+/** Airflow sign-in with Entra ID, as configured for the platform (the non-secret part). */
+export interface AirflowSignInSettings {
+  /** Members of this group are Admin in every Airflow. */
+  adminGroupId: string;
+  /** The Airflow role of the environment's own team. */
+  teamRole: AirflowRole;
+  app: { authorityHost: string; tenantId: string };
+}
+
+/**
+ * What decides an environment's release besides its request: where the chart comes from, how the
+ * UI is exposed, and sign-in. The portal and the worker read the same settings (lib/config), so
+ * the values a page shows, the ones a request is checked with and the ones applied are the same.
+ */
+export interface AirflowReleaseSettings {
+  helmRepositoryUrl: string;
+  airflowExposure: "internal" | "public";
+  /** Null: the UI stays behind its load balancer, with no sign-in configured. */
+  airflowAccess: AirflowSignInSettings | null;
+}
+
+/** What an environment's values are made of: its request and its team. */
+export interface EnvironmentValuesSpec {
+  executor: ExecutorName;
+  airflowVersion: string;
+  size: SizeName;
+  dagSource: AirflowValuesInput["dagSource"];
+  team: { name: string; entraGroupId: string };
+}
+
+/** Who gets which Airflow role: the team its configured role, the platform admins Admin (Admin wins). */
+export function airflowRoles(
+  a: Pick<AirflowSignInSettings, "adminGroupId" | "teamRole">,
+  team: { name: string; entraGroupId: string },
+): Array<{ groupId: string; who: string; role: AirflowRole }> {
+  const group = team.entraGroupId.toLowerCase();
+  if (group === a.adminGroupId) return [{ groupId: group, who: `Team ${team.name} (platform admins)`, role: "Admin" }];
+  return [
+    { groupId: group, who: `Team ${team.name}`, role: a.teamRole },
+    { groupId: a.adminGroupId, who: "Platform admins", role: "Admin" },
+  ];
+}
+
+/** The Helm values of one environment under the platform's settings: what is shown, checked and applied. */
+export function environmentHelmValues(spec: EnvironmentValuesSpec, settings: AirflowReleaseSettings): Record<string, unknown> {
+  const access = settings.airflowAccess;
+  return airflowHelmValues({
+    executor: spec.executor,
+    airflowVersion: spec.airflowVersion,
+    size: spec.size,
+    dagSource: spec.dagSource,
+    exposure: access ? "ingress" : settings.airflowExposure,
+    signIn: access
+      ? {
+          authorityHost: access.app.authorityHost,
+          tenantId: access.app.tenantId,
+          roleMapping: Object.fromEntries(airflowRoles(access, spec.team).map((r) => [r.groupId, r.role])),
+        }
+      : undefined,
+  });
 }

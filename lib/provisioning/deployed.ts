@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ReleaseObjectSchema } from "@/lib/environments/release-objects";
 
 /**
  * What an environment runs, as the worker applied it (`environments.deployed`): the Azure resource
@@ -9,6 +10,12 @@ export const DeployedSchema = z.object({
   appliedAt: z.string(),
   chartVersion: z.string(),
   helmValues: z.record(z.string(), z.unknown()),
+  /**
+   * The chart package (its SHA-256) and the objects the release was rendered into when it was
+   * applied, for comparing with a later render. Absent on rows written before it was recorded, or
+   * when the chart could not be rendered then.
+   */
+  release: z.object({ chartDigest: z.string(), objects: z.array(ReleaseObjectSchema) }).optional(),
   /** Azure resource ids by what they are ("resourceGroup", "cluster", "postgresServer", …). */
   resources: z.record(z.string(), z.string()),
   /** The Airflow UI and how it is exposed. */

@@ -66,6 +66,7 @@ function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["c
     appliedAt: new Date().toISOString(),
     chartVersion: String(helm.chartVersion ?? ""),
     helmValues: (helm.helmValues as Record<string, unknown>) ?? {},
+    ...(helm.release ? { release: helm.release as Deployed["release"] } : {}),
     resources,
     airflowUrl: (outputs["airflow-health"]?.url as string | undefined) ?? null,
     exposure: config.airflowAccess ? "ingress" : config.airflowExposure,

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { BundleResult } from "./bundle";
+import type { ChartRenderResult } from "./chart";
 import type { PageResult } from "./load";
 
 export interface Target {
@@ -15,6 +16,7 @@ export interface BenchReport {
   machine: { cpus: number; node: string };
   settings: Record<string, string | number>;
   provisioning?: { criticalPathMs: number; single: unknown; fleet?: unknown };
+  chart?: ChartRenderResult[];
   load: { environments: number; pages: (PageResult & { ratioToSignin: number })[] }[];
   bundles: BundleResult[];
   memory: Record<string, number>;
@@ -44,6 +46,16 @@ export function renderMarkdown(report: BenchReport): string {
         (p) =>
           `| ${p.name} | ${ms(p.p50)} | ${ms(p.p95)} | ${ms(p.p99)} | ${p.ratioToSignin.toFixed(2)} | ${p.rps} | ${p.errors} | ${p.cpuMsPerRequest} ms | ${p.bytesPerResponse.toLocaleString("en-US")} |`,
       ),
+      "",
+    );
+  }
+  if (report.chart) {
+    lines.push(
+      "## Rendering the Airflow chart",
+      "",
+      "| chart | objects | first in the process | p50 | p95 | cached | renders |",
+      "|---|---|---|---|---|---|---|",
+      ...report.chart.map((c) => `| ${c.chartVersion} | ${c.objects} | ${ms(c.firstMs)} | ${ms(c.p50Ms)} | ${ms(c.p95Ms)} | ${c.cachedMs} ms | ${c.renders} |`),
       "",
     );
   }

@@ -6,6 +6,17 @@ import { freePort } from "./ports";
 import { startProcess, waitForUrl } from "./processes";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * The unpacked official Airflow charts (`<version>/` folders) the emulator's chart repository
+ * serves as real packages: AIRFLOW_CHARTS_DIR, else the reference copy beside the repository
+ * (never copied into it). Without them the repository serves stubs without templates.
+ */
+export function airflowChartsDir(): string | undefined {
+  if (process.env.AIRFLOW_CHARTS_DIR) return process.env.AIRFLOW_CHARTS_DIR;
+  const beside = path.resolve(ROOT, "../shared/reference/airflow-chart/charts");
+  return existsSync(beside) ? beside : undefined;
+}
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 const TSX_LOADER = "tsx";
 
@@ -23,16 +34,24 @@ export async function startEmulatorProcess(options: {
   port?: number;
   /** The ingress's port; a free one by default. */
   ingressPort?: number;
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   quiet?: boolean;
 }): Promise<EmulatorHandle> {
   const port = options.port ?? (await freePort());
   const ingressPort = options.ingressPort ?? (await freePort());
+  const charts = airflowChartsDir();
   const proc = startProcess(
     "emulator",
     process.execPath,
     ["--import", TSX_LOADER, path.join(ROOT, "emulator/src/main.ts")],
-    { ...process.env, ...options.env, EMULATOR_PORT: String(port), EMULATOR_INGRESS_PORT: String(ingressPort), EMULATOR_DATA_DIR: options.dataDir },
+    {
+      ...process.env,
+      ...(charts ? { AIRFLOW_CHARTS_DIR: charts } : {}),
+      ...options.env,
+      EMULATOR_PORT: String(port),
+      EMULATOR_INGRESS_PORT: String(ingressPort),
+      EMULATOR_DATA_DIR: options.dataDir,
+    },
     { quiet: options.quiet },
   );
   const url = `https://localhost:${port}`;
@@ -66,7 +85,7 @@ export async function startPortal(options: {
   databaseUrl: string;
   sessionSecret: string;
   emulator?: EmulatorHandle;
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   quiet?: boolean;
 }): Promise<PortalHandle> {
   const env: NodeJS.ProcessEnv = {
@@ -80,8 +99,10 @@ export async function startPortal(options: {
   if (options.emulator) {
     env.OIDC_AUTHORITY ??= `${options.emulator.url}/oidc`;
     env.OIDC_CLIENT_ID ??= PORTAL_CLIENT_ID;
-    // Node reads this once at start: the portal then trusts the emulator's test CA for JWKS and ARM.
+    // Node reads this once at start: the portal then trusts the emulator's test CA for JWKS, ARM and charts.
     env.NODE_EXTRA_CA_CERTS = options.emulator.caCertPath;
+    // The portal renders the chart from where the worker's Flux installs it.
+    env.PORTAL_HELM_REPOSITORY_URL ??= emulatorHelmRepositoryUrl(options.emulator);
   }
   const args = [NEXT_BIN, options.mode, "-p", String(options.port), "-H", "127.0.0.1"];
   const proc = startProcess("portal", process.execPath, args, env, { quiet: options.quiet });
@@ -95,6 +116,30 @@ export interface WorkerHandle {
   stop(): Promise<void>;
 }
 
+export function emulatorHelmRepositoryUrl(emulator: { url: string }): string {
+  return `${emulator.url}/helm/airflow`;
+}
+
+/**
+ * The settings the portal shares with the worker to derive each environment's Helm values (lib/config's
+ * release settings): the worker's environment without its credentials and secrets.
+ */
+export function portalReleaseEnv(workerEnv: Record<string, string | undefined>): Record<string, string> {
+  const keys = [
+    "PORTAL_HELM_REPOSITORY_URL",
+    "PORTAL_AIRFLOW_EXPOSURE",
+    "PORTAL_AIRFLOW_DOMAIN",
+    "PORTAL_AIRFLOW_APP_TENANT_ID",
+    "PORTAL_AIRFLOW_APP_AUTHORITY_HOST",
+    "PORTAL_AIRFLOW_ADMIN_GROUP_ID",
+    "PORTAL_AIRFLOW_TEAM_ROLE",
+    "PORTAL_AKS_ADMIN_GROUP_ID",
+    "AZURE_TENANT_ID",
+    "AZURE_AUTHORITY_HOST",
+  ];
+  return Object.fromEntries(keys.flatMap((k) => (workerEnv[k] === undefined ? [] : [[k, workerEnv[k]!]])));
+}
+
 /** The Azure settings a worker needs to drive the emulator as if it were Azure. */
 export function emulatorAzureEnv(emulator: { url: string; caCertPath: string }, adminGroupId: string): Record<string, string> {
   return {
@@ -105,7 +150,7 @@ export function emulatorAzureEnv(emulator: { url: string; caCertPath: string }, 
     AZURE_CLIENT_ID: "airflow-portal-worker",
     AZURE_CLIENT_SECRET: "emulator-secret",
     PORTAL_AKS_ADMIN_GROUP_ID: adminGroupId,
-    PORTAL_HELM_REPOSITORY_URL: `${emulator.url}/helm/airflow`,
+    PORTAL_HELM_REPOSITORY_URL: emulatorHelmRepositoryUrl(emulator),
     NODE_EXTRA_CA_CERTS: emulator.caCertPath,
   };
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { AirflowAccess } from "@/components/environments/airflow-access";
 import { AutoRefresh } from "@/components/environments/auto-refresh";
 import { DeployedResources } from "@/components/environments/deployed-resources";
@@ -8,14 +9,18 @@ import { HealthStatus } from "@/components/environments/health-status";
 import { HelmValues } from "@/components/environments/helm-values";
 import { HistoryList } from "@/components/environments/history-list";
 import { OperationProgress } from "@/components/environments/operation-progress";
+import { ReleaseObjectsSection } from "@/components/environments/release-objects";
 import { RetryForm } from "@/components/environments/retry-form";
 import { StatusBadge } from "@/components/environments/status-badge";
 import { TeardownForm } from "@/components/environments/teardown-form";
 import { WithdrawForm } from "@/components/environments/withdraw-form";
+import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { getProgress } from "@/lib/environments/progress";
 import { getEnvironment } from "@/lib/environments/queries";
+import { hasReleaseView } from "@/lib/environments/release-view";
 import type { StatusName } from "@/lib/environments/status";
+import { environmentHelmValues } from "@/lib/helm/airflow-values";
 import { loadForPage } from "@/lib/page-errors";
 import { requireUser } from "@/lib/users/current-user";
 
@@ -46,6 +51,8 @@ export default async function EnvironmentPage({
   const operationActive = env.latestOperation?.status === "QUEUED" || env.latestOperation?.status === "RUNNING";
   const canRetry = user.isAdmin && env.status === "FAILED" && env.latestOperation?.status === "FAILED";
   const canTearDown = user.isAdmin && TEARDOWN_FROM.includes(env.status);
+  // The settings the worker applies with, so what the page plans is what will be applied.
+  const { release } = config();
 
   return (
     <div className="max-w-4xl space-y-8">
@@ -108,9 +115,18 @@ export default async function EnvironmentPage({
           <DeployedResources deployed={env.deployed} />
         </section>
       ) : null}
+      {hasReleaseView(env) ? (
+        <section aria-labelledby="release-heading" className="space-y-3">
+          <h2 id="release-heading" className="text-lg font-semibold">What the release creates</h2>
+          {/* Rendering the chart may wait for its repository; the rest of the page does not. */}
+          <Suspense fallback={<p className="text-sm text-slate-600">Rendering chart airflow {env.chartVersion}…</p>}>
+            <ReleaseObjectsSection env={env} settings={release} />
+          </Suspense>
+        </section>
+      ) : null}
       <section aria-labelledby="values-heading" className="space-y-3">
         <h2 id="values-heading" className="text-lg font-semibold">Helm values</h2>
-        <HelmValues env={env} />
+        <HelmValues env={env} planned={env.deployed ? undefined : environmentHelmValues(env, release)} />
       </section>
       <section aria-labelledby="history-heading" className="space-y-3">
         <h2 id="history-heading" className="text-lg font-semibold">History</h2>

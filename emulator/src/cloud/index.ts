@@ -32,6 +32,8 @@ export interface CloudOptions {
   dataDir: string;
   tls: TlsMaterial;
   chartSchemaPath?: string;
+  /** Unpacked official charts, one `<version>/` folder each, served as the repository's real packages. */
+  chartsDir?: string;
   /** Start-up latencies; default: EMULATOR_PROFILE / EMULATOR_LATENCIES from the environment, else the fast profile. */
   profile?: ProfileName;
   latencies?: Partial<Latencies>;
@@ -80,11 +82,17 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     flux: undefined as unknown as Flux,
     appRouting: undefined as unknown as AppRoutingController,
     ingress: undefined as unknown as IngressListener,
-    helm: new HelmRepository(options.baseUrl, options.chartSchemaPath),
+    helm: new HelmRepository(options.baseUrl, options.chartSchemaPath, options.chartsDir),
     onRemoved: [],
     log,
   };
   ctx.flux = new Flux(ctx, loadValuesValidator(options.chartSchemaPath, log));
+  const full = ctx.helm.fullCharts;
+  log(
+    full.length > 0
+      ? `chart repository: the official chart ${full.join(", ")} from ${options.chartsDir}; stubs without templates for the other versions`
+      : "chart repository: stub packages without templates (AIRFLOW_CHARTS_DIR names a folder of unpacked official charts)",
+  );
   ctx.appRouting = new AppRoutingController(ctx);
   ctx.ingress = new IngressListener(ctx, ctx.appRouting, options.tls.caCert, options.tls.caKey);
   registerResourceGroups(ctx);

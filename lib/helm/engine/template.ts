@@ -3,6 +3,9 @@ import { execute } from "./exec";
 import { isEmptyTree, parse, type Tree } from "./parse";
 import type { GoFunc, GoValue } from "./value";
 
+const parsedTrees = new Map<string, Map<string, Tree>>();
+const MAX_PARSED = 4096;
+
 /** What a missing map key yields: Go's `missingkey=zero` (Helm's default), `invalid` or `error`. */
 export type MissingKey = "zero" | "invalid" | "error";
 
@@ -26,6 +29,9 @@ export class TemplateSet {
   /** Go's Template.Funcs: adds or replaces functions. */
   addFuncs(funcs: Record<string, GoFunc>): void {
     for (const [name, f] of Object.entries(funcs)) this.funcs.set(name, f);
+    this.resolved.clear();
+    this.namesKey = undefined;
+    this.nameSet = undefined;
   }
 
   /** Go's findFunction: the template's functions first, then the builtins. */
@@ -36,8 +42,16 @@ export class TemplateSet {
     return builtin ? { fn: builtin, builtin: true } : undefined;
   }
 
+  /** Resolved through the clone chain once per name: `tpl` clones are looked through thousands of times. */
+  private readonly resolved = new Map<string, GoFunc | null>();
+
   private userFunction(name: string): GoFunc | undefined {
-    return this.funcs.get(name) ?? this.parent?.userFunction(name);
+    let fn = this.resolved.get(name);
+    if (fn === undefined) {
+      fn = this.funcs.get(name) ?? this.parent?.userFunction(name) ?? null;
+      this.resolved.set(name, fn);
+    }
+    return fn ?? undefined;
   }
 
   lookup(name: string): Tree | undefined {
@@ -49,11 +63,47 @@ export class TemplateSet {
    * template of its own; a definition with an empty body never replaces an existing one.
    */
   parse(name: string, text: string): void {
-    const trees = parse(name, text, "{{", "}}", (fn) => this.findFunction(fn) !== undefined);
+    const trees = this.parseCached(name, text);
     for (const [treeName, tree] of trees) {
       if (isEmptyTree(tree.root) && this.lookup(treeName)) continue;
       this.trees.set(treeName, tree);
     }
+  }
+
+  /**
+   * Parsed trees are never changed by execution, so a chart's templates (and a `tpl` text met
+   * again) are parsed once per process for a given set of function names.
+   */
+  private parseCached(name: string, text: string): Map<string, Tree> {
+    const key = `${this.functionNamesKey()}\0${name}\0${text}`;
+    const hit = parsedTrees.get(key);
+    if (hit) return hit;
+    const trees = parse(name, text, "{{", "}}", (fn) => this.findFunction(fn) !== undefined);
+    if (parsedTrees.size >= MAX_PARSED) parsedTrees.delete(parsedTrees.keys().next().value!);
+    parsedTrees.set(key, trees);
+    return trees;
+  }
+
+  private namesKey: string | undefined;
+  private nameSet: Set<string> | undefined;
+
+  /** The function names this set resolves; a clone that only rebinds known names shares its parent's. */
+  private functionNamesKey(): string {
+    if (this.namesKey !== undefined) return this.namesKey;
+    const inherited = this.parent?.functionNames();
+    if (inherited && [...this.funcs.keys()].every((name) => inherited.has(name))) {
+      this.nameSet = inherited;
+      this.namesKey = this.parent!.functionNamesKey();
+    } else {
+      this.nameSet = new Set([...(inherited ?? []), ...this.funcs.keys()]);
+      this.namesKey = [...this.nameSet].sort().join(",");
+    }
+    return this.namesKey;
+  }
+
+  private functionNames(): Set<string> {
+    this.functionNamesKey();
+    return this.nameSet!;
   }
 
   /** Go's Template.Clone: later parses and function changes do not reach the original. */

@@ -7,9 +7,9 @@ import { CloudError } from "@/lib/azure/errors";
 import { grantRole, revokeRole } from "@/lib/azure/role-assignments";
 import type { AirflowAccessConfig } from "@/lib/config";
 import { airflowMajor } from "@/lib/environments/catalog";
-import { OAUTH_ENV, OAUTH_SECRET_NAME, type AirflowRole, type AirflowSignIn } from "@/lib/helm/airflow-sign-in";
+import { OAUTH_ENV, OAUTH_SECRET_NAME } from "@/lib/helm/airflow-sign-in";
 import { applyObject, readObject } from "@/lib/kubernetes/apply";
-import type { EngineEnvironment, StepContext, StepRun } from "../context";
+import type { StepContext, StepRun } from "../context";
 import { clusterAccess } from "./cluster-access";
 import { clusterSpec } from "./cluster";
 import { uiServiceName } from "./helm";
@@ -45,25 +45,8 @@ export function redirectUriFor(baseUrl: string, airflowVersion: string): string 
   return new URL(airflowMajor(airflowVersion) >= 3 ? "auth/oauth-authorized/azure" : "oauth-authorized/azure", baseUrl).toString();
 }
 
-/** Who gets which Airflow role: the team its configured role, the platform admins Admin (Admin wins). */
-export function airflowRoles(a: AirflowAccessConfig, team: EngineEnvironment["team"]): Array<{ groupId: string; who: string; role: AirflowRole }> {
-  const group = team.entraGroupId.toLowerCase();
-  if (group === a.adminGroupId) return [{ groupId: group, who: `Team ${team.name} (platform admins)`, role: "Admin" }];
-  return [
-    { groupId: group, who: `Team ${team.name}`, role: a.teamRole },
-    { groupId: a.adminGroupId, who: "Platform admins", role: "Admin" },
-  ];
-}
-
-export function signInSettings(ctx: StepContext): AirflowSignIn | undefined {
-  const a = ctx.config.airflowAccess;
-  if (!a) return undefined;
-  return {
-    authorityHost: a.app.authorityHost,
-    tenantId: a.app.tenantId,
-    roleMapping: Object.fromEntries(airflowRoles(a, ctx.env.team).map((r) => [r.groupId, r.role])),
-  };
-}
+// Derived with the Helm values (lib/helm/airflow-values.ts); the deployed record and tests read it here too.
+export { airflowRoles } from "@/lib/helm/airflow-values";
 
 function zoneParts(a: AirflowAccessConfig) {
   const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/dnsZones\/([^/]+)$/i.exec(a.dnsZoneId)!;

@@ -2,45 +2,70 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { CloudError } from "@/lib/azure/errors";
 import { airflowMajor } from "@/lib/environments/catalog";
+import type { ReleaseObject } from "@/lib/environments/release-objects";
+import { AIRFLOW_CHART, listReleaseObjects, refusalMessage } from "@/lib/helm/airflow-release";
+import { environmentHelmValues } from "@/lib/helm/airflow-values";
 import { chartValuesValidator, describeSchemaErrors } from "@/lib/helm/chart-schema";
-import { airflowHelmValues } from "@/lib/helm/airflow-values";
+import { fetchChartPackage } from "@/lib/helm/chart-source";
 import { applyObject, readObject } from "@/lib/kubernetes/apply";
 import { helmRelease, helmRepository, releaseState, type FluxObject } from "@/lib/kubernetes/flux";
 import type { StepContext, StepRun } from "../context";
-import { signInSettings } from "./airflow-access";
 import { clusterAccess } from "./cluster-access";
 
 export function valuesFor(ctx: StepContext): Record<string, unknown> {
-  const { env } = ctx;
-  return airflowHelmValues({
-    executor: env.executor,
-    airflowVersion: env.airflowVersion,
-    size: env.size,
-    dagSource: env.dagSource,
-    exposure: ctx.config.airflowAccess ? "ingress" : ctx.config.airflowExposure,
-    signIn: signInSettings(ctx),
-  });
+  return environmentHelmValues(ctx.env, ctx.config);
+}
+
+/**
+ * The chart rendered with the values before anything is applied: Helm's refusal fails the step in
+ * Helm's words, and what the release creates is recorded with the chart's digest. A package that
+ * cannot be rendered (a repository serving one without templates) is checked against its schema.
+ */
+async function checkRelease(
+  ctx: StepContext,
+  values: Record<string, unknown>,
+): Promise<{ chartDigest: string; objects: ReleaseObject[] } | null> {
+  const { env, config } = ctx;
+  const repository = config.helmRepositoryUrl;
+  const pkg = await ctx.retry(() => fetchChartPackage(repository, AIRFLOW_CHART, env.chartVersion, ctx.signal));
+  if (!pkg) {
+    await ctx.log(`The repository's index does not list chart airflow ${env.chartVersion}; Flux will say why`, "warn");
+    return null;
+  }
+  const listing = listReleaseObjects(pkg, env, values);
+  if (listing.status === "refused") throw new CloudError("ChartRefused", refusalMessage(listing), false);
+  if (listing.status === "listed") {
+    const hooks = listing.objects.filter((o) => o.hook).length;
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+    await ctx.log(
+      `Chart airflow ${listing.chart.version} (sha256 ${listing.chart.digest.slice(0, 12)}…) renders ` +
+        `${count(listing.objects.length - hooks, "object")}${hooks ? ` and ${count(hooks, "hook")}` : ""} for these values`,
+    );
+    return { chartDigest: listing.chart.digest, objects: listing.objects };
+  }
+  await ctx.log(`${listing.message} Checking the values against the chart's schema instead.`, "warn");
+  const validator = await chartValuesValidator(config.helmRepositoryUrl, AIRFLOW_CHART, env.chartVersion, ctx.signal);
+  if (validator && !validator(values)) {
+    const why = describeSchemaErrors(validator);
+    throw new CloudError("ValuesSchemaInvalid", `The Helm values do not match chart airflow ${env.chartVersion}'s schema: ${why}`, false);
+  }
+  if (validator) await ctx.log(`Helm values match chart airflow ${env.chartVersion}'s schema`);
+  return null;
 }
 
 /** HelmRepository and HelmRelease of the official chart, at the environment's pinned version, values checked first. */
 export const applyHelmRelease: StepRun = async (ctx) => {
   const { env, config } = ctx;
   const values = valuesFor(ctx);
-  const validator = await ctx.retry(() => chartValuesValidator(config.helmRepositoryUrl, "airflow", env.chartVersion, ctx.signal));
-  if (validator) {
-    if (!validator(values)) {
-      throw new CloudError("ValuesSchemaInvalid", `The Helm values do not match chart airflow ${env.chartVersion}'s schema: ${describeSchemaErrors(validator)}`, false);
-    }
-    await ctx.log(`Helm values match chart airflow ${env.chartVersion}'s schema`);
-  } else {
-    await ctx.log(`The repository's index does not list chart airflow ${env.chartVersion}; Flux will say why`, "warn");
-  }
+  const release = await checkRelease(ctx, values);
   const kc = await clusterAccess(ctx);
   const ns = env.names.namespace;
   await ctx.retry(() => applyObject(kc, helmRepository(ns, config.helmRepositoryUrl)));
-  const release = await ctx.retry(() => applyObject(kc, helmRelease({ name: env.names.helmRelease, namespace: ns, chartVersion: env.chartVersion, values })));
-  await ctx.log(`HelmRelease ${ns}/${env.names.helmRelease} applied (chart airflow ${env.chartVersion}, generation ${release.metadata?.generation ?? "?"})`);
-  return { chartVersion: env.chartVersion, generation: release.metadata?.generation ?? null, helmValues: values };
+  const wanted = helmRelease({ name: env.names.helmRelease, namespace: ns, chartVersion: env.chartVersion, values });
+  const applied = await ctx.retry(() => applyObject(kc, wanted));
+  const generation = applied.metadata?.generation ?? null;
+  await ctx.log(`HelmRelease ${ns}/${env.names.helmRelease} applied (chart airflow ${env.chartVersion}, generation ${generation ?? "?"})`);
+  return { chartVersion: env.chartVersion, generation, helmValues: values, ...(release ? { release } : {}) };
 };
 
 /** Waits for Flux's `Ready` condition on the release; a `False` fails the step with Helm's words. */

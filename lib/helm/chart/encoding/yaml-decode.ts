@@ -19,7 +19,24 @@ const PARSE_OPTIONS = {
   stringKeys: false,
 } as const;
 
+/**
+ * Decoded documents by text. A render decodes each manifest twice (its head, then all of it) and
+ * `fromYaml` meets the same included text many times; the decoded tree is never mutated by its
+ * readers, so it can be shared. Bounded: the oldest entries go first.
+ */
+const decoded = new Map<string, YamlValue>();
+const MAX_DECODED = 1024;
+
 export function decodeYamlV2(text: string): YamlValue {
+  const hit = decoded.get(text);
+  if (hit !== undefined) return hit;
+  const value = decodeUncached(text);
+  if (decoded.size >= MAX_DECODED) decoded.delete(decoded.keys().next().value!);
+  decoded.set(text, value);
+  return value;
+}
+
+function decodeUncached(text: string): YamlValue {
   const docs = parseAllDocuments(text, PARSE_OPTIONS);
   const list = Array.isArray(docs) ? docs : [];
   const doc = list[0] as Document.Parsed | undefined;

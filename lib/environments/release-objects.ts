@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { categoryOf as helmCategoryOf, type ObjectCategory } from "@/lib/helm/release/summary";
+
+/**
+ * The Kubernetes objects a Helm release creates, as the portal lists and stores them: kind, name,
+ * the category lib/helm/release files it under, and for hooks when Helm runs them. Shared by the
+ * renderer's caller (lib/helm/airflow-release.ts), the deployed record and the environment page.
+ */
+export const RELEASE_CATEGORIES = [
+  "workloads",
+  "services",
+  "jobs",
+  "config",
+  "volumes",
+  "access",
+  "other",
+] as const satisfies readonly ObjectCategory[];
+export type ReleaseCategory = (typeof RELEASE_CATEGORIES)[number];
+
+export const RELEASE_CATEGORY_LABELS: Record<ReleaseCategory, string> = {
+  workloads: "Workloads",
+  services: "Services and ingress",
+  jobs: "Jobs",
+  config: "Secrets and config",
+  volumes: "Volumes",
+  access: "Access",
+  other: "Other",
+};
+
+export const ReleaseObjectSchema = z.object({
+  kind: z.string(),
+  name: z.string(),
+  category: z.enum(RELEASE_CATEGORIES),
+  /** Present for a Helm hook: the events that run it (post-install, …) and its weight. */
+  hook: z.object({ events: z.array(z.string()), weight: z.number() }).optional(),
+});
+export type ReleaseObject = z.infer<typeof ReleaseObjectSchema>;
+
+/**
+ * Where an object of `kind` is listed: a Job run as a hook under its own heading, any other Job with
+ * the workloads. (Typed as a stored category, so a category lib/helm/release adds fails to compile here.)
+ */
+export function categoryOf(kind: string, hook = false): ReleaseCategory {
+  return helmCategoryOf(kind, hook);
+}
+
+export interface ReleaseObjectGroup {
+  category: ReleaseCategory;
+  label: string;
+  objects: ReleaseObject[];
+}
+
+/** Objects by category, in the categories' order; each group keeps Helm's install order. Empty groups are left out. */
+export function groupReleaseObjects(objects: readonly ReleaseObject[]): ReleaseObjectGroup[] {
+  return RELEASE_CATEGORIES.map((category) => ({
+    category,
+    label: RELEASE_CATEGORY_LABELS[category],
+    objects: objects.filter((o) => o.category === category),
+  })).filter((g) => g.objects.length > 0);
+}

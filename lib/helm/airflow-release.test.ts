@@ -1,0 +1,133 @@
+import { createHash } from "node:crypto";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { HelmRepository } from "@/emulator/src/cloud/flux/helm-repository";
+import { AKS_API_VERSIONS, AKS_KUBE_VERSION, listReleaseObjects, refusalMessage, renderAirflowRelease, type AirflowReleaseSpec } from "./airflow-release";
+import { environmentHelmValues, type AirflowReleaseSettings } from "./airflow-values";
+import type { ChartPackage } from "./chart-source";
+import { ChartRefusedError, type ChartRender, type ChartRenderRequest } from "./render";
+import { writeRefusingChart } from "./testing";
+
+/**
+ * How the portal reads a render: the renderer itself is replaced here (lib/helm/render has its own
+ * tests against Helm), so what is checked is what the portal asks of it and makes of its answer.
+ */
+// A plain function, not vi.fn: Vitest 4 reports an error a vi.fn threw at its next reset, even when the code caught it.
+const renderer = vi.hoisted(() => ({ calls: [] as ChartRenderRequest[], answer: (): ChartRender => ({}) as ChartRender }));
+vi.mock("./render", async (original) => ({
+  ...(await original<typeof import("./render")>()),
+  renderChart: (request: ChartRenderRequest) => {
+    renderer.calls.push(request);
+    return renderer.answer();
+  },
+}));
+
+const chart = writeRefusingChart("1.18.0");
+afterAll(() => chart.remove());
+const repository = new HelmRepository("http://127.0.0.1:1", undefined, chart.chartsDir);
+const packageOf = (version: string): ChartPackage => {
+  const bytes = repository.archive(version)!;
+  return { chart: "airflow", version, url: `http://127.0.0.1:1/airflow-${version}.tgz`, bytes, digest: createHash("sha256").update(bytes).digest("hex") };
+};
+
+const spec: AirflowReleaseSpec = {
+  executor: "KubernetesExecutor",
+  airflowVersion: "3.0.6",
+  chartVersion: "1.18.0",
+  size: "small",
+  dagSource: null,
+  team: { name: "Analytics", entraGroupId: "6f1c2a4e-1d5b-4c3e-9a7f-0d2b3c4d5e02" },
+  names: { helmRelease: "airflow", namespace: "airflow" },
+};
+const settings: AirflowReleaseSettings = { helmRepositoryUrl: "http://127.0.0.1:1", airflowExposure: "internal", airflowAccess: null };
+
+const rendered = (digest: string): ChartRender => {
+  const object = (kind: string, name: string) => ({ template: `airflow/templates/${name}.yaml`, apiVersion: "v1", kind, name, content: "", document: {} });
+  return {
+    chart: { name: "airflow", version: "1.18.0", appVersion: "3.0.2", digest },
+    objects: [object("ServiceAccount", "airflow-scheduler"), object("Deployment", "airflow-scheduler"), object("Job", "airflow-run-airflow-migrations")],
+    hooks: [{ ...object("Job", "airflow-create-user"), events: ["post-install", "post-upgrade"], weight: 2, deletePolicies: ["hook-succeeded"] }],
+    notes: "Thank you for installing Apache Airflow",
+    templates: new Map(),
+    warnings: [],
+  };
+};
+
+beforeEach(() => {
+  renderer.calls = [];
+  renderer.answer = () => {
+    throw new Error("not rendered in this test");
+  };
+});
+
+describe("an environment's release, rendered", () => {
+  it("asks Helm for the environment's release, namespace and values on an AKS cluster, and lists what it creates", () => {
+    const pkg = packageOf("1.18.0");
+    renderer.answer = () => rendered(pkg.digest);
+    const values = environmentHelmValues(spec, settings);
+    const listing = listReleaseObjects(pkg, spec, values);
+    expect(renderer.calls).toEqual([{
+      chart: pkg.bytes,
+      values,
+      releaseName: "airflow",
+      namespace: "airflow",
+      kubeVersion: AKS_KUBE_VERSION,
+      apiVersions: AKS_API_VERSIONS,
+    }]);
+    expect(listing).toEqual({
+      status: "listed",
+      chart: { version: "1.18.0", digest: pkg.digest },
+      objects: [
+        { kind: "ServiceAccount", name: "airflow-scheduler", category: "access" },
+        { kind: "Deployment", name: "airflow-scheduler", category: "workloads" },
+        { kind: "Job", name: "airflow-run-airflow-migrations", category: "workloads" },
+        { kind: "Job", name: "airflow-create-user", category: "jobs", hook: { events: ["post-install", "post-upgrade"], weight: 2 } },
+      ],
+      notes: "Thank you for installing Apache Airflow",
+    });
+    // Cached by the package's digest and the request: the page asks again for free.
+    expect(listReleaseObjects(pkg, spec, values)).toBe(listing);
+    expect(renderer.calls).toHaveLength(1);
+    expect(listReleaseObjects(pkg, spec, { ...values, executor: "LocalExecutor" })).not.toBe(listing);
+    expect(renderer.calls).toHaveLength(2);
+  });
+
+  it("passes Helm's refusal on in Helm's words, named after the chart", () => {
+    const pkg = packageOf("1.18.0");
+    renderer.answer = () => {
+      throw new ChartRefusedError("execution error at (airflow/templates/check-values.yaml:2:4): no Celery here");
+    };
+    const listing = listReleaseObjects(pkg, { ...spec, executor: "CeleryExecutor" }, { executor: "CeleryExecutor" });
+    expect(listing).toEqual({
+      status: "refused",
+      chart: { version: "1.18.0", digest: pkg.digest },
+      message: "execution error at (airflow/templates/check-values.yaml:2:4): no Celery here",
+    });
+    expect(refusalMessage(listing as Extract<typeof listing, { status: "refused" }>)).toBe(
+      "Chart airflow 1.18.0 refuses these settings: execution error at (airflow/templates/check-values.yaml:2:4): no Celery here",
+    );
+  });
+
+  it("says a package without templates cannot be listed, without rendering it", () => {
+    expect(listReleaseObjects(packageOf("1.16.0"), { ...spec, chartVersion: "1.16.0" }, {})).toEqual({
+      status: "unlisted",
+      reason: "no-templates",
+      message: "The repository's package of chart airflow 1.16.0 has no templates, so the objects it creates cannot be listed.",
+    });
+    expect(renderer.calls).toEqual([]);
+  });
+
+  it("tells a renderer failure apart from Helm refusing the values", () => {
+    vi.spyOn(console, "error").mockImplementationOnce(() => undefined);
+    renderer.answer = () => {
+      throw new TypeError("unsupported function: lookup");
+    };
+    const listing = listReleaseObjects(packageOf("1.18.0"), spec, { executor: "anything else" });
+    expect(listing).toMatchObject({ status: "unlisted", reason: "renderer", message: expect.stringContaining("unsupported function: lookup") });
+  });
+
+  it("says so when the repository cannot be read, and renders nothing", async () => {
+    const listing = await renderAirflowRelease(spec, { ...settings, helmRepositoryUrl: "http://127.0.0.1:1/charts" });
+    expect(listing).toMatchObject({ status: "unlisted", reason: "repository", message: expect.stringMatching(/^The chart repository http:\/\/127\.0\.0\.1:1\/charts could not be read: GET/) });
+    expect(renderer.calls).toEqual([]);
+  });
+});
