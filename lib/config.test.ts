@@ -118,7 +118,7 @@ describe("the portal's release settings", () => {
 describe("worker configuration", () => {
   async function engineWith(env: Record<string, string | undefined>) {
     vi.resetModules();
-    for (const key of ["DATABASE_URL", "AZURE_SUBSCRIPTION_ID", "PORTAL_AKS_ADMIN_GROUP_ID", "AZURE_AUTHORITY_HOST", "AZURE_TENANT_ID", "PORTAL_AIRFLOW_EXPOSURE", ...Object.keys(access)]) {
+    for (const key of ["DATABASE_URL", "AZURE_SUBSCRIPTION_ID", "PORTAL_AKS_ADMIN_GROUP_ID", "AZURE_AUTHORITY_HOST", "AZURE_TENANT_ID", "PORTAL_AIRFLOW_EXPOSURE", "PORTAL_FLUX_EXTENSION_VERSION", ...Object.keys(access)]) {
       vi.stubEnv(key, env[key]);
     }
     const { engineConfig } = await import("./config");
@@ -143,6 +143,13 @@ describe("worker configuration", () => {
     const config = (await engineWith(required))();
     expect(config.azure).toMatchObject({ resourceManagerEndpoint: "https://management.azure.com", disableInstanceDiscovery: false });
     expect(config).toMatchObject({ airflowExposure: "internal", helmRepositoryUrl: "https://airflow.apache.org" });
+  });
+
+  it("pins the Flux extension at 1.23.0 unless told otherwise, and names a malformed version", async () => {
+    expect((await engineWith(required))().fluxExtensionVersion).toBe("1.23.0");
+    expect((await engineWith({ ...required, PORTAL_FLUX_EXTENSION_VERSION: "1.22.3" }))().fluxExtensionVersion).toBe("1.22.3");
+    const latest = await engineWith({ ...required, PORTAL_FLUX_EXTENSION_VERSION: "latest" });
+    expect(() => latest()).toThrow(/PORTAL_FLUX_EXTENSION_VERSION: must be an extension version such as 1\.23\.0/);
   });
 
   it("skips Entra's instance discovery only for an authority that is not Microsoft's", async () => {

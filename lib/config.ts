@@ -175,6 +175,14 @@ const EngineEnvSchema = z.object({
   /** How long the engine waits for a Helm release or for Airflow's health before it fails the step. */
   PORTAL_HELM_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30 * 60_000),
   /**
+   * The microsoft.flux extension version every cluster is pinned to: its helm-controller's Helm
+   * renders the chart (1.23.0: Helm 3.19.2; chart 1.22.0 needs Helm 3.19.0 or later).
+   */
+  PORTAL_FLUX_EXTENSION_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, "must be an extension version such as 1.23.0")
+    .default("1.23.0"),
+  /**
    * Publishing each Airflow UI at https://<name>.<domain>, with sign-in through Entra ID. All of
    * these or none: without them the UI stays behind its load balancer (PORTAL_AIRFLOW_EXPOSURE).
    */
@@ -336,6 +344,7 @@ function parseEngineEnv() {
     airflowExposure: env.PORTAL_AIRFLOW_EXPOSURE,
     helmRepositoryUrl: env.PORTAL_HELM_REPOSITORY_URL.replace(/\/+$/, ""),
     helmTimeoutMs: env.PORTAL_HELM_TIMEOUT_MS,
+    fluxExtensionVersion: env.PORTAL_FLUX_EXTENSION_VERSION,
     airflowAccess: airflowAccess(env),
     worker: {
       concurrency: env.WORKER_CONCURRENCY,

@@ -8,7 +8,7 @@ import { webserverConfigPy, OAUTH_SECRET_NAME, type AirflowSignIn } from "@/lib/
 import { airflowHelmValues } from "@/lib/helm/airflow-values";
 import { AIRFLOW_APP } from "../src/cloud/airflow-app.js";
 import { TENANT_ID, TEST_USERS } from "../src/identity/users.js";
-import { helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
 import { eventually, startTestEmulator, type TestEmulator } from "./support.js";
 
 type Flux = KubernetesObject & { status?: { conditions?: { type: string; status: string; reason: string; message: string }[] } };
@@ -32,8 +32,21 @@ const GRAPH = "https://graph.microsoft.com/.default";
 let env: TestEmulator;
 let objects: KubernetesObjectApi;
 let core: CoreV1Api;
-/** The stand-in Airflow sites: Airflow 3 (FAB under /auth) and Airflow 2. */
-const sites = { v3: "", v2: "" };
+/** The stand-in Airflow sites: Airflow 3 (FAB under /auth), Airflow 2, and Airflow 3 whose config lacks the address fallback. */
+const sites = { v3: "", v2: "", noFallback: "" };
+
+/** The portal's config with the override it wrote before reading addresses itself: FAB's Azure branch runs first. */
+function withoutAddressFallback(config: string): string {
+  const fabFirst = `    def get_oauth_user_info(self, provider, resp):
+        info = super().get_oauth_user_info(provider, resp)
+        if provider == "azure":
+            claims = self._decode_and_validate_azure_jwt(resp["id_token"])
+            info["role_keys"] = [str(g).lower() for g in claims.get("groups", [])]
+        return info`;
+  const override = /^ {4}def get_oauth_user_info[\s\S]*?(?=\n\n\nSECURITY_MANAGER_CLASS)/m;
+  if (!override.test(config)) throw new Error("the generated config has no get_oauth_user_info override to replace");
+  return config.replace(override, fabFirst);
+}
 
 /** A small browser: a cookie jar per host name (cookies ignore ports), redirects never followed. */
 function browser() {
@@ -128,11 +141,14 @@ const oauthSecret = (namespace: string, secret: string = AIRFLOW_APP.secret) => 
   stringData: { AIRFLOW_ENTRA_CLIENT_ID: AIRFLOW_APP.appId, AIRFLOW_ENTRA_CLIENT_SECRET: secret },
 });
 
-async function installRelease(namespace: string, airflowVersion: string, signInConfig: AirflowSignIn) {
+async function installRelease(namespace: string, airflowVersion: string, signInConfig: AirflowSignIn, edit = (config: string) => config) {
   await core.createNamespace({ body: { metadata: { name: namespace } } });
   await apply(oauthSecret(namespace));
+  for (const secret of airflowSecrets(namespace)) await apply(secret);
   await apply(helmRepository(namespace));
   const values = airflowHelmValues({ executor: "KubernetesExecutor", airflowVersion, size: "small", dagSource: null, signIn: signInConfig });
+  const [ui, key] = airflowVersion.startsWith("2.") ? [values.webserver, "webserverConfig"] : [values.apiServer, "apiServerConfig"];
+  (ui as Record<string, string>)[key] = edit((ui as Record<string, string>)[key]!);
   const hr = helmRelease(values, "airflow", namespace);
   hr.spec.chart.spec.version = "1.18.0";
   await apply(hr);
@@ -157,6 +173,7 @@ beforeAll(async () => {
   const signInConfig: AirflowSignIn = { authorityHost: env.url, tenantId: TENANT_ID, roleMapping: { [ANALYTICS]: "Op", [PLATFORM_ADMINS]: "Admin" } };
   sites.v3 = await installRelease("analytics", "3.0.6", signInConfig);
   sites.v2 = await installRelease("legacy", "2.10.5", signInConfig);
+  sites.noFallback = await installRelease("contractors", "3.0.6", signInConfig, withoutAddressFallback);
 });
 afterAll(() => env?.close());
 
@@ -271,6 +288,24 @@ describe("the stand-in Airflow's sign-in with Entra ID (FAB, AUTH_OAUTH)", () =>
     expect(reply.text).toContain("Ana Analyst");
     expect(reply.text).toContain("ana@contoso.example");
     expect(reply.text).not.toContain("no roles");
+  });
+
+  it("signs kai, whose token has neither email nor upn, in as Op by preferred_username (Airflow 3 and 2)", async () => {
+    await setRedirectUris([`${sites.v3}/auth/oauth-authorized/azure`, `${sites.v2}/oauth-authorized/azure`, `${sites.noFallback}/auth/oauth-authorized/azure`]);
+    for (const [site, prefix] of [[sites.v3, "/auth"], [sites.v2, ""]] as const) {
+      const { reply, back } = await signIn(site, prefix, "kai");
+      expect(back?.location).toBe(`${site}/`);
+      expect(reply.text).toContain(`<strong data-testid="airflow-role">Op</strong>`);
+      expect(reply.text).toContain("Kai Contractor");
+      expect(reply.text).toContain("(kai@contoso.example)");
+    }
+  });
+
+  it("answers kai with FAB's Invalid login when the config leaves the address to FAB's Azure branch", async () => {
+    const { reply, back } = await signIn(sites.noFallback, "/auth", "kai");
+    expect(back?.location).toBe(`${sites.noFallback}/auth/login/`);
+    expect(reply.text).toContain("Invalid login. Please try again.");
+    expect((await signIn(sites.noFallback, "/auth", "ana")).reply.text).toContain(`<strong data-testid="airflow-role">Op</strong>`);
   });
 
   it("gives milo of another team no role", async () => {

@@ -60,7 +60,11 @@ export function helmRelease(values: Record<string, unknown>, name = "airflow", n
   };
 }
 
-/** A values object like the portal's: external metadata DB, pinned secrets, PgBouncer, a LoadBalancer UI. */
+/**
+ * A values object like the portal's: external metadata DB, pinned secrets (see `airflowSecrets`),
+ * PgBouncer, a LoadBalancer UI, the migration and user jobs as plain Jobs (Flux waits for the pods
+ * before post-install hooks, and the pods wait for the migrations).
+ */
 export function airflowValues(executor: string, extra: Record<string, unknown> = {}) {
   return {
     executor,
@@ -69,8 +73,29 @@ export function airflowValues(executor: string, extra: Record<string, unknown> =
     fernetKeySecretName: "airflow-fernet-key",
     apiSecretKeySecretName: "airflow-api-secret-key",
     jwtSecretName: "airflow-jwt-secret",
+    webserverSecretKeySecretName: "airflow-webserver-secret-key",
     pgbouncer: { enabled: true },
     apiServer: { service: { type: "LoadBalancer" } },
+    migrateDatabaseJob: { useHelmHooks: false, applyCustomEnv: false },
+    createUserJob: { useHelmHooks: false, applyCustomEnv: false },
     ...extra,
   };
+}
+
+/** The Secrets `airflowValues` names, as the portal writes them before its HelmRelease: the chart's pods read them. */
+export function airflowSecrets(namespace = "airflow") {
+  const secret = (name: string, key: string, value: string) => ({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name, namespace },
+    type: "Opaque",
+    stringData: { [key]: value },
+  });
+  return [
+    secret("airflow-metadata", "connection", "postgresql://airflow:secret@pg-airflow.postgres.database.azure.com:5432/airflow?sslmode=require"),
+    secret("airflow-fernet-key", "fernet-key", "x".repeat(43) + "="),
+    secret("airflow-api-secret-key", "api-secret-key", "api-secret"),
+    secret("airflow-jwt-secret", "jwt-secret", "jwt-secret"),
+    secret("airflow-webserver-secret-key", "webserver-secret-key", "webserver-secret"),
+  ];
 }

@@ -79,6 +79,46 @@ describe("a cluster's node resource group and outbound public IP", () => {
     expect(state.counts[`/subscriptions/${SUBSCRIPTION}/resourcegroups/mc_rg-net_aks-net_westeurope`]).toMatchObject({ created: 1, deletes: 1 });
   });
 
+  it("reports every managed outbound IP AKS keeps for the cluster, and deletes those a lower count drops", async () => {
+    await clients.resources.resourceGroups.createOrUpdate("rg-multi", { location: "westeurope" });
+    const withCount = (count: number) => {
+      const body = clusterBody({ networkProfile: { loadBalancerProfile: { managedOutboundIPs: { count } } } });
+      return clients.aks.managedClusters.beginCreateOrUpdateAndWait("rg-multi", "aks-multi", body, POLL);
+    };
+    const ipOf = (ref: { id?: string } | undefined) => {
+      const { group, name } = parseIpId(ref?.id ?? "");
+      return network.publicIPAddresses.get(group, name);
+    };
+    const [kept] = (await withCount(1)).networkProfile?.loadBalancerProfile?.effectiveOutboundIPs ?? [];
+    const two = await withCount(2);
+    const outbound = two.networkProfile?.loadBalancerProfile?.effectiveOutboundIPs ?? [];
+    expect(two.networkProfile?.loadBalancerProfile?.managedOutboundIPs?.count).toBe(2);
+    expect(outbound.map((r) => r.id)).toEqual([kept?.id, expect.any(String)]);
+    const addresses = await Promise.all(outbound.map(ipOf));
+    expect(new Set(addresses.map((ip) => ip.ipAddress)).size).toBe(2);
+
+    const one = await withCount(1);
+    expect(one.networkProfile?.loadBalancerProfile?.effectiveOutboundIPs).toEqual([kept]);
+    await expect(ipOf(outbound[1])).rejects.toMatchObject({ statusCode: 404 });
+    const state = await env.control<Counts>("GET", "state");
+    expect(state.counts[(outbound[1]?.id ?? "").toLowerCase()]).toMatchObject({ created: 1, deletes: 1 });
+    await expect(withCount(101)).rejects.toMatchObject({ statusCode: 400, code: "InvalidParameter" });
+  });
+
+  it("reports a managed NAT gateway's outbound IPs in its own profile", async () => {
+    await clients.resources.resourceGroups.createOrUpdate("rg-nat", { location: "westeurope" });
+    const natGatewayProfile = { managedOutboundIPProfile: { count: 2 } };
+    const body = clusterBody({ networkProfile: { outboundType: "managedNATGateway", natGatewayProfile } });
+    const cluster = await clients.aks.managedClusters.beginCreateOrUpdateAndWait("rg-nat", "aks-nat", body, POLL);
+    expect(cluster.networkProfile?.loadBalancerProfile).toBeUndefined();
+    const outbound = cluster.networkProfile?.natGatewayProfile?.effectiveOutboundIPs ?? [];
+    expect(outbound).toHaveLength(2);
+    for (const ref of outbound) {
+      const ip = await network.publicIPAddresses.get(cluster.nodeResourceGroup!, parseIpId(ref.id ?? "").name);
+      expect(ip.ipAddress).toMatch(/^20\./);
+    }
+  });
+
   it("creates no outbound IP when the cluster's outbound type is not the load balancer", async () => {
     await clients.resources.resourceGroups.createOrUpdate("rg-udr", { location: "westeurope" });
     const cluster = await clients.aks.managedClusters.beginCreateOrUpdateAndWait("rg-udr", "aks-udr", clusterBody({ networkProfile: { outboundType: "userDefinedRouting" } }), POLL);

@@ -8,6 +8,13 @@
  * Roles come from the ID token's `groups` claim, read by a small security-manager override: FAB's
  * Azure provider takes role keys from the `roles` claim, which would need an app role per team on
  * the Airflow registration; the portal already knows each team by its Entra group object id.
+ *
+ * The override also reads the person's address itself. FAB's Azure branch takes `email`, else
+ * `upn` (Airflow 2's copy: `email` only), and fails the sign-in with a KeyError ("Invalid login")
+ * when they are missing — and in Entra's v2.0 ID tokens both are optional claims the app
+ * registration must ask for. `preferred_username` is always there for Entra accounts, so it is the
+ * last fallback. The username stays the object id, as FAB's branch has it, so nobody gets a new
+ * Airflow user.
  */
 export const OAUTH_SECRET_NAME = "airflow-entra-oauth";
 export const OAUTH_ENV = { clientId: "AIRFLOW_ENTRA_CLIENT_ID", clientSecret: "AIRFLOW_ENTRA_CLIENT_SECRET" } as const;
@@ -72,15 +79,25 @@ OAUTH_PROVIDERS = [
 ]
 
 
+# Where a person's address comes from, first present wins: email and upn are optional claims of
+# Entra's v2.0 tokens (added on the app registration), preferred_username is always there.
+_ADDRESS_CLAIMS = ("email", "upn", "preferred_username")
+
+
 class EntraGroupsSecurityManager(FabAirflowSecurityManagerOverride):
-    """FAB's Azure provider reads role keys from the token's roles claim; teams are Entra groups."""
+    """FAB's Azure branch needs email or upn and reads roles; teams are Entra groups."""
 
     def get_oauth_user_info(self, provider, resp):
-        info = super().get_oauth_user_info(provider, resp)
-        if provider == "azure":
-            claims = self._decode_and_validate_azure_jwt(resp["id_token"])
-            info["role_keys"] = [str(g).lower() for g in claims.get("groups", [])]
-        return info
+        if provider != "azure":
+            return super().get_oauth_user_info(provider, resp)
+        claims = self._decode_and_validate_azure_jwt(resp["id_token"])
+        return {
+            "username": claims["oid"],
+            "email": next((claims[c] for c in _ADDRESS_CLAIMS if claims.get(c)), ""),
+            "first_name": claims.get("given_name", ""),
+            "last_name": claims.get("family_name", ""),
+            "role_keys": [str(g).lower() for g in claims.get("groups", [])],
+        }
 
 
 SECURITY_MANAGER_CLASS = EntraGroupsSecurityManager

@@ -24,6 +24,32 @@ export function helmRepository(namespace: string, url: string): FluxObject {
   };
 }
 
+/**
+ * How long Helm may take over one install or upgrade: the chart's migration job and first pulls can
+ * take minutes on a fresh database or a node pool still scaling up. Below the portal's default wait
+ * for the release (PORTAL_HELM_TIMEOUT_MS, 30 min), so that Helm's own verdict arrives first.
+ */
+export const HELM_TIMEOUT = "20m";
+
+/**
+ * What helm-controller does after a failed install or upgrade.
+ *
+ * Install: uninstall and try again, three times — a first install may meet a node pool that is
+ * still scaling up. Safe for Airflow: every secret the chart reads is the portal's (nothing the
+ * chart generates is rotated by a reinstall), and the migrations a retry runs are the ones it would
+ * run anyway. The last failure is kept, so its pods and events can be read.
+ *
+ * Upgrade: never remediated. A rollback would put the older Airflow back on a database the newer
+ * one has already migrated (migrations only go forward, and the older Airflow cannot read it), and
+ * uninstalling would take the environment down. Rolling back only when the Airflow version did not
+ * change would need the previous release here, and would still hide the failure behind a release
+ * that looks deployed; a failed upgrade stays failed (Stalled) for the team or an admin to act on.
+ */
+export const REMEDIATION = {
+  install: { retries: 3, remediateLastFailure: false },
+  upgrade: { retries: 0, remediateLastFailure: false },
+} as const;
+
 export function helmRelease(input: { name: string; namespace: string; chartVersion: string; values: Record<string, unknown> }): FluxObject {
   return {
     apiVersion: "helm.toolkit.fluxcd.io/v2",
@@ -35,10 +61,10 @@ export function helmRelease(input: { name: string; namespace: string; chartVersi
       chart: {
         spec: { chart: "airflow", version: input.chartVersion, sourceRef: { kind: "HelmRepository", name: HELM_REPOSITORY_NAME }, interval: "1h" },
       },
-      // The chart's migration job can take a while on a fresh database.
-      timeout: "20m",
-      install: { remediation: { retries: 0 } },
-      upgrade: { remediation: { retries: 0 } },
+      timeout: HELM_TIMEOUT,
+      // The portal creates the namespace, with its secrets, before the release.
+      install: { createNamespace: false, remediation: { ...REMEDIATION.install } },
+      upgrade: { remediation: { ...REMEDIATION.upgrade } },
       values: input.values,
     },
   };
@@ -49,15 +75,32 @@ const STILL_WORKING = new Set(["Progressing", "ProgressingWithRetry", "Dependenc
 
 export type ReleaseState = { phase: "ready" } | { phase: "failed"; reason: string; message: string } | { phase: "waiting"; message: string };
 
-/** Where a HelmRelease stands for its current generation, read from its `Ready` condition. */
+/** The failures remediation retries are counted against. */
+const REMEDIATED = new Set(["InstallFailed", "UpgradeFailed"]);
+
+/** helm-controller marks a failed attempt it will retry `Reconciling` / `ProgressingWithRetry`, and `Stalled` once out of retries. */
+function retriesLeft(conditions: Condition[]): boolean {
+  const has = (type: string, reason?: string) =>
+    conditions.some((c) => c.type === type && c.status === "True" && (reason === undefined || c.reason === reason));
+  return !has("Stalled") && has("Reconciling", "ProgressingWithRetry");
+}
+
+/**
+ * Where a HelmRelease stands for its current generation, read from its `Ready` condition. A failed
+ * install or upgrade with remediation retries left is still waiting: helm-controller tries again.
+ */
 export function releaseState(release: FluxObject): ReleaseState {
   const generation = release.metadata?.generation;
-  const ready = release.status?.conditions?.find((c) => c.type === "Ready");
+  const conditions = release.status?.conditions ?? [];
+  const ready = conditions.find((c) => c.type === "Ready");
   const observed = ready?.observedGeneration ?? release.status?.observedGeneration;
   if (!ready || (generation !== undefined && observed !== undefined && observed < generation)) {
     return { phase: "waiting", message: "Flux has not reconciled this version of the release yet" };
   }
   if (ready.status === "True") return { phase: "ready" };
+  if (ready.status === "False" && REMEDIATED.has(ready.reason ?? "") && retriesLeft(conditions)) {
+    return { phase: "waiting", message: `Flux will try again: ${ready.message || ready.reason}` };
+  }
   // source-controller stalls on a chart reference it can never resolve (a version the repository
   // lacks): helm-controller reports it as SourceNotReady, but waiting will not change it.
   const stalled = ready.reason === "SourceNotReady" && /invalid chart reference/i.test(ready.message ?? "");

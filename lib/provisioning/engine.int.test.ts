@@ -38,7 +38,7 @@ async function creations(fragment: string): Promise<Record<string, number>> {
 async function expectEachCreatedOnce(name: string) {
   const created = await creations(name);
   const ids = Object.keys(created);
-  const kinds = [/resourcegroups\/rg-airflow-[a-z0-9-]+$/, /managedclusters\/aks-airflow-[a-z0-9-]+$/, /flexibleservers\/pg-airflow-[a-z0-9-]+$/, /\/databases\/airflow$/, /\/firewallrules\/aks-outbound$/, /\/extensions\/flux$/];
+  const kinds = [/resourcegroups\/rg-airflow-[a-z0-9-]+$/, /managedclusters\/aks-airflow-[a-z0-9-]+$/, /flexibleservers\/pg-airflow-[a-z0-9-]+$/, /\/databases\/airflow$/, /\/firewallrules\/aks-outbound-[0-9-]+$/, /\/extensions\/flux$/];
   for (const kind of kinds) {
     expect(ids.filter((id) => kind.test(id) && !id.endsWith("-nodes")), `${kind} of ${name}`).toHaveLength(1);
   }
@@ -98,9 +98,13 @@ describe("provisioning", () => {
     expect(cluster.agentPoolProfiles?.[0]).toMatchObject({ enableAutoScaling: true, minCount: 1, maxCount: 3, vmSize: "Standard_D4ds_v5" });
     const server = await arm.pg.servers.get(`rg-airflow-${name}`, deployed.resources.postgresServer!.split("/").pop()!);
     expect(server).toMatchObject({ version: "16", sku: { name: "Standard_B2s", tier: "Burstable" } });
-    const rule = await arm.pg.firewallRules.get(`rg-airflow-${name}`, server.name!, "aks-outbound");
-    expect(rule.startIpAddress).toBe(rule.endIpAddress);
-    expect(rule.startIpAddress).not.toBe("0.0.0.0");
+    const rules = [];
+    for await (const r of arm.pg.firewallRules.listByServer(`rg-airflow-${name}`, server.name!)) rules.push(r);
+    // One rule for the cluster's one outbound IP, named after it, admitting that address only.
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.name).toBe(`aks-outbound-${rules[0]!.startIpAddress!.replaceAll(".", "-")}`);
+    expect(rules[0]!.endIpAddress).toBe(rules[0]!.startIpAddress);
+    expect(rules[0]!.startIpAddress).not.toBe("0.0.0.0");
     const { clusters, kubeCounts } = await state();
     const key = clusters.find((c) => c.armId.toLowerCase() === cluster.id!.toLowerCase())!.key;
     const objects = kubeCounts[key]!;
@@ -148,13 +152,28 @@ describe("failures", () => {
     expect(attempts).toMatchObject({ "resource-group": 1, "database-server": 1, cluster: 2 });
   });
 
-  it("fails with Helm's reason when the install fails", async () => {
-    await h.emulator.control("POST", "faults", { type: "helmInstallFailed", message: "pre-install hook failed: job airflow-migrate-database failed: BackoffLimitExceeded", match: { name: "airflow" }, count: 1 });
+  it("fails with Helm's reason once Flux has tried the install four times", async () => {
+    await h.emulator.control("POST", "faults", { type: "helmInstallFailed", message: "pre-install hook failed: job airflow-migrate-database failed: BackoffLimitExceeded", match: { name: "airflow" }, count: 4 });
     const id = await requestAndApprove(database.prisma, h, "helm-fails");
     await waitForStatus(database.prisma, id, ["FAILED"]);
     const op = await database.prisma.operation.findFirstOrThrow({ where: { environmentId: id } });
     expect(op.error).toMatch(/InstallFailed/);
     expect(op.error).toMatch(/BackoffLimitExceeded/);
+    // Every one of the four failures was served: the first install and Flux's three retries.
+    expect(await h.emulator.control<unknown[]>("GET", "faults")).toEqual([]);
+  });
+
+  it("waits while Flux tries a failed install again, and reaches READY", async () => {
+    // Slow enough for the wait step to see the failed attempt before Flux's next one.
+    await h.emulator.control("PATCH", "latencies", { helmRelease: 1_000 });
+    try {
+      await h.emulator.control("POST", "faults", { type: "helmInstallFailed", message: "timed out waiting for the condition", match: { name: "airflow" }, count: 1 });
+      const id = await requestAndApprove(database.prisma, h, "helm-retried");
+      await waitForStatus(database.prisma, id, ["READY"], 90_000);
+      expect(await eventLog(database.prisma, id)).toMatch(/Flux will try again: Helm install failed .*timed out waiting for the condition/);
+    } finally {
+      await h.emulator.control("PATCH", "latencies", { helmRelease: 50 });
+    }
   });
 
   it("fails in Flux's words when the chart version does not exist", async () => {

@@ -16,6 +16,13 @@ export interface PlannedStep {
    * (PORTAL_AIRFLOW_DOMAIN and the rest); otherwise the step is recorded as skipped.
    */
   only?: "https";
+  /**
+   * Run again on every run of the operation (a retry, a takeover), even when it succeeded before:
+   * for a step that holds cloud state to what the cloud is now (the database firewall to the
+   * cluster's outbound addresses, which AKS may change), comparing and writing only what differs.
+   * Steps naming it in `dependsOn` that have not succeeded yet wait for the new run.
+   */
+  recheck?: true;
 }
 
 export const PROVISION_PLAN: readonly PlannedStep[] = [
@@ -25,7 +32,7 @@ export const PROVISION_PLAN: readonly PlannedStep[] = [
   { key: "database", label: "Create the Airflow database", dependsOn: ["database-server"] },
   { key: "flux-extension", label: "Install Flux on the cluster", dependsOn: ["cluster"] },
   { key: "routing-access", label: "Let the cluster's ingress use the DNS zone and certificate", dependsOn: ["cluster"], only: "https" },
-  { key: "database-firewall", label: "Open the database to the cluster only", dependsOn: ["cluster", "database-server"] },
+  { key: "database-firewall", label: "Open the database to the cluster only", dependsOn: ["cluster", "database-server"], recheck: true },
   { key: "cluster-secrets", label: "Create the namespace and Airflow's secrets", dependsOn: ["cluster", "database", "database-firewall"] },
   { key: "helm-release", label: "Install the Airflow Helm chart", dependsOn: ["cluster-secrets", "flux-extension"] },
   { key: "helm-ready", label: "Wait for the Helm release", dependsOn: ["helm-release"] },

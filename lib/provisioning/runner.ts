@@ -39,6 +39,9 @@ export async function runPlan(deps: EngineDeps, op: ClaimedOperation, env: Engin
   const rows = new Map((await loadSteps(deps.db, op.id, plan)).map((r) => [r.key, r]));
   const outputs: Record<string, StepOutput> = {};
   for (const row of rows.values()) if (row.status === "SUCCEEDED" && row.output) outputs[row.key] = row.output;
+  // Succeeded before, checked again now: pending for this run, its earlier output kept meanwhile.
+  const rechecks = new Set(plan.filter((s) => s.recheck && rows.get(s.key)?.status === "SUCCEEDED").map((s) => s.key));
+  for (const key of rechecks) rows.get(key)!.status = "PENDING";
   const memory = new Map<string, string>();
   const running = new Map<string, Promise<void>>();
   let failure: string | null = null;
@@ -64,7 +67,10 @@ export async function runPlan(deps: EngineDeps, op: ClaimedOperation, env: Engin
         lost = true;
         return;
       }
-      if (row.status === "RUNNING" || row.attempts > 0) {
+      if (rechecks.has(step.key)) {
+        const message = `Checking again (attempt ${row.attempts + 1}): the cloud may have changed since`;
+        await recordEvent(deps.db, op.id, step.key, "info", message);
+      } else if (row.status === "RUNNING" || row.attempts > 0) {
         await recordEvent(deps.db, op.id, step.key, "info", `Resuming (attempt ${row.attempts + 1}); what already exists is kept`);
       }
       row.status = "RUNNING";

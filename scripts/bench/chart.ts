@@ -31,12 +31,18 @@ export function chartsDir(root: string): string | undefined {
   return existsSync(dir) ? dir : undefined;
 }
 
+/** The offered Airflow versions this chart deploys; else the offered Airflow 3 ones (every chart here serves 3.x). */
+function airflowVersionsFor(chartVersion: string): string[] {
+  const mapped = AIRFLOW_VERSIONS.filter((v) => v.chartVersion === chartVersion).map((v) => v.version);
+  return mapped.length > 0 ? mapped : AIRFLOW_VERSIONS.map((v) => v.version).filter((v) => v.startsWith("3."));
+}
+
 export function measureChartRenders(dir: string, chartVersions: string[], renders = 30): ChartRenderResult[] {
-  const inputs = EXECUTORS.flatMap((executor) => AIRFLOW_VERSIONS.map(({ version }) => ({ executor, airflowVersion: version })));
   return chartVersions
     .filter((v) => existsSync(path.join(dir, v)))
     .map((chartVersion) => {
       const chart = path.join(dir, chartVersion);
+      const inputs = EXECUTORS.flatMap((executor) => airflowVersionsFor(chartVersion).map((airflowVersion) => ({ executor, airflowVersion })));
       const render = (i: number) => {
         const input = inputs[i % inputs.length]!;
         const values = airflowHelmValues({ ...input, size: "small", dagSource: null });

@@ -46,6 +46,7 @@ export function dumpState(ctx: CloudContext) {
       provisioned: c.provisioned,
       stopped: c.stopped,
       fluxInstalled: c.fluxInstalled,
+      ...(c.flux ? { flux: c.flux } : {}),
       objects: Object.keys(c.objects),
     })),
     airflow: Object.values(s.airflow).map(({ signIn, ...a }) => ({ ...a, signIn: Boolean(signIn), url: `http://127.0.0.1:${a.port}/` })),

@@ -57,8 +57,17 @@ export interface ClusterState {
   provisioned: boolean;
   fluxInstalled: boolean;
   fluxNamespace?: string;
+  /** What the installed microsoft.flux extension brings, for the emulated Flux to go by. */
+  flux?: FluxRelease;
   stopped: boolean;
   objects: Record<string, KubeObjectRecord>;
+}
+
+/** A microsoft.flux extension version and the helm-controller (and the Helm inside it) it ships. */
+export interface FluxRelease {
+  extensionVersion: string;
+  helmControllerVersion: string;
+  helmVersion: string;
 }
 
 export interface AirflowSite {

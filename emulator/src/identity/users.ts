@@ -1,5 +1,5 @@
 /**
- * The emulator's directory: a fixed tenant with three people. Other parts of the product (team
+ * The emulator's directory: a fixed tenant with four people. Other parts of the product (team
  * seeds, end-to-end tests, the dev banner) rely on these exact values, so change them together.
  */
 export const TENANT_ID = "11111111-2222-4333-8444-555555555555";
@@ -11,7 +11,10 @@ export interface TestUser {
   /** Stable object id, sent as both `sub` and `oid` like Entra ID does for a single app. */
   objectId: string;
   name: string;
-  email: string;
+  /** The sign-in name, sent as `preferred_username` (always there for Entra accounts). */
+  signInName: string;
+  /** Sent as `email` when set; Entra v2.0 tokens carry it only as an optional claim, and not for every account. */
+  email?: string;
   roles: string[];
   groups: string[];
   /** Only for the sign-in page's list of test users. */
@@ -24,6 +27,7 @@ export const TEST_USERS: readonly TestUser[] = [
     password: "admin-pass",
     objectId: "0b8f5e4a-7c1d-4f2e-9a3b-1c2d3e4f5a01",
     name: "Ada Admin",
+    signInName: "admin@contoso.example",
     email: "admin@contoso.example",
     roles: ["Portal.Admin"],
     groups: ["6f1c2a4e-1d5b-4c3e-9a7f-0d2b3c4d5e01"],
@@ -34,6 +38,7 @@ export const TEST_USERS: readonly TestUser[] = [
     password: "ana-pass",
     objectId: "0b8f5e4a-7c1d-4f2e-9a3b-1c2d3e4f5a02",
     name: "Ana Analyst",
+    signInName: "ana@contoso.example",
     email: "ana@contoso.example",
     roles: [],
     groups: ["6f1c2a4e-1d5b-4c3e-9a7f-0d2b3c4d5e02"],
@@ -44,10 +49,22 @@ export const TEST_USERS: readonly TestUser[] = [
     password: "milo-pass",
     objectId: "0b8f5e4a-7c1d-4f2e-9a3b-1c2d3e4f5a03",
     name: "Milo Modeler",
+    signInName: "milo@contoso.example",
     email: "milo@contoso.example",
     roles: [],
     groups: ["6f1c2a4e-1d5b-4c3e-9a7f-0d2b3c4d5e03"],
     team: "ml",
+  },
+  {
+    // An account whose tokens carry neither `email` nor `upn`: only `preferred_username`.
+    username: "kai",
+    password: "kai-pass",
+    objectId: "0b8f5e4a-7c1d-4f2e-9a3b-1c2d3e4f5a04",
+    name: "Kai Contractor",
+    signInName: "kai@contoso.example",
+    roles: [],
+    groups: ["6f1c2a4e-1d5b-4c3e-9a7f-0d2b3c4d5e02"],
+    team: "analytics",
   },
 ];
 
@@ -68,9 +85,8 @@ export function claimsFor(user: TestUser) {
     oid: user.objectId,
     tid: TENANT_ID,
     name: user.name,
-    preferred_username: user.email,
-    email: user.email,
-    email_verified: true,
+    preferred_username: user.signInName,
+    ...(user.email ? { email: user.email, email_verified: true } : {}),
     roles: user.roles,
     groups: user.groups,
   };

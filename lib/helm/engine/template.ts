@@ -3,7 +3,7 @@ import { execute } from "./exec";
 import { isEmptyTree, parse, type Tree } from "./parse";
 import type { GoFunc, GoValue } from "./value";
 
-const parsedTrees = new Map<string, Map<string, Tree>>();
+const parsedTrees = new Map<string, Map<string, Map<string, Map<string, Tree>>>>();
 const MAX_PARSED = 4096;
 
 /** What a missing map key yields: Go's `missingkey=zero` (Helm's default), `invalid` or `error`. */
@@ -75,12 +75,19 @@ export class TemplateSet {
    * again) are parsed once per process for a given set of function names.
    */
   private parseCached(name: string, text: string): Map<string, Tree> {
-    const key = `${this.functionNamesKey()}\0${name}\0${text}`;
-    const hit = parsedTrees.get(key);
+    // Nested maps rather than one concatenated key: the texts are long, and a fresh string would
+    // be hashed in full on every lookup.
+    const namesKey = this.functionNamesKey();
+    let byName = parsedTrees.get(namesKey);
+    if (!byName) parsedTrees.set(namesKey, (byName = new Map()));
+    let byText = byName.get(name);
+    if (!byText) byName.set(name, (byText = new Map()));
+    const hit = byText.get(text);
     if (hit) return hit;
     const trees = parse(name, text, "{{", "}}", (fn) => this.findFunction(fn) !== undefined);
-    if (parsedTrees.size >= MAX_PARSED) parsedTrees.delete(parsedTrees.keys().next().value!);
-    parsedTrees.set(key, trees);
+    // Bounded per name: `tpl` parses whatever text values carry.
+    if (byText.size >= MAX_PARSED) byText.delete(byText.keys().next().value!);
+    byText.set(text, trees);
     return trees;
   }
 

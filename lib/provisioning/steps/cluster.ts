@@ -4,6 +4,34 @@ import { SIZE_PRESETS } from "@/lib/environments/catalog";
 import type { StepContext, StepRun } from "../context";
 import { environmentTags } from "./resource-group";
 
+/**
+ * The cluster's network, stated rather than left to AKS's defaults (which changed with Kubernetes
+ * 1.30 and differ between plugins): Azure CNI overlay, so pods take addresses from a private range
+ * instead of the VNet (no subnet to size per pod, the same range reusable in every environment);
+ * Cilium as dataplane, which enforces NetworkPolicy itself without a separate policy agent, chosen
+ * now because changing a cluster's policy engine later reimages every node. Pod, service and DNS
+ * addresses are AKS's documented defaults, kept clear of the VNet (10.224.0.0/12) AKS creates.
+ */
+export const CLUSTER_NETWORK = {
+  networkPlugin: "azure",
+  networkPluginMode: "overlay",
+  networkDataplane: "cilium",
+  networkPolicy: "cilium",
+  podCidr: "10.244.0.0/16",
+  serviceCidr: "10.0.0.0/16",
+  dnsServiceIP: "10.0.0.10",
+  loadBalancerSku: "standard",
+  outboundType: "loadBalancer",
+} as const satisfies ManagedCluster["networkProfile"];
+
+/**
+ * Pods per node, stated so it does not follow a default that differs by plugin (legacy Azure CNI
+ * gives 30, too few for a KubernetesExecutor node running many small task pods): overlay's
+ * default and Kubernetes' tested limit per node, within the /24 each node takes from the pod range.
+ * The presets' nodes (4 to 16 vCPUs) run out of CPU and memory well before 110 Airflow pods.
+ */
+export const MAX_PODS_PER_NODE = 110;
+
 export function clusterSpec(ctx: StepContext): ManagedCluster {
   const { env } = ctx;
   const preset = SIZE_PRESETS[env.size];
@@ -24,6 +52,7 @@ export function clusterSpec(ctx: StepContext): ManagedCluster {
         enableAutoScaling: true,
         minCount: preset.nodeMinCount,
         maxCount: preset.nodeMaxCount,
+        maxPods: MAX_PODS_PER_NODE,
       },
     ],
     oidcIssuerProfile: { enabled: true },
@@ -32,7 +61,7 @@ export function clusterSpec(ctx: StepContext): ManagedCluster {
     // cluster-admin; no static credentials exist to leak.
     aadProfile: { managed: true, enableAzureRbac: false, adminGroupObjectIDs: [ctx.config.aksAdminGroupId] },
     disableLocalAccounts: true,
-    networkProfile: { networkPlugin: "azure", loadBalancerSku: "standard", outboundType: "loadBalancer" },
+    networkProfile: { ...CLUSTER_NETWORK },
     // AKS's application routing add-on (managed NGINX and external-dns) publishes the Airflow UI
     // at https://<name>.<domain>, writing its record in the platform's DNS zone.
     ...(ctx.config.airflowAccess ? { ingressProfile: { webAppRouting: { enabled: true, dnsZoneResourceIds: [ctx.config.airflowAccess.dnsZoneId] } } } : {}),

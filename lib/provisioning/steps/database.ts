@@ -1,7 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { Server } from "@azure/arm-postgresql-flexible";
 import { ensureArmResource } from "@/lib/azure/ensure";
-import { CloudError } from "@/lib/azure/errors";
 import { SIZE_PRESETS } from "@/lib/environments/catalog";
 import type { StepContext, StepRun } from "../context";
 import { environmentTags } from "./resource-group";
@@ -9,7 +8,6 @@ import { environmentTags } from "./resource-group";
 export const DATABASE_ADMIN = "airflowadmin";
 /** Key in the step context's memory: the server's password, handed to the secrets step, never stored. */
 export const PASSWORD_MEMORY_KEY = "database-password";
-export const FIREWALL_RULE = "aks-outbound";
 
 /** 32 characters with upper, lower, digits and a symbol: Azure's complexity rule, URL-safe. */
 export function newDatabasePassword(): string {
@@ -29,7 +27,7 @@ export function serverSpec(ctx: StepContext, password: string): Server {
     administratorLogin: DATABASE_ADMIN,
     administratorLoginPassword: password,
     authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
-    // Public access limited by firewall rules to the cluster's outbound address; TLS is required
+    // Public access limited by firewall rules to the cluster's outbound addresses; TLS is required
     // by the server's default `require_secure_transport=on`, and the connection asks for it too.
     network: { publicNetworkAccess: "Enabled" },
     highAvailability: { mode: "Disabled" },
@@ -74,52 +72,4 @@ export const createAirflowDatabase: StepRun = async (ctx) => {
   );
   await ctx.log(`Database ${env.names.database} exists`);
   return { id: resource.id };
-};
-
-/** `/subscriptions/…/resourceGroups/<rg>/providers/Microsoft.Network/publicIPAddresses/<name>` */
-function parsePublicIpId(id: string): { resourceGroup: string; name: string } {
-  const match = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/publicIPAddresses\/([^/]+)$/i.exec(id);
-  if (!match) throw new CloudError("UnexpectedOutboundIp", `The cluster's outbound IP id is not a public IP address: ${id}`, false);
-  return { resourceGroup: match[1]!, name: match[2]! };
-}
-
-/** The cluster's outbound public IPv4 address: what the database sees its connections come from. */
-async function clusterOutboundIp(ctx: StepContext): Promise<string> {
-  const { env, arm } = ctx;
-  const cluster = await arm.aks.managedClusters.get(env.names.resourceGroup, env.names.cluster, { abortSignal: ctx.signal });
-  const ids = cluster.networkProfile?.loadBalancerProfile?.effectiveOutboundIPs?.map((r) => r.id).filter((id): id is string => Boolean(id)) ?? [];
-  if (ids.length === 0) throw new CloudError("NoOutboundIp", "The cluster reports no outbound public IP address (networkProfile.loadBalancerProfile.effectiveOutboundIPs).", false);
-  const { resourceGroup, name } = parsePublicIpId(ids[0]!);
-  const ip = await arm.network.publicIPAddresses.get(resourceGroup, name, { abortSignal: ctx.signal });
-  if (!ip.ipAddress || !/^\d{1,3}(\.\d{1,3}){3}$/.test(ip.ipAddress) || ip.ipAddress === "0.0.0.0") {
-    throw new CloudError("NoOutboundIp", `The cluster's public IP ${name} has no usable address yet.`, true);
-  }
-  return ip.ipAddress;
-}
-
-/** The database accepts connections from the cluster's outbound address only — never from everywhere. */
-export const openDatabaseToCluster: StepRun = async (ctx) => {
-  const { env, arm } = ctx;
-  const ip = await ctx.retry(() => clusterOutboundIp(ctx));
-  const existing = await ctx.retry(() =>
-    arm.postgres.firewallRules.get(env.names.resourceGroup, env.names.postgresServer, FIREWALL_RULE, { abortSignal: ctx.signal }).catch((error: { statusCode?: number }) => {
-      if (error.statusCode === 404) return null;
-      throw error;
-    }),
-  );
-  if (existing?.startIpAddress === ip && existing.endIpAddress === ip) {
-    await ctx.log(`Firewall rule ${FIREWALL_RULE} already admits ${ip} only`);
-    return { id: existing.id, ip };
-  }
-  const rule = await ctx.retry(() =>
-    arm.postgres.firewallRules.beginCreateOrUpdateAndWait(
-      env.names.resourceGroup,
-      env.names.postgresServer,
-      FIREWALL_RULE,
-      { startIpAddress: ip, endIpAddress: ip },
-      { ...arm.poll, abortSignal: ctx.signal },
-    ),
-  );
-  await ctx.log(`Firewall rule ${FIREWALL_RULE} admits ${ip} only`);
-  return { id: rule.id, ip };
 };

@@ -1,3 +1,4 @@
+import type { Extension } from "@azure/arm-kubernetesconfiguration";
 import { ensureArmResource } from "@/lib/azure/ensure";
 import type { StepRun } from "../context";
 
@@ -5,9 +6,21 @@ const CLUSTER_RP = "Microsoft.ContainerService";
 const CLUSTER_TYPE = "managedClusters";
 export const FLUX_EXTENSION_NAME = "flux";
 
-/** Flux's helm-controller performs the Helm install inside the cluster; the portal never runs helm. */
+/** Pinned, and installed at exactly that version: nothing else on the cluster changes Flux. */
+const isPinnedAt = (extension: Extension, version: string) =>
+  extension.autoUpgradeMinorVersion === false && extension.version === version && extension.currentVersion === version;
+
+/**
+ * Flux's helm-controller performs the Helm install inside the cluster; the portal never runs helm.
+ * The extension is pinned (PORTAL_FLUX_EXTENSION_VERSION) rather than left to auto-upgrade: the Helm
+ * inside helm-controller decides which charts install (chart 1.22.0 needs Helm 3.19.0 or later), so
+ * it changes when the platform team changes the setting, not under running environments. An
+ * extension found at another version, or unpinned, is brought to the pinned one (ARM's PATCH).
+ */
 export const installFluxExtension: StepRun = async (ctx) => {
   const { env, arm } = ctx;
+  const version = ctx.config.fluxExtensionVersion;
+  const pin = { autoUpgradeMinorVersion: false, version };
   const args = [env.names.resourceGroup, CLUSTER_RP, CLUSTER_TYPE, env.names.cluster, FLUX_EXTENSION_NAME] as const;
   const { resource, created } = await ctx.retry(() =>
     ensureArmResource({
@@ -15,7 +28,7 @@ export const installFluxExtension: StepRun = async (ctx) => {
       put: () =>
         arm.extensions.extensions.beginCreateAndWait(
           ...args,
-          { extensionType: "microsoft.flux", autoUpgradeMinorVersion: true, scope: { cluster: { releaseNamespace: "flux-system" } } },
+          { extensionType: "microsoft.flux", ...pin, scope: { cluster: { releaseNamespace: "flux-system" } } },
           { ...arm.poll, abortSignal: ctx.signal },
         ),
       state: (e) => e.provisioningState,
@@ -23,6 +36,15 @@ export const installFluxExtension: StepRun = async (ctx) => {
       signal: ctx.signal,
     }),
   );
-  await ctx.log(created ? "Flux installed" : "Flux was already installed");
-  return { id: resource.id };
+  if (created || isPinnedAt(resource, version)) {
+    const installed = resource.currentVersion ?? version;
+    await ctx.log(created ? `Flux ${installed} installed` : `Flux ${version} was already installed`);
+    return { id: resource.id, version: installed };
+  }
+  const before = `${resource.currentVersion ?? "unknown"}${resource.autoUpgradeMinorVersion === false ? "" : " (auto-upgrading)"}`;
+  const updated = await ctx.retry(() =>
+    arm.extensions.extensions.beginUpdateAndWait(...args, pin, { ...arm.poll, abortSignal: ctx.signal }),
+  );
+  await ctx.log(`Flux updated from ${before} to ${updated.currentVersion ?? version}, pinned`);
+  return { id: updated.id ?? resource.id, version: updated.currentVersion ?? version };
 };

@@ -3,7 +3,8 @@ import { allowSignInRedirect, deleteDnsRecords, grantRoutingAccess, publishIngre
 import { checkAirflowHealth } from "./airflow-health";
 import { createCluster } from "./cluster";
 import { createClusterSecrets } from "./cluster-secrets";
-import { createAirflowDatabase, createDatabaseServer, openDatabaseToCluster } from "./database";
+import { createAirflowDatabase, createDatabaseServer } from "./database";
+import { openDatabaseToCluster } from "./database-firewall";
 import { installFluxExtension } from "./flux-extension";
 import { applyHelmRelease, waitForHelmRelease } from "./helm";
 import { createResourceGroup } from "./resource-group";

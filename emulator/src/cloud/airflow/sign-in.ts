@@ -23,6 +23,11 @@ export interface FabOAuthConfig {
   /** FAB's Azure provider reads `roles`; the portal's security-manager override reads `groups`, lower-cased. */
   roleClaim: "groups" | "roles";
   lowerCaseKeys: boolean;
+  /**
+   * The claims a person's address is taken from, first present wins, when the security manager
+   * answers for Azure itself; undefined when FAB's own Azure branch runs (see `azureAddress`).
+   */
+  addressClaims?: string[];
 }
 
 const get = (values: Json, path: string): unknown => path.split(".").reduce<unknown>((node, key) => (isPlainObject(node) ? node[key] : undefined), values);
@@ -92,7 +97,10 @@ export function parseFabConfig(text: string): FabOAuthConfig | string {
   for (const [, key, roles] of block.matchAll(/"([^"]+)"\s*:\s*\[([^\]]*)\]/g)) {
     rolesMapping[key as string] = [...(roles as string).matchAll(/"([^"]+)"/g)].map((m) => m[1] as string);
   }
-  const overrideReadsGroups = /get_oauth_user_info[\s\S]*claims\.get\(\s*"groups"/.test(text);
+  const override = userInfoOverride(text);
+  const overrideReadsGroups = override !== undefined && /claims\.get\(\s*"groups"/.test(override);
+  const addressClaims = ownAzureAddress(text, override);
+  if (typeof addressClaims === "string") return addressClaims;
   return {
     provider,
     clientId,
@@ -104,8 +112,51 @@ export function parseFabConfig(text: string): FabOAuthConfig | string {
     rolesMapping,
     registrationRole: /^AUTH_USER_REGISTRATION_ROLE\s*=\s*"([^"]*)"/m.exec(text)?.[1] ?? "Public",
     roleClaim: overrideReadsGroups ? "groups" : "roles",
-    lowerCaseKeys: overrideReadsGroups && /\.lower\(\)/.test(text),
+    lowerCaseKeys: overrideReadsGroups && /\.lower\(\)/.test(override ?? ""),
+    ...(addressClaims ? { addressClaims } : {}),
   };
+}
+
+/** The body of `get_oauth_user_info` in the class SECURITY_MANAGER_CLASS names, if that class overrides it. */
+function userInfoOverride(text: string): string | undefined {
+  const name = /^SECURITY_MANAGER_CLASS\s*=\s*(\w+)\s*$/m.exec(text)?.[1];
+  if (!name) return undefined;
+  const body = new RegExp(`^class ${name}\\b[^\\n]*:\\n((?:[ \\t]+[^\\n]*\\n|[ \\t]*\\n)*)`, "m").exec(text)?.[1] ?? "";
+  return /^( +)def get_oauth_user_info\(self, provider, resp\):\n((?:\1 +[^\n]*\n|[ \t]*\n)*)/m.exec(body)?.[2];
+}
+
+/**
+ * Where an override that answers for Azure without calling FAB's branch takes the address from:
+ * the names in the tuple its `"email"` entry walks (`next((claims[c] for c in NAMES if
+ * claims.get(c)), "")`). Undefined when FAB's branch runs; a string when the override cannot be read.
+ */
+function ownAzureAddress(text: string, override: string | undefined): string[] | string | undefined {
+  const othersToFab = /^\s*if provider != "azure":\s*\n\s*return super\(\)\.get_oauth_user_info\(provider, resp\)\s*$/m;
+  if (!override || !othersToFab.test(override)) return undefined;
+  const firstSet = /^\s*"email"\s*:\s*next\(\(claims\[(\w+)\] for \1 in (\w+) if claims\.get\(\1\)\), ""\),\s*$/m;
+  const names = firstSet.exec(override)?.[2];
+  const tuple = names && new RegExp(`^${names}\\s*=\\s*\\(([^)]*)\\)\\s*$`, "m").exec(text)?.[1];
+  if (!tuple) return "the security manager's Azure user info does not say where the address comes from";
+  return [...tuple.matchAll(/"([^"]+)"/g)].map((m) => m[1] as string);
+}
+
+/**
+ * The address FAB's `get_oauth_user_info` gives an Azure user, or the KeyError it raises (FAB
+ * then answers "Invalid login"). FAB's own branch reads `email` if present, else `upn` (Airflow 2's
+ * provider copy: `email` only); the portal's override takes the first of its claims that is set.
+ */
+export function azureAddress(
+  config: FabOAuthConfig,
+  claims: Json,
+  airflowMajor: number,
+): { ok: true; email: string } | { ok: false; error: string } {
+  if (config.addressClaims) {
+    const claim = config.addressClaims.find((c) => Boolean(claims[c]));
+    return { ok: true, email: claim ? String(claims[claim]) : "" };
+  }
+  if ("email" in claims) return { ok: true, email: String(claims.email) };
+  if (airflowMajor >= 3 && "upn" in claims) return { ok: true, email: String(claims.upn) };
+  return { ok: false, error: `KeyError: '${airflowMajor >= 3 ? "upn" : "email"}'` };
 }
 
 /** The UI pod's environment, as the kubelet would build it; a string names what stops the pod from starting. */

@@ -5,7 +5,8 @@ import type { Faults } from "../faults.js";
 import type { KubeClusters } from "../kube/clusters.js";
 import type { AirflowSite, Store } from "../store.js";
 import { healthBody, loginPage, signInProblemPage, uiPage } from "./pages.js";
-import { parseFabConfig, podEnvironment, randomToken, redeemCode, rolesFor, type FabOAuthConfig, type SignedInUser } from "./sign-in.js";
+import { azureAddress, parseFabConfig, podEnvironment, randomToken, redeemCode, rolesFor } from "./sign-in.js";
+import type { FabOAuthConfig, SignedInUser } from "./sign-in.js";
 
 /** One browser's state at one site: a sign-in under way, the signed-in user, a message for the next page. */
 interface SiteSession {
@@ -223,9 +224,17 @@ export class AirflowSites {
     );
     if (!result.ok) return denied(result.error);
     const claims = result.claims;
+    // FAB logs why the user info failed and tells the person only "Invalid login".
+    const address = azureAddress(config, claims, major);
+    if (!address.ok) {
+      this.log(`Airflow stand-in ${site.key}: Error returning OAuth user info: ${address.error}`);
+      session.flash = "Invalid login. Please try again.";
+      return redirect(loginPath);
+    }
     session.user = {
       name: String(claims.name ?? claims.preferred_username ?? claims.oid ?? ""),
-      email: String(claims.upn ?? claims.email ?? claims.preferred_username ?? ""),
+      // FAB's auth_user_oauth registers a user without an address as <username>@email.notfound.
+      email: address.email || `${String(claims.oid)}@email.notfound`,
       roles: rolesFor(config, claims),
     };
     return redirect(pending.next);

@@ -2,12 +2,12 @@ import type { CloudContext } from "../context.js";
 import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { uuidFrom } from "../util.js";
 import { ArmError, badRequest, invalidName, notFound } from "./errors.js";
+import { fluxRelease, NEWEST_FLUX_VERSION } from "./flux-versions.js";
 import { clusterId, clusterKeyOf, MANAGED_CLUSTER_TYPE } from "./managed-clusters.js";
 import { beginDelete, beginWrite, completeDelete, listBody, props, refuseWhileBusy, reply, requireResource, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
 
 export const EXTENSION_TYPE = "Microsoft.KubernetesConfiguration/extensions";
 const FLUX = "microsoft.flux";
-const VERSIONS: Record<string, string> = { [FLUX]: "1.15.1" };
 
 const clusterOf = (extensionId: string) => extensionId.split("/providers/Microsoft.KubernetesConfiguration/")[0] ?? "";
 const isFlux = (resource: ArmResource) => String(props(resource).extensionType).toLowerCase() === FLUX;
@@ -20,7 +20,8 @@ function settle(ctx: CloudContext, op: OperationRecord) {
   p.provisioningState = op.status === "Succeeded" ? "Succeeded" : "Failed";
   if (op.status === "Succeeded" && isFlux(resource)) {
     const namespace = ((p.scope as Json | undefined)?.cluster as Json | undefined)?.releaseNamespace as string | undefined;
-    ctx.kube.installFlux(clusterKeyOf(clusterOf(resource.id)), namespace ?? "flux-system");
+    const release = fluxRelease(String(p.currentVersion));
+    ctx.kube.installFlux(clusterKeyOf(clusterOf(resource.id)), namespace ?? "flux-system", release);
   }
   ctx.store.changed();
 }
@@ -39,8 +40,30 @@ function locate(ctx: CloudContext, ar: ArmRequest) {
   return { parent, group, name: name ?? "", id, resource: name ? ctx.store.getResource(id) : undefined };
 }
 
+/**
+ * The version an extension runs after this write: the pinned `version` (which needs
+ * `autoUpgradeMinorVersion: false`), else the newest for an auto-upgrading one, else what it ran.
+ * A Flux version the emulator does not know is refused in the service's words.
+ */
+function versionAfter(input: Json, previous: Json, isFlux: boolean): { autoUpgrade: boolean; pinned?: string; current: string } {
+  const autoUpgrade = (input.autoUpgradeMinorVersion ?? previous.autoUpgradeMinorVersion) !== false;
+  if (autoUpgrade && typeof input.version === "string") {
+    throw badRequest("InvalidParameter", "The version can be set only when autoUpgradeMinorVersion is false.");
+  }
+  const pinned = autoUpgrade ? undefined : ((input.version ?? previous.version) as string | undefined);
+  const newest = isFlux ? NEWEST_FLUX_VERSION : "1.0.0";
+  const current = pinned ?? (autoUpgrade ? newest : ((previous.currentVersion as string | undefined) ?? newest));
+  if (isFlux && !fluxRelease(current)) {
+    const why = "Failed to resolve the extension version from the given values.";
+    throw badRequest("ExtensionOperationFailed", `The extension operation failed with the following error: ${why}`);
+  }
+  return { autoUpgrade, pinned, current };
+}
+
 async function put(ctx: CloudContext, ar: ArmRequest) {
-  const { parent, name, id, resource: existing } = locate(ctx, ar);
+  const { parent, name, id, resource: existing, group } = locate(ctx, ar);
+  // A PATCH changes an extension; it never creates one.
+  if (!existing && ar.method === "PATCH") throw notFound(EXTENSION_TYPE, name, group);
   if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(name)) {
     throw invalidName(EXTENSION_TYPE, name, "Extension names must be lowercase letters, numbers, hyphens and periods, starting and ending with a letter or number.");
   }
@@ -62,10 +85,15 @@ async function put(ctx: CloudContext, ar: ArmRequest) {
   if (sibling) {
     throw badRequest("ExtensionAlreadyExists", `An extension of type '${extensionType}' is already installed on the cluster as '${sibling.body.name as string}'. Only one instance is allowed per cluster.`);
   }
-  const settings = (input.configurationSettings ?? {}) as Json;
-  if (Object.values(settings).some((v) => typeof v !== "string")) throw badRequest("InvalidParameter", "configurationSettings values must be strings.");
-  const protectedKeys = Object.keys((input.configurationProtectedSettings ?? {}) as Json);
   const previous = (existing?.body.properties ?? {}) as Json;
+  // What a write leaves out it keeps (a PATCH of the version alone keeps the settings).
+  const settings = (input.configurationSettings ?? previous.configurationSettings ?? {}) as Json;
+  if (Object.values(settings).some((v) => typeof v !== "string")) {
+    throw badRequest("InvalidParameter", "configurationSettings values must be strings.");
+  }
+  const protectedKeys = Object.keys((input.configurationProtectedSettings ?? previous.configurationProtectedSettings ?? {}) as Json);
+  const { autoUpgrade, pinned, current } = versionAfter(input, previous, extensionType.toLowerCase() === FLUX);
+  const { version: _unpinned, ...kept } = previous;
   const resource: ArmResource = {
     id,
     type: EXTENSION_TYPE,
@@ -76,16 +104,17 @@ async function put(ctx: CloudContext, ar: ArmRequest) {
       systemData: systemData(existing),
       identity: { type: "SystemAssigned", principalId: uuidFrom(`${id.toLowerCase()}#principal`), tenantId: (parent.body.identity as Json | undefined)?.tenantId },
       properties: {
-        autoUpgradeMinorVersion: true,
         releaseTrain: "Stable",
         scope: { cluster: { releaseNamespace: extensionType.toLowerCase() === FLUX ? "flux-system" : name } },
-        ...previous,
+        ...kept,
         ...input,
         extensionType,
+        autoUpgradeMinorVersion: autoUpgrade,
+        ...(pinned ? { version: pinned } : {}),
         configurationSettings: settings,
         // ARM never returns protected values, only their keys.
         configurationProtectedSettings: Object.fromEntries(protectedKeys.map((k) => [k, ""])),
-        currentVersion: (input.version as string | undefined) ?? VERSIONS[extensionType.toLowerCase()] ?? "1.0.0",
+        currentVersion: current,
         provisioningState: existing ? "Updating" : "Creating",
         statuses: [],
         isSystemExtension: false,

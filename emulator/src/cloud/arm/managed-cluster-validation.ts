@@ -1,5 +1,6 @@
 import type { Json } from "../store.js";
 import { badRequest } from "./errors.js";
+import { validateNetworkProfile } from "./network-profile.js";
 
 const SUPPORTED_MINOR = ["1.30", "1.31", "1.32", "1.33"];
 const invalid = (parameter: string, detail: string) =>
@@ -17,6 +18,10 @@ function checkPool(pool: Json, index: number) {
     throw badRequest("InvalidParameter", `The VM size of '${String(pool.vmSize)}' in ${where} is not allowed in your subscription in this location.`);
   }
   if (pool.mode !== undefined && pool.mode !== "System" && pool.mode !== "User") throw invalid(`${where}.mode`, "Mode must be System or User.");
+  const maxPods = pool.maxPods;
+  if (maxPods !== undefined && (!Number.isInteger(maxPods) || (maxPods as number) < 10 || (maxPods as number) > 250)) {
+    throw invalid(`${where}.maxPods`, "maxPods must be an integer from 10 to 250.");
+  }
   if ((pool.mode ?? "System") === "System" && count === 0 && !pool.enableAutoScaling) throw invalid(`${where}.count`, "A System agent pool needs at least one node.");
   if (pool.enableAutoScaling === true) {
     const { minCount, maxCount } = pool;
@@ -49,6 +54,7 @@ export function validateClusterProperties(body: Json, isUpdate: boolean) {
       throw badRequest("K8sVersionNotSupported", `Version ${v} is not supported in this region. Please use [az aks get-versions] command to get the supported version list in this region.`);
     }
   }
+  validateNetworkProfile(props.networkProfile);
   const identity = body.identity as Json | undefined;
   if (identity !== undefined) {
     const type = identity.type;

@@ -9,6 +9,7 @@ import { ensureClusterNetwork, nodeResourceGroupFor } from "./cluster-network.js
 import { ArmError, badRequest, checkTags, invalidName } from "./errors.js";
 import { requireLocation } from "./locations.js";
 import { validateClusterProperties } from "./managed-cluster-validation.js";
+import { defaultMaxPods, resolveNetworkProfile } from "./network-profile.js";
 import { beginDelete, beginWrite, completeDelete, groupId, listBody, props, refuseMove, refuseWhileBusy, reply, requireGroup, requireResource, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
 
 export { clusterId, clusterKeyOf, MANAGED_CLUSTER_TYPE };
@@ -25,12 +26,14 @@ function buildBody(ctx: CloudContext, id: string, name: string, group: string, b
   const patch = k8sVersion.split(".").length === 2 ? `${k8sVersion}.5` : k8sVersion;
   const oidc = (input.oidcIssuerProfile as Json | undefined)?.enabled === true;
   const identityType = ((body.identity as Json | undefined)?.type as string | undefined) ?? "SystemAssigned";
+  // A PUT without networkProfile keeps the cluster's network: AKS does not rebuild it.
+  const networkProfile = resolveNetworkProfile((input.networkProfile ?? previous.networkProfile) as Json | undefined);
   const pools = (input.agentPoolProfiles as Json[]).map((p) => ({
     type: "VirtualMachineScaleSets",
     osType: "Linux",
     osSKU: "Ubuntu",
     osDiskSizeGB: 128,
-    maxPods: 110,
+    maxPods: defaultMaxPods(networkProfile),
     ...p,
     mode: p.mode ?? "System",
     orchestratorVersion: patch,
@@ -69,7 +72,7 @@ function buildBody(ctx: CloudContext, id: string, name: string, group: string, b
       enableRBAC: input.enableRBAC ?? true,
       maxAgentPools: 100,
       supportPlan: "KubernetesOfficial",
-      networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay", loadBalancerSku: "standard", outboundType: "loadBalancer", serviceCidr: "10.0.0.0/16", dnsServiceIP: "10.0.0.10", podCidr: "10.244.0.0/16", ...(input.networkProfile as Json | undefined) },
+      networkProfile,
       oidcIssuerProfile: oidc ? { enabled: true, issuerURL: `https://${location}.oic.prod-aks.azure.com/${TENANT_ID}/${uuidFrom(key)}/` } : { enabled: false },
       identityProfile: {
         kubeletidentity: {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { ClusterState, Json, KubeObjectRecord, Store } from "../store.js";
+import type { ClusterState, FluxRelease, Json, KubeObjectRecord, Store } from "../store.js";
 import { CORE_TYPES, FLUX_TYPES, groupVersion, type KubeType } from "./discovery.js";
 import { snapshot, WatchHub } from "./watch.js";
 
@@ -79,11 +79,12 @@ export class KubeClusters {
     for (const hook of this.onPowerChange) hook(cluster);
   }
 
-  installFlux(key: string, namespace: string) {
+  installFlux(key: string, namespace: string, release?: FluxRelease) {
     const cluster = this.get(key);
     if (!cluster) return;
     cluster.fluxInstalled = true;
     cluster.fluxNamespace = namespace;
+    if (release) cluster.flux = release;
     if (!this.read(cluster, CORE_TYPES[0] as KubeType, undefined, namespace)) this.createNamespace(cluster, namespace);
     this.store.changed();
   }
@@ -94,6 +95,7 @@ export class KubeClusters {
     if (!cluster) return;
     for (const t of FLUX_TYPES) for (const obj of this.list(cluster, t)) this.remove(cluster, t, obj);
     cluster.fluxInstalled = false;
+    delete cluster.flux;
     this.store.changed();
   }
 

@@ -6,11 +6,12 @@ import { KUBERNETES_VERSION, typeOf } from "./discovery.js";
 
 const NODE = typeOf("Node");
 
-/** vCPUs and memory of the VM sizes people pick for AKS pools: Standard_D4ds_v5 → 4 vCPUs, 16 GiB. */
-function capacityOf(vmSize: string) {
+/** vCPUs and memory of the VM sizes people pick for AKS pools (Standard_D4ds_v5 → 4 vCPUs, 16 GiB), and pods. */
+function capacityOf(vmSize: string, maxPods: number) {
   const cpus = Number(/^Standard_[A-Z]+(\d+)/i.exec(vmSize)?.[1] ?? 2) || 2;
   const gib = /^Standard_E/i.test(vmSize) ? cpus * 8 : /^Standard_F/i.test(vmSize) ? cpus * 2 : cpus * 4;
-  return { cpu: String(cpus), memory: `${gib * 1024 * 1024}Ki`, pods: "250", "ephemeral-storage": "129886128Ki" };
+  const memory = `${gib * 1024 * 1024}Ki`;
+  return { cpu: String(cpus), memory, pods: String(maxPods), "ephemeral-storage": "129886128Ki" };
 }
 
 /** "1.32" → "v1.32.5" (the served patch for the minor the API server reports), "1.31.2" → "v1.31.2". */
@@ -43,7 +44,8 @@ export function syncNodes(kube: KubeClusters, cluster: ClusterState, armCluster:
       wanted.add(name);
       const address = `10.224.0.${ip++}`;
       if (kube.read(cluster, NODE, undefined, name)) continue;
-      const capacity = capacityOf(String(pool.vmSize ?? "Standard_D4ds_v5"));
+      // The kubelet's --max-pods is the pool's maxPods: what the scheduler sees as the node's pod capacity.
+      const capacity = capacityOf(String(pool.vmSize ?? "Standard_D4ds_v5"), Number(pool.maxPods ?? 110));
       const now = kubeNow();
       const condition = (type: string, status: string, reason: string, message: string) => ({ type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now });
       kube.write(cluster, NODE, {

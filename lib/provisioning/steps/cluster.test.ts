@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import type { StepContext } from "../context";
+import { testEngineConfig, testEnvironment } from "../step-testing";
+import { clusterSpec } from "./cluster";
+
+const ctx = { env: testEnvironment("netcheck"), config: testEngineConfig() } as StepContext;
+
+describe("the cluster's specification", () => {
+  it("asks for Azure CNI overlay with the Cilium dataplane and AKS's default ranges, rather than for defaults", () => {
+    expect(clusterSpec(ctx).networkProfile).toEqual({
+      networkPlugin: "azure",
+      networkPluginMode: "overlay",
+      networkDataplane: "cilium",
+      networkPolicy: "cilium",
+      podCidr: "10.244.0.0/16",
+      serviceCidr: "10.0.0.0/16",
+      dnsServiceIP: "10.0.0.10",
+      loadBalancerSku: "standard",
+      outboundType: "loadBalancer",
+    });
+  });
+
+  it("states the pods per node (overlay's 110) on every node pool, so no plugin's default decides it", () => {
+    const pools = clusterSpec(ctx).agentPoolProfiles ?? [];
+    expect(pools.length).toBeGreaterThan(0);
+    for (const pool of pools) expect(pool.maxPods).toBe(110);
+  });
+});
