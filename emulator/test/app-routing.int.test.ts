@@ -7,7 +7,7 @@ import { DnsManagementClient } from "@azure/arm-dns";
 import { CoreV1Api, KubernetesObjectApi, NetworkingV1Api, Watch, type KubernetesObject, type V1Ingress } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { armClients } from "./arm-setup.js";
-import { airflowValues, clusterBody, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, clusterBody, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
 import { eventually, POLL, request, startTestEmulator, SUBSCRIPTION, type TestEmulator } from "./support.js";
 
 const ZONE = "airflow.localhost";
@@ -189,6 +189,7 @@ describe("Ingress through the add-on", () => {
     identity = (await clients.aks.managedClusters.get("rg-env", "aks-env")).ingressProfile?.webAppRouting?.identity?.objectId as string;
     const core = kcHandle.kc.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: "airflow" } } });
+    for (const secret of airflowSecrets()) await objects.create(secret);
     await objects.create(helmRepository());
     await objects.create(helmRelease(airflowValues("LocalExecutor", { apiServer: { service: { type: "ClusterIP" } } })));
     await eventually(async () => (await core.readNamespacedService({ name: "airflow-api-server", namespace: "airflow" })).metadata?.name, 10_000, "the release's UI Service");

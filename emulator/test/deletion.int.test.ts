@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { ApiException, CoreV1Api, KubernetesObjectApi, PatchStrategy, setHeaderOptions, type KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
 import { kubectls } from "./kubectl-tools.js";
 import { eventually, request, startTestEmulator, type TestEmulator } from "./support.js";
 
@@ -49,6 +49,7 @@ afterAll(async () => {
 
 async function readyRelease(namespace: string) {
   await core.createNamespace({ body: { metadata: { name: namespace } } });
+  for (const secret of airflowSecrets(namespace)) await objects.create(secret);
   await objects.create(helmRepository(namespace));
   await objects.create(helmRelease(airflowValues("LocalExecutor"), "airflow", namespace));
   return eventually(async () => {

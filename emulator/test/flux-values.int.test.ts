@@ -1,7 +1,7 @@
-import { CoreV1Api, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
+import { BatchV1Api, CoreV1Api, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
 import { dump } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
 import { eventually, startTestEmulator, type TestEmulator } from "./support.js";
 
 type Condition = { type: string; status: string; reason: string; message: string };
@@ -9,14 +9,16 @@ type Hr = KubernetesObject & { metadata: { resourceVersion?: string }; status?: 
 
 let env: TestEmulator;
 let core: CoreV1Api;
+let batch: BatchV1Api;
 let objects: KubernetesObjectApi;
 
 const read = (namespace: string) => objects.read<Hr>({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: "airflow", namespace } });
 const cond = (hr: Hr, type: string) => hr.status?.conditions?.find((c) => c.type === type);
-const settled = (namespace: string, status: string) => eventually(async () => ((await read(namespace)).status?.conditions?.some((c) => c.type === "Ready" && c.status === status) ? read(namespace) : undefined), 10_000, `Ready=${status}`);
+const settled = (namespace: string, status: string) => eventually(async () => ((await read(namespace)).status?.conditions?.some((c) => c.type === "Ready" && c.status === status) ? read(namespace) : undefined), 30_000, `Ready=${status}`);
 
 async function setUp(namespace: string, release: object, withRepository = true) {
   await core.createNamespace({ body: { metadata: { name: namespace } } });
+  for (const secret of airflowSecrets(namespace)) await objects.create(secret);
   if (withRepository) await objects.create(helmRepository(namespace));
   await objects.create(release);
 }
@@ -25,6 +27,7 @@ beforeAll(async () => {
   env = await startTestEmulator();
   const cluster = await provisionCluster(env, "rg-fv", "aks-fv");
   core = cluster.kc.makeApiClient(CoreV1Api);
+  batch = cluster.kc.makeApiClient(BatchV1Api);
   objects = KubernetesObjectApi.makeApiClient(cluster.kc);
 });
 afterAll(() => env?.close());
@@ -42,13 +45,19 @@ describe("Flux's values and remediation", () => {
     expect(services).toContain("airflow-worker");
   });
 
-  it("takes a null value as 'remove the key' (Helm's rule): the chart's default applies", async () => {
-    await setUp("nulls", helmRelease({ ...airflowValues("LocalExecutor"), executor: null, statsd: null }, "airflow", "nulls"));
+  it("takes a null value as Helm does: the key is removed, the chart's default with it", async () => {
+    // The chart leaves a Job without a TTL when the value is absent: the null takes away its default of 300.
+    const job = { useHelmHooks: false, applyCustomEnv: false, ttlSecondsAfterFinished: null };
+    await setUp("nulls", helmRelease({ ...airflowValues("LocalExecutor"), migrateDatabaseJob: job }, "airflow", "nulls"));
     const ready = await settled("nulls", "True");
     expect(cond(ready, "Ready")?.reason).toBe("InstallSucceeded");
-    // The chart's default executor is CeleryExecutor: it brings Redis and workers.
-    const services = (await core.listNamespacedService({ namespace: "nulls" })).items.map((s) => s.metadata?.name);
-    expect(services).toEqual(expect.arrayContaining(["airflow-redis", "airflow-worker", "airflow-statsd"]));
+    const migrations = await batch.readNamespacedJob({ name: "airflow-run-airflow-migrations", namespace: "nulls" });
+    expect(migrations.spec?.ttlSecondsAfterFinished).toBeUndefined();
+
+    // Without an executor the chart's templates fail, in Helm's words.
+    await setUp("nonull", helmRelease({ ...airflowValues("LocalExecutor"), executor: null }, "airflow", "nonull"));
+    const refused = await settled("nonull", "False");
+    expect(cond(refused, "Ready")?.message).toMatch(/at <\.Values\.executor>: wrong type for value; expected string; got interface \{\}$/);
   });
 
   it("is Stalled / RetriesExceeded after a failed install without retries", async () => {

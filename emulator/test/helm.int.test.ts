@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { KubernetesObjectApi, PatchStrategy, type KubernetesObject, CoreV1Api } from "@kubernetes/client-node";
 import { load } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
 import { airflowCharts, chartSchema, eventually, needs, prerequisite, startTestEmulator, type TestEmulator } from "./support.js";
 
 type Condition = { type: string; status: string; reason: string; message: string };
@@ -60,7 +60,7 @@ const until = (kind: "HelmRelease" | "HelmRepository", name: string, namespace: 
   eventually(async () => {
     const obj = await read(kind, name, namespace);
     return ready(obj)?.reason === reason ? obj : undefined;
-  }, 10_000, `${kind} ${namespace}/${name} to be ${reason}`);
+  }, 30_000, `${kind} ${namespace}/${name} to be ${reason}`);
 
 beforeAll(async () => {
   env = await startTestEmulator();
@@ -143,6 +143,7 @@ describe("the emulated Airflow chart repository", () => {
 describe("Flux against the chart repository", () => {
   it("marks a HelmRepository Ready once its index is stored, the index's digest as revision", async () => {
     await core.createNamespace({ body: { metadata: { name: "helm" } } });
+    for (const secret of airflowSecrets("helm")) await objects.create(secret);
     await apply(helmRepository("helm"));
     const repo = await until("HelmRepository", "apache-airflow", "helm", "Succeeded");
     const indexText = await download(`${env.url}/helm/airflow/index.yaml`);
@@ -171,6 +172,7 @@ describe("Flux against the chart repository", () => {
 
   it("waits, in Flux's words, for a HelmRepository that does not exist, and installs once it appears", async () => {
     await core.createNamespace({ body: { metadata: { name: "late" } } });
+    for (const secret of airflowSecrets("late")) await objects.create(secret);
     await apply(helmRelease(airflowValues("LocalExecutor"), "airflow", "late"));
     const waiting = await until("HelmRelease", "airflow", "late", "SourceNotReady");
     expect(ready(waiting)?.message).toBe(`HelmChart 'late/late-airflow' is not ready: failed to get source: helmrepositories.source.toolkit.fluxcd.io "apache-airflow" not found`);

@@ -1,6 +1,6 @@
 import { ApiException, CoreV1Api, KubernetesObjectApi, PatchStrategy, setHeaderOptions, type KubernetesObject, type V1Secret } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
 import { PLATFORM_ADMINS_GROUP_ID } from "../src/cloud/groups.js";
 import { eventually, startTestEmulator, type TestEmulator } from "./support.js";
 
@@ -100,6 +100,8 @@ describe("client-node against an emulated cluster", () => {
   it("server-side applies a HelmRepository and a HelmRelease that becomes Ready", async () => {
     const repo = await apply(helmRepository());
     expect(repo.metadata?.uid).toBeTruthy();
+    // The rest of what the chart's pods read (the fernet key is the one made above).
+    for (const secret of airflowSecrets().filter((s) => s.metadata.name !== "airflow-fernet-key")) await core.createNamespacedSecret({ namespace: "airflow", body: secret });
     const applied = await apply(helmRelease(airflowValues("KubernetesExecutor")));
     expect(applied.metadata?.generation).toBe(1);
 

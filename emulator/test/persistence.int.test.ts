@@ -3,7 +3,7 @@ import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowValues, clusterBody, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, clusterBody, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
 import { eventually, POLL, startTestEmulator, SUBSCRIPTION, type TestEmulator } from "./support.js";
 
 type State = { resources: { id: string }[]; counts: Record<string, { created: number; puts: number; deletes: number }>; airflow: { url: string }[] };
@@ -25,12 +25,15 @@ describe("state across a restart", () => {
     const objects = KubernetesObjectApi.makeApiClient(kc);
     const core = kc.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: "airflow" } } });
+    for (const secret of airflowSecrets()) await objects.create(secret);
     await objects.patch(helmRepository() as KubernetesObject, undefined, undefined, "airflow-portal", true, PatchStrategy.ServerSideApply);
     await objects.patch(helmRelease(airflowValues("LocalExecutor")) as KubernetesObject, undefined, undefined, "airflow-portal", true, PatchStrategy.ServerSideApply);
     const before = await eventually(async () => {
       const s = await env.control<State>("GET", "state");
-      return s.airflow.length === 1 ? s : undefined;
-    });
+      const hr = await objects.read<KubernetesObject & { status?: { conditions?: { type: string; status: string }[] } }>({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: "airflow", namespace: "airflow" } });
+      const ready = hr.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
+      return s.airflow.length === 1 && ready ? s : undefined;
+    }, 30_000, "the release to be Ready");
     const airflowUrl = before.airflow[0]?.url as string;
     expect((await fetch(airflowUrl)).status).toBe(200);
 

@@ -1,6 +1,6 @@
 import { ApiException, CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
 import { eventually, startTestEmulator, type TestEmulator } from "./support.js";
 
 type Status = { code: number; reason?: string; message?: string; details?: { causes?: { field: string; message: string; reason: string }[] } };
@@ -33,6 +33,7 @@ beforeAll(async () => {
   core = cluster.kc.makeApiClient(CoreV1Api);
   custom = cluster.kc.makeApiClient(CustomObjectsApi);
   await core.createNamespace({ body: { metadata: { name: "val" } } });
+  for (const secret of airflowSecrets("val")) await core.createNamespacedSecret({ namespace: "val", body: secret });
   await custom.createNamespacedCustomObject({ group: "source.toolkit.fluxcd.io", version: "v1", namespace: "val", plural: "helmrepositories", body: helmRepository("val") });
 });
 afterAll(() => env?.close());

@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { CoreV1Api, KubeConfig, makeInformer, Watch, type KubernetesObject, type V1ConfigMap } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
 import { kubectls } from "./kubectl-tools.js";
 import { eventually, startTestEmulator, type TestEmulator } from "./support.js";
 
@@ -138,6 +138,7 @@ describe.each(tools)("kubectl 1.$minor watches", ({ bin, minor }) => {
     const { KubernetesObjectApi } = await import("@kubernetes/client-node");
     const objects = KubernetesObjectApi.makeApiClient(kc);
     await env.control("PATCH", "latencies", { helmRelease: 1500 });
+    for (const secret of airflowSecrets(ns)) await objects.create(secret);
     await objects.create(helmRepository(ns));
     await objects.create(helmRelease(airflowValues("LocalExecutor"), "airflow", ns));
     const started = Date.now();

@@ -18,11 +18,12 @@ import { Faults } from "./faults.js";
 import { GraphApplications } from "./graph.js";
 import { HelmRepository } from "./flux/helm-repository.js";
 import { Flux } from "./flux/reconciler.js";
-import { loadValuesValidator } from "./flux/schema.js";
+import { helmTimeScale } from "./flux/timing.js";
 import { AppRoutingController } from "./ingress/controller.js";
 import { IngressListener } from "./ingress/listener.js";
 import { ApiServer } from "./kube/apiserver.js";
 import { KubeClusters } from "./kube/clusters.js";
+import { Kubelet } from "./kube/kubelet.js";
 import { Store } from "./store.js";
 import { TokenService } from "./tokens.js";
 
@@ -86,7 +87,9 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     onRemoved: [],
     log,
   };
-  ctx.flux = new Flux(ctx, loadValuesValidator(options.chartSchemaPath, log));
+  // The clusters' kubelets and controllers: they decide from the objects whether what Flux installs runs.
+  const kubelet = new Kubelet(kube, () => helmTimeScale(latencies));
+  ctx.flux = new Flux(ctx, kubelet);
   const full = ctx.helm.fullCharts;
   log(
     full.length > 0
@@ -107,6 +110,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
 
   ctx.lro.resume();
   kube.resume();
+  kubelet.start();
   await ctx.flux.start();
   ctx.appRouting.start();
   await ctx.ingress.start(options.ingressPort ?? (Number(process.env.EMULATOR_INGRESS_PORT) || undefined));
@@ -114,6 +118,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const stopWork = async () => {
     ctx.lro.close();
     ctx.flux.close();
+    kubelet.close();
     ctx.appRouting.close();
     kube.close();
     await ctx.airflow.closeAll();

@@ -13,6 +13,12 @@ export function condition(type: string, status: "True" | "False" | "Unknown", re
 
 export const readyCondition = (obj: Json) => ((obj.status as Json | undefined)?.conditions as Json[] | undefined)?.find((c) => c.type === "Ready");
 
+/** A release that reached a verdict for its generation (including SourceNotReady, which waits for its source or a new spec). */
+export function releaseSettled(hr: Json) {
+  const ready = readyCondition(hr);
+  return ready !== undefined && ready.status !== "Unknown" && ready.observedGeneration === (hr.metadata as Json).generation;
+}
+
 /** helm-controller's "Progressing" status while it works on a new generation. */
 export function progressingStatus(hr: Json): Json {
   const status = (hr.status ?? {}) as Json;

@@ -15,6 +15,11 @@ export interface KubeType {
 
 const VERBS = ["create", "delete", "get", "list", "patch", "update", "watch"];
 
+/** A built-in kind: namespaced unless said otherwise, its singular the kind in lower case. */
+function builtin(group: string, version: string, plural: string, kind: string, extra: Partial<KubeType> = {}): KubeType {
+  return { group, version, plural, singular: kind.toLowerCase(), kind, namespaced: true, ...extra };
+}
+
 export const CORE_TYPES: KubeType[] = [
   { group: "", version: "v1", plural: "namespaces", singular: "namespace", kind: "Namespace", namespaced: false, shortNames: ["ns"], statusSubresource: true },
   { group: "", version: "v1", plural: "secrets", singular: "secret", kind: "Secret", namespaced: true },
@@ -28,6 +33,22 @@ export const CORE_TYPES: KubeType[] = [
   { group: "apps", version: "v1", plural: "statefulsets", singular: "statefulset", kind: "StatefulSet", namespaced: true, shortNames: ["sts"], categories: ["all"], statusSubresource: true },
   { group: "networking.k8s.io", version: "v1", plural: "ingresses", singular: "ingress", kind: "Ingress", namespaced: true, shortNames: ["ing"], statusSubresource: true },
   { group: "networking.k8s.io", version: "v1", plural: "ingressclasses", singular: "ingressclass", kind: "IngressClass", namespaced: false },
+  // What a Helm chart such as Airflow's renders besides the above, so that a release installs as on AKS.
+  builtin("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", { shortNames: ["pvc"], statusSubresource: true }),
+  builtin("apps", "v1", "replicasets", "ReplicaSet", { shortNames: ["rs"], categories: ["all"], statusSubresource: true }),
+  builtin("batch", "v1", "jobs", "Job", { categories: ["all"], statusSubresource: true }),
+  builtin("batch", "v1", "cronjobs", "CronJob", { shortNames: ["cj"], categories: ["all"], statusSubresource: true }),
+  builtin("rbac.authorization.k8s.io", "v1", "roles", "Role"),
+  builtin("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding"),
+  builtin("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", { namespaced: false }),
+  builtin("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", { namespaced: false }),
+  builtin("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", { shortNames: ["pdb"], statusSubresource: true }),
+  builtin("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", { shortNames: ["netpol"] }),
+  builtin("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", {
+    shortNames: ["hpa"],
+    categories: ["all"],
+    statusSubresource: true,
+  }),
 ];
 
 export const typeOf = (kind: string) => CORE_TYPES.find((t) => t.kind === kind) as KubeType;

@@ -49,15 +49,19 @@ export function labelMatcher(selector: string | null): (obj: Json) => boolean {
   };
 }
 
-/** The field selectors clients use in practice: metadata.name and metadata.namespace. */
+/**
+ * The field selectors clients use in practice: metadata.name and metadata.namespace, and an Event's
+ * involvedObject.*, reason and type (what `kubectl describe` asks for an object's events).
+ */
 export function fieldMatcher(selector: string | null): (obj: Json) => boolean {
   if (!selector) return () => true;
+  const fields = /^(metadata\.name|metadata\.namespace|involvedObject\.(?:kind|namespace|name|uid|apiVersion)|reason|type)\s*(==|=|!=)\s*(.*)$/;
   const checks = splitTerms(selector).map((term) => {
-    const m = /^(metadata\.name|metadata\.namespace)\s*(==|=|!=)\s*(.*)$/.exec(term);
+    const m = fields.exec(term);
     if (!m) throw badRequest(`field label not supported: ${term.split(/[=!]/)[0]}`);
     const [, field, op, value] = m as unknown as [string, string, string, string];
-    const key = field === "metadata.name" ? "name" : "namespace";
-    return (obj: Json) => (String((obj.metadata as Json)[key] ?? "") === value) === (op !== "!=");
+    const read = (obj: Json) => field.split(".").reduce<unknown>((node, key) => (node as Json | undefined)?.[key], obj);
+    return (obj: Json) => (String(read(obj) ?? "") === value) === (op !== "!=");
   });
   return (obj) => checks.every((c) => c(obj));
 }

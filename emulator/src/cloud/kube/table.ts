@@ -14,12 +14,53 @@ const ready = (obj: Json) => ((obj.status as Json | undefined)?.conditions as Js
 const num = (o: Json, field: string, from = "status") => Number(((o[from] as Json | undefined) ?? {})[field] ?? 0);
 const containers = (o: Json) => (((o.status as Json | undefined)?.containerStatuses as Json[] | undefined) ?? []);
 
-/** What kubectl shows as a Pod's status: a waiting container's reason, else the phase. */
+/** What kubectl shows as a Pod's status, as the API server's printer words it: Init:0/1, CreateContainerConfigError, Completed, Running. */
 function podStatus(o: Json) {
   if ((o.metadata as Json).deletionTimestamp) return "Terminating";
-  const waiting = containers(o).map((c) => (c.state as Json | undefined)?.waiting as Json | undefined).find((w) => w?.reason);
-  return waiting?.reason ?? (o.status as Json | undefined)?.phase ?? "Pending";
+  const status = (o.status ?? {}) as Json;
+  let reason = String(status.reason ?? status.phase ?? "Pending");
+  const inits = (status.initContainerStatuses ?? []) as Json[];
+  const total = (((o.spec as Json | undefined)?.initContainers ?? []) as Json[]).length;
+  for (const [i, c] of inits.entries()) {
+    const state = (c.state ?? {}) as Json;
+    const terminated = state.terminated as Json | undefined;
+    const waiting = state.waiting as Json | undefined;
+    if (terminated && terminated.exitCode === 0) continue;
+    if (terminated) reason = `Init:${String(terminated.reason ?? `ExitCode:${String(terminated.exitCode)}`)}`;
+    else if (waiting?.reason && waiting.reason !== "PodInitializing") reason = `Init:${String(waiting.reason)}`;
+    else reason = `Init:${i}/${total}`;
+    return reason;
+  }
+  let running = false;
+  for (const c of [...containers(o)].reverse()) {
+    const state = (c.state ?? {}) as Json;
+    const waiting = state.waiting as Json | undefined;
+    const terminated = state.terminated as Json | undefined;
+    if (waiting?.reason) reason = String(waiting.reason);
+    else if (terminated?.reason) reason = String(terminated.reason);
+    else if (terminated) reason = `ExitCode:${String(terminated.exitCode)}`;
+    else if (c.ready && state.running) running = true;
+  }
+  return reason === "Completed" && running ? "Running" : reason;
 }
+
+/** A Job's duration as kubectl prints it, from its start to its completion (or now). */
+function jobDuration(o: Json) {
+  const status = (o.status ?? {}) as Json;
+  if (!status.startTime) return "";
+  const end = status.completionTime ? Date.parse(String(status.completionTime)) : Date.now();
+  return age(new Date(Date.now() - (end - Date.parse(String(status.startTime)))).toISOString());
+}
+
+function jobState(o: Json) {
+  const conditions = (((o.status as Json | undefined)?.conditions ?? []) as Json[]).filter((c) => c.status === "True");
+  if (conditions.some((c) => c.type === "Complete")) return "Complete";
+  if (conditions.some((c) => c.type === "Failed")) return "Failed";
+  return "Running";
+}
+
+const MODES: Record<string, string> = { ReadWriteOnce: "RWO", ReadOnlyMany: "ROX", ReadWriteMany: "RWX", ReadWriteOncePod: "RWOP" };
+const accessModes = (modes: unknown) => ((modes ?? []) as string[]).map((m) => MODES[m] ?? m).join(",");
 
 /** Columns the API server prints after Age. */
 const AFTER_AGE: Record<string, { name: string; cell: (obj: Json) => unknown }[]> = {
@@ -45,6 +86,24 @@ const COLUMNS: Record<string, { name: string; cell: (obj: Json) => unknown }[]> 
     { name: "Available", cell: (o) => num(o, "availableReplicas") },
   ],
   StatefulSet: [{ name: "Ready", cell: (o) => `${num(o, "readyReplicas")}/${num(o, "replicas", "spec")}` }],
+  ReplicaSet: [
+    { name: "Desired", cell: (o) => num(o, "replicas", "spec") },
+    { name: "Current", cell: (o) => num(o, "replicas") },
+    { name: "Ready", cell: (o) => num(o, "readyReplicas") },
+  ],
+  Job: [
+    { name: "Status", cell: jobState },
+    { name: "Completions", cell: (o) => `${num(o, "succeeded")}/${num(o, "completions", "spec") || 1}` },
+    { name: "Duration", cell: jobDuration },
+  ],
+  PersistentVolumeClaim: [
+    { name: "Status", cell: (o) => (o.status as Json | undefined)?.phase ?? "Pending" },
+    { name: "Volume", cell: (o) => (o.spec as Json | undefined)?.volumeName ?? "" },
+    { name: "Capacity", cell: (o) => ((o.status as Json | undefined)?.capacity as Json | undefined)?.storage ?? "" },
+    { name: "Access Modes", cell: (o) => accessModes((o.status as Json | undefined)?.accessModes) },
+    { name: "StorageClass", cell: (o) => (o.spec as Json | undefined)?.storageClassName ?? "<unset>" },
+  ],
+  ConfigMap: [{ name: "Data", cell: (o) => Object.keys((o.data as Json | undefined) ?? {}).length }],
   Pod: [
     { name: "Ready", cell: (o) => `${containers(o).filter((c) => c.ready).length}/${(((o.spec as Json | undefined)?.containers as Json[] | undefined) ?? []).length}` },
     { name: "Status", cell: podStatus },

@@ -2,6 +2,7 @@ import type { Json } from "../store.js";
 import { isPlainObject } from "../util.js";
 import type { KubeType } from "./discovery.js";
 import { checkCustomResource } from "./crd-schemas.js";
+import { applyWorkloadDefaults } from "./defaults.js";
 import { invalid } from "./status.js";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -122,6 +123,7 @@ export function normalize(t: KubeType, obj: Json, previous?: Json) {
       break;
     }
   }
+  applyWorkloadDefaults(t, obj, previous);
 }
 
 const PATH_TYPES = ["Exact", "Prefix", "ImplementationSpecific"];
