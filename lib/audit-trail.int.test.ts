@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAuditChainMonitor, FULL_RECHECK_MS, verifyAuditChain } from "@/lib/audit-chain";
-import { withTestDatabase } from "@/lib/db/testing";
+import { withTestDatabase } from "@/scripts/test-support/db";
 
 /**
  * The audit trail against the portal's own database role: a login role that is a member of

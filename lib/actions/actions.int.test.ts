@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createSession, type SessionClaims } from "@/lib/auth/sessions";
-import { withTestDatabase } from "@/lib/db/testing";
+import { withTestDatabase } from "@/scripts/test-support/db";
 import { clearChartSourceCache } from "@/lib/helm/chart-source";
-import { CELERY_REFUSAL, startTestChartRepository, writeRefusingChart, type TestChartRepository } from "@/lib/helm/testing";
+import { CELERY_REFUSAL, startTestChartRepository, writeRefusingChart, type TestChartRepository } from "@/scripts/test-support/helm";
 
 /**
  * The Server Actions themselves, as the browser reaches them: each must find the user from the

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { withTestDatabase } from "@/lib/db/testing";
+import { withTestDatabase } from "@/scripts/test-support/db";
 import { hashSecretValue } from "./session-cookie";
 import { createSession, listSignedInUsers, readSession, revokeSession, revokeUserSessions, SESSION_MAX_AGE_SECONDS, type SessionClaims } from "./sessions";
 import { consumeSignInNonce, issueSignInNonce, SIGN_IN_NONCE_TTL_SECONDS } from "./sign-in-nonce";

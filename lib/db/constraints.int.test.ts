@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { EnvironmentStatus, OperationStatus } from "@/lib/generated/prisma/client";
-import { withTestDatabase } from "./testing";
+import { withTestDatabase } from "@/scripts/test-support/db";
 
 /** Rules the schema cannot express, enforced by the partial unique indexes in the migration. */
 const testDb = withTestDatabase();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withTestDatabase } from "./testing";
+import { withTestDatabase } from "@/scripts/test-support/db";
 
 /** Every model survives a write and read through the driver adapter against the migrated database. */
 const testDb = withTestDatabase();

@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDatabase } from "@/scripts/support/postgres";
 import { applyMigrations, defaultMigrationsDir, migrationChecksum, readMigrations } from "./migrate";
-import { withTestDatabase } from "./testing";
+import { withTestDatabase } from "@/scripts/test-support/db";
 
 const testDb = withTestDatabase();
 let counter = 0;

@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDatabase } from "@/scripts/support/postgres";
 import { applyMigrations, defaultMigrationsDir } from "./migrate";
-import { withTestDatabase } from "./testing";
+import { withTestDatabase } from "@/scripts/test-support/db";
 
 /** Migrations that change existing rows, applied to a database that already holds some. */
 const testDb = withTestDatabase();

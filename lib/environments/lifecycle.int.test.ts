@@ -1,5 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { withTestDatabase } from "@/lib/db/testing";
+import { withTestDatabase } from "@/scripts/test-support/db";
 import { AppError } from "@/lib/errors";
 import type { EnvironmentStatus, OperationStatus, StepStatus } from "@/lib/generated/prisma/client";
 import { resolveUser, type CurrentUser } from "@/lib/users/resolve-user";

@@ -1,7 +1,7 @@
 import { NextRequest } from "next/server";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createSession, type SessionClaims } from "@/lib/auth/sessions";
-import { withTestDatabase } from "@/lib/db/testing";
+import { withTestDatabase } from "@/scripts/test-support/db";
 
 /** The live-progress endpoints as a browser reaches them: the session cookie decides who may read what. */
 const SECRET = "progress-routes-session-secret-0123456789";

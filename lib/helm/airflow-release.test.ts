@@ -5,7 +5,7 @@ import { AKS_API_VERSIONS, AKS_KUBE_VERSION, listReleaseObjects, refusalMessage,
 import { environmentHelmValues, type AirflowReleaseSettings } from "./airflow-values";
 import type { ChartPackage } from "./chart-source";
 import { ChartRefusedError, type ChartRender, type ChartRenderRequest } from "./render";
-import { writeRefusingChart } from "./testing";
+import { writeRefusingChart } from "@/scripts/test-support/helm";
 
 /**
  * How the portal reads a render: the renderer itself is replaced here (lib/helm/render has its own

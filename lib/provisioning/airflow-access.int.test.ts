@@ -5,12 +5,12 @@ import { AIRFLOW_APP } from "@/emulator/src/cloud/airflow-app";
 import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
 import { GraphApplications } from "@/lib/azure/graph";
 import { request } from "@/emulator/test/support";
-import { withTestDatabase } from "@/lib/db/testing";
+import { withTestDatabase } from "@/scripts/test-support/db";
 import { tearDownEnvironment } from "@/lib/environments/teardown-environment";
 import { probe } from "@/lib/http/outbound";
 import { EMULATED_PLATFORM, emulatorAirflowAccessEnv, prepareEmulatedPlatform } from "@/scripts/support/emulated-platform";
 import { readDeployed } from "./deployed";
-import { GROUPS, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "./testing";
+import { GROUPS, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
 
 /**
  * Airflow at https://<name>.<domain> with Entra sign-in, end to end through real workers and the

@@ -5,11 +5,11 @@ import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { emulatorAzureEnv } from "@/scripts/support/stack";
-import { withTestDatabase } from "@/lib/db/testing";
+import { withTestDatabase } from "@/scripts/test-support/db";
 import { retryEnvironment } from "@/lib/environments/retry-operation";
 import { tearDownEnvironment } from "@/lib/environments/teardown-environment";
 import { readDeployed } from "./deployed";
-import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "./testing";
+import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
 
 /**
  * The engine end to end: approvals in the real database, workers as real processes, the emulated

@@ -1,6 +1,6 @@
 import PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withTestDatabase } from "@/lib/db/testing";
+import { withTestDatabase } from "@/scripts/test-support/db";
 import { applyMigrations } from "@/lib/db/migrate";
 import { enqueueOperation, OPERATIONS_QUEUE, type OperationJob } from "./queue";
 

@@ -3,10 +3,10 @@ import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
 import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
 import { POLL } from "@/emulator/test/support";
-import { withTestDatabase } from "@/lib/db/testing";
+import { withTestDatabase } from "@/scripts/test-support/db";
 import { retryEnvironment } from "@/lib/environments/retry-operation";
 import { emulatorAzureEnv } from "@/scripts/support/stack";
-import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "./testing";
+import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
 
 /**
  * A step the plan marks `recheck` runs again when an operation is retried, although it succeeded

@@ -3,10 +3,10 @@ import https from "node:https";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
 import { airflowCharts, needs } from "@/emulator/test/support";
-import { withTestDatabase } from "@/lib/db/testing";
-import { CELERY_REFUSAL, startTestChartRepository, writeRefusingChart, type TestChartRepository } from "@/lib/helm/testing";
+import { withTestDatabase } from "@/scripts/test-support/db";
+import { CELERY_REFUSAL, startTestChartRepository, writeRefusingChart, type TestChartRepository } from "@/scripts/test-support/helm";
 import { readDeployed } from "./deployed";
-import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "./testing";
+import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
 
 /**
  * The Helm step renders the chart before it applies anything: what it applied is recorded with

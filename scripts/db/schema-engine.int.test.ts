@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withTestDatabase } from "@/lib/db/testing";
+import { withTestDatabase } from "@/scripts/test-support/db";
 import { defaultMigrationsDir } from "@/lib/db/migrate";
 import { diffSql, isEmptyMigration, migrationsTarget, schemaEngineVersion, schemaTarget, withSchemaEngine } from "./schema-engine";
 

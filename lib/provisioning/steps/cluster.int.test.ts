@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator, SUBSCRIPTION, type TestEmulator } from "@/emulator/test/support";
-import { emulatorStepContext, testEnvironment, type StepHarness } from "../step-testing";
+import { emulatorStepContext, testEnvironment, type StepHarness } from "@/scripts/test-support/provisioning-steps";
 import { createCluster } from "./cluster";
 import { createResourceGroup } from "./resource-group";
 

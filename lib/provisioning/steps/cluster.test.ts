@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StepContext } from "../context";
-import { testEngineConfig, testEnvironment } from "../step-testing";
+import { testEngineConfig, testEnvironment } from "@/scripts/test-support/provisioning-steps";
 import { clusterSpec } from "./cluster";
 
 const ctx = { env: testEnvironment("netcheck"), config: testEngineConfig() } as StepContext;

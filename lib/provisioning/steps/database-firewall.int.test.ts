@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator, SUBSCRIPTION, type TestEmulator } from "@/emulator/test/support";
 import { compareAddresses, outboundIpIds, parsePublicIpId } from "@/lib/azure/cluster-outbound";
-import { emulatorStepContext, testEnvironment, type StepHarness } from "../step-testing";
+import { emulatorStepContext, testEnvironment, type StepHarness } from "@/scripts/test-support/provisioning-steps";
 import { clusterSpec, createCluster } from "./cluster";
 import { createDatabaseServer } from "./database";
 import { firewallRuleName, openDatabaseToCluster } from "./database-firewall";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { provisionCluster } from "@/emulator/test/cluster-setup";
 import { startTestEmulator, SUBSCRIPTION, type TestEmulator } from "@/emulator/test/support";
 import type { EngineConfig } from "@/lib/config";
-import { emulatorStepContext, testEngineConfig, testEnvironment, type StepHarness } from "../step-testing";
+import { emulatorStepContext, testEngineConfig, testEnvironment, type StepHarness } from "@/scripts/test-support/provisioning-steps";
 import { FLUX_EXTENSION_NAME, installFluxExtension } from "./flux-extension";
 
 /**

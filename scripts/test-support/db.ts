@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, inject } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { createDatabase, dropDatabase } from "@/scripts/support/postgres";
-import { createPrismaClient } from "./create-client";
-import { applyMigrations } from "./migrate";
+import { createPrismaClient } from "@/lib/db/create-client";
+import { applyMigrations } from "@/lib/db/migrate";
 
 export type TestDatabase = {
   /** URL of this test file's own, freshly migrated database. */

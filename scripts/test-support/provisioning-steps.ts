@@ -8,7 +8,7 @@ import { withRetry } from "@/lib/azure/errors";
 import type { EngineConfig } from "@/lib/config";
 import { deriveNames } from "@/lib/environments/naming";
 import type { TestEmulator } from "@/emulator/test/support";
-import type { EngineEnvironment, StepContext } from "./context";
+import type { EngineEnvironment, StepContext } from "@/lib/provisioning/context";
 
 /**
  * What a test of one step needs without the engine around it: an environment as the engine
