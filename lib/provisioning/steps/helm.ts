@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { CoreV1Api } from "@kubernetes/client-node";
+import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { CloudError } from "@/lib/azure/errors";
 import { airflowMajor } from "@/lib/environments/catalog";
 import type { ReleaseObject } from "@/lib/environments/release-objects";
@@ -11,6 +11,7 @@ import { applyObject, readObject } from "@/lib/kubernetes/apply";
 import { helmRelease, helmRepository, releaseState, type FluxObject } from "@/lib/kubernetes/flux";
 import type { StepContext, StepRun } from "../context";
 import { clusterAccess } from "./cluster-access";
+import { diagnoseRelease } from "./release-diagnosis";
 
 export function valuesFor(ctx: StepContext): Record<string, unknown> {
   return environmentHelmValues(ctx.env, ctx.config);
@@ -90,13 +91,25 @@ export const waitForHelmRelease: StepRun = async (ctx) => {
       await ctx.log("Flux reports the Helm release Ready");
       return { revision: release.status?.lastAttemptedRevision ?? null };
     }
-    if (state.phase === "failed") throw new CloudError(state.reason, state.message || state.reason, false);
+    if (state.phase === "failed") {
+      await logWhyNotReady(ctx, kc);
+      throw new CloudError(state.reason, state.message || state.reason, false);
+    }
     if (state.message !== lastMessage) await ctx.log(`Flux: ${state.message}`);
     lastMessage = state.message;
-    if (Date.now() > deadline) throw new CloudError("Timeout", `The Helm release was not ready in time: ${state.message}`, false);
+    if (Date.now() > deadline) {
+      await logWhyNotReady(ctx, kc);
+      throw new CloudError("Timeout", `The Helm release was not ready in time: ${state.message}`, false);
+    }
     await sleep(Math.min(2_000, ctx.config.azure.pollIntervalMs), undefined, { signal: ctx.signal });
   }
 };
+
+/** Before a failed wait ends the step: which pods were not ready and why, and Helm's last log lines. */
+async function logWhyNotReady(ctx: StepContext, kc: KubeConfig): Promise<void> {
+  const lines = await diagnoseRelease(kc, ctx.env.names.namespace, ctx.env.names.helmRelease);
+  for (const line of lines) await ctx.log(line, "warn");
+}
 
 /** The Airflow UI's Service: the API server on Airflow 3, the webserver on Airflow 2. */
 export function uiServiceName(ctx: StepContext): string {
