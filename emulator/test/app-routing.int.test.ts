@@ -88,6 +88,29 @@ describe("AKS's application routing add-on settings", () => {
     expect(again.ingressProfile?.webAppRouting?.identity).toEqual(web?.identity);
   });
 
+  it("stores the Key Vault secrets provider with AKS's defaults and its identity, kept by a PUT that leaves add-ons out", async () => {
+    const addonProfiles = { azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true" } } };
+    const cluster = await clients.aks.managedClusters.beginCreateOrUpdateAndWait("rg-routing", "aks-addons", clusterBody({ addonProfiles }), POLL);
+    const provider = cluster.addonProfiles?.azureKeyvaultSecretsProvider;
+    expect(provider).toMatchObject({ enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } });
+    expect(provider?.identity?.resourceId).toBe(
+      `/subscriptions/${SUBSCRIPTION}/resourcegroups/MC_rg-routing_aks-addons_westeurope/providers/Microsoft.ManagedIdentity/userAssignedIdentities/azurekeyvaultsecretsprovider-aks-addons`,
+    );
+    const again = await clients.aks.managedClusters.beginCreateOrUpdateAndWait("rg-routing", "aks-addons", clusterBody({ tags: { team: "ml" } }), POLL);
+    expect(again.addonProfiles?.azureKeyvaultSecretsProvider?.identity).toEqual(provider?.identity);
+    const off = await clients.aks.managedClusters.beginCreateOrUpdateAndWait("rg-routing", "aks-addons", clusterBody({ addonProfiles: { azureKeyvaultSecretsProvider: { enabled: false } } }), POLL);
+    expect(off.addonProfiles?.azureKeyvaultSecretsProvider).toMatchObject({ enabled: false });
+    expect(off.addonProfiles?.azureKeyvaultSecretsProvider?.identity).toBeUndefined();
+  });
+
+  it("refuses add-ons AKS does not have and settings it would not take", async () => {
+    const put = (addonProfiles: object) => clients.aks.managedClusters.beginCreateOrUpdateAndWait("rg-routing", "aks-bad", clusterBody({ addonProfiles } as never), POLL);
+    await expect(put({ keyVault: { enabled: true } })).rejects.toMatchObject({ statusCode: 400, code: "AddonInvalid" });
+    await expect(put({ azureKeyvaultSecretsProvider: { config: {} } })).rejects.toMatchObject({ statusCode: 400, code: "InvalidRequestContent" });
+    await expect(put({ azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "yes" } } })).rejects.toMatchObject({ statusCode: 400, code: "InvalidParameter" });
+    await expect(put({ azureKeyvaultSecretsProvider: { enabled: true, config: { rotationPollInterval: "two minutes" } } })).rejects.toMatchObject({ statusCode: 400, code: "InvalidParameter" });
+  });
+
   it("refuses zone ids that are not DNS zone ids, as AKS does", async () => {
     const bad = clusterBody({ ingressProfile: { webAppRouting: { enabled: true, dnsZoneResourceIds: [`/subscriptions/${SUBSCRIPTION}/resourceGroups/${PLATFORM_RG}/providers/Microsoft.Network/publicIPAddresses/x`] } } });
     await expect(clients.aks.managedClusters.beginCreateOrUpdateAndWait("rg-routing", "aks-bad", bad, POLL)).rejects.toMatchObject({ statusCode: 400, code: "InvalidParameter" });
@@ -249,6 +272,11 @@ describe("Ingress through the add-on", () => {
     expect(withoutRole.text).toContain("airflow");
 
     await authz.roleAssignments.create(VAULT_ID, randomUUID(), { roleDefinitionId: KV_CERTIFICATE_USER, principalId: identity, principalType: "ServicePrincipal" });
+    // The role alone is not enough: NGINX reads the vault through the Key Vault secrets provider add-on.
+    const withoutProvider = await viaIngress(host);
+    expect(withoutProvider.cert.subject).toContain("CN=Kubernetes Ingress Controller Fake Certificate");
+    const provider = { azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true" } } };
+    await clients.aks.managedClusters.beginCreateOrUpdateAndWait("rg-env", "aks-env", clusterBody({ ingressProfile: routing, addonProfiles: provider }), POLL);
     const trusted = await viaIngress(host, "/api/v2/monitor/health", { trusted: true });
     expect(trusted.cert.subject).toContain(`CN=*.${ZONE}`);
     expect(trusted.cert.subjectAltName).toContain(`DNS:*.${ZONE}`);

@@ -1,4 +1,5 @@
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
+import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { DnsManagementClient } from "@azure/arm-dns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AIRFLOW_APP } from "@/emulator/src/cloud/airflow-app";
@@ -49,7 +50,8 @@ beforeAll(async () => {
   // What the platform team prepares, as npm run dev and the end-to-end tests do (the zone; the certificate and app registration are the emulator's own).
   await prepareEmulatedPlatform({ url: h.emulator.url, caCertPath: h.emulator.emulator.caCertPath });
   const access = emulatorAirflowAccessEnv({ url: h.emulator.url, ingressPort: h.emulator.emulator.ingressPort }, GROUPS.platform);
-  for (let i = 0; i < 2; i++) h.startWorker({ ...access, PORTAL_HELM_TIMEOUT_MS: "90000" });
+  // Health probed every second, so a certificate that changes under a READY environment shows at once.
+  for (let i = 0; i < 2; i++) h.startWorker({ ...access, PORTAL_HELM_TIMEOUT_MS: "90000", WORKER_HEALTH_INTERVAL_MS: "1000" });
 }, 60_000);
 
 afterAll(async () => {
@@ -108,6 +110,11 @@ describe("Airflow at its https address", () => {
     // The add-on's identity may write the zone and read the certificate.
     const principals = (await authz.roleAssignments.listForScope(`/subscriptions/${P.subscriptionId}/resourceGroups/${P.resourceGroup}/providers/Microsoft.Network/dnsZones/${P.domain}`).byPage().next()).value as Array<{ principalId: string }>;
     expect(principals.length).toBeGreaterThanOrEqual(2);
+    const vaultId = `/subscriptions/${P.subscriptionId}/resourceGroups/${P.resourceGroup}/providers/Microsoft.KeyVault/vaults/${P.vault}`;
+    const vaultGrants = (await authz.roleAssignments.listForScope(vaultId).byPage().next()).value as Array<{ roleDefinitionId: string }>;
+    // Key Vault Certificate User, the role AKS's application routing docs give the add-on's identity.
+    expect(new Set(vaultGrants.map((g) => g.roleDefinitionId.split("/").pop()))).toEqual(new Set(["db79e9a7-68ee-4b58-9aeb-b90e7c24fcba"]));
+    expect(vaultGrants.length).toBe(principals.length);
 
     // No secret of the app registration anywhere in the portal's database.
     const dump = JSON.stringify({
@@ -135,4 +142,31 @@ describe("Airflow at its https address", () => {
     expect(await redirectUris()).toEqual(after);
     expect((await tearDownEnvironment(database.prisma, h.admin, { id: three, confirmName: "signin-three" })).outcome).toBe("already-deleted");
   }, 240_000);
+
+  it("fails the health check on NGINX's own certificate while the cluster lacks the Key Vault secrets provider", async () => {
+    const id = await requestAndApprove(database.prisma, h, "no-vault", { executor: "LocalExecutor" });
+    await waitForStatus(database.prisma, id, ["READY"], 120_000);
+    const [resourceGroup, cluster] = ["rg-airflow-no-vault", "aks-airflow-no-vault"];
+    const aks = new ContainerServiceClient(h.emulator.credential, P.subscriptionId, h.emulator.clientOptions);
+    const before = await aks.managedClusters.get(resourceGroup, cluster);
+    expect(before.addonProfiles?.azureKeyvaultSecretsProvider).toMatchObject({ enabled: true, config: { enableSecretRotation: "true" } });
+    await eventuallyHealth(id, (health) => health === "healthy");
+
+    // Someone turns the add-on off: NGINX can no longer read the vault and serves its own certificate.
+    const off = { ...before, addonProfiles: { ...before.addonProfiles, azureKeyvaultSecretsProvider: { enabled: false } } };
+    await aks.managedClusters.beginCreateOrUpdateAndWait(resourceGroup, cluster, off, { updateIntervalInMs: 10 });
+    const health = await eventuallyHealth(id, (value) => value !== "healthy");
+    expect(health).toMatch(/^health endpoint unreachable \((self-signed certificate|unable to verify|Hostname\/IP does not match)/);
+  }, 180_000);
 });
+
+/** The dashboard's health column once `done` holds for it. */
+async function eventuallyHealth(id: string, done: (health: string | null) => boolean): Promise<string | null> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { health } = await database.prisma.environment.findUniqueOrThrow({ where: { id }, select: { health: true } });
+    if (done(health)) return health;
+    if (Date.now() > deadline) throw new Error(`health stayed ${health}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -11,7 +11,7 @@ import { OAUTH_ENV, OAUTH_SECRET_NAME } from "@/lib/helm/airflow-sign-in";
 import { applyObject, readObject } from "@/lib/kubernetes/apply";
 import type { StepContext, StepRun } from "../context";
 import { clusterAccess } from "./cluster-access";
-import { clusterSpec } from "./cluster";
+import { clusterSpec, KEY_VAULT_SECRETS_PROVIDER } from "./cluster";
 import { uiServiceName } from "./helm";
 
 /**
@@ -67,26 +67,33 @@ export function recordName(ctx: StepContext): string {
 }
 
 /**
- * The add-on's identity: DNS Zone Contributor on the zone, Key Vault Secrets User on the vault.
- * A cluster made before the domain was configured gets the add-on first.
+ * The add-on's identity: DNS Zone Contributor on the zone, Key Vault Certificate User on the vault.
+ * A cluster made before the domain was configured, or before the portal enabled the Key Vault
+ * secrets provider NGINX reads the certificate through, gets the add-ons first.
  */
 export const grantRoutingAccess: StepRun = async (ctx) => {
   const a = access(ctx);
   const { env, arm } = ctx;
   let cluster = await ctx.retry(() => arm.aks.managedClusters.get(env.names.resourceGroup, env.names.cluster, { abortSignal: ctx.signal }));
   const routing = cluster.ingressProfile?.webAppRouting;
-  if (!routing?.enabled || !routing.dnsZoneResourceIds?.some((id) => id.toLowerCase() === a.dnsZoneId.toLowerCase())) {
-    await ctx.log("Turning on the application routing add-on with the platform's DNS zone");
+  const routed = routing?.enabled && routing.dnsZoneResourceIds?.some((id) => id.toLowerCase() === a.dnsZoneId.toLowerCase());
+  const provider = Object.entries(cluster.addonProfiles ?? {}).find(([name]) => name.toLowerCase() === "azurekeyvaultsecretsprovider")?.[1];
+  if (!routed || !provider?.enabled) {
+    await ctx.log(
+      !routed
+        ? "Turning on the application routing add-on with the platform's DNS zone"
+        : "Turning on the Key Vault secrets provider, through which the add-on's NGINX reads the certificate",
+    );
     cluster = await ctx.retry(() =>
-      arm.aks.managedClusters.beginCreateOrUpdateAndWait(env.names.resourceGroup, env.names.cluster, { ...clusterSpec(ctx), kubernetesVersion: cluster.kubernetesVersion }, { ...arm.poll, abortSignal: ctx.signal }),
+      arm.aks.managedClusters.beginCreateOrUpdateAndWait(env.names.resourceGroup, env.names.cluster, { ...clusterSpec(ctx), kubernetesVersion: cluster.kubernetesVersion, addonProfiles: { ...cluster.addonProfiles, ...structuredClone(KEY_VAULT_SECRETS_PROVIDER) } }, { ...arm.poll, abortSignal: ctx.signal }),
     );
   }
   const principalId = cluster.ingressProfile?.webAppRouting?.identity?.objectId;
   if (!principalId) throw new CloudError("AddonIdentityMissing", "AKS reported no identity for the application routing add-on", false);
   const client = authorizationClient(ctx);
   const zone = await ctx.retry(() => grantRole(client, a.dnsZoneId, "dnsZoneContributor", principalId, ctx.signal));
-  const vault = await ctx.retry(() => grantRole(client, a.keyVaultId, "keyVaultSecretsUser", principalId, ctx.signal));
-  await ctx.log(`${zone ? "Granted" : "Already granted"}: DNS Zone Contributor on ${zoneParts(a).zone}; ${vault ? "granted" : "already granted"}: Key Vault Secrets User on the certificate's vault`);
+  const vault = await ctx.retry(() => grantRole(client, a.keyVaultId, "keyVaultCertificateUser", principalId, ctx.signal));
+  await ctx.log(`${zone ? "Granted" : "Already granted"}: DNS Zone Contributor on ${zoneParts(a).zone}; ${vault ? "granted" : "already granted"}: Key Vault Certificate User on the certificate's vault`);
   return { principalId };
 };
 
@@ -230,9 +237,13 @@ export const revokeRoutingAccess: StepRun = async (ctx) => {
     return { revoked: 0 };
   }
   const client = authorizationClient(ctx);
-  const revoked =
-    Number(await ctx.retry(() => revokeRole(client, a.dnsZoneId, "dnsZoneContributor", principalId, ctx.signal))) +
-    Number(await ctx.retry(() => revokeRole(client, a.keyVaultId, "keyVaultSecretsUser", principalId, ctx.signal)));
+  const grants = [
+    [a.dnsZoneId, "dnsZoneContributor"],
+    [a.keyVaultId, "keyVaultCertificateUser"],
+    [a.keyVaultId, "keyVaultSecretsUser"],
+  ] as const;
+  let revoked = 0;
+  for (const [scope, role] of grants) revoked += Number(await ctx.retry(() => revokeRole(client, scope, role, principalId, ctx.signal)));
   await ctx.log(revoked > 0 ? `Removed ${revoked} grant(s) of the add-on's identity on the DNS zone and the vault` : "The add-on's identity had no grants left");
   return { revoked };
 };

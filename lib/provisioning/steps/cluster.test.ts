@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StepContext } from "../context";
 import { testEngineConfig, testEnvironment } from "@/scripts/test-support/provisioning-steps";
+import type { EngineConfig } from "@/lib/config";
 import { clusterSpec } from "./cluster";
 
 const ctx = { env: testEnvironment("netcheck"), config: testEngineConfig() } as StepContext;
@@ -24,5 +25,13 @@ describe("the cluster's specification", () => {
     const pools = clusterSpec(ctx).agentPoolProfiles ?? [];
     expect(pools.length).toBeGreaterThan(0);
     for (const pool of pools) expect(pool.maxPods).toBe(110);
+  });
+
+  it("turns on the Key Vault secrets provider, with rotation, only where Airflow is published over https", () => {
+    expect(clusterSpec(ctx).addonProfiles).toBeUndefined();
+    const https = { ...ctx, config: { ...ctx.config, airflowAccess: { dnsZoneId: "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/dnszones/example.com" } } as unknown as EngineConfig };
+    expect(clusterSpec(https).addonProfiles).toEqual({
+      azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
+    });
   });
 });

@@ -32,6 +32,15 @@ export const CLUSTER_NETWORK = {
  */
 export const MAX_PODS_PER_NODE = 110;
 
+/**
+ * The Key Vault secrets provider (Secrets Store CSI driver): the application routing add-on's NGINX
+ * reads the Key Vault certificate named on an Ingress through it; without it NGINX serves its own
+ * default certificate. Rotation on, so a renewed certificate reaches NGINX within minutes.
+ */
+export const KEY_VAULT_SECRETS_PROVIDER = {
+  azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
+} as const satisfies ManagedCluster["addonProfiles"];
+
 export function clusterSpec(ctx: StepContext): ManagedCluster {
   const { env } = ctx;
   const preset = SIZE_PRESETS[env.size];
@@ -64,7 +73,12 @@ export function clusterSpec(ctx: StepContext): ManagedCluster {
     networkProfile: { ...CLUSTER_NETWORK },
     // AKS's application routing add-on (managed NGINX and external-dns) publishes the Airflow UI
     // at https://<name>.<domain>, writing its record in the platform's DNS zone.
-    ...(ctx.config.airflowAccess ? { ingressProfile: { webAppRouting: { enabled: true, dnsZoneResourceIds: [ctx.config.airflowAccess.dnsZoneId] } } } : {}),
+    ...(ctx.config.airflowAccess
+      ? {
+          ingressProfile: { webAppRouting: { enabled: true, dnsZoneResourceIds: [ctx.config.airflowAccess.dnsZoneId] } },
+          addonProfiles: structuredClone(KEY_VAULT_SECRETS_PROVIDER),
+        }
+      : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { CloudContext } from "../context.js";
 import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { isPlainObject, shortHash, uuidFrom } from "../util.js";
+import { addonProfilesFor, validateAddonProfiles } from "./addons.js";
 import { appRoutingOf, ingressProfileFor, syncIngressClass, validateIngressProfile } from "./app-routing.js";
 import { clusterCredential, resolveAccess } from "./cluster-access.js";
 import { clusterId, clusterKeyOf, MANAGED_CLUSTER_TYPE, TENANT_ID } from "./cluster-ids.js";
@@ -45,6 +46,7 @@ function buildBody(ctx: CloudContext, id: string, name: string, group: string, b
   const principalId = uuidFrom(`${id.toLowerCase()}#principal`);
   const nodeResourceGroup = nodeResourceGroupFor(input, previous, group, name, location);
   const ingressProfile = ingressProfileFor(input, previous, id, nodeResourceGroup, name);
+  const addonProfiles = addonProfilesFor(input, previous, id, nodeResourceGroup, name);
   return {
     id,
     name,
@@ -69,6 +71,7 @@ function buildBody(ctx: CloudContext, id: string, name: string, group: string, b
       nodeResourceGroup,
       ...resolveAccess(input, previous, TENANT_ID),
       ...(ingressProfile ? { ingressProfile } : {}),
+      ...(addonProfiles ? { addonProfiles } : {}),
       enableRBAC: input.enableRBAC ?? true,
       maxAgentPools: 100,
       supportPlan: "KubernetesOfficial",
@@ -160,6 +163,7 @@ async function put(ctx: CloudContext, ar: ArmRequest) {
   }
   validateClusterProperties(body, Boolean(existing));
   validateIngressProfile((body.properties ?? {}) as Json);
+  validateAddonProfiles((body.properties ?? {}) as Json);
   const id = existing?.id ?? clusterId(sub, (rg.body.name as string) ?? group, name);
   const resource: ArmResource = { id, type: MANAGED_CLUSTER_TYPE, body: buildBody(ctx, id, (existing?.body.name as string) ?? name, group, body, existing) };
   ensureClusterNetwork(ctx, resource, group);

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import tls from "node:tls";
 import { KEY_VAULT_CERTIFICATE_USER, KEY_VAULT_SECRETS_USER, BUILT_IN_ROLES, allAssignments, roleGuidOf } from "../arm/role-assignments.js";
 import { listenOnLoopback } from "../../http.js";
+import { hasKeyVaultSecretsProvider } from "../arm/addons.js";
 import { appRoutingOf } from "../arm/app-routing.js";
 import type { CloudContext } from "../context.js";
 import { typeOf } from "../kube/discovery.js";
@@ -93,7 +94,11 @@ export class IngressListener {
     return candidates.sort((a, b) => String((a.ingress.metadata as Json).creationTimestamp).localeCompare(String((b.ingress.metadata as Json).creationTimestamp)))[0];
   }
 
-  /** The certificate for `host`: the Key Vault one when the Ingress names it, lists the host under `tls` and the add-on may read the vault. */
+  /**
+   * The certificate for `host`: the Key Vault one when the Ingress names it and lists the host under
+   * `tls`, the cluster runs the Key Vault secrets provider (NGINX reads the certificate through its
+   * CSI driver) and the add-on's identity may read the vault; otherwise NGINX's default one.
+   */
   certificateFor(host: string): IngressCertificate {
     const routed = this.route(host);
     const uri = routed ? ((routed.ingress.metadata as Json).annotations as Json | undefined)?.[KEY_VAULT_CERT_ANNOTATION] : undefined;
@@ -101,7 +106,9 @@ export class IngressListener {
     const parsed = /^https:\/\/([a-z0-9-]+)\.vault\.azure\.net\/certificates\/[^/]+(\/[^/]+)?\/?$/i.exec(uri);
     const tlsHosts = (((routed.ingress.spec as Json).tls as Json[] | undefined) ?? []).flatMap((t) => (t.hosts as string[] | undefined) ?? []);
     if (!parsed || !tlsHosts.some((h) => h.toLowerCase() === host.toLowerCase())) return this.certificates.fake();
-    const identity = appRoutingOf(this.controller.armCluster(routed.cluster)).identity;
+    const arm = this.controller.armCluster(routed.cluster);
+    if (!hasKeyVaultSecretsProvider(arm)) return this.certificates.fake();
+    const identity = appRoutingOf(arm).identity;
     if (!identity || !this.mayReadVault(identity.objectId, parsed[1] as string)) return this.certificates.fake();
     const zone = host.toLowerCase().split(".").slice(1).join(".");
     return this.certificates.keyVault(uri, zone);
