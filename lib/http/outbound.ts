@@ -75,6 +75,6 @@ export function send(url: string | URL, options: SendOptions = {}): Promise<Answ
 }
 
 /** A health probe: one GET with a short deadline, reading at most 64 kB. */
-export function probe(url: URL, options: { signal?: AbortSignal; ca?: string } = {}): Promise<Answer> {
-  return send(url, { ...options, headers: { accept: "application/json" }, timeoutMs: 5_000, maxBytes: 65_536 });
+export function probe(url: URL, options: { signal?: AbortSignal; ca?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+  return send(url, { ...options, headers: { accept: "application/json", ...options.headers }, timeoutMs: 5_000, maxBytes: 65_536 });
 }

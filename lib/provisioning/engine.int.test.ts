@@ -115,6 +115,11 @@ describe("provisioning", () => {
     const healthPath = airflowVersion.startsWith("3") ? "api/v2/monitor/health" : "health";
     const health = (await fetch(new URL(healthPath, env.airflowUrl!)).then((r) => r.json())) as Record<string, { status: string }>;
     expect(health.scheduler?.status).toBe("healthy");
+    // Checked from inside the cluster first, through the API server's service proxy, then at the recorded address.
+    const ui = airflowVersion.startsWith("3") ? "api-server" : "webserver";
+    expect(await eventLog(database.prisma, id)).toContain(
+      `airflow-health info Airflow is healthy (service airflow-${ui}:8080, through the Kubernetes API server); its address is ${env.airflowUrl}`,
+    );
     expect(Object.values(await stepAttempts(id)).every((n) => n === 1)).toBe(true);
     // No domain configured: the https address's steps are recorded as skipped, and the UI stays on its load balancer.
     const skipped = await database.prisma.operationStep.findMany({ where: { operation: { environmentId: id }, status: "SKIPPED" }, select: { key: true } });

@@ -1,10 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { CloudError } from "@/lib/azure/errors";
 import { airflowMajor } from "@/lib/environments/catalog";
+import { serviceProxy } from "@/lib/kubernetes/service-proxy";
 import type { StepContext, StepRun } from "../context";
 import { probe } from "@/lib/http/outbound";
 import { airflowHttpsUrl } from "./airflow-access";
-import { airflowAddress } from "./helm";
+import { clusterAccess } from "./cluster-access";
+import { airflowAddress, uiServiceName } from "./helm";
 
 type HealthBody = Record<string, { status?: string | null } | undefined>;
 
@@ -30,12 +33,31 @@ export interface HealthProbe {
   certificate: { validTo: string } | null;
 }
 
-/** One probe of the Airflow UI's health endpoint, keeping the certificate an https address presents. */
-export async function probeHealthDetailed(url: string, airflowVersion: string, signal?: AbortSignal): Promise<HealthProbe> {
+/** How to reach the health endpoint: the trust and headers a request through the API server needs. */
+export interface ProbeVia {
+  ca?: string;
+  headers?: Record<string, string>;
+}
+
+/** The `message` of a Kubernetes `Status` the API server answered instead of Airflow, if it was one. */
+function statusMessage(body: string): string | undefined {
   try {
-    const answer = await probe(new URL(healthPath(airflowVersion), url), { signal });
+    const parsed = JSON.parse(body) as { kind?: string; message?: string };
+    return parsed.kind === "Status" && parsed.message ? parsed.message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One probe of the Airflow UI's health endpoint under `base`, keeping the certificate an https address presents. */
+export async function probeHealthDetailed(base: string | URL, airflowVersion: string, signal?: AbortSignal, via: ProbeVia = {}): Promise<HealthProbe> {
+  try {
+    const answer = await probe(new URL(healthPath(airflowVersion), base), { signal, ...via });
     const certificate = answer.certificate ? { validTo: answer.certificate.validTo } : null;
-    if (answer.status !== 200) return { problem: `health endpoint answered ${answer.status}`, certificate };
+    if (answer.status !== 200) {
+      const why = statusMessage(answer.body);
+      return { problem: `health endpoint answered ${answer.status}${why ? ` (${why})` : ""}`, certificate };
+    }
     const bad = unhealthyComponents(JSON.parse(answer.body) as HealthBody);
     return { problem: bad.length === 0 ? null : `unhealthy: ${bad.join(", ")}`, certificate };
   } catch (error) {
@@ -49,21 +71,50 @@ export async function probeHealth(url: string, airflowVersion: string, signal?: 
   return (await probeHealthDetailed(url, airflowVersion, signal)).problem;
 }
 
+/** The UI Service's port, read from the Service the chart rendered. */
+async function uiServicePort(ctx: StepContext, kc: KubeConfig): Promise<number | null> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const service = await ctx.retry(() => core.readNamespacedService({ name: uiServiceName(ctx), namespace: ctx.env.names.namespace }));
+  return service.spec?.ports?.[0]?.port ?? null;
+}
+
+/** One probe through the cluster's API server: Airflow as seen from inside the cluster, whatever the network around it. */
+async function probeThroughApiServer(ctx: StepContext, kc: KubeConfig): Promise<HealthProbe & { via: string }> {
+  const port = await uiServicePort(ctx, kc);
+  const via = `service ${uiServiceName(ctx)}:${port ?? "?"}, through the Kubernetes API server`;
+  if (!port) return { problem: `the UI Service ${uiServiceName(ctx)} has no port`, certificate: null, via };
+  const proxy = serviceProxy(kc, ctx.env.names.namespace, uiServiceName(ctx), port);
+  return { ...(await probeHealthDetailed(proxy.base, ctx.env.airflowVersion, ctx.signal, proxy)), via };
+}
+
 /**
- * Probes health until every component is healthy: at the https address through the ingress when a
- * domain is configured (the certificate's expiry is kept for the page), else at the UI Service's
- * load balancer.
+ * Probes health until every component is healthy: through the cluster's API server's service
+ * proxy (which needs no network path into the cluster), then where people open it — the https
+ * address through the ingress when a domain is configured (the certificate's expiry is kept for
+ * the page), else the UI Service's load balancer, whose address is recorded.
  */
 export const checkAirflowHealth: StepRun = async (ctx: StepContext) => {
   const deadline = Date.now() + ctx.config.helmTimeoutMs;
   let last = "";
   let url: string | null = ctx.config.airflowAccess ? airflowHttpsUrl(ctx) : null;
+  let kc = await clusterAccess(ctx);
+  let builtAt = Date.now();
   for (;;) {
-    url ??= await airflowAddress(ctx);
-    const result: HealthProbe = url ? await probeHealthDetailed(url, ctx.env.airflowVersion, ctx.signal) : { problem: "the UI's load balancer has no address yet", certificate: null };
+    if (Date.now() - builtAt > 5 * 60_000) {
+      kc = await clusterAccess(ctx);
+      builtAt = Date.now();
+    }
+    const inside = await probeThroughApiServer(ctx, kc);
+    let result: HealthProbe = inside.problem ? { ...inside, problem: `${inside.problem} (${inside.via})` } : inside;
+    if (!result.problem && ctx.config.airflowAccess) result = await probeHealthDetailed(url!, ctx.env.airflowVersion, ctx.signal);
+    if (!result.problem && !ctx.config.airflowAccess) {
+      url ??= await airflowAddress(ctx);
+      if (!url) result = { problem: "the UI's load balancer has no address yet", certificate: null };
+    }
     if (!result.problem && url) {
-      await ctx.log(`Airflow is healthy at ${url}${result.certificate ? ` (certificate valid until ${result.certificate.validTo.slice(0, 10)})` : ""}`);
-      return { url, certificateExpiresAt: result.certificate?.validTo ?? null };
+      const at = ctx.config.airflowAccess ? ` and at ${url}${result.certificate ? ` (certificate valid until ${result.certificate.validTo.slice(0, 10)})` : ""}` : `; its address is ${url}`;
+      await ctx.log(`Airflow is healthy (${inside.via})${at}`);
+      return { url, certificateExpiresAt: result.certificate?.validTo ?? null, checkedThrough: "api-server" };
     }
     if (result.problem !== last) await ctx.log(`Waiting: ${result.problem}`);
     last = result.problem ?? "";

@@ -10,6 +10,7 @@ import { decodeProtobuf, isProtobuf } from "./protobuf.js";
 import { apiGroupDoc, apiGroupList, apiVersions, groupVersion, resourceList, versionInfo, type KubeType } from "./discovery.js";
 import { fieldMatcher, labelMatcher } from "./selectors.js";
 import { badRequest, invalid, KubeError, noResource, notFound, sendStatus } from "./status.js";
+import { proxyToService } from "./service-proxy.js";
 import { toTable } from "./table.js";
 import { Verbs } from "./verbs.js";
 
@@ -127,6 +128,13 @@ export class ApiServer {
         if (!doc) throw noResource();
         return sendJson(res, 200, doc);
       }
+    }
+    // services/<id>/proxy/<path>: the one subresource whose tail is a path of its own.
+    if (segments[0] === "api" && segments[1] === "v1" && segments[2] === "namespaces" && segments[4] === "services" && segments[6] === "proxy") {
+      const t = types.find((x) => x.group === "" && x.plural === "services")!;
+      const id = decodeURIComponent(segments[5] as string);
+      authorize(principal, req.method ?? "GET", t, { namespace: segments[3], name: id, subresource: "proxy" }, false);
+      return proxyToService(this.ctx, cluster, req, res, url, segments[3] as string, id, segments.slice(7));
     }
     const target = parseResourcePath(types, segments);
     if (!target) throw noResource();
