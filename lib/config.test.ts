@@ -57,10 +57,13 @@ describe("configuration", () => {
   });
 
   it("offers configured regions and only Airflow versions it has a chart for", async () => {
-    const config = await configWith({ ...base, PORTAL_REGIONS: "westeurope, uksouth", PORTAL_AIRFLOW_VERSIONS: "2.10.5" });
-    expect(config().catalog).toEqual({ regions: ["westeurope", "uksouth"], airflowVersions: ["2.10.5"] });
+    const config = await configWith({ ...base, PORTAL_REGIONS: "westeurope, uksouth", PORTAL_AIRFLOW_VERSIONS: "2.11.2" });
+    expect(config().catalog).toEqual({ regions: ["westeurope", "uksouth"], airflowVersions: ["2.11.2"] });
     const unknown = await configWith({ ...base, PORTAL_AIRFLOW_VERSIONS: "1.10.15" });
     expect(() => unknown()).toThrow(/PORTAL_AIRFLOW_VERSIONS: unsupported 1.10.15/);
+    // Kept only for the environments that run it, not for new requests.
+    const retired = await configWith({ ...base, PORTAL_AIRFLOW_VERSIONS: "3.2.2,3.0.6" });
+    expect(() => retired()).toThrow(/PORTAL_AIRFLOW_VERSIONS: unsupported 3.0.6; supported: 3.2.2, 2.11.2/);
   });
 
   it("refuses a region list that offers nothing or is not in ARM's spelling", async () => {

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { AIRFLOW_VERSIONS, DEFAULT_CATALOG } from "@/lib/environments/catalog";
+import { DEFAULT_CATALOG, OFFERED_AIRFLOW_VERSIONS } from "@/lib/environments/catalog";
 import type { AirflowReleaseSettings, AirflowSignInSettings } from "@/lib/helm/airflow-values";
 
 /**
@@ -131,10 +131,13 @@ function dagHosts(wanted: string[] | undefined): readonly string[] | undefined {
   return hosts;
 }
 
-/** Operators may offer fewer Airflow versions, never one the portal has no chart version for. */
+/**
+ * Operators may offer fewer Airflow versions, never one the portal has no chart version for nor one
+ * it keeps only for the environments already running it.
+ */
 function airflowVersions(wanted: string[] | undefined): readonly string[] {
   if (!wanted) return DEFAULT_CATALOG.airflowVersions;
-  const known = new Set(AIRFLOW_VERSIONS.map((v) => v.version));
+  const known = new Set(OFFERED_AIRFLOW_VERSIONS);
   const unknown = wanted.filter((v) => !known.has(v));
   if (unknown.length > 0 || wanted.length === 0) {
     throw new Error(

@@ -3,10 +3,18 @@
  * the portal's PostgreSQL and Azure; they share the work through the database.
  */
 import { engineConfig } from "@/lib/config";
+import { AIRFLOW_VERSIONS } from "@/lib/environments/catalog";
+import { warmUpChartRenderer } from "@/lib/helm/airflow-release";
 import { startWorker } from "@/lib/provisioning/worker";
 
 async function main() {
-  const worker = await startWorker(engineConfig());
+  const config = engineConfig();
+  // The first render of a chart in a process parses all its templates, seconds on a busy machine,
+  // during which the event loop (and the operation's heartbeat) stands still: pay it for the chart
+  // versions new environments get before taking any operation. Failures are only logged.
+  const offered = AIRFLOW_VERSIONS.filter((v) => v.offered).map((v) => v.chartVersion);
+  await warmUpChartRenderer({ helmRepositoryUrl: config.helmRepositoryUrl, airflowExposure: config.airflowExposure, airflowAccess: null }, offered);
+  const worker = await startWorker(config);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

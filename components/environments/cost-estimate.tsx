@@ -1,21 +1,43 @@
-import { estimateMonthlyCost, SIZE_PRESETS, type SizeName } from "@/lib/environments/catalog";
+import { DISK_STORAGE_CLASS, estimateMonthlyCost, SIZE_PRESETS, type ExecutorName, type SizeName } from "@/lib/environments/catalog";
 
 const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 });
+const cents = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
-/** Announced politely when the size changes, so a screen reader user hears the new estimate. */
-export function CostEstimate({ size }: { size: SizeName }) {
-  const cost = estimateMonthlyCost(size);
+/** The cluster's disks the release creates, each kind with its count, size and monthly price. */
+export function DiskBreakdown({ executor, size }: { executor: ExecutorName; size: SizeName }) {
+  const { disks, disksUsd } = estimateMonthlyCost({ executor, size });
+  return (
+    <div className="text-xs text-slate-600">
+      <p>
+        Disks {usd.format(disksUsd)} (Standard SSD, storage class <code>{DISK_STORAGE_CLASS}</code>):
+      </p>
+      <ul className="list-disc pl-5">
+        {disks.map((d) => (
+          <li key={d.component}>
+            {d.label}: {d.count > 1 ? `${d.count} × ` : ""}
+            {d.sizeGiB} GiB, {cents.format(d.monthlyUsd)}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Announced politely when the size or executor changes, so a screen reader user hears the new estimate. */
+export function CostEstimate({ executor, size }: { executor: ExecutorName; size: SizeName }) {
+  const cost = estimateMonthlyCost({ executor, size });
   const p = SIZE_PRESETS[size];
   return (
-    <div aria-live="polite" className="rounded-md bg-slate-100 px-4 py-3 text-sm">
+    <div aria-live="polite" className="space-y-1 rounded-md bg-slate-100 px-4 py-3 text-sm">
       <p>
         Estimated cost: <strong>{usd.format(cost.totalUsd)} per month</strong>, up to {usd.format(cost.maxTotalUsd)} when the
         cluster scales to {p.nodeMaxCount} nodes.
       </p>
       <p className="text-xs text-slate-600">
-        Nodes {usd.format(cost.nodesUsd)} · PostgreSQL {usd.format(cost.postgresUsd)} · storage {usd.format(cost.storageUsd)}. List
-        prices; stopping an idle environment stops most of it.
+        Nodes {usd.format(cost.nodesUsd)} · PostgreSQL {usd.format(cost.postgresUsd)} · PostgreSQL storage {usd.format(cost.storageUsd)} ·
+        disks {usd.format(cost.disksUsd)}. List prices, an estimate; stopping an idle environment stops most of it.
       </p>
+      <DiskBreakdown executor={executor} size={size} />
     </div>
   );
 }

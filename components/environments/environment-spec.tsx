@@ -1,6 +1,9 @@
-import { SIZE_PRESETS } from "@/lib/environments/catalog";
+import { estimateMonthlyCost, postgresUserConnections, SIZE_PRESETS } from "@/lib/environments/catalog";
 import type { EnvironmentDetail } from "@/lib/environments/types";
+import { DiskBreakdown } from "./cost-estimate";
 import { executorLabel, formatDate, formatDateTime } from "./format";
+
+const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 });
 
 function Row({ term, children }: { term: string; children: React.ReactNode }) {
   return (
@@ -13,6 +16,7 @@ function Row({ term, children }: { term: string; children: React.ReactNode }) {
 
 export function EnvironmentSpec({ env }: { env: EnvironmentDetail }) {
   const size = SIZE_PRESETS[env.size];
+  const cost = estimateMonthlyCost({ executor: env.executor, size: env.size });
   return (
     <dl className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
       <Row term="Team">{env.team.name}</Row>
@@ -24,7 +28,14 @@ export function EnvironmentSpec({ env }: { env: EnvironmentDetail }) {
       </Row>
       <Row term="Region">{env.region}</Row>
       <Row term="Size">
-        {size.label}: {size.nodeMinCount}–{size.nodeMaxCount} × {size.nodeVmSize}; PostgreSQL {size.postgresSkuName}, {size.postgresStorageGiB} GiB
+        {size.label}: {size.nodeMinCount}–{size.nodeMaxCount} × {size.nodeVmSize}; PostgreSQL {size.postgresSkuName}, {size.postgresStorageGiB} GiB,{" "}
+        {postgresUserConnections(env.size)} connections
+      </Row>
+      <Row term="Estimated cost">
+        <p>
+          {usd.format(cost.totalUsd)} per month, up to {usd.format(cost.maxTotalUsd)} at {size.nodeMaxCount} nodes (list prices, an estimate)
+        </p>
+        <DiskBreakdown executor={env.executor} size={env.size} />
       </Row>
       <Row term="DAG source">
         {env.dagSource ? (

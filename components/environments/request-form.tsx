@@ -5,7 +5,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { requestEnvironmentAction, type RequestFormState } from "@/lib/actions/request-environment-action";
-import { chartVersionFor, EXECUTORS, EXECUTOR_DESCRIPTIONS, SIZES, type Catalog, type SizeName } from "@/lib/environments/catalog";
+import { chartVersionFor, EXECUTORS, EXECUTOR_DESCRIPTIONS, SIZES, type Catalog, type ExecutorName, type SizeName } from "@/lib/environments/catalog";
 import { NAME_MAX } from "@/lib/environments/naming";
 import { PURPOSE_MAX } from "@/lib/environments/request-limits";
 import { CostEstimate } from "./cost-estimate";
@@ -53,6 +53,11 @@ export function RequestForm({ catalog, teams, expiry }: RequestFormProps) {
   const serverErrors = state.ok === false ? (state.fieldErrors ?? {}) : {};
   const errors: Record<string, string[] | undefined> = clientErrors ?? serverErrors;
   const values = (state.ok === false ? state.values : {}) as Record<string, string | undefined>;
+  // The executor decides which disks the release gets, so the estimate follows it: the one picked
+  // since the last answer from the server, else the one the form was re-rendered with.
+  const [picked, setPicked] = useState<{ after: RequestFormState; executor: ExecutorName } | null>(null);
+  const sent = (EXECUTORS as readonly string[]).includes(values.executor ?? "") ? (values.executor as ExecutorName) : "KubernetesExecutor";
+  const executor = picked?.after === state ? picked.executor : sent;
   const message = clientErrors ? "Check the highlighted fields." : state.ok === false ? state.message : null;
 
   // The form is re-rendered with what was typed after a refusal; keyboard and screen reader users
@@ -137,11 +142,11 @@ export function RequestForm({ catalog, teams, expiry }: RequestFormProps) {
         <legend className="text-sm font-medium">Size</legend>
         <div className="grid gap-3 sm:grid-cols-3">
           {SIZES.map((s) => (
-            <SizeOption key={s} size={s} checked={size === s} onSelect={setSize} invalid={Boolean(errors.size)} />
+            <SizeOption key={s} size={s} executor={executor} checked={size === s} onSelect={setSize} invalid={Boolean(errors.size)} />
           ))}
         </div>
         {errors.size ? <p id="size-error" className="text-sm text-red-700">{errors.size.join(" ")}</p> : null}
-        <CostEstimate size={size} />
+        <CostEstimate executor={executor} size={size} />
       </fieldset>
 
       <fieldset className="space-y-2" aria-describedby={errors.executor ? "executor-error" : undefined}>
@@ -153,6 +158,7 @@ export function RequestForm({ catalog, teams, expiry }: RequestFormProps) {
               name="executor"
               value={e}
               defaultChecked={(values.executor ?? "KubernetesExecutor") === e}
+              onChange={() => setPicked({ after: state, executor: e })}
               className="mt-1"
               aria-describedby={[errors.executor ? "executor-error" : "", `executor-${e}-hint`].join(" ").trim()}
             />

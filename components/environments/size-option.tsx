@@ -1,14 +1,16 @@
-import { SIZE_PRESETS, estimateMonthlyCost, type SizeName } from "@/lib/environments/catalog";
+import { SIZE_PRESETS, estimateMonthlyCost, postgresUserConnections, type ExecutorName, type SizeName } from "@/lib/environments/catalog";
 
 const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 });
 
 export function SizeOption({
   size,
+  executor,
   checked,
   invalid,
   onSelect,
 }: {
   size: SizeName;
+  executor: ExecutorName;
   checked: boolean;
   invalid: boolean;
   onSelect: (s: SizeName) => void;
@@ -28,9 +30,10 @@ export function SizeOption({
       <span className="text-sm">
         <span className="block font-medium">{p.label}</span>
         <span className="block text-xs text-slate-600">
-          {p.nodeMinCount}–{p.nodeMaxCount} × {p.nodeVmSize}; PostgreSQL {p.postgresSkuName}, {p.postgresStorageGiB} GiB
+          {p.nodeMinCount}–{p.nodeMaxCount} × {p.nodeVmSize}; PostgreSQL {p.postgresSkuName}, {p.postgresStorageGiB} GiB,{" "}
+          {postgresUserConnections(size)} connections
         </span>
-        <span className="block text-xs text-slate-800">from {usd.format(estimateMonthlyCost(size).totalUsd)}/month</span>
+        <span className="block text-xs text-slate-800">from {usd.format(estimateMonthlyCost({ executor, size }).totalUsd)}/month</span>
       </span>
     </label>
   );

@@ -98,7 +98,6 @@ describe("a release of the official chart", () => {
     expect(deployments.map((d) => d.metadata?.name).sort()).toEqual([
       "airflow-api-server",
       "airflow-dag-processor",
-      "airflow-pgbouncer",
       "airflow-scheduler",
       "airflow-statsd",
     ]);
@@ -117,7 +116,7 @@ describe("a release of the official chart", () => {
     expect(config.metadata?.labels).toMatchObject({ "app.kubernetes.io/managed-by": "Helm", "helm.toolkit.fluxcd.io/name": "airflow" });
     const claims = (await core.listNamespacedPersistentVolumeClaim({ namespace: "portal" })).items;
     const bound = claims.map((c) => [c.metadata?.name, c.status?.phase, c.spec?.storageClassName]);
-    expect(bound).toContainEqual(["logs-airflow-worker-0", "Bound", "default"]);
+    expect(bound).toContainEqual(["logs-airflow-worker-0", "Bound", "managed-csi"]);
     const ui = await core.readNamespacedService({ name: "airflow-api-server", namespace: "portal" });
     expect(ui.status?.loadBalancer?.ingress?.[0]?.ip).toBe("127.0.0.1");
   });
@@ -129,7 +128,7 @@ describe("a release of the official chart", () => {
     expect(out).toMatch(/^job\.batch\/airflow-run-airflow-migrations\s+(Complete\s+)?1\/1\s/m);
     expect(out).toMatch(/^persistentvolumeclaim\/logs-airflow-triggerer-0\s+Bound\s/m);
     expect(out).toMatch(/^configmap\/airflow-config\s/m);
-    expect(out).toMatch(/^secret\/airflow-pgbouncer-config\s/m);
+    expect(out).not.toMatch(/pgbouncer/);
     const pods = await kubectl(bin, minor, "get", "pods", "-n", "portal");
     expect(pods).toMatch(/^airflow-scheduler-[a-z0-9]{10}-[a-z0-9]{5}\s+2\/2\s+Running\s/m);
     expect(pods).toMatch(/^airflow-run-airflow-migrations-[a-z0-9]{5}\s+0\/1\s+Completed\s/m);

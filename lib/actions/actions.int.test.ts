@@ -44,7 +44,7 @@ const validRequest = {
   region: "westeurope",
   size: "small",
   executor: "KubernetesExecutor",
-  airflowVersion: "3.0.6",
+  airflowVersion: "3.2.2",
 };
 
 async function redirectTarget(run: Promise<unknown>): Promise<string> {
@@ -65,8 +65,8 @@ let actions: {
   withdraw: typeof import("./withdraw-request-action").withdrawRequestAction;
 };
 
-// The chart every request and approval renders first: chart airflow 1.18.0 that refuses Celery.
-const chart = writeRefusingChart("1.18.0");
+// The chart every request and approval renders first: chart airflow 1.22.0 that refuses Celery.
+const chart = writeRefusingChart("1.22.0");
 let charts: TestChartRepository;
 
 afterAll(async () => {
@@ -152,7 +152,7 @@ describe("the chart's say before anything is written", () => {
     const result = await actions.request({ ok: null }, form({ ...validRequest, executor: "CeleryExecutor" }));
     expect(result).toMatchObject({ ok: false, values: { name: "action-env" } });
     const message = (result as { message: string }).message;
-    expect(message).toMatch(/^Chart airflow 1\.18\.0 refuses these settings: /);
+    expect(message).toMatch(/^Chart airflow 1\.22\.0 refuses these settings: /);
     expect(message).toContain(CELERY_REFUSAL);
     expect(await written()).toEqual(before);
   });
@@ -174,7 +174,7 @@ describe("the chart's say before anything is written", () => {
 
     charts.down = false;
     const refused = await actions.approve({ ok: null }, form({ id: celery }));
-    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/^Chart airflow 1\.18\.0 refuses these settings: /) });
+    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/^Chart airflow 1\.22\.0 refuses these settings: /) });
     expect((refused as { message: string }).message).toContain(CELERY_REFUSAL);
     expect(await written()).toEqual(before);
     expect(await database.prisma.environment.findUniqueOrThrow({ where: { id: celery } })).toMatchObject({ status: "PENDING_APPROVAL", decidedById: null });

@@ -34,6 +34,18 @@ export interface SizePreset {
   postgresTier: "Burstable" | "GeneralPurpose" | "MemoryOptimized";
   postgresMonthlyUsd: number;
   postgresStorageGiB: number;
+  /**
+   * The flexible server's default `max_connections` for this SKU (Microsoft's "Limits in Azure
+   * Database for PostgreSQL flexible server" table; it depends on the SKU's memory). The server
+   * keeps 15 of them for replication and monitoring: see `postgresUserConnections`.
+   */
+  postgresMaxConnections: number;
+  /** Always-on Celery workers, each with its own log disk (Celery executor only). */
+  celeryWorkers: number;
+  /** Each log disk: the triggerer's, the scheduler's (Local executor), each Celery worker's. */
+  logDiskGiB: number;
+  /** Redis' disk, the Celery broker's (Celery executor only). */
+  redisDiskGiB: number;
 }
 
 export const SIZE_PRESETS: Record<SizeName, SizePreset> = {
@@ -47,6 +59,10 @@ export const SIZE_PRESETS: Record<SizeName, SizePreset> = {
     postgresTier: "Burstable",
     postgresMonthlyUsd: 25,
     postgresStorageGiB: 32,
+    postgresMaxConnections: 429,
+    celeryWorkers: 1,
+    logDiskGiB: 16,
+    redisDiskGiB: 4,
   },
   medium: {
     label: "Medium",
@@ -58,6 +74,10 @@ export const SIZE_PRESETS: Record<SizeName, SizePreset> = {
     postgresTier: "GeneralPurpose",
     postgresMonthlyUsd: 130,
     postgresStorageGiB: 64,
+    postgresMaxConnections: 859,
+    celeryWorkers: 2,
+    logDiskGiB: 32,
+    redisDiskGiB: 4,
   },
   large: {
     label: "Large",
@@ -69,29 +89,99 @@ export const SIZE_PRESETS: Record<SizeName, SizePreset> = {
     postgresTier: "GeneralPurpose",
     postgresMonthlyUsd: 260,
     postgresStorageGiB: 128,
+    postgresMaxConnections: 1718,
+    celeryWorkers: 4,
+    logDiskGiB: 64,
+    redisDiskGiB: 8,
   },
 };
 
+/** Connections the flexible server keeps for itself (replication and monitoring). */
+export const POSTGRES_RESERVED_CONNECTIONS = 15;
+
+/** How many connections Airflow's processes may open to the flexible server of this size. */
+export function postgresUserConnections(size: SizeName): number {
+  return SIZE_PRESETS[size].postgresMaxConnections - POSTGRES_RESERVED_CONNECTIONS;
+}
+
 const STORAGE_USD_PER_GIB_MONTH = 0.115;
+
+/**
+ * The storage class of every disk the chart asks for: AKS's built-in `managed-csi` (Azure Disk CSI
+ * driver, Standard SSD LRS), named rather than left to whatever the cluster marks as default, so
+ * the disks are the ones priced here.
+ */
+export const DISK_STORAGE_CLASS = "managed-csi";
+
+/**
+ * Standard SSD LRS managed disks are billed by tier, a disk's size rounded up to the next one:
+ * E1 4 GiB, E2 8, E3 16, E4 32, E6 64, E10 128, E15 256, E20 512 — about USD 0.075 per GiB-month
+ * of the tier at list price in US and European regions, transactions not counted. An estimate.
+ */
+const STANDARD_SSD_TIERS_GIB = [4, 8, 16, 32, 64, 128, 256, 512] as const;
+const STANDARD_SSD_USD_PER_TIER_GIB_MONTH = 0.075;
+
+export function diskMonthlyUsd(sizeGiB: number): number {
+  const tier = STANDARD_SSD_TIERS_GIB.find((t) => t >= sizeGiB) ?? sizeGiB;
+  return tier * STANDARD_SSD_USD_PER_TIER_GIB_MONTH;
+}
+
+export type DiskComponent = "triggerer" | "scheduler" | "workers" | "redis";
+
+/** Disks of one kind in an environment's release: `count` of them, each `sizeGiB`. */
+export interface ReleaseDisk {
+  component: DiskComponent;
+  /** What a person reads: "Triggerer logs", "Celery worker logs"… */
+  label: string;
+  sizeGiB: number;
+  count: number;
+}
+
+/**
+ * Every persistent disk the official chart creates for an environment, as the portal configures it:
+ * the Helm values take their sizes from here and the cost estimate counts them from here.
+ * - the triggerer keeps its logs on a disk with every executor;
+ * - the Local executor runs tasks inside the scheduler, which then keeps their logs on a disk;
+ * - each Celery worker keeps its logs on a disk, and Redis, the Celery broker, its data.
+ * The Kubernetes executor's task pods and the other components keep nothing on disk.
+ */
+export function releaseDisks(request: { executor: ExecutorName; size: SizeName }): ReleaseDisk[] {
+  const p = SIZE_PRESETS[request.size];
+  const disks: ReleaseDisk[] = [{ component: "triggerer", label: "Triggerer logs", sizeGiB: p.logDiskGiB, count: 1 }];
+  if (request.executor === "LocalExecutor") disks.push({ component: "scheduler", label: "Scheduler logs", sizeGiB: p.logDiskGiB, count: 1 });
+  if (request.executor === "CeleryExecutor") {
+    disks.push({ component: "workers", label: "Celery worker logs", sizeGiB: p.logDiskGiB, count: p.celeryWorkers });
+    disks.push({ component: "redis", label: "Redis (Celery broker)", sizeGiB: p.redisDiskGiB, count: 1 });
+  }
+  return disks;
+}
 
 export interface CostEstimate {
   nodesUsd: number;
   postgresUsd: number;
+  /** The flexible server's storage. */
   storageUsd: number;
+  /** The cluster's disks, each kind with its monthly price (all of that kind). */
+  disks: (ReleaseDisk & { monthlyUsd: number })[];
+  disksUsd: number;
   totalUsd: number;
   /** Cost if the autoscaler runs at its maximum. */
   maxTotalUsd: number;
 }
 
-export function estimateMonthlyCost(size: SizeName): CostEstimate {
-  const p = SIZE_PRESETS[size];
+export function estimateMonthlyCost(request: { executor: ExecutorName; size: SizeName }): CostEstimate {
+  const p = SIZE_PRESETS[request.size];
   const nodesUsd = p.nodeMinCount * p.nodeMonthlyUsd;
   const storageUsd = Math.round(p.postgresStorageGiB * STORAGE_USD_PER_GIB_MONTH);
-  const fixed = p.postgresMonthlyUsd + storageUsd;
+  const disks = releaseDisks(request).map((d) => ({ ...d, monthlyUsd: d.count * diskMonthlyUsd(d.sizeGiB) }));
+  const disksUsd = Math.round(disks.reduce((sum, d) => sum + d.monthlyUsd, 0));
+  const fixed = p.postgresMonthlyUsd + storageUsd + disksUsd;
   return {
     nodesUsd,
     postgresUsd: p.postgresMonthlyUsd,
     storageUsd,
+    disks,
+    disksUsd,
     totalUsd: nodesUsd + fixed,
     maxTotalUsd: p.nodeMaxCount * p.nodeMonthlyUsd + fixed,
   };
@@ -101,16 +191,29 @@ export interface AirflowVersion {
   version: string;
   /**
    * Version of the official apache-airflow Helm chart that deploys it (Airflow 3 needs chart 1.16 or
-   * later; chart 1.20 and later refuse Airflow before 2.11). Chart 1.18.0 serves both majors, and
-   * the portal renders it before anything is applied.
+   * later; chart 1.20 and later refuse Airflow before 2.11). The portal renders it before anything
+   * is applied.
    */
   chartVersion: string;
+  /**
+   * Offered to new requests. A version no longer offered stays here for the environments that run
+   * it: they keep their chart version (each environment records its own) and are still rendered
+   * and applied with it.
+   */
+  offered: boolean;
 }
 
 export const AIRFLOW_VERSIONS: readonly AirflowVersion[] = [
-  { version: "3.0.6", chartVersion: "1.18.0" },
-  { version: "2.10.5", chartVersion: "1.18.0" },
+  // Chart 1.22.0 (June 2026): Airflow 3.2.2 is its default; it supports Airflow 2.11 and later.
+  { version: "3.2.2", chartVersion: "1.22.0", offered: true },
+  // The last Airflow 2 release.
+  { version: "2.11.2", chartVersion: "1.22.0", offered: true },
+  { version: "3.0.6", chartVersion: "1.18.0", offered: false },
+  { version: "2.10.5", chartVersion: "1.18.0", offered: false },
 ];
+
+/** What a new request may ask for, newest first. */
+export const OFFERED_AIRFLOW_VERSIONS: readonly string[] = AIRFLOW_VERSIONS.filter((v) => v.offered).map((v) => v.version);
 
 export interface Catalog {
   regions: readonly string[];
@@ -121,7 +224,7 @@ export interface Catalog {
 
 export const DEFAULT_CATALOG: Catalog = {
   regions: ["westeurope", "northeurope", "swedencentral", "eastus2"],
-  airflowVersions: AIRFLOW_VERSIONS.map((v) => v.version),
+  airflowVersions: OFFERED_AIRFLOW_VERSIONS,
 };
 
 export function airflowMajor(version: string): number {
@@ -132,4 +235,15 @@ export function chartVersionFor(version: string): string {
   const match = AIRFLOW_VERSIONS.find((v) => v.version === version);
   if (!match) throw new Error(`No chart version is known for Airflow ${version}`);
   return match.chartVersion;
+}
+
+/** Semantic versions compared by their numbers (`1.22.0` > `1.9.1`); pre-release tags are ignored. */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.split("-")[0]!.split(".").map((n) => Number.parseInt(n, 10) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }

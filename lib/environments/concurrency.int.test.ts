@@ -34,7 +34,7 @@ const request = (name: string) => ({
   region: "westeurope",
   size: "small",
   executor: "CeleryExecutor",
-  airflowVersion: "3.0.6",
+  airflowVersion: "3.2.2",
 });
 
 beforeAll(async () => {

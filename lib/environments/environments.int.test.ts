@@ -23,7 +23,7 @@ const request = (overrides: Record<string, unknown> = {}) => ({
   region: "westeurope",
   size: "small",
   executor: "CeleryExecutor",
-  airflowVersion: "3.0.6",
+  airflowVersion: "3.2.2",
   ...overrides,
 });
 
@@ -84,7 +84,7 @@ describe("requesting an environment", () => {
     const { id } = await requestEnvironment(database.prisma, ana, request(), DEFAULT_CATALOG);
     const env = await getEnvironment(database.prisma, ana, id);
     expect(env).toMatchObject({ name: "sales-etl", status: "PENDING_APPROVAL", executor: "CeleryExecutor", team: { slug: "analytics" } });
-    expect(env).toMatchObject({ airflowVersion: "3.0.6", chartVersion: "1.18.0" });
+    expect(env).toMatchObject({ airflowVersion: "3.2.2", chartVersion: "1.22.0" });
     expect(env.names.postgresServer).toMatch(/^pg-airflow-sales-etl-[0-9a-f]{6}$/);
     expect(env.history).toMatchObject([{ action: "environment.requested", actorName: "Ana Analyst", toStatus: "PENDING_APPROVAL" }]);
   });

@@ -14,7 +14,7 @@ let ana: CurrentUser;
 let milo: CurrentUser;
 
 const request = (name: string) => ({
-  name, team: "analytics", purpose: "Rate limit test", region: "westeurope", size: "small", executor: "CeleryExecutor", airflowVersion: "3.0.6",
+  name, team: "analytics", purpose: "Rate limit test", region: "westeurope", size: "small", executor: "CeleryExecutor", airflowVersion: "3.2.2",
 });
 
 beforeAll(async () => {

@@ -11,7 +11,7 @@ const valid = {
   region: "westeurope",
   size: "small",
   executor: "CeleryExecutor",
-  airflowVersion: "3.0.6",
+  airflowVersion: "3.2.2",
 };
 
 function errorsFor(input: Record<string, unknown>) {
@@ -57,6 +57,10 @@ describe("request schema", () => {
     expect(errorsFor({ ...valid, size: "huge" }).size).toBeDefined();
     expect(errorsFor({ ...valid, executor: "Kubernetes" }).executor).toBeDefined();
     expect(errorsFor({ ...valid, airflowVersion: "1.10.15" }).airflowVersion).toBeDefined();
+    // Kept for the environments that run them (chart 1.18.0), not offered to new requests.
+    expect(errorsFor({ ...valid, airflowVersion: "3.0.6" }).airflowVersion).toBeDefined();
+    expect(errorsFor({ ...valid, airflowVersion: "2.10.5" }).airflowVersion).toBeDefined();
+    expect(errorsFor({ ...valid, airflowVersion: "2.11.2" })).toEqual({});
     expect(errorsFor({ ...valid, team: "" }).team).toBeDefined();
   });
 

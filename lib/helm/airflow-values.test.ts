@@ -8,17 +8,17 @@ import {
   type EnvironmentValuesSpec,
 } from "./airflow-values";
 
-const base: AirflowValuesInput = { executor: "KubernetesExecutor", airflowVersion: "3.0.6", size: "small", dagSource: null };
+const base: AirflowValuesInput = { executor: "KubernetesExecutor", airflowVersion: "3.2.2", size: "small", dagSource: null };
 
 describe("Airflow Helm values", () => {
-  it("use the external metadata database through PgBouncer, with every secret pinned by name", () => {
+  it("use the external metadata database directly, without the chart's PgBouncer, with every secret pinned by name", () => {
     const values = airflowHelmValues(base);
     expect(values).toMatchObject({
       executor: "KubernetesExecutor",
-      airflowVersion: "3.0.6",
-      defaultAirflowTag: "3.0.6",
+      airflowVersion: "3.2.2",
+      defaultAirflowTag: "3.2.2",
       postgresql: { enabled: false },
-      pgbouncer: { enabled: true },
+      pgbouncer: { enabled: false },
       data: { metadataSecretName: AIRFLOW_SECRET_NAMES.metadata },
       fernetKeySecretName: AIRFLOW_SECRET_NAMES.fernetKey,
       apiSecretKeySecretName: AIRFLOW_SECRET_NAMES.apiSecretKey,
@@ -30,8 +30,8 @@ describe("Airflow Helm values", () => {
   it("serve the UI from the API server on Airflow 3 and from the webserver on Airflow 2", () => {
     const three = airflowHelmValues(base);
     expect(three).toMatchObject({ apiServer: { service: { type: "LoadBalancer" } } });
-    expect(three.webserver).toEqual({ defaultUser: { enabled: false } });
-    const two = airflowHelmValues({ ...base, airflowVersion: "2.10.5" });
+    expect(three).not.toHaveProperty("webserver");
+    const two = airflowHelmValues({ ...base, airflowVersion: "2.11.2" });
     expect(two).toMatchObject({ webserver: { service: { type: "LoadBalancer" } }, webserverSecretKeySecretName: AIRFLOW_SECRET_NAMES.webserverSecretKey });
     expect(two).not.toHaveProperty("apiServer");
     expect(two).not.toHaveProperty("jwtSecretName");
@@ -39,15 +39,20 @@ describe("Airflow Helm values", () => {
 
   it("run the migration and user jobs as plain Jobs, not Helm hooks Flux's wait would never reach", () => {
     for (const executor of ["KubernetesExecutor", "CeleryExecutor", "LocalExecutor"] as const) {
-      for (const airflowVersion of ["3.0.6", "2.10.5"]) {
+      for (const airflowVersion of ["3.2.2", "2.11.2", "3.0.6", "2.10.5"]) {
         const values = airflowHelmValues({ ...base, executor, airflowVersion });
         expect(values.migrateDatabaseJob).toEqual({ useHelmHooks: false, applyCustomEnv: false });
-        expect(values.createUserJob).toEqual({ useHelmHooks: false, applyCustomEnv: false });
+        expect(values.createUserJob).toMatchObject({ useHelmHooks: false, applyCustomEnv: false });
       }
     }
   });
 
-  it("never create the chart's admin/admin user", () => {
+  it("never create the chart's admin/admin user, in the words of each chart version", () => {
+    for (const airflowVersion of ["3.2.2", "2.11.2"]) {
+      const values = airflowHelmValues({ ...base, airflowVersion });
+      expect(values).toMatchObject({ createUserJob: { enabled: false } });
+      expect(JSON.stringify(values)).not.toContain("defaultUser");
+    }
     for (const airflowVersion of ["3.0.6", "2.10.5"]) {
       expect(airflowHelmValues({ ...base, airflowVersion })).toMatchObject({ webserver: { defaultUser: { enabled: false } } });
     }
@@ -65,7 +70,7 @@ describe("Airflow Helm values", () => {
     const three = airflowHelmValues({ ...base, signIn }) as { apiServer: { apiServerConfig?: string }; extraEnvFrom?: string };
     expect(three.apiServer.apiServerConfig).toMatch(/AUTH_TYPE = AUTH_OAUTH/);
     expect(three.extraEnvFrom).toBe("- secretRef:\n    name: airflow-entra-oauth\n");
-    const two = airflowHelmValues({ ...base, airflowVersion: "2.10.5", signIn }) as { webserver: { webserverConfig?: string } };
+    const two = airflowHelmValues({ ...base, airflowVersion: "2.11.2", signIn }) as { webserver: { webserverConfig?: string } };
     expect(two.webserver.webserverConfig).toMatch(/AUTH_TYPE = AUTH_OAUTH/);
     expect(airflowHelmValues(base)).not.toHaveProperty("extraEnvFrom");
   });
@@ -73,11 +78,30 @@ describe("Airflow Helm values", () => {
   it("run Celery workers and their Redis only for the Celery executor, more of them for larger sizes", () => {
     expect(airflowHelmValues(base)).toMatchObject({ redis: { enabled: false } });
     expect(airflowHelmValues(base)).not.toHaveProperty("workers");
-    expect(airflowHelmValues({ ...base, executor: "LocalExecutor" })).not.toHaveProperty("workers");
     const small = airflowHelmValues({ ...base, executor: "CeleryExecutor" });
     const large = airflowHelmValues({ ...base, executor: "CeleryExecutor", size: "large" });
-    expect(small).toMatchObject({ redis: { enabled: true }, workers: { replicas: 1 } });
-    expect((large.workers as { replicas: number }).replicas).toBeGreaterThan(1);
+    expect(small).toMatchObject({ redis: { enabled: true }, workers: { celery: { replicas: 1 } } });
+    expect((large.workers as { celery: { replicas: number } }).celery.replicas).toBeGreaterThan(1);
+    // Chart 1.18 knows these settings only directly under `workers`.
+    const older = airflowHelmValues({ ...base, executor: "CeleryExecutor", airflowVersion: "3.0.6" });
+    expect(older).toMatchObject({ workers: { replicas: 1, persistence: { size: "16Gi" } } });
+    expect(older.workers).not.toHaveProperty("celery");
+    expect(airflowHelmValues({ ...base, executor: "CeleryExecutor", chartVersion: "1.16.0" }).workers).not.toHaveProperty("celery");
+  });
+
+  it("size every disk from the size preset on AKS's managed-csi class", () => {
+    const celery = airflowHelmValues({ ...base, executor: "CeleryExecutor", size: "medium" });
+    const onDisk = { size: "32Gi", storageClassName: "managed-csi" };
+    expect(celery).toMatchObject({
+      triggerer: { persistence: onDisk },
+      workers: { celery: { persistence: onDisk } },
+      redis: { persistence: { size: "4Gi", storageClassName: "managed-csi" } },
+    });
+    // The Local executor's scheduler keeps task logs on a disk sized by the workers' settings.
+    const local = airflowHelmValues({ ...base, executor: "LocalExecutor", size: "large" });
+    expect(local).toMatchObject({ triggerer: { persistence: { size: "64Gi" } }, workers: { celery: { persistence: { size: "64Gi" } } } });
+    expect((local.workers as { celery: object }).celery).not.toHaveProperty("replicas");
+    expect(airflowHelmValues(base)).toMatchObject({ triggerer: { persistence: { size: "16Gi", storageClassName: "managed-csi" } } });
   });
 
   it("wire git-sync to the DAG repository when there is one", () => {
@@ -90,7 +114,7 @@ describe("Airflow Helm values", () => {
 });
 
 describe("an environment's Helm values", () => {
-  const spec: EnvironmentValuesSpec = { ...base, team: { name: "Analytics", entraGroupId: "6F1C2A4E-1D5B-4C3E-9A7F-0D2B3C4D5E02" } };
+  const spec: EnvironmentValuesSpec = { ...base, chartVersion: "1.22.0", team: { name: "Analytics", entraGroupId: "6F1C2A4E-1D5B-4C3E-9A7F-0D2B3C4D5E02" } };
   const plain: AirflowReleaseSettings = { helmRepositoryUrl: "https://airflow.apache.org", airflowExposure: "internal", airflowAccess: null };
   const https: AirflowReleaseSettings = {
     ...plain,

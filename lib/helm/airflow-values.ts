@@ -1,4 +1,14 @@
-import { airflowMajor, type ExecutorName, type SizeName } from "@/lib/environments/catalog";
+import {
+  AIRFLOW_VERSIONS,
+  airflowMajor,
+  compareVersions,
+  DISK_STORAGE_CLASS,
+  releaseDisks,
+  SIZE_PRESETS,
+  type DiskComponent,
+  type ExecutorName,
+  type SizeName,
+} from "@/lib/environments/catalog";
 import { OAUTH_SECRET_NAME, webserverConfigPy, type AirflowRole, type AirflowSignIn } from "./airflow-sign-in";
 
 /**
@@ -21,6 +31,12 @@ export const AIRFLOW_SECRET_NAMES = {
 export interface AirflowValuesInput {
   executor: ExecutorName;
   airflowVersion: string;
+  /**
+   * The chart version the values are for (an environment records its own); by default the one the
+   * catalog maps the Airflow version to. Chart 1.22 moved the Celery worker settings under
+   * `workers.celery` and reports the old keys as deprecated.
+   */
+  chartVersion?: string;
   size: SizeName;
   dagSource: { repoUrl: string; branch: string; subPath: string | null } | null;
   /**
@@ -45,30 +61,58 @@ const resources = (cpu: string, memory: string, cpuLimit: string, memoryLimit: s
   limits: { cpu: cpuLimit, memory: memoryLimit },
 });
 
-/** Per size: what the always-on components ask for, and how many Celery workers run. */
-const SIZE_RESOURCES: Record<SizeName, { scheduler: Resources; ui: Resources; worker: Resources; celeryWorkers: number }> = {
+/** Per size: what the always-on components ask for (how many Celery workers run is the size preset's). */
+const SIZE_RESOURCES: Record<SizeName, { scheduler: Resources; ui: Resources; worker: Resources }> = {
   small: {
     scheduler: resources("500m", "1Gi", "1", "2Gi"),
     ui: resources("250m", "1Gi", "1", "2Gi"),
     worker: resources("500m", "1Gi", "1", "2Gi"),
-    celeryWorkers: 1,
   },
   medium: {
     scheduler: resources("1", "2Gi", "2", "4Gi"),
     ui: resources("500m", "1Gi", "1", "2Gi"),
     worker: resources("1", "2Gi", "2", "4Gi"),
-    celeryWorkers: 2,
   },
   large: {
     scheduler: resources("2", "4Gi", "4", "8Gi"),
     ui: resources("1", "2Gi", "2", "4Gi"),
     worker: resources("2", "4Gi", "4", "8Gi"),
-    celeryWorkers: 4,
   },
 };
 
+/** The chart version whose keys the values use: the given one, else the catalog's for the Airflow version. */
+function targetChartVersion(input: AirflowValuesInput): string | null {
+  return input.chartVersion ?? AIRFLOW_VERSIONS.find((v) => v.version === input.airflowVersion)?.chartVersion ?? null;
+}
+
+/**
+ * The chart's persistence settings for each disk `releaseDisks` lists, and nothing else: the sizes
+ * the cost estimate counts are the sizes the chart is given. The scheduler's log disk (Local
+ * executor) takes its size and class from the Celery workers' persistence settings, as the chart
+ * reads them for both.
+ */
+function diskValues(input: AirflowValuesInput, celeryKeys: boolean) {
+  const disks = new Map<DiskComponent, number>(releaseDisks(input).map((d) => [d.component, d.sizeGiB]));
+  const persistence = (sizeGiB: number) => ({ size: `${sizeGiB}Gi`, storageClassName: DISK_STORAGE_CLASS });
+  const triggerer = disks.get("triggerer");
+  const redis = disks.get("redis");
+  const logs = disks.get("workers") ?? disks.get("scheduler");
+  const workerPersistence = logs === undefined ? undefined : persistence(logs);
+  return {
+    triggerer: triggerer === undefined ? { persistence: { enabled: false } } : { persistence: persistence(triggerer) },
+    redisPersistence: redis === undefined ? undefined : persistence(redis),
+    workers: workerPersistence === undefined ? {} : celeryKeys ? { celery: { persistence: workerPersistence } } : { persistence: workerPersistence },
+  };
+}
+
 export function airflowHelmValues(input: AirflowValuesInput): Record<string, unknown> {
   const size = SIZE_RESOURCES[input.size];
+  const chartVersion = targetChartVersion(input);
+  // Chart 1.22 renamed keys the portal sets (Celery worker settings under `workers.celery`, the
+  // default user under `createUserJob`) and prints a deprecation warning for each old one.
+  const renamedKeys = chartVersion !== null && compareVersions(chartVersion, "1.22.0") >= 0;
+  const celeryKeys = renamedKeys;
+  const disks = diskValues(input, celeryKeys);
   const airflow3 = airflowMajor(input.airflowVersion) >= 3;
   // Airflow 3 serves the UI from the API server; Airflow 2 from the webserver.
   const exposure = input.exposure ?? "internal";
@@ -80,7 +124,7 @@ export function airflowHelmValues(input: AirflowValuesInput): Record<string, unk
     resources: size.ui,
   };
   // The chart's admin/admin user is never created: people sign in with their own accounts.
-  const noDefaultUser = { defaultUser: { enabled: false } };
+  const noDefaultUser = renamedKeys ? {} : { defaultUser: { enabled: false } };
   const signInConfig = input.signIn ? webserverConfigPy(input.signIn) : undefined;
   const celery = input.executor === "CeleryExecutor";
 
@@ -88,9 +132,12 @@ export function airflowHelmValues(input: AirflowValuesInput): Record<string, unk
     executor: input.executor,
     airflowVersion: input.airflowVersion,
     defaultAirflowTag: input.airflowVersion,
-    // The metadata database is the Azure PostgreSQL flexible server, reached through PgBouncer.
+    // The metadata database is the Azure PostgreSQL flexible server, reached directly. The chart's
+    // PgBouncer would not carry these connections: its pgbouncer.ini is generated from
+    // `data.metadataConnection` (the chart's own PostgreSQL), not from the Secret named below. Each
+    // size's server allows far more connections than Airflow's pools open (see the README).
     postgresql: { enabled: false },
-    pgbouncer: { enabled: true },
+    pgbouncer: { enabled: false },
     data: { metadataSecretName: AIRFLOW_SECRET_NAMES.metadata },
     // Pinned, so an upgrade or reinstall never generates a new key over encrypted data.
     fernetKeySecretName: AIRFLOW_SECRET_NAMES.fernetKey,
@@ -99,7 +146,7 @@ export function airflowHelmValues(input: AirflowValuesInput): Record<string, unk
           apiSecretKeySecretName: AIRFLOW_SECRET_NAMES.apiSecretKey,
           jwtSecretName: AIRFLOW_SECRET_NAMES.jwt,
           apiServer: { ...ui, ...(signInConfig ? { apiServerConfig: signInConfig } : {}) },
-          webserver: noDefaultUser,
+          ...(renamedKeys ? {} : { webserver: noDefaultUser }),
         }
       : {
           webserverSecretKeySecretName: AIRFLOW_SECRET_NAMES.webserverSecretKey,
@@ -112,11 +159,12 @@ export function airflowHelmValues(input: AirflowValuesInput): Record<string, unk
     // install would time out. As plain Jobs they run beside the Deployments, as the chart's docs
     // require for Flux, Argo CD and `helm --wait`; without custom env they need no hook ordering.
     migrateDatabaseJob: { useHelmHooks: false, applyCustomEnv: false },
-    createUserJob: { useHelmHooks: false, applyCustomEnv: false },
+    createUserJob: { ...(renamedKeys ? { enabled: false } : {}), useHelmHooks: false, applyCustomEnv: false },
     scheduler: { resources: size.scheduler },
+    triggerer: disks.triggerer,
     // Redis is the Celery broker; the other executors have no use for it.
-    redis: { enabled: celery },
-    ...(celery ? { workers: { replicas: size.celeryWorkers, resources: size.worker } } : {}),
+    redis: { enabled: celery, ...(disks.redisPersistence ? { persistence: disks.redisPersistence } : {}) },
+    ...workerValues(celery, celeryKeys, SIZE_PRESETS[input.size].celeryWorkers, size.worker, disks.workers),
     dags: {
       gitSync: input.dagSource
         ? {
@@ -128,6 +176,23 @@ export function airflowHelmValues(input: AirflowValuesInput): Record<string, unk
         : { enabled: false },
     },
   };
+}
+
+/**
+ * `workers`: the Celery workers' count and resources, and the log disk settings the Celery workers
+ * and the Local executor's scheduler share; nothing for the Kubernetes executor.
+ */
+function workerValues(
+  celery: boolean,
+  celeryKeys: boolean,
+  replicas: number,
+  resources: Resources,
+  disks: { celery?: { persistence: object }; persistence?: object },
+): { workers?: Record<string, unknown> } {
+  const workers: Record<string, unknown> = { ...disks };
+  if (celery && celeryKeys) workers.celery = { ...(disks.celery ?? {}), replicas, resources };
+  else if (celery) Object.assign(workers, { replicas, resources });
+  return Object.keys(workers).length > 0 ? { workers } : {};
 }
 
 /** Airflow sign-in with Entra ID, as configured for the platform (the non-secret part). */
@@ -151,10 +216,11 @@ export interface AirflowReleaseSettings {
   airflowAccess: AirflowSignInSettings | null;
 }
 
-/** What an environment's values are made of: its request and its team. */
+/** What an environment's values are made of: its request, the chart version it records, and its team. */
 export interface EnvironmentValuesSpec {
   executor: ExecutorName;
   airflowVersion: string;
+  chartVersion: string;
   size: SizeName;
   dagSource: AirflowValuesInput["dagSource"];
   team: { name: string; entraGroupId: string };
@@ -179,6 +245,7 @@ export function environmentHelmValues(spec: EnvironmentValuesSpec, settings: Air
   return airflowHelmValues({
     executor: spec.executor,
     airflowVersion: spec.airflowVersion,
+    chartVersion: spec.chartVersion,
     size: spec.size,
     dagSource: spec.dagSource,
     exposure: access ? "ingress" : settings.airflowExposure,

@@ -61,8 +61,8 @@ afterAll(async () => {
 describe("Airflow at its https address", () => {
   it("publishes Airflow 3 and Airflow 2 behind the ingress with Entra sign-in, and takes each address down with its environment", async () => {
     const [three, two] = await Promise.all([
-      requestAndApprove(database.prisma, h, "signin-three", { executor: "CeleryExecutor", airflowVersion: "3.0.6" }),
-      requestAndApprove(database.prisma, h, "signin-two", { executor: "LocalExecutor", airflowVersion: "2.10.5" }),
+      requestAndApprove(database.prisma, h, "signin-three", { executor: "CeleryExecutor", airflowVersion: "3.2.2" }),
+      requestAndApprove(database.prisma, h, "signin-two", { executor: "LocalExecutor", airflowVersion: "2.11.2" }),
     ]);
     await Promise.all([waitForStatus(database.prisma, three, ["READY"], 120_000), waitForStatus(database.prisma, two, ["READY"], 120_000)]);
     const port = h.emulator.emulator.ingressPort;

@@ -61,13 +61,15 @@ afterEach(() => h.emulator.control("DELETE", "faults"));
 
 describe("provisioning", () => {
   it.each([
-    ["KubernetesExecutor", "3.0.6"],
-    ["CeleryExecutor", "3.0.6"],
-    ["LocalExecutor", "2.10.5"],
+    ["KubernetesExecutor", "3.2.2"],
+    ["CeleryExecutor", "3.2.2"],
+    ["LocalExecutor", "2.11.2"],
   ])("builds a %s environment (Airflow %s) to READY, each resource once, with a healthy Airflow", async (executor, airflowVersion) => {
     const name = `ok-${executor.slice(0, 5).toLowerCase()}`;
     const id = await requestAndApprove(database.prisma, h, name, { executor, airflowVersion });
-    await waitForStatus(database.prisma, id, ["READY"]);
+    // The first environment waits for each worker's first render of the chart (taken before any
+    // operation) and the emulated Flux's: seconds each, far more on a busy machine.
+    await waitForStatus(database.prisma, id, ["READY"], 150_000);
 
     const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
     const deployed = readDeployed(env.deployed)!;
@@ -128,6 +130,19 @@ describe("provisioning", () => {
 
     const audit = await database.prisma.auditEvent.findMany({ where: { environmentId: id }, orderBy: { id: "asc" }, select: { action: true, toStatus: true } });
     expect(audit.map((a) => a.toStatus)).toEqual(["PENDING_APPROVAL", "APPROVED", "PROVISIONING", "READY"]);
+  }, 180_000);
+
+  it("builds an environment recorded with an Airflow version no longer offered on the chart version it records", async () => {
+    // A request written before 3.2.2 was offered: Airflow 3.0.6 on chart 1.18.0, kept for such records.
+    const id = await requestAndApprove(database.prisma, h, "ok-kept", { executor: "CeleryExecutor" }, async (pending) => {
+      await database.prisma.environment.update({ where: { id: pending }, data: { airflowVersion: "3.0.6", chartVersion: "1.18.0" } });
+    });
+    await waitForStatus(database.prisma, id, ["READY"]);
+    const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+    const deployed = readDeployed(env.deployed)!;
+    expect(deployed.chartVersion).toBe("1.18.0");
+    // Chart 1.18.0's own keys: the Celery worker settings directly under `workers`.
+    expect(deployed.helmValues).toMatchObject({ airflowVersion: "3.0.6", workers: { replicas: 1, persistence: { size: "16Gi", storageClassName: "managed-csi" } } });
   });
 
   it("never stores a secret: events, outputs and the environment row hold none", async () => {

@@ -14,7 +14,7 @@ import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type En
  */
 const database = withTestDatabase();
 let h: EngineHarness;
-const refusing = writeRefusingChart("1.18.0");
+const refusing = writeRefusingChart("1.22.0");
 let refusingRepository: TestChartRepository;
 
 const download = (url: string) =>
@@ -50,7 +50,7 @@ describe("the Helm release step", () => {
     await waitForStatus(database.prisma, id, ["READY"]);
 
     const deployed = readDeployed((await database.prisma.environment.findUniqueOrThrow({ where: { id } })).deployed)!;
-    const archive = await download(`${h.emulator.url}/helm/airflow/airflow-1.18.0.tgz`);
+    const archive = await download(`${h.emulator.url}/helm/airflow/airflow-1.22.0.tgz`);
     expect(deployed.release?.chartDigest).toBe(createHash("sha256").update(archive).digest("hex"));
     expect(deployed.release?.objects).toEqual(
       expect.arrayContaining([
@@ -64,7 +64,7 @@ describe("the Helm release step", () => {
     expect(deployed.release?.objects.some((o) => o.kind === "StatefulSet" && o.name.includes("postgresql"))).toBe(false);
     const step = await database.prisma.operationStep.findFirstOrThrow({ where: { operation: { environmentId: id }, key: "helm-release" } });
     expect(step.output).toMatchObject({ release: deployed.release });
-    expect(await eventLog(database.prisma, id)).toMatch(/helm-release info Chart airflow 1\.18\.0 \(sha256 [0-9a-f]{12}…\) renders \d+ objects and 1 hook for these values/);
+    expect(await eventLog(database.prisma, id)).toMatch(/helm-release info Chart airflow 1\.22\.0 \(sha256 [0-9a-f]{12}…\) renders \d+ objects and 1 hook for these values/);
   });
 
   it("fails in Helm's words when the chart refuses the values, before anything is applied in the cluster", async () => {
@@ -75,7 +75,7 @@ describe("the Helm release step", () => {
 
     const step = await database.prisma.operationStep.findFirstOrThrow({ where: { operation: { environmentId: id }, key: "helm-release" } });
     expect(step.status).toBe("FAILED");
-    expect(step.error).toMatch(/^ChartRefused: Chart airflow 1\.18\.0 refuses these settings: /);
+    expect(step.error).toMatch(/^ChartRefused: Chart airflow 1\.22\.0 refuses these settings: /);
     expect(step.error).toContain(CELERY_REFUSAL);
     const { clusters, kubeCounts } = await h.emulator.control<{ clusters: { key: string; armId: string }[]; kubeCounts: Record<string, Record<string, unknown>> }>("GET", "state");
     const cluster = clusters.find((c) => c.armId.toLowerCase().endsWith("/aks-airflow-refused"))!;

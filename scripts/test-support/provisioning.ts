@@ -68,13 +68,21 @@ export async function startEngineHarness(db: PrismaClient, databaseUrl: string, 
 }
 
 /** Requests an environment as Ana and approves it as the admin; returns its id. */
-export async function requestAndApprove(db: PrismaClient, h: EngineHarness, name: string, overrides: Record<string, unknown> = {}): Promise<string> {
+export async function requestAndApprove(
+  db: PrismaClient,
+  h: EngineHarness,
+  name: string,
+  overrides: Record<string, unknown> = {},
+  /** Edits the pending request before approval, as a record written by an earlier portal would be. */
+  before?: (id: string) => Promise<void>,
+): Promise<string> {
   const { id } = await requestEnvironment(
     db,
     h.ana,
-    { name, team: "analytics", purpose: "Engine test", region: "westeurope", size: "small", executor: "KubernetesExecutor", airflowVersion: "3.0.6", ...overrides },
+    { name, team: "analytics", purpose: "Engine test", region: "westeurope", size: "small", executor: "KubernetesExecutor", airflowVersion: "3.2.2", ...overrides },
     DEFAULT_CATALOG,
   );
+  await before?.(id);
   await approveRequest(db, h.admin, id);
   return id;
 }

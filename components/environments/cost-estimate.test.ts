@@ -1,0 +1,24 @@
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { CostEstimate } from "./cost-estimate";
+import { SizeOption } from "./size-option";
+
+const text = (html: string) => html.replace(/<[^>]+>/g, "").replace(/&#x27;/g, "'");
+
+describe("the cost estimate on the request form", () => {
+  it("lists every disk the executor gets, with its count, size, price and storage class", () => {
+    const celery = text(renderToStaticMarkup(createElement(CostEstimate, { executor: "CeleryExecutor", size: "large" })));
+    expect(celery).toContain("Celery worker logs: 4 × 64 GiB, $19.20");
+    expect(celery).toContain("Redis (Celery broker): 8 GiB, $0.60");
+    expect(celery).toContain("Triggerer logs: 64 GiB, $4.80");
+    expect(celery).toContain("storage class managed-csi");
+    const kubernetes = text(renderToStaticMarkup(createElement(CostEstimate, { executor: "KubernetesExecutor", size: "large" })));
+    expect(kubernetes).not.toContain("Celery worker logs");
+  });
+
+  it("states each size's database connection limit where the size is chosen", () => {
+    const option = text(renderToStaticMarkup(createElement(SizeOption, { size: "small", executor: "KubernetesExecutor", checked: true, invalid: false, onSelect: () => {} })));
+    expect(option).toContain("PostgreSQL Standard_B2s, 32 GiB, 414 connections");
+  });
+});
