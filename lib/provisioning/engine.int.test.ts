@@ -8,6 +8,7 @@ import { emulatorAzureEnv } from "@/scripts/support/stack";
 import { withTestDatabase } from "@/scripts/test-support/db";
 import { retryEnvironment } from "@/lib/environments/retry-operation";
 import { tearDownEnvironment } from "@/lib/environments/teardown-environment";
+import { EXECUTORS, OFFERED_AIRFLOW_VERSIONS } from "@/lib/environments/catalog";
 import { readDeployed } from "./deployed";
 import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
 
@@ -60,12 +61,11 @@ afterAll(() => h?.close());
 afterEach(() => h.emulator.control("DELETE", "faults"));
 
 describe("provisioning", () => {
-  it.each([
-    ["KubernetesExecutor", "3.2.2"],
-    ["CeleryExecutor", "3.2.2"],
-    ["LocalExecutor", "2.11.2"],
-  ])("builds a %s environment (Airflow %s) to READY, each resource once, with a healthy Airflow", async (executor, airflowVersion) => {
-    const name = `ok-${executor.slice(0, 5).toLowerCase()}`;
+  // Every executor on every Airflow version a request may choose.
+  const offered = EXECUTORS.flatMap((executor) => OFFERED_AIRFLOW_VERSIONS.map((version) => [executor, version] as const));
+
+  it.each(offered)("builds a %s environment (Airflow %s) to READY, each resource once, the chart's objects in the cluster, with a healthy Airflow", async (executor, airflowVersion) => {
+    const name = `ok-${executor.slice(0, 5).toLowerCase()}-${airflowVersion.replaceAll(".", "")}`;
     const id = await requestAndApprove(database.prisma, h, name, { executor, airflowVersion });
     // The first environment waits for each worker's first render of the chart (taken before any
     // operation) and the emulated Flux's: seconds each, far more on a busy machine.
@@ -113,6 +113,14 @@ describe("provisioning", () => {
     for (const object of ["Namespace/airflow", "Secret/airflow/airflow-metadata", "Secret/airflow/airflow-fernet-key", "HelmRepository/airflow/apache-airflow", "HelmRelease/airflow/airflow"]) {
       expect(objects[object]?.created, object).toBe(1);
     }
+    // What the portal recorded as the release's objects is what Flux created in the cluster, each once.
+    const released = (deployed.release?.objects ?? []).filter((o) => !o.hook);
+    expect(released.length).toBeGreaterThan(10);
+    expect(released.filter((o) => objects[`${o.kind}/airflow/${o.name}`]?.created !== 1 && objects[`${o.kind}/${o.name}`]?.created !== 1)).toEqual([]);
+    const workloads = released.filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet").map((o) => o.name);
+    expect(workloads).toContain("airflow-scheduler");
+    expect(workloads.includes("airflow-worker")).toBe(executor === "CeleryExecutor");
+    expect(workloads.some((w) => w.includes("pgbouncer"))).toBe(false);
 
     const healthPath = airflowVersion.startsWith("3") ? "api/v2/monitor/health" : "health";
     const health = (await fetch(new URL(healthPath, env.airflowUrl!)).then((r) => r.json())) as Record<string, { status: string }>;
@@ -120,7 +128,8 @@ describe("provisioning", () => {
     // Checked from inside the cluster first, through the API server's service proxy, then at the recorded address.
     const ui = airflowVersion.startsWith("3") ? "api-server" : "webserver";
     expect(await eventLog(database.prisma, id)).toContain(
-      `airflow-health info Airflow is healthy (service airflow-${ui}:8080, through the Kubernetes API server); its address is ${env.airflowUrl}`,
+      // The emulator's load balancer answers on the stand-in's own port, which the Service's port follows.
+      `airflow-health info Airflow is healthy (service airflow-${ui}:${new URL(env.airflowUrl!).port}, through the Kubernetes API server); its address is ${env.airflowUrl}`,
     );
     expect(Object.values(await stepAttempts(id)).every((n) => n === 1)).toBe(true);
     // No domain configured: the https address's steps are recorded as skipped, and the UI stays on its load balancer.
