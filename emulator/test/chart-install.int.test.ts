@@ -7,7 +7,7 @@ import { AppsV1Api, BatchV1Api, CoreV1Api, KubernetesObjectApi, PatchStrategy } 
 import type { CoreV1Event, KubernetesObject, V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { airflowHelmValues } from "@/lib/helm/airflow-values";
-import { airflowSecrets, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, helmRelease, helmRepository, provisionCluster, provisionDatabase } from "./cluster-setup.js";
 import { kubectls } from "./kubectl-tools.js";
 import { airflowCharts, eventually, needs, startTestEmulator, type TestEmulator } from "./support.js";
 
@@ -74,6 +74,7 @@ const kubectl = async (bin: string, minor: number, ...args: string[]) =>
 beforeAll(async () => {
   env = await startTestEmulator();
   const cluster = await provisionCluster(env, "rg-chart", "aks-chart");
+  await provisionDatabase(env, "rg-chart", "aks-chart");
   core = cluster.kc.makeApiClient(CoreV1Api);
   apps = cluster.kc.makeApiClient(AppsV1Api);
   batch = cluster.kc.makeApiClient(BatchV1Api);
