@@ -8,7 +8,7 @@ import { webserverConfigPy, OAUTH_SECRET_NAME, type AirflowSignIn } from "@/lib/
 import { airflowHelmValues } from "@/lib/helm/airflow-values";
 import { AIRFLOW_APP } from "../src/cloud/airflow-app.js";
 import { TENANT_ID, TEST_USERS } from "../src/identity/users.js";
-import { airflowSecrets, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, helmRelease, helmRepository, provisionCluster, provisionDatabase } from "./cluster-setup.js";
 import { eventually, startTestEmulator, type TestEmulator } from "./support.js";
 
 type Flux = KubernetesObject & { status?: { conditions?: { type: string; status: string; reason: string; message: string }[] } };
@@ -167,6 +167,7 @@ async function installRelease(namespace: string, airflowVersion: string, signInC
 beforeAll(async () => {
   env = await startTestEmulator();
   const { kc } = await provisionCluster(env, "rg-signin", "aks-signin");
+  await provisionDatabase(env, "rg-signin", "aks-signin");
   objects = KubernetesObjectApi.makeApiClient(kc);
   core = kc.makeApiClient(CoreV1Api);
   // The portal's generated config: the team → Op, the platform admins → Admin, anyone else no role.

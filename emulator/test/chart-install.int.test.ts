@@ -7,7 +7,7 @@ import { AppsV1Api, BatchV1Api, CoreV1Api, KubernetesObjectApi, PatchStrategy } 
 import type { CoreV1Event, KubernetesObject, V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { airflowHelmValues } from "@/lib/helm/airflow-values";
-import { airflowSecrets, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, helmRelease, helmRepository, provisionCluster, provisionDatabase } from "./cluster-setup.js";
 import { kubectls } from "./kubectl-tools.js";
 import { airflowCharts, eventually, needs, startTestEmulator, type TestEmulator } from "./support.js";
 
@@ -74,6 +74,7 @@ const kubectl = async (bin: string, minor: number, ...args: string[]) =>
 beforeAll(async () => {
   env = await startTestEmulator();
   const cluster = await provisionCluster(env, "rg-chart", "aks-chart");
+  await provisionDatabase(env, "rg-chart", "aks-chart");
   core = cluster.kc.makeApiClient(CoreV1Api);
   apps = cluster.kc.makeApiClient(AppsV1Api);
   batch = cluster.kc.makeApiClient(BatchV1Api);
@@ -121,17 +122,23 @@ describe("a release of the official chart", () => {
     expect(ui.status?.loadBalancer?.ingress?.[0]?.ip).toBe("127.0.0.1");
   });
 
-  it.each(tools)("lists the release's deployments and jobs with kubectl 1.$minor", async ({ bin, minor }) => {
-    const out = await kubectl(bin, minor, "get", "deploy,sts,job,pvc,svc,cm,secret", "-n", "portal");
+  it.each(tools)("lists the release's pods, deployments, jobs and claims with kubectl 1.$minor", async ({ bin, minor }) => {
+    const out = await kubectl(bin, minor, "get", "pods,deploy,sts,job,pvc,svc,cm,secret", "-n", "portal");
+    expect(out).toMatch(/^pod\/airflow-scheduler-[a-z0-9]{10}-[a-z0-9]{5}\s+2\/2\s+Running\s+0\s/m);
+    expect(out).toMatch(/^pod\/airflow-worker-0\s+2\/2\s+Running\s/m);
+    expect(out).toMatch(/^pod\/airflow-run-airflow-migrations-[a-z0-9]{5}\s+0\/1\s+Completed\s+0\s/m);
     expect(out).toMatch(/^deployment\.apps\/airflow-api-server\s+1\/1\s+1\s+1\s/m);
     expect(out).toMatch(/^statefulset\.apps\/airflow-worker\s+1\/1\s/m);
     expect(out).toMatch(/^job\.batch\/airflow-run-airflow-migrations\s+(Complete\s+)?1\/1\s/m);
     expect(out).toMatch(/^persistentvolumeclaim\/logs-airflow-triggerer-0\s+Bound\s/m);
+    expect(out).toMatch(/^persistentvolumeclaim\/logs-airflow-worker-0\s+Bound\s/m);
     expect(out).toMatch(/^configmap\/airflow-config\s/m);
     expect(out).not.toMatch(/pgbouncer/);
     const pods = await kubectl(bin, minor, "get", "pods", "-n", "portal");
     expect(pods).toMatch(/^airflow-scheduler-[a-z0-9]{10}-[a-z0-9]{5}\s+2\/2\s+Running\s/m);
     expect(pods).toMatch(/^airflow-run-airflow-migrations-[a-z0-9]{5}\s+0\/1\s+Completed\s/m);
+    // One attempt was enough: the database was there, its firewall open.
+    expect(out.match(/^pod\/airflow-run-airflow-migrations-/gm)).toHaveLength(1);
   });
 
   it("fails with the old values: the migration Job is a post-install hook, the pods wait for it, Helm's wait times out", async (ctx) => {

@@ -1,7 +1,10 @@
 import { ContainerServiceClient, type ManagedCluster } from "@azure/arm-containerservice";
 import { SourceControlConfigurationClient } from "@azure/arm-kubernetesconfiguration";
+import { NetworkManagementClient } from "@azure/arm-network";
+import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { KubeConfig } from "@kubernetes/client-node";
+import { serverBody } from "./arm-setup.js";
 import { POLL, SUBSCRIPTION, type TestEmulator } from "./support.js";
 
 export function clusterBody(overrides: Partial<ManagedCluster> = {}): ManagedCluster {
@@ -82,6 +85,45 @@ export function airflowValues(executor: string, extra: Record<string, unknown> =
   };
 }
 
+/** The flexible server and database the metadata Secret of `airflowSecrets` points at. */
+export const DATABASE_SERVER = "pg-airflow";
+export const DATABASE_NAME = "airflow";
+
+/** The addresses a cluster's outbound traffic leaves from, read as the portal reads them. */
+export async function outboundAddresses(env: TestEmulator, group: string, cluster: string): Promise<string[]> {
+  const aks = new ContainerServiceClient(env.credential, SUBSCRIPTION, env.clientOptions);
+  const network = new NetworkManagementClient(env.credential, SUBSCRIPTION, env.clientOptions);
+  const found = await aks.managedClusters.get(group, cluster);
+  const profile = found.networkProfile;
+  const refs = [...(profile?.loadBalancerProfile?.effectiveOutboundIPs ?? []), ...(profile?.natGatewayProfile?.effectiveOutboundIPs ?? [])];
+  return Promise.all(
+    refs.map(async (ref) => {
+      const [, ipGroup, name] = /\/resourceGroups\/([^/]+)\/.*\/publicIPAddresses\/([^/]+)$/i.exec(ref.id ?? "") ?? [];
+      return (await network.publicIPAddresses.get(ipGroup!, name!)).ipAddress!;
+    }),
+  );
+}
+
+/**
+ * What the portal makes before a release's pods can reach their database, through the same ARM
+ * calls: the flexible server `airflowSecrets` points at (once, in `group`), its database, and a
+ * firewall rule for each outbound address of `cluster`. `database: false` or `firewall: false`
+ * leave one out. Returns the server's clients and the addresses admitted.
+ */
+export async function provisionDatabase(env: TestEmulator, group: string, cluster: string, options: { database?: boolean; firewall?: boolean } = {}) {
+  const pg = new PostgreSQLManagementFlexibleServerClient(env.credential, SUBSCRIPTION, env.clientOptions);
+  const exists = await pg.servers.get(group, DATABASE_SERVER).then(() => true, () => false);
+  if (!exists) await pg.servers.beginCreateOrUpdateAndWait(group, DATABASE_SERVER, serverBody(), POLL);
+  if (options.database !== false) {
+    await pg.databases.beginCreateAndWait(group, DATABASE_SERVER, DATABASE_NAME, { charset: "UTF8", collation: "en_US.utf8" }, POLL);
+  }
+  const addresses = await outboundAddresses(env, group, cluster);
+  const admit = (address: string) =>
+    pg.firewallRules.beginCreateOrUpdateAndWait(group, DATABASE_SERVER, `aks-outbound-${address.replaceAll(".", "-")}`, { startIpAddress: address, endIpAddress: address }, POLL);
+  if (options.firewall !== false) for (const address of addresses) await admit(address);
+  return { pg, addresses, admit };
+}
+
 /** The Secrets `airflowValues` names, as the portal writes them before its HelmRelease: the chart's pods read them. */
 export function airflowSecrets(namespace = "airflow") {
   const secret = (name: string, key: string, value: string) => ({
@@ -92,10 +134,18 @@ export function airflowSecrets(namespace = "airflow") {
     stringData: { [key]: value },
   });
   return [
-    secret("airflow-metadata", "connection", "postgresql://airflow:secret@pg-airflow.postgres.database.azure.com:5432/airflow?sslmode=require"),
+    secret("airflow-metadata", "connection", metadataConnection()),
     secret("airflow-fernet-key", "fernet-key", "x".repeat(43) + "="),
     secret("airflow-api-secret-key", "api-secret-key", "api-secret"),
     secret("airflow-jwt-secret", "jwt-secret", "jwt-secret"),
     secret("airflow-webserver-secret-key", "webserver-secret-key", "webserver-secret"),
   ];
+}
+
+/** The metadata connection as the portal writes it: the server's administrator, password URL-encoded, TLS required. */
+export function metadataConnection(overrides: { host?: string; database?: string; password?: string } = {}) {
+  const { administratorLogin, administratorLoginPassword } = serverBody();
+  const password = encodeURIComponent(overrides.password ?? administratorLoginPassword!);
+  const host = overrides.host ?? `${DATABASE_SERVER}.postgres.database.azure.com`;
+  return `postgresql://${administratorLogin!}:${password}@${host}:5432/${overrides.database ?? DATABASE_NAME}?sslmode=require`;
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { ApiException, CoreV1Api, KubernetesObjectApi, PatchStrategy, setHeaderOptions, type KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster, provisionDatabase } from "./cluster-setup.js";
 import { kubectls } from "./kubectl-tools.js";
 import { eventually, request, startTestEmulator, type TestEmulator } from "./support.js";
 
@@ -34,6 +34,7 @@ const hrRef = (namespace: string) => ({ apiVersion: "helm.toolkit.fluxcd.io/v2",
 beforeAll(async () => {
   env = await startTestEmulator();
   const cluster = await provisionCluster(env, "rg-delete", "aks-delete");
+  await provisionDatabase(env, "rg-delete", "aks-delete");
   core = cluster.kc.makeApiClient(CoreV1Api);
   objects = KubernetesObjectApi.makeApiClient(cluster.kc);
   const server = cluster.kc.getCurrentCluster()?.server ?? "";

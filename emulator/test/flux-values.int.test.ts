@@ -1,7 +1,7 @@
 import { BatchV1Api, CoreV1Api, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
 import { dump } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster, provisionDatabase } from "./cluster-setup.js";
 import { eventually, startTestEmulator, type TestEmulator } from "./support.js";
 
 type Condition = { type: string; status: string; reason: string; message: string };
@@ -26,6 +26,7 @@ async function setUp(namespace: string, release: object, withRepository = true) 
 beforeAll(async () => {
   env = await startTestEmulator();
   const cluster = await provisionCluster(env, "rg-fv", "aks-fv");
+  await provisionDatabase(env, "rg-fv", "aks-fv");
   core = cluster.kc.makeApiClient(CoreV1Api);
   batch = cluster.kc.makeApiClient(BatchV1Api);
   objects = KubernetesObjectApi.makeApiClient(cluster.kc);

@@ -1,7 +1,7 @@
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject, type V1Service } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster, provisionDatabase } from "./cluster-setup.js";
 import { chartSchema, eventually, needs, startTestEmulator, SUBSCRIPTION, type TestEmulator } from "./support.js";
 
 type Condition = { type: string; status: string; reason: string; message: string };
@@ -37,6 +37,7 @@ function uiAddress(svc: V1Service) {
 beforeAll(async () => {
   env = await startTestEmulator();
   const { kc } = await provisionCluster(env, "rg-flux", "aks-flux");
+  await provisionDatabase(env, "rg-flux", "aks-flux");
   core = kc.makeApiClient(CoreV1Api);
   objects = KubernetesObjectApi.makeApiClient(kc);
 });

@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { KubernetesObjectApi, PatchStrategy, type KubernetesObject, CoreV1Api } from "@kubernetes/client-node";
 import { load } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster, provisionDatabase } from "./cluster-setup.js";
 import { airflowCharts, chartSchema, eventually, needs, prerequisite, startTestEmulator, type TestEmulator } from "./support.js";
 
 type Condition = { type: string; status: string; reason: string; message: string };
@@ -65,6 +65,7 @@ const until = (kind: "HelmRelease" | "HelmRepository", name: string, namespace: 
 beforeAll(async () => {
   env = await startTestEmulator();
   const { kc } = await provisionCluster(env, "rg-helm", "aks-helm");
+  await provisionDatabase(env, "rg-helm", "aks-helm");
   objects = KubernetesObjectApi.makeApiClient(kc);
   core = kc.makeApiClient(CoreV1Api);
   dir = mkdtempSync(path.join(os.tmpdir(), "helm-test-"));

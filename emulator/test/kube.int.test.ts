@@ -1,6 +1,6 @@
 import { ApiException, CoreV1Api, KubernetesObjectApi, PatchStrategy, setHeaderOptions, type KubernetesObject, type V1Secret } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster, provisionDatabase } from "./cluster-setup.js";
 import { PLATFORM_ADMINS_GROUP_ID } from "../src/cloud/groups.js";
 import { eventually, startTestEmulator, type TestEmulator } from "./support.js";
 
@@ -27,6 +27,7 @@ beforeAll(async () => {
   // Without Flux first: its kinds must not exist yet.
   // An Entra cluster whose admins are every client (the default group), so the AKS token test below is let in.
   const { kc } = await provisionCluster(env, "rg-kube", "aks-kube", false, { aadProfile: { managed: true, adminGroupObjectIDs: [PLATFORM_ADMINS_GROUP_ID] } });
+  await provisionDatabase(env, "rg-kube", "aks-kube");
   core = kc.makeApiClient(CoreV1Api);
   objects = KubernetesObjectApi.makeApiClient(kc);
 });

@@ -3,7 +3,7 @@ import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowSecrets, airflowValues, clusterBody, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, clusterBody, helmRelease, helmRepository, provisionCluster, provisionDatabase } from "./cluster-setup.js";
 import { eventually, POLL, startTestEmulator, SUBSCRIPTION, type TestEmulator } from "./support.js";
 
 type State = { resources: { id: string }[]; counts: Record<string, { created: number; puts: number; deletes: number }>; airflow: { url: string }[] };
@@ -22,6 +22,7 @@ describe("state across a restart", () => {
     const pg = new PostgreSQLManagementFlexibleServerClient(env.credential, SUBSCRIPTION, env.clientOptions);
 
     const { kc } = await provisionCluster(env, "rg-keep", "aks-keep");
+    await provisionDatabase(env, "rg-keep", "aks-keep");
     const objects = KubernetesObjectApi.makeApiClient(kc);
     const core = kc.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: "airflow" } } });

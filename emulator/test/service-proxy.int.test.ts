@@ -1,7 +1,7 @@
 import { CoreV1Api, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serviceProxy } from "@/lib/kubernetes/service-proxy";
-import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster, provisionDatabase } from "./cluster-setup.js";
 import { airflowCharts, eventually, needs, request, startTestEmulator, type TestEmulator } from "./support.js";
 
 /**
@@ -21,6 +21,7 @@ async function viaProxy(service: string, port: number | string, rest: string, he
 beforeAll(async () => {
   env = await startTestEmulator();
   cluster = await provisionCluster(env, "rg-proxy", "aks-proxy");
+  await provisionDatabase(env, "rg-proxy", "aks-proxy");
   core = cluster.kc.makeApiClient(CoreV1Api);
   const objects = KubernetesObjectApi.makeApiClient(cluster.kc);
   await core.createNamespace({ body: { metadata: { name: "airflow" } } });

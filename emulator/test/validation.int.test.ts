@@ -1,6 +1,6 @@
 import { ApiException, CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster, provisionDatabase } from "./cluster-setup.js";
 import { eventually, startTestEmulator, type TestEmulator } from "./support.js";
 
 type Status = { code: number; reason?: string; message?: string; details?: { causes?: { field: string; message: string; reason: string }[] } };
@@ -30,6 +30,7 @@ const withChartSpec = (name: string, chartSpec: Record<string, unknown>) => {
 beforeAll(async () => {
   env = await startTestEmulator();
   const cluster = await provisionCluster(env, "rg-val", "aks-val");
+  await provisionDatabase(env, "rg-val", "aks-val");
   core = cluster.kc.makeApiClient(CoreV1Api);
   custom = cluster.kc.makeApiClient(CustomObjectsApi);
   await core.createNamespace({ body: { metadata: { name: "val" } } });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { CoreV1Api, KubeConfig, makeInformer, Watch, type KubernetesObject, type V1ConfigMap } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster, provisionDatabase } from "./cluster-setup.js";
 import { kubectls } from "./kubectl-tools.js";
 import { eventually, startTestEmulator, type TestEmulator } from "./support.js";
 
@@ -19,6 +19,7 @@ let dir: string;
 beforeAll(async () => {
   env = await startTestEmulator();
   const cluster = await provisionCluster(env, "rg-watch", "aks-watch");
+  await provisionDatabase(env, "rg-watch", "aks-watch");
   kc = cluster.kc;
   core = kc.makeApiClient(CoreV1Api);
   dir = mkdtempSync(path.join(os.tmpdir(), "watch-test-"));

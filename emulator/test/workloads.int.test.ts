@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { AppsV1Api, CoreV1Api, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
 import { dump } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster } from "./cluster-setup.js";
+import { airflowSecrets, airflowValues, helmRelease, helmRepository, provisionCluster, provisionDatabase } from "./cluster-setup.js";
 import { kubectls } from "./kubectl-tools.js";
 import { chartSchema, eventually, needs, startTestEmulator, type TestEmulator } from "./support.js";
 
@@ -23,6 +23,7 @@ const tools = kubectls();
 beforeAll(async () => {
   env = await startTestEmulator();
   const cluster = await provisionCluster(env, "rg-work", "aks-work");
+  await provisionDatabase(env, "rg-work", "aks-work");
   core = cluster.kc.makeApiClient(CoreV1Api);
   apps = cluster.kc.makeApiClient(AppsV1Api);
   objects = KubernetesObjectApi.makeApiClient(cluster.kc);

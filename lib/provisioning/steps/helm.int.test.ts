@@ -1,7 +1,7 @@
 import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
-import { airflowSecrets, helmRelease, helmRepository, provisionCluster } from "@/emulator/test/cluster-setup";
+import { airflowSecrets, helmRelease, helmRepository, provisionCluster, provisionDatabase } from "@/emulator/test/cluster-setup";
 import { airflowCharts, needs, startTestEmulator, SUBSCRIPTION, type TestEmulator } from "@/emulator/test/support";
 import type { EngineConfig } from "@/lib/config";
 import { airflowHelmValues } from "@/lib/helm/airflow-values";
@@ -53,6 +53,8 @@ beforeAll(async () => {
   // An Entra cluster whose admins include the portal's identity: the step signs in as the portal does.
   const aadProfile = { managed: true, adminGroupObjectIDs: [PLATFORM_ADMINS_GROUP_ID] };
   const { kc } = await provisionCluster(emulator, resourceGroup, cluster, true, { aadProfile });
+  // The metadata database the chart's migration Job connects to, reachable from the cluster.
+  await provisionDatabase(emulator, resourceGroup, cluster);
   objects = KubernetesObjectApi.makeApiClient(kc);
   core = kc.makeApiClient(CoreV1Api);
 }, 60_000);

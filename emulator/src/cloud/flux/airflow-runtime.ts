@@ -1,7 +1,8 @@
+import type { CloudContext } from "../context.js";
 import type { ClusterState, Json } from "../store.js";
-import type { KubeClusters } from "../kube/clusters.js";
 import { typeOf } from "../kube/discovery.js";
 import type { PodRuntime } from "../kube/kubelet.js";
+import { connectionOf, connectProblem, operationalError, parseConnection } from "./metadata-database.js";
 
 const JOB = typeOf("Job");
 const POD = typeOf("Pod");
@@ -16,8 +17,13 @@ const labelsOf = (obj: Json) => ((obj.metadata as Json).labels ?? {}) as Json;
  * `<release>-run-airflow-migrations` Job does. Here the database is migrated once that Job has
  * succeeded; the Job may be gone since (its TTL, a hook-succeeded policy), so a pod of the release
  * that got past the wait before is proof enough too.
+ *
+ * A container that runs to completion with a metadata connection in its environment (the
+ * migration and create-user Jobs' `airflow db migrate`, `airflow users create`) first connects to
+ * that database: it exits 1 with psycopg2's error when it cannot (./metadata-database.ts), else 0.
  */
-export function airflowRuntime(kube: KubeClusters): PodRuntime {
+export function airflowRuntime(ctx: CloudContext): PodRuntime {
+  const { kube } = ctx;
   const migrationsDone = (cluster: ClusterState, pod: Json) => {
     const namespace = String((pod.metadata as Json).namespace);
     const release = labelsOf(pod).release;
@@ -34,9 +40,16 @@ export function airflowRuntime(kube: KubeClusters): PodRuntime {
   };
   return {
     initDone: (cluster, pod, container) => container.name !== WAIT_FOR_MIGRATIONS || migrationsDone(cluster, pod),
-    // Where the migration and create-user Jobs will meet the database: reaching the PostgreSQL server
-    // through its firewall, with the metadata Secret's credentials. For now they succeed whenever
-    // the kubelet could start them, that is when every Secret and ConfigMap they read exists.
-    exit: () => ({ exitCode: 0 }),
+    exit: (cluster, pod, container) => {
+      const metadata = pod.metadata as Json;
+      const url = connectionOf(ctx, cluster, String(metadata.namespace), container);
+      if (url === undefined) return { exitCode: 0 };
+      const conn = parseConnection(url);
+      if (!conn) return { exitCode: 1, message: "sqlalchemy.exc.ArgumentError: Could not parse SQLAlchemy URL from string '***'" };
+      // Which of the cluster's outbound addresses the pod's connection leaves from: fixed per pod.
+      const spread = parseInt(String(metadata.uid ?? metadata.name).replace(/[^0-9a-f]/gi, "").slice(0, 6) || "0", 16);
+      const problem = connectProblem(ctx, cluster, conn, spread);
+      return problem ? { exitCode: 1, message: operationalError(problem) } : { exitCode: 0 };
+    },
   };
 }

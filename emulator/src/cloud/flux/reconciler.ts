@@ -42,7 +42,7 @@ export class Flux {
     private readonly ctx: CloudContext,
     kubelet: Kubelet,
   ) {
-    kubelet.runtime = airflowRuntime(ctx.kube);
+    kubelet.runtime = airflowRuntime(ctx);
     // A failed attempt with remediation retries left: helm-controller tries again.
     this.releases = new HelmReleases(ctx, kubelet, (cluster, hr) => this.schedule(cluster, RELEASE, hr, true, true));
   }

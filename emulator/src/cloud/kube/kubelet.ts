@@ -44,6 +44,9 @@ export class Kubelet {
   private readonly queued = new Map<string, { cluster: ClusterState; namespace: string }>();
   private flushing = false;
   private readonly ttlTimers = new Map<string, NodeJS.Timeout>();
+  private readonly backoffTimers = new Map<string, NodeJS.Timeout>();
+  /** When each pod that failed here failed, to the millisecond (its status says it to the second). */
+  private readonly failures = new Map<string, number>();
 
   /** `timeScale`: the emulator's time against Azure's, for the Jobs' TTL after finishing. */
   constructor(
@@ -59,8 +62,9 @@ export class Kubelet {
   }
 
   close() {
-    for (const timer of this.ttlTimers.values()) clearTimeout(timer);
+    for (const timer of [...this.ttlTimers.values(), ...this.backoffTimers.values()]) clearTimeout(timer);
     this.ttlTimers.clear();
+    this.backoffTimers.clear();
     this.queued.clear();
   }
 
@@ -125,17 +129,54 @@ export class Kubelet {
     }
   }
 
-  /** An unfinished Job without a pod gets one; a finished one with a TTL goes that long (scaled) after it finished. */
+  /**
+   * An unfinished Job without a running pod gets one: the first at once, another after each failed
+   * pod while the failures stay within `backoffLimit`, after the Job controller's back-off (10 s,
+   * doubling up to 6 minutes, scaled). A finished one with a TTL goes that long (scaled) after it finished.
+   */
   private startJob(cluster: ClusterState, job: Json) {
     const finishedAt = jobFinishedAt(job);
     const ttl = specOf(job).ttlSecondsAfterFinished;
     if (finishedAt && typeof ttl === "number") {
       return this.expire(cluster, job, Date.parse(finishedAt) + ttl * 1000 * this.timeScale());
     }
-    if (finishedAt || this.owned(cluster, POD, job).length > 0) return;
+    if (finishedAt) return;
+    const pods = this.owned(cluster, POD, job);
+    const phase = (p: Json) => (p.status as Json | undefined)?.phase;
+    if (pods.some((p) => phase(p) !== "Succeeded" && phase(p) !== "Failed")) return;
+    if (pods.filter((p) => phase(p) === "Succeeded").length >= Number(specOf(job).completions ?? 1)) return;
+    const failed = pods.filter((p) => phase(p) === "Failed");
+    if (failed.length > Number(specOf(job).backoffLimit ?? 6)) return;
+    if (failed.length > 0) {
+      const lastFailure = Math.max(...failed.map((p) => this.failedAt(p)));
+      const backoff = Math.min(10_000 * 2 ** (failed.length - 1), 360_000) * this.timeScale();
+      if (Date.now() < lastFailure + backoff) return this.retryLater(cluster, job, lastFailure + backoff);
+    }
     const name = `${nameOf(job)}-${nameSuffix()}`;
     const pod = podFromTemplate(templateOf(job), ownerOf(job), { name, namespace: String(metaOf(job).namespace) });
     this.kube.write(cluster, POD, pod);
+    recordEvent(this.kube, cluster, job, { type: "Normal", reason: "SuccessfulCreate", message: `Created pod: ${name}`, component: "job-controller" });
+  }
+
+  /** When a failed pod failed: as this kubelet saw it, else (after a restart) as its status says. */
+  private failedAt(pod: Json) {
+    const seen = this.failures.get(String(metaOf(pod).uid));
+    if (seen !== undefined) return seen;
+    const statuses = ((pod.status as Json | undefined)?.containerStatuses ?? []) as Json[];
+    const times = statuses.map((s) => Date.parse(String(((s.state as Json | undefined)?.terminated as Json | undefined)?.finishedAt)));
+    const known = times.filter((t) => Number.isFinite(t));
+    return known.length > 0 ? Math.max(...known) : 0;
+  }
+
+  /** The namespace settles again when a Job's back-off is over. */
+  private retryLater(cluster: ClusterState, job: Json, at: number) {
+    const uid = String(metaOf(job).uid);
+    if (this.backoffTimers.has(uid)) return;
+    const timer = setTimeout(() => {
+      this.backoffTimers.delete(uid);
+      this.queue(cluster, String(metaOf(job).namespace));
+    }, Math.max(0, at - Date.now()));
+    this.backoffTimers.set(uid, timer);
   }
 
   private expire(cluster: ClusterState, job: Json, at: number) {
@@ -151,6 +192,9 @@ export class Kubelet {
   }
 
   private runPod(cluster: ClusterState, pod: Json, now: string) {
+    // A pod that ran to completion stays as it ended.
+    const phase = (pod.status as Json | undefined)?.phase;
+    if (phase === "Succeeded" || phase === "Failed") return;
     const namespace = String(metaOf(pod).namespace);
     const nodes = nodeNames(this.kube, cluster);
     const env: PodEnvironment = {
@@ -167,6 +211,7 @@ export class Kubelet {
     if (statusEssence(verdict.status) === statusEssence(pod.status) && nodeName === spec.nodeName) return;
     const placed = { ...spec, ...(nodeName ? { nodeName } : {}) };
     const written = this.kube.write(cluster, POD, { ...pod, spec: placed, status: verdict.status });
+    if (verdict.status.phase === "Failed") this.failures.set(String(metaOf(pod).uid), Date.now());
     const unscheduled = conditionsOf(written).find((c) => c.type === "PodScheduled" && c.status === "False");
     const warn = (reason: string, message: string, component: string) =>
       recordEvent(this.kube, cluster, written, { type: "Warning", reason, message, component });
@@ -178,9 +223,18 @@ export class Kubelet {
     if (statusEssence(status) !== statusEssence(obj.status)) this.kube.writeStatus(cluster, t, obj, status);
   }
 
+  /** The Job's status from its pods; the Job controller's event when it completes or runs out of retries. */
   private rollUpJob(cluster: ClusterState, job: Json, now: string) {
     const status = jobStatus(job, this.owned(cluster, POD, job), job.status as Json | undefined, now);
+    const before = jobFinishedAt(job);
     this.writeIfChanged(cluster, JOB, job, status);
+    if (before) return;
+    const conditions = ((status.conditions ?? []) as Json[]).filter((c) => c.status === "True");
+    const event = (type: "Normal" | "Warning", reason: string, message: string) =>
+      recordEvent(this.kube, cluster, job, { type, reason, message, component: "job-controller" });
+    if (conditions.some((c) => c.type === "Complete")) event("Normal", "Completed", "Job completed");
+    const failed = conditions.find((c) => c.type === "Failed");
+    if (failed) event("Warning", String(failed.reason), String(failed.message));
   }
 
   private rollUpWorkloads(cluster: ClusterState, namespace: string, now: string) {

@@ -93,7 +93,7 @@ export function statefulSetStatus(set: Json, pods: Json[], revision: string): Js
 
 /**
  * The Job controller's status: active while a pod runs, then Complete (SuccessCriteriaMet first,
- * as Kubernetes 1.31+ writes it), or Failed once a pod failed (the backoff limit taken as spent).
+ * as Kubernetes 1.31+ writes it), or Failed once more pods failed than `backoffLimit` allows.
  */
 export function jobStatus(job: Json, pods: Json[], previous: Json | undefined, now: string): Json {
   const spec = (job.spec ?? {}) as Json;
@@ -101,13 +101,16 @@ export function jobStatus(job: Json, pods: Json[], previous: Json | undefined, n
   const failedPods = pods.filter((p) => phaseOf(p) === "Failed").length;
   const active = pods.length - succeeded - failedPods;
   const complete = succeeded >= Number(spec.completions ?? 1);
-  const failed = !complete && failedPods > 0;
+  const failed = !complete && failedPods > Number(spec.backoffLimit ?? 6);
   const startTime = (previous?.startTime as string | undefined) ?? now;
+  // A condition keeps the time it first became true.
+  const since = (type: string) =>
+    (((previous?.conditions ?? []) as Json[]).find((c) => c.type === type)?.lastTransitionTime as string | undefined) ?? now;
   const condition = (type: string, reason: string, message: string) => ({
     type,
     status: "True",
-    lastProbeTime: now,
-    lastTransitionTime: now,
+    lastProbeTime: since(type),
+    lastTransitionTime: since(type),
     reason,
     message,
   });
@@ -123,7 +126,7 @@ export function jobStatus(job: Json, pods: Json[], previous: Json | undefined, n
     completionTime: complete ? ((previous?.completionTime as string | undefined) ?? now) : undefined,
     active: count(active),
     succeeded: count(succeeded),
-    failed: failed ? Number(spec.backoffLimit ?? 6) + 1 : undefined,
+    failed: count(failedPods),
     terminating: 0,
     ready: pods.filter(isReady).length,
     uncountedTerminatedPods: {},
