@@ -8,6 +8,20 @@ export async function applyObject<T extends KubernetesObject>(kc: KubeConfig, ob
   return api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
 }
 
+/**
+ * Sets annotations on an existing object with a JSON merge patch: only those keys change, and the
+ * fields the portal's server-side apply owns stay its own.
+ */
+export async function annotateObject<T extends KubernetesObject>(
+  kc: KubeConfig,
+  header: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } },
+  annotations: Record<string, string>,
+): Promise<T> {
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  const patch = { apiVersion: header.apiVersion, kind: header.kind, metadata: { ...header.metadata, annotations } };
+  return api.patch(patch, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch) as Promise<T>;
+}
+
 export async function readObject<T extends KubernetesObject>(kc: KubeConfig, header: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): Promise<T | null> {
   const api = KubernetesObjectApi.makeApiClient(kc);
   try {

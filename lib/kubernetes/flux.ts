@@ -12,7 +12,7 @@ export interface Condition {
 
 export type FluxObject = KubernetesObject & {
   spec?: Record<string, unknown>;
-  status?: { conditions?: Condition[]; observedGeneration?: number; lastAttemptedRevision?: string };
+  status?: { conditions?: Condition[]; observedGeneration?: number; lastAttemptedRevision?: string; lastHandledReconcileAt?: string; lastHandledResetAt?: string };
 };
 
 export function helmRepository(namespace: string, url: string): FluxObject {
@@ -109,3 +109,27 @@ export function releaseState(release: FluxObject): ReleaseState {
   }
   return { phase: "waiting", message: ready.message ?? ready.reason ?? "in progress" };
 }
+
+/** Flux's request annotations: reconcile now, and (with the same token) reset the failure counts first. */
+export const RECONCILE_REQUEST_ANNOTATION = "reconcile.fluxcd.io/requestedAt";
+export const RESET_REQUEST_ANNOTATION = "reconcile.fluxcd.io/resetAt";
+
+/**
+ * A failed install or upgrade helm-controller will not try again by itself: its remediation retries
+ * are used up (`Stalled` / `RetriesExceeded`) and nothing in the spec changed. Only a reset request
+ * (`flux reconcile hr --reset`) or a new generation sets it going again.
+ */
+export function gaveUp(release: FluxObject): boolean {
+  const conditions = release.status?.conditions ?? [];
+  const ready = conditions.find((c) => c.type === "Ready");
+  const stalled = conditions.some((c) => c.type === "Stalled" && c.status === "True" && c.reason === "RetriesExceeded");
+  return stalled && ready?.status === "False" && REMEDIATED.has(ready.reason ?? "") && (ready.observedGeneration ?? release.status?.observedGeneration) === release.metadata?.generation;
+}
+
+/** The annotations `flux reconcile hr --reset` sets: a reconcile request and a reset with the same token. */
+export function resetRequest(token: string): Record<string, string> {
+  return { [RECONCILE_REQUEST_ANNOTATION]: token, [RESET_REQUEST_ANNOTATION]: token };
+}
+
+/** Whether helm-controller has taken up the request with this token (its status echoes it). */
+export const requestHandled = (release: FluxObject, token: string) => release.status?.lastHandledReconcileAt === token;

@@ -35,6 +35,8 @@ export interface StepContext {
    * Empty after a restart: a step that needs one must cope without it.
    */
   memory: Map<string, string>;
+  /** Which run of this step this is within the operation: 1, then 2 and on after a retry or a resumed run. */
+  attempt: number;
   /** Aborted when the worker stops or loses the operation to another worker. */
   signal: AbortSignal;
   log(message: string, level?: Exclude<EventLevel, "status">): Promise<void>;

@@ -62,4 +62,44 @@ describe("a retried operation", () => {
     const checked = log.lastIndexOf("database-firewall status SUCCEEDED");
     expect(log.lastIndexOf("cluster-secrets status RUNNING")).toBeGreaterThan(checked);
   }, 200_000);
+
+  it("fails in psycopg's words when the firewall closes under the install, and a retry opens it and has Flux try again", async () => {
+    const SUBSCRIPTION = emulatorAzureEnv(h.emulator.emulator, "")["AZURE_SUBSCRIPTION_ID"]!;
+    const pg = new PostgreSQLManagementFlexibleServerClient(h.emulator.credential, SUBSCRIPTION, h.emulator.clientOptions);
+    // Flux starts a little later, so the firewall can close between the portal's check and the migrations.
+    await h.emulator.control("PATCH", "latencies", { helmRelease: 300 });
+    try {
+      const id = await requestAndApprove(database.prisma, h, "closed-fw", { executor: "LocalExecutor" });
+      const { nameSuffix } = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+      const [rg, server] = ["rg-airflow-closed-fw", `pg-airflow-closed-fw-${nameSuffix}`];
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        const step = await database.prisma.operationStep.findFirst({ where: { operation: { environmentId: id }, key: "database-firewall", status: "SUCCEEDED" } });
+        if (step) break;
+        if (Date.now() > deadline) throw new Error(`the firewall step did not succeed:\n${await eventLog(database.prisma, id)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // Someone tightens the server's firewall while Flux installs the chart.
+      for await (const rule of pg.firewallRules.listByServer(rg, server)) await pg.firewallRules.beginDeleteAndWait(rg, server, rule.name!, POLL);
+
+      await waitForStatus(database.prisma, id, ["FAILED"], 120_000);
+      const op = await database.prisma.operation.findFirstOrThrow({ where: { environmentId: id } });
+      expect(op.error).toMatch(/InstallFailed: Helm install failed for release airflow\/airflow with chart airflow@1\.22\.0: context deadline exceeded/);
+      const log = await eventLog(database.prisma, id);
+      // Which pod failed and why, in psycopg's words: the address the server saw, not allowed by its firewall.
+      expect(log).toMatch(/^helm-ready warn Not ready: pod airflow-run-airflow-migrations-[a-z0-9]{5}: container run-airflow-migrations exited 1 \(Error\): .*psycopg2\.OperationalError.*no pg_hba\.conf entry for host "[0-9.]+", user "[^"]+", database "airflow", SSL encryption/m);
+      expect(log).toMatch(/^helm-ready warn Not ready: pod airflow-scheduler-[a-z0-9-]+: init container wait-for-airflow-migrations still running$/m);
+      expect(log).toMatch(/^helm-ready warn Helm's last words: /m);
+
+      // The retry checks the firewall again, then has Flux reset its failure count and install anew.
+      await retryEnvironment(database.prisma, h.admin, id);
+      await waitForStatus(database.prisma, id, ["READY"], 120_000);
+      const rules: string[] = [];
+      for await (const rule of pg.firewallRules.listByServer(rg, server)) rules.push(rule.name!);
+      expect(rules).toEqual([expect.stringMatching(/^aks-outbound-[0-9-]+$/)]);
+      expect(await eventLog(database.prisma, id)).toContain("helm-ready info Flux gave up on this release earlier (InstallFailed); asking it to reset its failure count and try again");
+    } finally {
+      await h.emulator.control("PATCH", "latencies", { helmRelease: 50 });
+    }
+  }, 300_000);
 });

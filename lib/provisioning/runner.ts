@@ -75,7 +75,7 @@ export async function runPlan(deps: EngineDeps, op: ClaimedOperation, env: Engin
       }
       row.status = "RUNNING";
       try {
-        const output = await STEP_RUNS[step.key]!(stepContext(deps, op, env, step.key, outputs, memory, signal));
+        const output = await STEP_RUNS[step.key]!(stepContext(deps, op, env, step.key, outputs, memory, signal, row.attempts + 1));
         if (!(await finishStep(deps.db, op.id, deps.workerId, step.key, { ok: true, output }))) lost = true;
         outputs[step.key] = output;
         row.status = "SUCCEEDED";
@@ -113,6 +113,7 @@ function stepContext(
   outputs: Record<string, StepOutput>,
   memory: Map<string, string>,
   signal: AbortSignal,
+  attempt: number,
 ): StepContext {
   const log: StepContext["log"] = async (message, level = "info") => {
     await recordEvent(deps.db, op.id, key, level, message);
@@ -125,6 +126,7 @@ function stepContext(
     outputs,
     memory,
     signal,
+    attempt,
     log,
     exclusive: (name, work) =>
       deps.db.$transaction(

@@ -67,6 +67,7 @@ export function emulatorStepContext(
     outputs: {},
     memory: new Map(),
     signal,
+    attempt: 1,
     log: async (message) => {
       logs.push(message);
     },

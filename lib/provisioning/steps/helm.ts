@@ -7,11 +7,11 @@ import { AIRFLOW_CHART, listReleaseObjects, refusalMessage } from "@/lib/helm/ai
 import { environmentHelmValues } from "@/lib/helm/airflow-values";
 import { chartValuesValidator, describeSchemaErrors } from "@/lib/helm/chart-schema";
 import { fetchChartPackage } from "@/lib/helm/chart-source";
-import { applyObject, readObject } from "@/lib/kubernetes/apply";
-import { helmRelease, helmRepository, releaseState, type FluxObject } from "@/lib/kubernetes/flux";
+import { annotateObject, applyObject, readObject } from "@/lib/kubernetes/apply";
+import { gaveUp, helmRelease, helmRepository, releaseState, requestHandled, resetRequest, type FluxObject } from "@/lib/kubernetes/flux";
 import type { StepContext, StepRun } from "../context";
 import { clusterAccess } from "./cluster-access";
-import { diagnoseRelease } from "./release-diagnosis";
+import { diagnoseRelease, isDefinite, problemKey, unreadyPods } from "./release-diagnosis";
 
 export function valuesFor(ctx: StepContext): Record<string, unknown> {
   return environmentHelmValues(ctx.env, ctx.config);
@@ -69,23 +69,48 @@ export const applyHelmRelease: StepRun = async (ctx) => {
   return { chartVersion: env.chartVersion, generation, helmValues: values, ...(release ? { release } : {}) };
 };
 
-/** Waits for Flux's `Ready` condition on the release; a `False` fails the step with Helm's words. */
+/**
+ * Waits for Flux's `Ready` condition on the release; a `False` fails the step with Helm's words.
+ * When this step runs again (an admin's retry, after the cause was fixed) and finds a release Flux
+ * gave up on, Flux is first asked to reset its failure count and try again, as `flux reconcile hr
+ * --reset` does; the old verdict is not read as the new one until helm-controller took the request up.
+ */
 export const waitForHelmRelease: StepRun = async (ctx) => {
   const { env } = ctx;
   const deadline = Date.now() + ctx.config.helmTimeoutMs;
   let lastMessage = "";
+  const header = { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: env.names.helmRelease, namespace: env.names.namespace } };
   // One credential fetch per few minutes, not per poll; the Entra token inside lasts longer.
   let kc = await clusterAccess(ctx);
   let builtAt = Date.now();
+  let resetToken: string | null = null;
+  let firstRead = true;
+  // Pod problems already told, and when the pods were last looked at.
+  const told = new Set<string>();
+  let lastLook = 0;
   for (;;) {
     if (Date.now() - builtAt > 5 * 60_000) {
       kc = await clusterAccess(ctx);
       builtAt = Date.now();
     }
-    const release = await ctx.retry(() =>
-      readObject<FluxObject>(kc, { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: env.names.helmRelease, namespace: env.names.namespace } }),
-    );
+    const release = await ctx.retry(() => readObject<FluxObject>(kc, header));
     if (!release) throw new CloudError("NotFound", `HelmRelease ${env.names.namespace}/${env.names.helmRelease} does not exist`, false);
+    const wasFirst = firstRead;
+    firstRead = false;
+    // Only a step run again (an admin's retry) asks: in its first run, Flux giving up is the verdict.
+    if (wasFirst && ctx.attempt > 1 && gaveUp(release)) {
+      resetToken = new Date().toISOString();
+      const token = resetToken;
+      const reason = release.status?.conditions?.find((c) => c.type === "Ready")?.reason ?? "failed";
+      await ctx.log(`Flux gave up on this release earlier (${reason}); asking it to reset its failure count and try again`);
+      await ctx.retry(() => annotateObject(kc, header, resetRequest(token)));
+      continue;
+    }
+    if (resetToken !== null && !requestHandled(release, resetToken)) {
+      if (Date.now() > deadline) throw new CloudError("Timeout", "Flux did not take up the request to try the release again in time", false);
+      await sleep(Math.min(2_000, ctx.config.azure.pollIntervalMs), undefined, { signal: ctx.signal });
+      continue;
+    }
     const state = releaseState(release);
     if (state.phase === "ready") {
       await ctx.log("Flux reports the Helm release Ready");
@@ -97,6 +122,10 @@ export const waitForHelmRelease: StepRun = async (ctx) => {
     }
     if (state.message !== lastMessage) await ctx.log(`Flux: ${state.message}`);
     lastMessage = state.message;
+    if (Date.now() - lastLook >= Math.min(POD_LOOK_MS, 5 * ctx.config.azure.pollIntervalMs)) {
+      lastLook = Date.now();
+      await reportNewProblems(ctx, kc, told);
+    }
     if (Date.now() > deadline) {
       await logWhyNotReady(ctx, kc);
       throw new CloudError("Timeout", `The Helm release was not ready in time: ${state.message}`, false);
@@ -104,6 +133,23 @@ export const waitForHelmRelease: StepRun = async (ctx) => {
     await sleep(Math.min(2_000, ctx.config.azure.pollIntervalMs), undefined, { signal: ctx.signal });
   }
 };
+
+/** How often the release's pods are looked at while Helm waits. */
+const POD_LOOK_MS = 5_000;
+
+/**
+ * While Helm waits: a pod problem that waiting will not fix, told once as it appears. A failed Job's
+ * pods go with its TTL (the migration Job's is 5 minutes, Helm waits 20), so its error is told
+ * while it can still be read. Never fails the step: the pods are read for the log only.
+ */
+async function reportNewProblems(ctx: StepContext, kc: KubeConfig, told: Set<string>): Promise<void> {
+  const lines = await unreadyPods(kc, ctx.env.names.namespace, ctx.env.names.helmRelease).catch(() => [] as string[]);
+  for (const line of lines) {
+    if (!isDefinite(line) || told.has(problemKey(line))) continue;
+    told.add(problemKey(line));
+    await ctx.log(`Not ready: ${line}`, "warn");
+  }
+}
 
 /** Before a failed wait ends the step: which pods were not ready and why, and Helm's last log lines. */
 async function logWhyNotReady(ctx: StepContext, kc: KubeConfig): Promise<void> {

@@ -49,6 +49,18 @@ export function podProblem(pod: V1Pod): string | undefined {
   return `${phase ?? "Pending"}, not Ready`;
 }
 
+/**
+ * Problems that will not go away by waiting, worth telling while Helm still waits: a container that
+ * exited with an error (a Job's, whose pods its TTL may delete before Helm gives up), a Secret or
+ * ConfigMap missing, a pod that cannot be scheduled. An init container still running is not one.
+ */
+export function isDefinite(problem: string): boolean {
+  return / exited \d+ | last exited \d+|CreateContainerConfigError|ErrImagePull|ImagePullBackOff|CrashLoopBackOff|^not scheduled /.test(problem);
+}
+
+/** A problem without the pod's generated name: the same failure of another attempt's pod is the same problem. */
+export const problemKey = (line: string) => line.replace(/^pod \S+: /, "");
+
 /** The release's pods that are not Ready, each with what holds it (pods of one workload told once). */
 export async function unreadyPods(kc: KubeConfig, namespace: string, release: string): Promise<string[]> {
   const core = kc.makeApiClient(CoreV1Api);

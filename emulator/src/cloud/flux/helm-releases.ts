@@ -7,6 +7,7 @@ import { signInSource } from "../airflow/sign-in.js";
 import { releaseFacts, type ReleaseFacts } from "./chart.js";
 import { HelmClient } from "./helm-client.js";
 import { CHART_NAME } from "./helm-repository.js";
+import { handleRequest } from "./requests.js";
 import { performRelease, renderRelease, uninstallObjects, type Outcome, type ReleaseRun } from "./release.js";
 import { readyCondition, releasedStatus, releaseSettled, retriesExhausted, sourceNotReadyStatus } from "./status.js";
 import { composeValues, dropNulls } from "./values.js";
@@ -87,7 +88,12 @@ export class HelmReleases {
     await work;
   }
 
-  private async reconcileOnce(cluster: ClusterState, hr: Json) {
+  private async reconcileOnce(cluster: ClusterState, given: Json) {
+    let hr = given;
+    const request = handleRequest(hr);
+    if (request) hr = this.ctx.kube.writeStatus(cluster, RELEASE, hr, request.status) ?? hr;
+    // A request alone changes nothing for a release that has its verdict: Ready, or Stalled until a reset.
+    if (request && !request.reset && releaseSettled(hr) && (retriesExhausted(hr) || readyCondition(hr)?.status === "True")) return;
     const problem = this.sourceProblem(cluster, hr);
     if (problem) {
       const source = sourceOf(hr) as { namespace: string };

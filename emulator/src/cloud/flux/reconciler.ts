@@ -5,6 +5,7 @@ import type { Kubelet } from "../kube/kubelet.js";
 import type { AirflowSite, ClusterState, Json } from "../store.js";
 import { airflowRuntime } from "./airflow-runtime.js";
 import { HelmReleases, sourceOf } from "./helm-releases.js";
+import { pendingRequest } from "./requests.js";
 import { progressingStatus, readyCondition, releaseSettled, repositoryReadyStatus } from "./status.js";
 import { followStandIn } from "./ui-service.js";
 import { referencesValues } from "./values.js";
@@ -91,6 +92,8 @@ export class Flux {
     // The controllers' first act on a new object; a moment later, as a controller's watch would see it.
     if (!finalizersOf(e.obj).includes(FLUX_FINALIZER)) setImmediate(() => this.addFinalizer(e.cluster, t, e.obj));
     if (!done(t, e.obj)) this.schedule(e.cluster, t, e.obj);
+    // `flux reconcile hr [--reset]`: a request token not handled yet, on a release that has its verdict.
+    else if (t === RELEASE && pendingRequest(e.obj)) this.schedule(e.cluster, t, e.obj, true, true);
     if (t === REPO && readyCondition(e.obj)?.status === "True") {
       // Releases that were waiting for this source try again now, as the controllers' watches make them.
       for (const hr of this.ctx.kube.list(e.cluster, RELEASE)) {

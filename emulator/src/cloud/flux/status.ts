@@ -48,6 +48,12 @@ export function sourceNotReadyStatus(hr: Json, message: string, reason = "Source
   };
 }
 
+/** What helm-controller carries from one status to the next: the request tokens it has handled (./requests.ts). */
+function handledRequests(hr: Json): Json {
+  const status = (hr.status ?? {}) as Json;
+  return Object.fromEntries(["lastHandledReconcileAt", "lastHandledResetAt"].filter((k) => status[k] !== undefined).map((k) => [k, status[k]]));
+}
+
 /** The status helm-controller (v2) writes after an install or upgrade attempt. */
 export function releasedStatus(hr: Json, facts: ReleaseFacts, outcome: { ok: true } | { ok: false; message: string }): Json {
   const status = (hr.status ?? {}) as Json;
@@ -85,6 +91,7 @@ export function releasedStatus(hr: Json, facts: ReleaseFacts, outcome: { ok: tru
   const retries = Number((((hr.spec as Json)[action] as Json | undefined)?.remediation as Json | undefined)?.retries ?? 0);
   const exhausted = retries >= 0 && failures > retries;
   return {
+    ...handledRequests(hr),
     observedGeneration: generation,
     lastAttemptedGeneration: generation,
     lastAttemptedRevision: facts.chartVersion,
