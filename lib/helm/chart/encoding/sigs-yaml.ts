@@ -51,7 +51,13 @@ function jsonToYamlValue(tree: JsonTree): YamlValue {
   }
   if (Array.isArray(tree)) return tree.map(jsonToYamlValue);
   const map = new YamlMap();
-  for (const [k, v] of (tree as JsonObject).entries) map.set(reread(k), jsonToYamlValue(v));
+  const entries = (tree as JsonObject).entries;
+  // The object's keys are distinct; only a key changed by rereading could meet another one.
+  const distinct = entries.every(([k]) => reread(k) === k);
+  for (const [k, v] of entries) {
+    if (distinct) map.entries.push([k, jsonToYamlValue(v)]);
+    else map.set(reread(k), jsonToYamlValue(v));
+  }
   return map;
 }
 
@@ -120,11 +126,25 @@ function toJsonable(v: YamlValue, shape: Shape | undefined): JsonLike {
   return typeof v === "string" ? wellFormed(v) : v;
 }
 
+/** json.Marshal's check: the first non-finite number in its (sorted-key) order is the error. */
 function assertMarshalable(v: JsonLike): void {
+  if (allFinite(v)) return;
+  reportNonFinite(v);
+}
+
+function allFinite(v: JsonLike): boolean {
+  if (typeof v === "number") return Number.isFinite(v);
+  if (v === null || typeof v !== "object") return true;
+  if (Array.isArray(v)) return v.every(allFinite);
+  for (const k in v) if (!allFinite(v[k]!)) return false;
+  return true;
+}
+
+function reportNonFinite(v: JsonLike): void {
   if (typeof v === "number" && !Number.isFinite(v)) throw new Error(`json: unsupported value: ${formatFloatG(v)}`);
-  if (Array.isArray(v)) v.forEach(assertMarshalable);
+  if (Array.isArray(v)) v.forEach(reportNonFinite);
   else if (v !== null && typeof v === "object") {
-    for (const k of Object.keys(v).sort(compareGoStrings)) assertMarshalable(v[k]!);
+    for (const k of Object.keys(v).sort(compareGoStrings)) reportNonFinite(v[k]!);
   }
 }
 
