@@ -1,9 +1,10 @@
-import type { GoMap, GoValue } from "@/lib/helm/engine/value";
+import { GO_TYPE, GoInt, GoStruct, isGoFunc, type GoMap, type GoValue } from "@/lib/helm/engine/value";
 import { compareGoStrings, formatFloatG } from "./go-strconv";
-import { JsonNumber, JsonObject, toJsonTree, wellFormed, type JsonTree } from "./go-json";
+import { jsonFloat, JsonNumber, JsonObject, toJsonTree, wellFormed, type JsonTree } from "./go-json";
 import { decodeYamlShaped, type Shape } from "./json-shape";
 import { decodeYamlV2, goSyntax } from "./yaml-decode";
-import { marshalYamlV2 } from "./yaml-encode";
+import type { YamlNode } from "./yaml-emitter";
+import { keyOrder, marshalYamlNode, marshalYamlV2, stringNode, toNode } from "./yaml-encode";
 import { resolve } from "./yaml-resolve";
 import { YamlMap, type YamlValue } from "./yaml-value";
 
@@ -16,6 +17,8 @@ export type { Shape } from "./json-shape";
 
 /** sigs.k8s.io/yaml.Marshal: the YAML text with its final newline, or a thrown Go error. */
 export function sigsMarshal(v: GoValue): string {
+  const quick = directNode(v);
+  if (quick !== undefined) return marshalYamlNode(quick);
   let tree: JsonTree;
   try {
     tree = toJsonTree(v);
@@ -23,6 +26,50 @@ export function sigsMarshal(v: GoValue): string {
     throw new Error(`error marshaling into JSON: ${(e as Error).message}`);
   }
   return marshalYamlV2(jsonToYamlValue(tree));
+}
+
+/** Deeper than this, the value may be cyclic: the step-by-step path finds out as Go does. */
+const DIRECT_DEPTH = 1000;
+
+/**
+ * The YAML node Marshal ends with, built in one walk for maps, lists and scalars: each scalar
+ * passes through the same JSON text and rereading as in the step-by-step path, and keys are sorted
+ * the same two ways. Undefined for anything else (structs, byte slices, funcs, keys that reread
+ * differently, very deep values) and on any error, so that the step-by-step path gives Go's error.
+ */
+function directNode(v: GoValue): YamlNode | undefined {
+  try {
+    return direct(v, 0);
+  } catch {
+    return undefined;
+  }
+}
+
+const DECLINE = new Error("not direct");
+
+function direct(v: GoValue, depth: number): YamlNode {
+  if (v === undefined || v === null) return toNode(null);
+  switch (typeof v) {
+    case "boolean":
+      return toNode(v);
+    case "string":
+      return stringNode(reread(v));
+    case "number":
+      return toNode(jsonToYamlValue(new JsonNumber(jsonFloat(v))));
+    case "bigint":
+      return toNode(jsonToYamlValue(new JsonNumber(v.toString())));
+  }
+  if (v instanceof GoInt) return toNode(jsonToYamlValue(new JsonNumber(v.value.toString())));
+  if (depth > DIRECT_DEPTH || v instanceof GoStruct || isGoFunc(v)) throw DECLINE;
+  if (Array.isArray(v)) {
+    const type = (v as unknown as { [GO_TYPE]?: string })[GO_TYPE];
+    if (type === "[]uint8" || type === "[]byte") throw DECLINE;
+    return { kind: "seq", items: v.map((item) => direct(item, depth + 1)) };
+  }
+  const keys = Object.keys(v).sort(compareGoStrings);
+  for (const k of keys) if (reread(k) !== k) throw DECLINE;
+  keys.sort(keyOrder);
+  return { kind: "map", pairs: keys.map((k) => [stringNode(k), direct(v[k], depth + 1)]) };
 }
 
 const NOT_ALLOWED = /[\x7f-\x84\x86-\x9f\ufffe\uffff]/;

@@ -8,7 +8,11 @@ import { YamlMap, type YamlValue } from "./yaml-value";
  * unless they would read back as another type, multi-line strings as literal blocks.
  */
 export function marshalYamlV2(value: YamlValue): string {
-  return new Emitter().document(toNode(value));
+  return marshalYamlNode(toNode(value));
+}
+
+export function marshalYamlNode(node: YamlNode): string {
+  return new Emitter().document(node);
 }
 
 export function scalar(value: string, style: "plain" | "double" | "literal" = "plain"): YamlNode {
@@ -29,7 +33,7 @@ export function floatText(x: number): string {
   return formatFloatG(x);
 }
 
-function toNode(v: YamlValue): YamlNode {
+export function toNode(v: YamlValue): YamlNode {
   if (v === null) return scalar("null");
   switch (typeof v) {
     case "boolean":
@@ -42,8 +46,13 @@ function toNode(v: YamlValue): YamlNode {
       return scalar(floatText(v));
   }
   if (Array.isArray(v)) return { kind: "seq", items: v.map(toNode) };
-  const entries = [...(v as YamlMap).entries].sort(([a], [b]) => (keyLess(a, b) ? -1 : keyLess(b, a) ? 1 : 0));
+  const entries = [...(v as YamlMap).entries].sort(([a], [b]) => keyOrder(a, b));
   return { kind: "map", pairs: entries.map(([k, val]) => [toNode(k), toNode(val)]) };
+}
+
+/** yaml.v2's key order as a comparator; the sort is stable, so equal keys keep their order. */
+export function keyOrder(a: YamlValue, b: YamlValue): number {
+  return keyLess(a, b) ? -1 : keyLess(b, a) ? 1 : 0;
 }
 
 function keyKind(v: YamlValue): number {
