@@ -118,8 +118,7 @@ export function sigsUnmarshal(text: string, shape: Shape): GoValue {
   }
   let json: JsonLike;
   try {
-    json = toJsonable(yaml, shape);
-    assertMarshalable(json);
+    json = jsonable(yaml, shape);
   } catch (e) {
     throw new Error(`error converting YAML to JSON: ${(e as Error).message}`);
   }
@@ -128,6 +127,26 @@ export function sigsUnmarshal(text: string, shape: Shape): GoValue {
   } catch (e) {
     throw new Error(`error unmarshaling JSON: while decoding JSON: ${(e as Error).message}`);
   }
+}
+
+/**
+ * The JSON-able trees made from decoded documents, by document and target shape. Decoded documents
+ * are shared by text (see decodeYamlV2), and templates decode the same text again and again
+ * (fromYaml of the same toYaml); the tree is only read by decodeYamlShaped, which builds new values.
+ */
+const jsonables = new WeakMap<object, Map<Shape, JsonLike>>();
+
+function jsonable(yaml: YamlValue, shape: Shape): JsonLike {
+  const byShape = yaml !== null && typeof yaml === "object" ? jsonables.get(yaml) : undefined;
+  const hit = byShape?.get(shape);
+  if (hit !== undefined) return hit;
+  const json = toJsonable(yaml, shape);
+  assertMarshalable(json);
+  if (yaml !== null && typeof yaml === "object") {
+    if (byShape) byShape.set(shape, json);
+    else jsonables.set(yaml, new Map([[shape, json]]));
+  }
+  return json;
 }
 
 /** The JSON-able tree of yamlToJSON: string keys, numbers still float64 or exact integers. */
@@ -202,7 +221,9 @@ export function setKey<T>(obj: { [key: string]: T }, key: string, value: T): voi
 }
 
 /** fromYaml's parse: a map, as Helm's fromYaml decodes into map[string]interface{}. */
+const MAP_SHAPE: Shape = { kind: "map", elem: { kind: "any" }, goType: "map[string]interface {}" };
+
 export function parseYamlMap(text: string): GoMap {
-  const v = sigsUnmarshal(text, { kind: "map", elem: { kind: "any" }, goType: "map[string]interface {}" });
+  const v = sigsUnmarshal(text, MAP_SHAPE);
   return (v ?? {}) as GoMap;
 }
