@@ -1,9 +1,9 @@
 import { sprint } from "@/lib/helm/engine/fmt";
+import { isCompatibleRange } from "@/lib/helm/engine/sprig/semver";
 import type { GoMap, GoValue } from "@/lib/helm/engine/value";
 import { setDependencies, type Chart } from "./chart";
 import { coalesceValues, deepCopy, isTable, mergeTables, mergeValues } from "./coalesce";
 import type { Dependency, Metadata } from "./metadata";
-import { isCompatibleRange } from "./semver";
 import { ErrNoValue, pathValue, table } from "./values";
 
 /**

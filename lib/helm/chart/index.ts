@@ -43,6 +43,6 @@ export {
   type ReleaseOptions,
   type RenderValues,
 } from "./render-values";
-export { isCompatibleRange, parseConstraints, parseVersion } from "./semver";
+export { isCompatibleRange } from "@/lib/helm/engine/sprig/semver";
 export { readTar, readTarEntries } from "./tar";
 export { ErrNoTable, ErrNoValue, pathValue, readValues, table } from "./values";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { isCompatibleRange, newVersion as parseVersion } from "@/lib/helm/engine/sprig/semver";
 import { compileGlob } from "./glob";
 import { IgnoreRules } from "./ignore";
 import { pathMatch } from "./path-match";
-import { isCompatibleRange, parseVersion } from "./semver";
 
 describe(".helmignore rules (pkg/ignore's TestIgnore)", () => {
   const dirs = new Set(["cargo", "cargo/", "mast/", ".", "./", ""]);

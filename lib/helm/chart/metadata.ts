@@ -1,7 +1,7 @@
 import { goQuote, isPrint } from "@/lib/helm/engine/fmt-quote";
+import { isValidSemver } from "@/lib/helm/engine/sprig/semver";
 import type { GoValue } from "@/lib/helm/engine/value";
 import { sigsUnmarshal, type Shape } from "./encoding/sigs-yaml";
-import { isValidSemver } from "./semver";
 
 /**
  * chart.Metadata, chart.Maintainer and chart.Dependency (pkg/chart/metadata.go, dependency.go):

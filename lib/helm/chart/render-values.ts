@@ -1,11 +1,11 @@
 import type { Renderable } from "@/lib/helm/engine/helm-engine";
 import type { GoMap, GoStruct } from "@/lib/helm/engine/value";
+import { isCompatibleRange } from "@/lib/helm/engine/sprig/semver";
 import { makeCapabilities } from "./capabilities";
 import { chartFullPath, isRoot, type Chart } from "./chart";
 import { chartStruct } from "./chart-struct";
 import { coalesceValues } from "./coalesce";
 import { newFiles } from "./files";
-import { isCompatibleRange } from "./semver";
 import { pathClean } from "./loader";
 import { table } from "./values";
 

@@ -1,6 +1,6 @@
 import { marshalJson } from "@/lib/helm/chart/encoding/go-json";
 import { unmarshalJson } from "@/lib/helm/chart/encoding/go-json-decode";
-import { parseYamlMap, sigsMarshal, sigsUnmarshal } from "@/lib/helm/chart/encoding/sigs-yaml";
+import { parseYamlMap, sigsMarshal, sigsUnmarshal, type Shape } from "@/lib/helm/chart/encoding/sigs-yaml";
 import { parseToml } from "@/lib/helm/chart/encoding/toml-decode";
 import { marshalToml } from "@/lib/helm/chart/encoding/toml-encode";
 import { marshalYamlV3 } from "@/lib/helm/chart/encoding/yaml-encode-v3";
@@ -46,9 +46,11 @@ export function fromYaml(text: string): GoMap {
   }
 }
 
+const LIST_SHAPE: Shape = { kind: "slice", elem: { kind: "any" }, goType: LIST };
+
 export function fromYamlArray(text: string): GoValue[] {
   try {
-    return (sigsUnmarshal(text, { kind: "slice", elem: { kind: "any" }, goType: LIST }) as GoValue[] | null) ?? [];
+    return (sigsUnmarshal(text, LIST_SHAPE) as GoValue[] | null) ?? [];
   } catch (e) {
     return [(e as Error).message];
   }

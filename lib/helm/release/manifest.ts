@@ -20,6 +20,9 @@ export function goTrimSpace(s: string): string {
 const SEPARATOR = /(?:^|[\t\n\f\r ]*\n)---[\t\n\f\r ]*/;
 
 export function splitManifests(bigFile: string): string[] {
-  const docs = goTrimSpace(bigFile).split(SEPARATOR);
+  const text = goTrimSpace(bigFile);
+  // The separator is costly to search for through indentation; most texts have no "---" at all.
+  if (!text.includes("---")) return text === "" ? [] : [text];
+  const docs = text.split(SEPARATOR);
   return docs.filter((d) => d !== "").map(goTrimSpace);
 }

@@ -1,5 +1,5 @@
 import { compareGoStrings } from "@/lib/helm/chart/encoding/go-strconv";
-import { sigsUnmarshal } from "@/lib/helm/chart/encoding/sigs-yaml";
+import { sigsUnmarshal, type Shape } from "@/lib/helm/chart/encoding/sigs-yaml";
 import { INSTALL_ORDER } from "./kind-order";
 import { sortManifests, type Manifest } from "./sort-manifests";
 
@@ -57,8 +57,10 @@ function toObject(m: Manifest, document: Record<string, unknown>): RenderedObjec
 }
 
 /** The document as sigs.k8s.io/yaml gives it to Kubernetes; null for a document of comments only. */
+const ANY: Shape = { kind: "any" };
+
 function parseDocument(content: string): Record<string, unknown> | null {
-  const doc = sigsUnmarshal(content, { kind: "any" });
+  const doc = sigsUnmarshal(content, ANY);
   return doc === null ? null : (doc as Record<string, unknown>);
 }
 

@@ -49,7 +49,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** Lone surrogates are JavaScript's invalid UTF-8; Go decodes those as U+FFFD. */
 export function wellFormed(s: string): string {
-  return s.replace(LONE_SURROGATE, "\uFFFD");
+  return (s as string & { isWellFormed(): boolean }).isWellFormed() ? s : s.replace(LONE_SURROGATE, "\uFFFD");
 }
 
 function base64Bytes(items: GoValue[]): string {

@@ -63,8 +63,10 @@ function plain(v: JsonLike): GoValue {
   return out;
 }
 
+/** An own enumerable property, `__proto__` included (assignment would set the prototype). */
 function define(obj: Record<string, GoValue>, key: string, value: GoValue): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key !== "__proto__") obj[key] = value;
+  else Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function decode(v: JsonLike, shape: Shape, ctx: Context, errors: TypeError_[]): GoValue {

@@ -1,5 +1,6 @@
 import { Alias, Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Node } from "yaml";
 import { formatFloatG } from "./go-strconv";
+import { decodeBlockYaml } from "./yaml-block-decode";
 import { resolve, TAG } from "./yaml-resolve";
 import { YamlMap, type YamlValue } from "./yaml-value";
 
@@ -37,6 +38,12 @@ export function decodeYamlV2(text: string): YamlValue {
 }
 
 function decodeUncached(text: string): YamlValue {
+  const quick = decodeBlockYaml(text);
+  return quick !== undefined ? quick : decodeYamlV2Full(text);
+}
+
+/** The full reader, for any YAML; decodeYamlV2 uses it where the quick block reader declines. */
+export function decodeYamlV2Full(text: string): YamlValue {
   const docs = parseAllDocuments(text, PARSE_OPTIONS);
   const list = Array.isArray(docs) ? docs : [];
   const doc = list[0] as Document.Parsed | undefined;

@@ -8,7 +8,11 @@ import { YamlMap, type YamlValue } from "./yaml-value";
  * unless they would read back as another type, multi-line strings as literal blocks.
  */
 export function marshalYamlV2(value: YamlValue): string {
-  return new Emitter().document(toNode(value));
+  return marshalYamlNode(toNode(value));
+}
+
+export function marshalYamlNode(node: YamlNode): string {
+  return new Emitter().document(node);
 }
 
 export function scalar(value: string, style: "plain" | "double" | "literal" = "plain"): YamlNode {
@@ -29,7 +33,7 @@ export function floatText(x: number): string {
   return formatFloatG(x);
 }
 
-function toNode(v: YamlValue): YamlNode {
+export function toNode(v: YamlValue): YamlNode {
   if (v === null) return scalar("null");
   switch (typeof v) {
     case "boolean":
@@ -42,8 +46,13 @@ function toNode(v: YamlValue): YamlNode {
       return scalar(floatText(v));
   }
   if (Array.isArray(v)) return { kind: "seq", items: v.map(toNode) };
-  const entries = [...(v as YamlMap).entries].sort(([a], [b]) => (keyLess(a, b) ? -1 : keyLess(b, a) ? 1 : 0));
+  const entries = [...(v as YamlMap).entries].sort(([a], [b]) => keyOrder(a, b));
   return { kind: "map", pairs: entries.map(([k, val]) => [toNode(k), toNode(val)]) };
+}
+
+/** yaml.v2's key order as a comparator; the sort is stable, so equal keys keep their order. */
+export function keyOrder(a: YamlValue, b: YamlValue): number {
+  return keyLess(a, b) ? -1 : keyLess(b, a) ? 1 : 0;
 }
 
 function keyKind(v: YamlValue): number {
@@ -71,6 +80,24 @@ function keyFloat(v: YamlValue): number | undefined {
 
 const LETTER = /\p{L}/u;
 const DIGIT = /\p{Nd}/u;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+function isLetter(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 0x80) return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  return LETTER.test(ch);
+}
+
+function isDigit(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 0x80) return c >= 0x30 && c <= 0x39;
+  return DIGIT.test(ch);
+}
+
+/** The string's characters by index: itself when every character is one UTF-16 unit. */
+function characters(s: string): string | string[] {
+  return SURROGATE.test(s) ? [...s] : s;
+}
 
 /**
  * yaml.v2's keyList.Less: numbers by value, strings in "natural" order (digit runs as numbers).
@@ -87,22 +114,22 @@ export function keyLess(a: YamlValue, b: YamlValue, v3 = false): boolean {
     return typeof a === "boolean" ? !a && b === true : (a as number | bigint) < (b as number | bigint);
   }
   if (typeof a !== "string" || typeof b !== "string") return ak < bk;
-  const ar = [...a];
-  const br = [...b];
+  const ar = characters(a);
+  const br = characters(b);
   let digits = false;
   for (let i = 0; i < ar.length && i < br.length; i++) {
     if (ar[i] === br[i]) {
-      digits = DIGIT.test(ar[i]!);
+      digits = isDigit(ar[i]!);
       continue;
     }
-    const al = LETTER.test(ar[i]!);
-    const bl = LETTER.test(br[i]!);
+    const al = isLetter(ar[i]!);
+    const bl = isLetter(br[i]!);
     if (al && bl) return ar[i]!.codePointAt(0)! < br[i]!.codePointAt(0)!;
     if (al || bl) return v3 && digits ? al : bl;
     let an = 0n;
     let bn = 0n;
     if (ar[i] === "0" || br[i] === "0") {
-      for (let j = i - 1; j >= 0 && DIGIT.test(ar[j]!); j--) {
+      for (let j = i - 1; j >= 0 && isDigit(ar[j]!); j--) {
         if (ar[j] !== "0") {
           an = 1n;
           bn = 1n;
@@ -111,11 +138,11 @@ export function keyLess(a: YamlValue, b: YamlValue, v3 = false): boolean {
       }
     }
     let ai = i;
-    for (; ai < ar.length && DIGIT.test(ar[ai]!); ai++) {
+    for (; ai < ar.length && isDigit(ar[ai]!); ai++) {
       an = BigInt.asIntN(64, an * 10n + BigInt(ar[ai]!.codePointAt(0)! - 48));
     }
     let bi = i;
-    for (; bi < br.length && DIGIT.test(br[bi]!); bi++) {
+    for (; bi < br.length && isDigit(br[bi]!); bi++) {
       bn = BigInt.asIntN(64, bn * 10n + BigInt(br[bi]!.codePointAt(0)! - 48));
     }
     if (an !== bn) return an < bn;

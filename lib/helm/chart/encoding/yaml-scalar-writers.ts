@@ -6,8 +6,23 @@ import { codePoints, isBreak, isPrintable } from "./yaml-scalar-analysis";
  * once the column passes 80, exactly where libyaml folds them, so the text matches byte for byte.
  */
 
+/** Line breaks as libyaml's is_break knows them. */
+const BREAK = /[\r\n\u0085\u2028\u2029]/;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 export function writePlain(e: Emitter, value: string, allowBreaks: boolean): void {
   if (!e.whitespace && !(e.v3 && value === "")) e.put(" ");
+  // Without line breaks, and without a space where the line could fold (past the best width), the
+  // loop below writes every character as it is: write the whole text at once.
+  const length = SURROGATE.test(value) ? [...value].length : value.length;
+  if (!BREAK.test(value) && (!allowBreaks || !value.includes(" ") || e.column + length <= e.bestWidth + 1)) {
+    e.out += value;
+    e.column += length;
+    if (!(e.v3 && value === "")) e.whitespace = false;
+    e.indention = false;
+    if (e.rootContext) e.openEnded = true;
+    return;
+  }
   const cps = codePoints(value);
   let spaces = false;
   let breaks = false;

@@ -68,6 +68,7 @@ function swallow(f: () => GoValue): GoValue {
 
 /** copystructure.Copy: maps and slices are copied all the way down, the rest is shared. */
 export function deepCopy(v: GoValue): GoValue {
+  if (typeof v !== "object" || v === null) return v;
   if (Array.isArray(v)) {
     const type = (v as unknown as { [GO_TYPE]?: string })[GO_TYPE];
     const items = v.map(deepCopy);
@@ -75,7 +76,7 @@ export function deepCopy(v: GoValue): GoValue {
   }
   if (isGoMap(v) && !isGoFunc(v)) {
     const out: GoMap = {};
-    for (const [k, x] of Object.entries(v)) out[k] = deepCopy(x);
+    for (const k of Object.keys(v)) out[k] = deepCopy(v[k]);
     const type = (v as { [GO_TYPE]?: string })[GO_TYPE];
     if (type) Object.defineProperty(out, GO_TYPE, { value: type, enumerable: false });
     return out;

@@ -1,6 +1,7 @@
 /**
  * Masterminds/semver v3.4.0 (version.go, constraints.go), the version Helm 3.19 pins, for Sprig's
- * semver and semverCompare: the same parsing (a "v" prefix, missing minor/patch), error texts and
+ * semver and semverCompare and for Helm's own checks: Chart.yaml versions, dependency version
+ * ranges and kubeVersion. The same parsing (a "v" prefix, missing minor/patch), error texts and
  * constraint rules (ranges, x-ranges, ^, ~, ||; a prerelease version only satisfies an alternative
  * that names a prerelease somewhere). The library's regular expressions run through the Go regexp
  * port so that \s means what it does in Go.
@@ -222,4 +223,23 @@ export function checkConstraints(cs: Constraint[][], v: Version): boolean {
     const includePre = and.some((c) => c.con.pre !== "");
     return and.every((c) => check(v, c, includePre));
   });
+}
+
+/** A version Chart.yaml may carry: NewVersion accepts it. */
+export function isValidSemver(v: string): boolean {
+  try {
+    newVersion(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** chartutil.IsCompatibleRange: false when either side does not parse. */
+export function isCompatibleRange(constraint: string, version: string): boolean {
+  try {
+    return checkConstraints(newConstraint(constraint), newVersion(version));
+  } catch {
+    return false;
+  }
 }
