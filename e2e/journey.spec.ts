@@ -53,7 +53,7 @@ test("an environment goes from request to a working Airflow, live on its page, a
   await requester.getByRole("button", { name: "Submit request" }).click();
   await expect(requester.getByRole("heading", { name, level: 1 })).toBeVisible();
   // Before approval, the page renders the chart with the values that will be applied.
-  await expectReleaseObjects(requester, /^Rendered from the values that will be applied, with chart airflow 1\.18\.0/);
+  await expectReleaseObjects(requester, /^Rendered from the values that will be applied, with chart airflow 1\.22\.0/);
   // A reload would clear this: it shows the page followed the build by itself.
   await requester.evaluate(() => ((window as unknown as { stillSamePage: boolean }).stillSamePage = true));
 
@@ -80,7 +80,7 @@ test("an environment goes from request to a working Airflow, live on its page, a
   }
   // Once applied, the page shows what the worker recorded with the release, not a new render.
   await admin.reload();
-  await expectReleaseObjects(admin, /^As applied with chart airflow 1\.18\.0/);
+  await expectReleaseObjects(admin, /^As applied with chart airflow 1\.22\.0/);
 
   // "Open Airflow" is the environment's https address; Ana signs in there with her Entra account, as Op.
   const address = `https://${name}.airflow.localhost:${process.env.E2E_INGRESS_PORT}/`;
