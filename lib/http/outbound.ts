@@ -53,7 +53,9 @@ export function send(url: string | URL, options: SendOptions = {}): Promise<Answ
   return new Promise((resolve, reject) => {
     const req = client.request(
       target,
-      { method: options.method ?? "GET", headers: options.headers, lookup: lookupWithLocalhost, signal: options.signal, timeout: timeoutMs, ...(options.ca ? { ca: options.ca } : {}) },
+      // A connection of its own each time (no keep-alive reuse): a probe must see the certificate
+      // the server presents now, not the one a pooled connection was opened with.
+      { method: options.method ?? "GET", headers: options.headers, lookup: lookupWithLocalhost, signal: options.signal, timeout: timeoutMs, agent: false, ...(options.ca ? { ca: options.ca } : {}) },
       (res) => {
         const socket = res.socket as TLSSocket;
         const peer: PeerCertificate | undefined = typeof socket.getPeerCertificate === "function" ? socket.getPeerCertificate() : undefined;

@@ -152,6 +152,16 @@ describe("Airflow at its https address", () => {
     expect(before.addonProfiles?.azureKeyvaultSecretsProvider).toMatchObject({ enabled: true, config: { enableSecretRotation: "true" } });
     await eventuallyHealth(id, (health) => health === "healthy");
 
+    // The sweep reads health through the cluster's API server first: while it refuses, the
+    // environment is not healthy, though its public address still answers.
+    await h.emulator.control("POST", "faults", { type: "http", status: 503, match: { kind: "kube" }, count: 10_000 });
+    try {
+      expect(await eventuallyHealth(id, (value) => value !== "healthy")).toMatch(/^the UI Service could not be read \(.*503/);
+    } finally {
+      await h.emulator.control("DELETE", "faults");
+    }
+    await eventuallyHealth(id, (health) => health === "healthy");
+
     // Someone turns the add-on off: NGINX can no longer read the vault and serves its own certificate.
     const off = { ...before, addonProfiles: { ...before.addonProfiles, azureKeyvaultSecretsProvider: { enabled: false } } };
     await aks.managedClusters.beginCreateOrUpdateAndWait(resourceGroup, cluster, off, { updateIntervalInMs: 10 });

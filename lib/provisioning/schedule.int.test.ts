@@ -22,8 +22,8 @@ describe("the health sweep", () => {
     await environment("failed-one", "FAILED", "http://127.0.0.1:2/");
     await environment("no-address", "READY", null);
     const probed: string[] = [];
-    const probe = async (url: string) => {
-      probed.push(url);
+    const probe = async (env: { airflowUrl: string }) => {
+      probed.push(env.airflowUrl);
       return "unhealthy: scheduler";
     };
 

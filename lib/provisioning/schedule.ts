@@ -2,6 +2,7 @@ import { AppError } from "@/lib/errors";
 import { transitionEnvironment } from "@/lib/environments/transition";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { enqueueOperation } from "./queue";
+import type { HealthTarget } from "./steps/airflow-health";
 
 /**
  * Operations that should be moving but have no live job: QUEUED ones whose job was lost (or never
@@ -51,12 +52,12 @@ export async function tearDownExpired(db: PrismaClient, now = new Date()): Promi
 }
 
 /**
- * Probes the Airflow UI of READY environments not checked for `intervalMs`, and records the
+ * Probes the Airflow of READY environments not checked for `intervalMs`, and records the
  * answer for the dashboard. Claiming rows by their check time keeps several workers from
  * probing the same environment at once.
  */
-export async function refreshHealth(db: PrismaClient, intervalMs: number, probe: (url: string, airflowVersion: string) => Promise<string | null>): Promise<number> {
-  const due = await db.$queryRaw<{ id: string; airflow_url: string; airflow_version: string }[]>`
+export async function refreshHealth(db: PrismaClient, intervalMs: number, probe: (env: HealthTarget) => Promise<string | null>): Promise<number> {
+  const due = await db.$queryRaw<{ id: string; name: string; name_suffix: string; airflow_url: string; airflow_version: string }[]>`
     UPDATE environments SET health_checked_at = now()
      WHERE id IN (
        SELECT id FROM environments
@@ -64,10 +65,10 @@ export async function refreshHealth(db: PrismaClient, intervalMs: number, probe:
           AND (health_checked_at IS NULL OR health_checked_at < now() - make_interval(secs => ${intervalMs / 1000}))
         ORDER BY health_checked_at NULLS FIRST LIMIT 50
           FOR UPDATE SKIP LOCKED)
-    RETURNING id::text AS id, airflow_url, airflow_version`;
+    RETURNING id::text AS id, name, name_suffix, airflow_url, airflow_version`;
   await Promise.all(
     due.map(async (env) => {
-      const problem = await probe(env.airflow_url, env.airflow_version);
+      const problem = await probe({ name: env.name, nameSuffix: env.name_suffix, airflowUrl: env.airflow_url, airflowVersion: env.airflow_version });
       await db.environment.updateMany({ where: { id: env.id, status: "READY" }, data: { health: problem ? problem.slice(0, 200) : "healthy", healthCheckedAt: new Date() } });
     }),
   );

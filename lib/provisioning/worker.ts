@@ -7,7 +7,7 @@ import { processOperation } from "./engine";
 import { OPERATIONS_QUEUE, type OperationJob } from "./queue";
 import type { EngineDeps } from "./runner";
 import { operationsToDeliver, refreshHealth, tearDownExpired } from "./schedule";
-import { probeHealth } from "./steps/airflow-health";
+import { probeEnvironmentHealth } from "./steps/airflow-health";
 
 export interface WorkerHandle {
   workerId: string;
@@ -71,7 +71,7 @@ export async function startWorker(config: EngineConfig, log: (message: string) =
   });
 
   const stopHealth = every(Math.min(config.worker.healthIntervalMs, 10_000), async () => {
-    await refreshHealth(db, config.worker.healthIntervalMs, (url, version) => probeHealth(url, version, stopping.signal));
+    await refreshHealth(db, config.worker.healthIntervalMs, (env) => probeEnvironmentHealth(deps.arm, credential, env, stopping.signal));
   });
 
   log(`[worker] ${workerId} ready (concurrency ${config.worker.concurrency})`);

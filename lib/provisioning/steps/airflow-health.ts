@@ -1,5 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { TokenCredential } from "@azure/core-auth";
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import type { ArmClients } from "@/lib/azure/clients";
+import { deriveNames } from "@/lib/environments/naming";
+import { endpointFromKubeconfig, kubeConfigFor } from "@/lib/kubernetes/client";
 import { CloudError } from "@/lib/azure/errors";
 import { airflowMajor } from "@/lib/environments/catalog";
 import { serviceProxy } from "@/lib/kubernetes/service-proxy";
@@ -7,7 +11,7 @@ import type { StepContext, StepRun } from "../context";
 import { probe } from "@/lib/http/outbound";
 import { airflowHttpsUrl } from "./airflow-access";
 import { clusterAccess } from "./cluster-access";
-import { airflowAddress, uiServiceName } from "./helm";
+import { airflowAddress, uiServiceName, uiServiceNameFor } from "./helm";
 
 type HealthBody = Record<string, { status?: string | null } | undefined>;
 
@@ -71,20 +75,75 @@ export async function probeHealth(url: string, airflowVersion: string, signal?: 
   return (await probeHealthDetailed(url, airflowVersion, signal)).problem;
 }
 
-/** The UI Service's port, read from the Service the chart rendered. */
-async function uiServicePort(ctx: StepContext, kc: KubeConfig): Promise<number | null> {
+/**
+ * One probe through the cluster's API server: Airflow as seen from inside the cluster, whatever the
+ * network around it. The UI Service's port is read from the Service the chart rendered.
+ */
+async function probeThroughApiServer(
+  kc: KubeConfig,
+  target: { namespace: string; service: string; airflowVersion: string },
+  retry: <T>(work: () => Promise<T>) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<HealthProbe & { via: string }> {
   const core = kc.makeApiClient(CoreV1Api);
-  const service = await ctx.retry(() => core.readNamespacedService({ name: uiServiceName(ctx), namespace: ctx.env.names.namespace }));
-  return service.spec?.ports?.[0]?.port ?? null;
+  const service = await retry(() => core.readNamespacedService({ name: target.service, namespace: target.namespace }));
+  const port = service.spec?.ports?.[0]?.port;
+  const via = `service ${target.service}:${port ?? "?"}, through the Kubernetes API server`;
+  if (!port) return { problem: `the UI Service ${target.service} has no port`, certificate: null, via };
+  const proxy = serviceProxy(kc, target.namespace, target.service, port);
+  return { ...(await probeHealthDetailed(proxy.base, target.airflowVersion, signal, proxy)), via };
 }
 
-/** One probe through the cluster's API server: Airflow as seen from inside the cluster, whatever the network around it. */
-async function probeThroughApiServer(ctx: StepContext, kc: KubeConfig): Promise<HealthProbe & { via: string }> {
-  const port = await uiServicePort(ctx, kc);
-  const via = `service ${uiServiceName(ctx)}:${port ?? "?"}, through the Kubernetes API server`;
-  if (!port) return { problem: `the UI Service ${uiServiceName(ctx)} has no port`, certificate: null, via };
-  const proxy = serviceProxy(kc, ctx.env.names.namespace, uiServiceName(ctx), port);
-  return { ...(await probeHealthDetailed(proxy.base, ctx.env.airflowVersion, ctx.signal, proxy)), via };
+/** What the health sweep knows of a READY environment. */
+export interface HealthTarget {
+  name: string;
+  nameSuffix: string;
+  airflowUrl: string;
+  airflowVersion: string;
+}
+
+/**
+ * The health sweep's probe of one READY environment: through its cluster's API server (the worker
+ * needs no network path into the cluster's VNet), then, for an https address, through the ingress
+ * with its certificate. Null when healthy, else what is wrong; never throws.
+ */
+export async function probeEnvironmentHealth(arm: ArmClients, credential: TokenCredential, env: HealthTarget, signal?: AbortSignal): Promise<string | null> {
+  // One environment's slow cluster must not hold the sweep: its answer counts only within the deadline.
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${SWEEP_PROBE_MS / 1000} s from the cluster's API server or Airflow`), SWEEP_PROBE_MS);
+  });
+  try {
+    return await Promise.race([probeOnce(arm, credential, env, signal), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** How long the sweep waits for one environment's answer. */
+const SWEEP_PROBE_MS = 20_000;
+
+async function probeOnce(arm: ArmClients, credential: TokenCredential, env: HealthTarget, signal?: AbortSignal): Promise<string | null> {
+  const names = deriveNames(env.name, env.nameSuffix);
+  let kc: KubeConfig;
+  try {
+    const result = await arm.aks.managedClusters.listClusterUserCredentials(names.resourceGroup, names.cluster, { abortSignal: signal });
+    const value = result.kubeconfigs?.[0]?.value;
+    if (!value) return "the cluster's API server is unreachable (AKS returned no kubeconfig)";
+    kc = await kubeConfigFor(endpointFromKubeconfig(Buffer.from(value).toString("utf8")), credential, signal);
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    return `the cluster's API server is unreachable (${(error as Error).message})`;
+  }
+  try {
+    const target = { namespace: names.namespace, service: uiServiceNameFor(names.helmRelease, env.airflowVersion), airflowVersion: env.airflowVersion };
+    const inside = await probeThroughApiServer(kc, target, (work) => work(), signal);
+    if (inside.problem) return `${inside.problem} (${inside.via})`;
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    return `the UI Service could not be read (${(error as Error).message})`;
+  }
+  return env.airflowUrl.startsWith("https:") ? probeHealth(env.airflowUrl, env.airflowVersion, signal) : null;
 }
 
 /**
@@ -104,7 +163,8 @@ export const checkAirflowHealth: StepRun = async (ctx: StepContext) => {
       kc = await clusterAccess(ctx);
       builtAt = Date.now();
     }
-    const inside = await probeThroughApiServer(ctx, kc);
+    const target = { namespace: ctx.env.names.namespace, service: uiServiceName(ctx), airflowVersion: ctx.env.airflowVersion };
+    const inside = await probeThroughApiServer(kc, target, ctx.retry, ctx.signal);
     let result: HealthProbe = inside.problem ? { ...inside, problem: `${inside.problem} (${inside.via})` } : inside;
     if (!result.problem && ctx.config.airflowAccess) result = await probeHealthDetailed(url!, ctx.env.airflowVersion, ctx.signal);
     if (!result.problem && !ctx.config.airflowAccess) {

@@ -158,8 +158,12 @@ async function logWhyNotReady(ctx: StepContext, kc: KubeConfig): Promise<void> {
 }
 
 /** The Airflow UI's Service: the API server on Airflow 3, the webserver on Airflow 2. */
+export function uiServiceNameFor(release: string, airflowVersion: string): string {
+  return `${release}-${airflowMajor(airflowVersion) >= 3 ? "api-server" : "webserver"}`;
+}
+
 export function uiServiceName(ctx: StepContext): string {
-  return `${ctx.env.names.helmRelease}-${airflowMajor(ctx.env.airflowVersion) >= 3 ? "api-server" : "webserver"}`;
+  return uiServiceNameFor(ctx.env.names.helmRelease, ctx.env.airflowVersion);
 }
 
 export async function airflowAddress(ctx: StepContext): Promise<string | null> {
