@@ -236,14 +236,3 @@ export function chartVersionFor(version: string): string {
   if (!match) throw new Error(`No chart version is known for Airflow ${version}`);
   return match.chartVersion;
 }
-
-/** Semantic versions compared by their numbers (`1.22.0` > `1.9.1`); pre-release tags are ignored. */
-export function compareVersions(a: string, b: string): number {
-  const parts = (v: string) => v.split("-")[0]!.split(".").map((n) => Number.parseInt(n, 10) || 0);
-  const [x, y] = [parts(a), parts(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}

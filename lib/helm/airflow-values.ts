@@ -1,7 +1,6 @@
 import {
   AIRFLOW_VERSIONS,
   airflowMajor,
-  compareVersions,
   DISK_STORAGE_CLASS,
   releaseDisks,
   SIZE_PRESETS,
@@ -9,6 +8,7 @@ import {
   type ExecutorName,
   type SizeName,
 } from "@/lib/environments/catalog";
+import { compare, newVersion } from "./engine/sprig/semver";
 import { OAUTH_SECRET_NAME, webserverConfigPy, type AirflowRole, type AirflowSignIn } from "./airflow-sign-in";
 
 /**
@@ -110,7 +110,7 @@ export function airflowHelmValues(input: AirflowValuesInput): Record<string, unk
   const chartVersion = targetChartVersion(input);
   // Chart 1.22 renamed keys the portal sets (Celery worker settings under `workers.celery`, the
   // default user under `createUserJob`) and prints a deprecation warning for each old one.
-  const renamedKeys = chartVersion !== null && compareVersions(chartVersion, "1.22.0") >= 0;
+  const renamedKeys = chartVersion !== null && compare(newVersion(chartVersion), newVersion("1.22.0")) >= 0;
   const celeryKeys = renamedKeys;
   const disks = diskValues(input, celeryKeys);
   const airflow3 = airflowMajor(input.airflowVersion) >= 3;

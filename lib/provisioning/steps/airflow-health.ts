@@ -3,14 +3,13 @@ import type { TokenCredential } from "@azure/core-auth";
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import type { ArmClients } from "@/lib/azure/clients";
 import { deriveNames } from "@/lib/environments/naming";
-import { endpointFromKubeconfig, kubeConfigFor } from "@/lib/kubernetes/client";
 import { CloudError } from "@/lib/azure/errors";
 import { airflowMajor } from "@/lib/environments/catalog";
 import { serviceProxy } from "@/lib/kubernetes/service-proxy";
 import type { StepContext, StepRun } from "../context";
 import { probe } from "@/lib/http/outbound";
 import { airflowHttpsUrl } from "./airflow-access";
-import { clusterAccess } from "./cluster-access";
+import { clusterAccess, kubeConfigForCluster } from "./cluster-access";
 import { airflowAddress, uiServiceName, uiServiceNameFor } from "./helm";
 
 type HealthBody = Record<string, { status?: string | null } | undefined>;
@@ -127,10 +126,7 @@ async function probeOnce(arm: ArmClients, credential: TokenCredential, env: Heal
   const names = deriveNames(env.name, env.nameSuffix);
   let kc: KubeConfig;
   try {
-    const result = await arm.aks.managedClusters.listClusterUserCredentials(names.resourceGroup, names.cluster, { abortSignal: signal });
-    const value = result.kubeconfigs?.[0]?.value;
-    if (!value) return "the cluster's API server is unreachable (AKS returned no kubeconfig)";
-    kc = await kubeConfigFor(endpointFromKubeconfig(Buffer.from(value).toString("utf8")), credential, signal);
+    kc = await kubeConfigForCluster(arm, credential, names.resourceGroup, names.cluster, signal);
   } catch (error) {
     if (signal?.aborted) throw error;
     return `the cluster's API server is unreachable (${(error as Error).message})`;
@@ -174,7 +170,7 @@ export const checkAirflowHealth: StepRun = async (ctx: StepContext) => {
     if (!result.problem && url) {
       const at = ctx.config.airflowAccess ? ` and at ${url}${result.certificate ? ` (certificate valid until ${result.certificate.validTo.slice(0, 10)})` : ""}` : `; its address is ${url}`;
       await ctx.log(`Airflow is healthy (${inside.via})${at}`);
-      return { url, certificateExpiresAt: result.certificate?.validTo ?? null, checkedThrough: "api-server" };
+      return { url, certificateExpiresAt: result.certificate?.validTo ?? null };
     }
     if (result.problem !== last) await ctx.log(`Waiting: ${result.problem}`);
     last = result.problem ?? "";
