@@ -72,6 +72,7 @@ test("an environment goes from request to a working Airflow, live on its page, a
   await expect(step("Create the AKS cluster")).toContainText(/Running|Done/);
   await expect(step("Check that Airflow is healthy")).toContainText("Done", { timeout: 120_000 });
   await expect(step("Create the resource group")).toContainText("Done");
+  await expect(step("Peer the virtual network with the platform's hub")).toContainText("Done");
 
   // The requester's page, open since the request, shows it ready by itself too.
   await expect(requester.getByText("Ready").first()).toBeVisible({ timeout: 30_000 });
@@ -87,6 +88,9 @@ test("an environment goes from request to a working Airflow, live on its page, a
   const open = requester.getByRole("link", { name: /Open Airflow/ }).first();
   await expect(open).toBeVisible({ timeout: 30_000 });
   await expect(open).toHaveAttribute("href", address);
+  // The page says from where the UI is reachable, and which network the environment is part of.
+  await expect(requester.getByText("https, through the cluster's ingress, with Entra sign-in").first()).toBeVisible();
+  await expect(requester.getByText(/^10\.64\.\d+\.0\/24, peered with the hub vnet-hub-platform$/)).toBeVisible();
   const access = requester.getByRole("region", { name: "Airflow sign-in" });
   await expect(access.getByRole("row", { name: /Team Analytics/ })).toContainText("Op");
   await expect(access.getByRole("row", { name: /Platform admins/ })).toContainText("Admin");

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { DEFAULT_CATALOG, OFFERED_AIRFLOW_VERSIONS } from "@/lib/environments/catalog";
+import { parsePlatformNetwork } from "@/lib/azure/platform-network";
 import type { AirflowReleaseSettings, AirflowSignInSettings } from "@/lib/helm/airflow-values";
 
 /**
@@ -30,6 +31,9 @@ const EnvSchema = z.object({
   PORTAL_DAG_HOSTS: z.string().optional(),
   /** Environment requests one person may make per hour; more are refused with a message. */
   PORTAL_REQUESTS_PER_HOUR: z.coerce.number().int().min(1, "must be at least 1").default(10),
+  /** The platform's hub virtual network; with PORTAL_SPOKE_ADDRESS_POOL, environments are built as its spokes. */
+  PORTAL_HUB_VNET_ID: z.string().min(1).optional(),
+  PORTAL_SPOKE_ADDRESS_POOL: z.string().min(1).optional(),
 });
 
 export type AuthSettings = {
@@ -72,6 +76,7 @@ function parseEnv() {
     requestsPerHour: env.PORTAL_REQUESTS_PER_HOUR,
     adminRole: env.PORTAL_ADMIN_ROLE,
     release: releaseSettings(),
+    platformNetwork: parsePlatformNetwork(env.PORTAL_HUB_VNET_ID, env.PORTAL_SPOKE_ADDRESS_POOL),
     auth,
     catalog: {
       ...DEFAULT_CATALOG,
@@ -219,6 +224,13 @@ const EngineEnvSchema = z.object({
   /** The Airflow role of the environment's own team. */
   PORTAL_AIRFLOW_TEAM_ROLE: z.enum(["Op", "Admin", "User"]).default("Op"),
   PORTAL_GRAPH_ENDPOINT: z.string().url().startsWith("https://", "must be an https:// URL").default("https://graph.microsoft.com"),
+  /**
+   * The platform's hub virtual network and the pool each environment's spoke range is taken from:
+   * both or neither. Without them, an internal Airflow UI would sit in a VNet of AKS's own that no
+   * network reaches, so the portal refuses internal exposure.
+   */
+  PORTAL_HUB_VNET_ID: z.string().min(1).optional(),
+  PORTAL_SPOKE_ADDRESS_POOL: z.string().min(1).optional(),
 });
 
 const ACCESS_VARIABLES = [
@@ -349,6 +361,7 @@ function parseEngineEnv() {
     helmTimeoutMs: env.PORTAL_HELM_TIMEOUT_MS,
     fluxExtensionVersion: env.PORTAL_FLUX_EXTENSION_VERSION,
     airflowAccess: airflowAccess(env),
+    platformNetwork: parsePlatformNetwork(env.PORTAL_HUB_VNET_ID, env.PORTAL_SPOKE_ADDRESS_POOL),
     worker: {
       concurrency: env.WORKER_CONCURRENCY,
       heartbeatMs: env.WORKER_HEARTBEAT_MS,

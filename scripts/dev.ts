@@ -15,7 +15,7 @@ import { createPrismaClient } from "@/lib/db/create-client";
 import { readTeamsFile, upsertTeams } from "@/lib/teams/upsert-teams";
 import { startEmbeddedPostgres } from "./support/embedded-postgres";
 import { PLATFORM_ADMINS_GROUP_ID } from "../emulator/src/cloud/groups";
-import { EMULATED_PLATFORM, emulatorAirflowAccessEnv, prepareEmulatedPlatform } from "./support/emulated-platform";
+import { EMULATED_PLATFORM, emulatorAirflowAccessEnv, emulatorPlatformNetworkEnv, prepareEmulatedPlatform } from "./support/emulated-platform";
 import {
   airflowChartsDir,
   emulatorAzureEnv,
@@ -75,11 +75,12 @@ async function main() {
   }
 
   // The emulator stands in for Azure unless a subscription is configured; the worker is the same.
-  // The emulated platform team's preparation too: the DNS zone for https://<name>.airflow.localhost.
+  // The emulated platform team's preparation too: the DNS zone for https://<name>.airflow.localhost,
+  // and the hub network every environment's own network is peered with.
   if (!process.env.AZURE_SUBSCRIPTION_ID) await prepareEmulatedPlatform(emulator);
   const azureEnv = process.env.AZURE_SUBSCRIPTION_ID
     ? {}
-    : { ...emulatorAzureEnv(emulator, PLATFORM_ADMINS_GROUP_ID), ...emulatorAirflowAccessEnv(emulator), AZURE_POLL_INTERVAL_MS: "1000" };
+    : { ...emulatorAzureEnv(emulator, PLATFORM_ADMINS_GROUP_ID), ...emulatorAirflowAccessEnv(emulator), ...emulatorPlatformNetworkEnv(), AZURE_POLL_INTERVAL_MS: "1000" };
   const worker = startWorkerProcess({ databaseUrl, env: azureEnv });
   stoppers.push(worker.stop);
 

@@ -14,7 +14,7 @@ import { readTeamsFile, upsertTeams } from "@/lib/teams/upsert-teams";
 import { startEmbeddedPostgres } from "./support/embedded-postgres";
 import { freePort } from "./support/ports";
 import { PLATFORM_ADMINS_GROUP_ID } from "../emulator/src/cloud/groups";
-import { emulatorAirflowAccessEnv, prepareEmulatedPlatform } from "./support/emulated-platform";
+import { emulatorAirflowAccessEnv, emulatorPlatformNetworkEnv, prepareEmulatedPlatform } from "./support/emulated-platform";
 import { emulatorAzureEnv, portalReleaseEnv, ROOT, startEmulatorProcess, startPortal } from "./support/stack";
 
 async function main(): Promise<number> {
@@ -50,7 +50,7 @@ async function main(): Promise<number> {
         ...process.env,
         PORTAL_REQUESTS_PER_HOUR: process.env.PORTAL_REQUESTS_PER_HOUR ?? "1000",
         // The release settings of the journey's worker (e2e/support/worker.ts): the values a page plans are those applied.
-        ...portalReleaseEnv({ ...emulatorAzureEnv(emulator, PLATFORM_ADMINS_GROUP_ID), ...emulatorAirflowAccessEnv(emulator) }),
+        ...portalReleaseEnv({ ...emulatorAzureEnv(emulator, PLATFORM_ADMINS_GROUP_ID), ...emulatorAirflowAccessEnv(emulator), ...emulatorPlatformNetworkEnv() }),
       },
       emulator,
       quiet: true,

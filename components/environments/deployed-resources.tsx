@@ -8,13 +8,24 @@ const RESOURCE_LABELS: Record<string, string> = {
   database: "Database",
   fluxExtension: "Flux extension",
   firewallRule: "Firewall rule",
+  virtualNetwork: "Virtual network",
+  hubPeering: "Peering with the hub",
+  privateDnsZone: "Database's private DNS zone",
 };
 
-const EXPOSURE_TEXT: Record<Deployed["exposure"], string> = {
-  public: "public",
-  internal: "internal network only",
-  ingress: "https, through the cluster's ingress",
-};
+/** From where people reach the UI, honestly: an internal address is only as reachable as its network. */
+export function reachabilityText(deployed: Pick<Deployed, "exposure" | "network">): string {
+  switch (deployed.exposure) {
+    case "public":
+      return "public";
+    case "ingress":
+      return "https, through the cluster's ingress, with Entra sign-in";
+    case "internal":
+      return deployed.network?.hub
+        ? `reachable from networks peered with ${deployed.network.hub}`
+        : "inside the cluster's own virtual network, which no other network is peered with";
+  }
+}
 
 /** What the worker applied, as it stored it: Azure resource ids, the chart and how Airflow is reached. */
 export function DeployedResources({ deployed }: { deployed: Deployed }) {
@@ -33,9 +44,17 @@ export function DeployedResources({ deployed }: { deployed: Deployed }) {
       <div className="grid grid-cols-3 gap-4 px-4 py-2">
         <dt className="font-medium text-slate-600">Airflow UI</dt>
         <dd className="col-span-2 break-all">
-          {deployed.airflowUrl ?? "No address yet"} ({EXPOSURE_TEXT[deployed.exposure]})
+          {deployed.airflowUrl ?? "No address yet"} ({reachabilityText(deployed)})
         </dd>
       </div>
+      {deployed.network ? (
+        <div className="grid grid-cols-3 gap-4 px-4 py-2">
+          <dt className="font-medium text-slate-600">Network</dt>
+          <dd className="col-span-2">
+            {deployed.network.addressPrefix}, peered with the hub {deployed.network.hub}
+          </dd>
+        </div>
+      ) : null}
       {Object.entries(deployed.resources).map(([kind, id]) => (
         <div key={kind} className="grid grid-cols-3 gap-4 px-4 py-2">
           <dt className="font-medium text-slate-600">{RESOURCE_LABELS[kind] ?? kind}</dt>

@@ -1,5 +1,5 @@
 import { PLATFORM_ADMINS_GROUP_ID } from "../../emulator/src/cloud/groups";
-import { emulatorAirflowAccessEnv } from "../../scripts/support/emulated-platform";
+import { emulatorAirflowAccessEnv, emulatorPlatformNetworkEnv } from "../../scripts/support/emulated-platform";
 import { emulatorAzureEnv, startWorkerProcess, type WorkerHandle } from "../../scripts/support/stack";
 
 /**
@@ -20,6 +20,8 @@ export function startE2eWorker(): WorkerHandle {
       ...emulatorAzureEnv({ url, caCertPath }, PLATFORM_ADMINS_GROUP_ID),
       // Airflow at https://<name>.airflow.localhost:<ingress port>/ with Entra sign-in, as in npm run dev.
       ...emulatorAirflowAccessEnv({ url, ingressPort }),
+      // Each environment a spoke of the platform's hub network, as in npm run dev.
+      ...emulatorPlatformNetworkEnv(),
       AZURE_POLL_INTERVAL_MS: "200", WORKER_HEARTBEAT_MS: "1000", WORKER_STALE_AFTER_MS: "5000" },
   });
 }

@@ -6,7 +6,8 @@ import { redirect } from "next/navigation";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { approveRequest, DecisionSchema } from "@/lib/environments/decide-request";
-import { approvalReleaseCheck } from "@/lib/environments/release-check";
+import { unreachableRefusal } from "@/lib/environments/reachability";
+import { approvalReleaseCheck, reachableOnly } from "@/lib/environments/release-check";
 import { toActionFailure, type FormState } from "@/lib/errors";
 import { requireUserOrThrow } from "@/lib/users/current-user";
 
@@ -22,7 +23,9 @@ export async function approveRequestAction(_prev: FormState, formData: FormData)
   let decided: { name: string };
   try {
     const user = await requireUserOrThrow();
-    decided = await approveRequest(db(), user, parsed.data.id, parsed.data.reason, approvalReleaseCheck(config().release));
+    const { release, platformNetwork } = config();
+    const check = reachableOnly(unreachableRefusal(release, platformNetwork), approvalReleaseCheck(release));
+    decided = await approveRequest(db(), user, parsed.data.id, parsed.data.reason, check);
   } catch (error) {
     return toActionFailure(error, "approveRequestAction");
   }

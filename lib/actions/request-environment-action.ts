@@ -4,7 +4,8 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
-import { requestReleaseCheck } from "@/lib/environments/release-check";
+import { unreachableRefusal } from "@/lib/environments/reachability";
+import { reachableOnly, requestReleaseCheck } from "@/lib/environments/release-check";
 import { requestEnvironment } from "@/lib/environments/request-environment";
 import { requestFromFormData } from "@/lib/environments/request-schema";
 import { toActionFailure } from "@/lib/errors";
@@ -19,8 +20,9 @@ export async function requestEnvironmentAction(_prev: RequestFormState, formData
   let id: string;
   try {
     const user = await requireUserOrThrow();
-    const { catalog, requestsPerHour, release } = config();
-    ({ id } = await requestEnvironment(db(), user, input, catalog, new Date(), { perHour: requestsPerHour }, requestReleaseCheck(release)));
+    const { catalog, requestsPerHour, release, platformNetwork } = config();
+    const check = reachableOnly(unreachableRefusal(release, platformNetwork), requestReleaseCheck(release));
+    ({ id } = await requestEnvironment(db(), user, input, catalog, new Date(), { perHour: requestsPerHour }, check));
   } catch (error) {
     return { ...toActionFailure(error, "requestEnvironmentAction"), values: input };
   }

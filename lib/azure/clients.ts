@@ -2,6 +2,7 @@ import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { SourceControlConfigurationClient } from "@azure/arm-kubernetesconfiguration";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
+import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import type { TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
@@ -36,6 +37,7 @@ export function armClients(azure: EngineConfig["azure"], credential: TokenCreden
     postgres: new PostgreSQLManagementFlexibleServerClient(credential, sub, options),
     extensions: new SourceControlConfigurationClient(credential, sub, options),
     network: new NetworkManagementClient(credential, sub, options),
+    privateDns: new PrivateDnsManagementClient(credential, sub, options),
     /** For clients made per call (another subscription's DNS zone, role assignments at any scope). */
     options,
     /** How often the SDK's pollers ask about a long-running operation. */

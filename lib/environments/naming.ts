@@ -17,6 +17,12 @@ export interface DerivedNames {
   database: string;
   namespace: string;
   helmRelease: string;
+  /** The environment's spoke in the platform's network (only when one is configured). */
+  virtualNetwork: string;
+  /** The hub's side of the peering: named after the environment, unique in the hub. */
+  hubPeering: string;
+  /** PostgreSQL private access resolves the server's name through this zone, linked to the spoke and the hub. */
+  databaseDnsZone: string;
 }
 
 /** Azure's and Kubernetes' own limits for the names above. */
@@ -29,6 +35,9 @@ export const NAME_LIMITS: Record<keyof DerivedNames, { max: number; pattern: Reg
   database: { max: 63, pattern: /^[a-zA-Z_][a-zA-Z0-9_]*$/ },
   namespace: { max: 63, pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/ },
   helmRelease: { max: 53, pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/ },
+  virtualNetwork: { max: 64, pattern: /^[a-zA-Z0-9][-\w.]*\w$/ },
+  hubPeering: { max: 80, pattern: /^[a-zA-Z0-9][-\w.]*\w$/ },
+  databaseDnsZone: { max: 253, pattern: /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]+$/ },
 };
 
 export function deriveNames(name: string, suffix: string): DerivedNames {
@@ -42,6 +51,9 @@ export function deriveNames(name: string, suffix: string): DerivedNames {
     database: "airflow",
     namespace: "airflow",
     helmRelease: "airflow",
+    virtualNetwork: `vnet-airflow-${name}`,
+    hubPeering: `spoke-airflow-${name}-${suffix}`,
+    databaseDnsZone: `pg-airflow-${name}-${suffix}.private.postgres.database.azure.com`,
   };
 }
 

@@ -28,6 +28,14 @@ async function render(spec: AirflowReleaseSpec, settings: AirflowReleaseSettings
   }
 }
 
+/** A check that first refuses what no one could reach (lib/environments/reachability.ts), in its words. */
+export function reachableOnly(refusal: string | null, check: ReleaseCheck): ReleaseCheck {
+  return async (spec) => {
+    if (refusal) throw new AppError("CONFLICT", refusal);
+    await check(spec);
+  };
+}
+
 /**
  * For a request: Helm's refusal stops it; a chart the portal cannot read does not (the person
  * cannot fix a repository), it is logged and the provisioning step reports it later.

@@ -1,6 +1,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { ArmClients } from "@/lib/azure/clients";
 import type { EngineConfig } from "@/lib/config";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { ExecutorName, SizeName } from "@/lib/environments/catalog";
 import type { DerivedNames } from "@/lib/environments/naming";
 import type { EventLevel } from "./deployed";
@@ -27,6 +28,8 @@ export interface StepContext {
   config: EngineConfig;
   arm: ArmClients;
   credential: TokenCredential;
+  /** The portal's database, for what a step keeps beside the cloud (an environment's address range). */
+  db: PrismaClient;
   /** Outputs of the steps this one depends on (and every other finished step). */
   outputs: Readonly<Record<string, StepOutput>>;
   /**

@@ -21,6 +21,12 @@ export const DeployedSchema = z.object({
   /** The Airflow UI and how it is exposed. */
   airflowUrl: z.string().nullable(),
   exposure: z.enum(["internal", "public", "ingress"]),
+  /**
+   * The platform's network the environment is a spoke of: the hub it is peered with (people reach
+   * an internal UI from networks peered with it) and the spoke's range. Absent for environments in
+   * a VNet of AKS's own.
+   */
+  network: z.object({ hub: z.string(), addressPrefix: z.string() }).optional(),
   /** The https address and sign-in, when the portal publishes Airflow at its own domain. */
   access: z
     .object({

@@ -52,6 +52,9 @@ function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["c
   const resources: Record<string, string> = {};
   for (const [name, key] of [
     ["resourceGroup", "resource-group"],
+    ["virtualNetwork", "spoke-network"],
+    ["hubPeering", "hub-peering"],
+    ["privateDnsZone", "database-dns"],
     ["cluster", "cluster"],
     ["postgresServer", "database-server"],
     ["database", "database"],
@@ -70,6 +73,9 @@ function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["c
     resources,
     airflowUrl: (outputs["airflow-health"]?.url as string | undefined) ?? null,
     exposure: config.airflowAccess ? "ingress" : config.airflowExposure,
+    ...(outputs["spoke-network"]
+      ? { network: { hub: String(outputs["hub-peering"]?.hub ?? ""), addressPrefix: String(outputs["spoke-network"].addressPrefix ?? "") } }
+      : {}),
     access: config.airflowAccess
       ? {
           url: String(outputs["airflow-health"]?.url ?? ""),

@@ -13,9 +13,11 @@ export interface PlannedStep {
   dependsOn: readonly string[];
   /**
    * "https": only when the portal publishes Airflow at https://<name>.<domain> with Entra sign-in
-   * (PORTAL_AIRFLOW_DOMAIN and the rest); otherwise the step is recorded as skipped.
+   * (PORTAL_AIRFLOW_DOMAIN and the rest); "platform-network": only when environments are spokes of
+   * the platform's hub (PORTAL_HUB_VNET_ID); "public-database": only when they are not (the
+   * database then has public access limited by firewall rules). Otherwise the step is recorded as skipped.
    */
-  only?: "https";
+  only?: "https" | "platform-network" | "public-database";
   /**
    * Run again on every run of the operation (a retry, a takeover), even when it succeeded before:
    * for a step that holds cloud state to what the cloud is now (the database firewall to the
@@ -27,18 +29,21 @@ export interface PlannedStep {
 
 export const PROVISION_PLAN: readonly PlannedStep[] = [
   { key: "resource-group", label: "Create the resource group", dependsOn: [] },
-  { key: "cluster", label: "Create the AKS cluster", dependsOn: ["resource-group"] },
-  { key: "database-server", label: "Create the PostgreSQL server", dependsOn: ["resource-group"] },
+  { key: "spoke-network", label: "Create the environment's virtual network", dependsOn: ["resource-group"], only: "platform-network" },
+  { key: "hub-peering", label: "Peer the virtual network with the platform's hub", dependsOn: ["spoke-network"], only: "platform-network" },
+  { key: "database-dns", label: "Create the database's private DNS zone", dependsOn: ["spoke-network"], only: "platform-network" },
+  { key: "cluster", label: "Create the AKS cluster", dependsOn: ["resource-group", "spoke-network"] },
+  { key: "database-server", label: "Create the PostgreSQL server", dependsOn: ["resource-group", "database-dns"] },
   { key: "database", label: "Create the Airflow database", dependsOn: ["database-server"] },
   { key: "flux-extension", label: "Install Flux on the cluster", dependsOn: ["cluster"] },
   { key: "routing-access", label: "Let the cluster's ingress use the DNS zone and certificate", dependsOn: ["cluster"], only: "https" },
-  { key: "database-firewall", label: "Open the database to the cluster only", dependsOn: ["cluster", "database-server"], recheck: true },
+  { key: "database-firewall", label: "Open the database to the cluster only", dependsOn: ["cluster", "database-server"], recheck: true, only: "public-database" },
   { key: "cluster-secrets", label: "Create the namespace and Airflow's secrets", dependsOn: ["cluster", "database", "database-firewall"] },
   { key: "helm-release", label: "Install the Airflow Helm chart", dependsOn: ["cluster-secrets", "flux-extension"] },
   { key: "helm-ready", label: "Wait for the Helm release", dependsOn: ["helm-release"] },
   { key: "airflow-ingress", label: "Publish the Airflow UI at its https address", dependsOn: ["cluster-secrets", "routing-access"], only: "https" },
   { key: "dns-record", label: "Wait for the address to be in DNS", dependsOn: ["airflow-ingress"], only: "https" },
-  { key: "airflow-health", label: "Check that Airflow is healthy", dependsOn: ["helm-ready", "dns-record"] },
+  { key: "airflow-health", label: "Check that Airflow is healthy", dependsOn: ["helm-ready", "dns-record", "hub-peering"] },
   { key: "sign-in-redirect", label: "Allow sign-in to Airflow with Entra ID", dependsOn: ["airflow-health"], only: "https" },
 ];
 
@@ -46,8 +51,11 @@ export const TEARDOWN_PLAN: readonly PlannedStep[] = [
   { key: "remove-sign-in-redirect", label: "Stop sign-in to Airflow with Entra ID", dependsOn: [], only: "https" },
   // Read from the cluster before it goes; also stops its external-dns from writing the record again.
   { key: "delete-role-assignments", label: "Remove the ingress's access to the DNS zone and certificate", dependsOn: [], only: "https" },
+  // The hub's side lives in the platform's resource group, which the environment's deletion leaves alone.
+  { key: "delete-hub-peering", label: "Remove the hub's peering with the environment's network", dependsOn: [] },
   { key: "delete-resource-group", label: "Delete the resource group and everything in it", dependsOn: ["delete-role-assignments"] },
   { key: "delete-dns-records", label: "Delete the address from DNS", dependsOn: ["delete-resource-group"], only: "https" },
+  { key: "release-address-range", label: "Return the network's address range to the pool", dependsOn: ["delete-resource-group", "delete-hub-peering"] },
 ];
 
 export const PLANS: Partial<Record<OperationKindName, readonly PlannedStep[]>> = {

@@ -20,11 +20,22 @@ const done = (status: string | undefined) => status === "SUCCEEDED" || status ==
 
 const SKIP_REASONS: Record<NonNullable<PlannedStep["only"]>, string> = {
   https: "Skipped: no Airflow domain is configured (PORTAL_AIRFLOW_DOMAIN), so the UI stays behind its load balancer",
+  "platform-network": "Skipped: no platform network is configured (PORTAL_HUB_VNET_ID), so AKS makes the cluster's network",
+  "public-database": "Skipped: the database has private access in the environment's network; it has no firewall rules",
 };
 
 /** Whether a step's condition holds under this configuration. */
 export function applies(step: PlannedStep, config: EngineConfig): boolean {
-  return step.only !== "https" || config.airflowAccess !== null;
+  switch (step.only) {
+    case undefined:
+      return true;
+    case "https":
+      return config.airflowAccess !== null;
+    case "platform-network":
+      return config.platformNetwork !== null;
+    case "public-database":
+      return config.platformNetwork === null;
+  }
 }
 
 export type RunResult = { ok: true; outputs: Record<string, StepOutput> } | { ok: false; error: string } | { ok: "lost" };
@@ -123,6 +134,7 @@ function stepContext(
     config: deps.config,
     arm: deps.arm,
     credential: deps.credential,
+    db: deps.db,
     outputs,
     memory,
     signal,

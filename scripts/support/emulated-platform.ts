@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { DnsManagementClient } from "@azure/arm-dns";
+import { NetworkManagementClient } from "@azure/arm-network";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { ClientSecretCredential } from "@azure/identity";
 import { AIRFLOW_APP } from "../../emulator/src/cloud/airflow-app";
@@ -17,12 +18,23 @@ export const EMULATED_PLATFORM = {
   domain: "airflow.localhost",
   vault: "kv-airflow-platform",
   certificate: "airflow-wildcard",
+  /** The hub virtual network environments are peered with, and the pool their spokes' ranges come from. */
+  hub: "vnet-hub-platform",
+  hubAddressSpace: "10.100.0.0/16",
+  spokePool: "10.64.0.0/16",
   /** The emulator's data-platform team (Ada Admin): Admin in every Airflow. */
   airflowAdminGroupId: "6f1c2a4e-1d5b-4c3e-9a7f-0d2b3c4d5e01",
 } as const;
 
 const P = EMULATED_PLATFORM;
 export const EMULATED_DNS_ZONE_ID = `/subscriptions/${P.subscriptionId}/resourceGroups/${P.resourceGroup}/providers/Microsoft.Network/dnsZones/${P.domain}`;
+
+export const EMULATED_HUB_VNET_ID = `/subscriptions/${P.subscriptionId}/resourceGroups/${P.resourceGroup}/providers/Microsoft.Network/virtualNetworks/${P.hub}`;
+
+/** The portal's and the worker's settings for the platform's network (README: "The platform's network"). */
+export function emulatorPlatformNetworkEnv(): Record<string, string> {
+  return { PORTAL_HUB_VNET_ID: EMULATED_HUB_VNET_ID, PORTAL_SPOKE_ADDRESS_POOL: P.spokePool };
+}
 
 /** The worker's settings for https addresses and sign-in against the emulator. */
 export function emulatorAirflowAccessEnv(emulator: { url: string; ingressPort: number }, airflowAdminGroupId: string = P.airflowAdminGroupId): Record<string, string> {
@@ -41,7 +53,7 @@ export function emulatorAirflowAccessEnv(emulator: { url: string; ingressPort: n
   };
 }
 
-/** Creates the platform's resource group and DNS zone in the emulator (idempotent, as a platform team's IaC would be). */
+/** Creates the platform's resource group, DNS zone and hub network in the emulator (idempotent, as a platform team's IaC would be). */
 export async function prepareEmulatedPlatform(emulator: { url: string; caCertPath: string }): Promise<void> {
   const ca = readFileSync(emulator.caCertPath, "utf8");
   const credential = new ClientSecretCredential("11111111-1111-4111-8111-111111111111", "platform-team", "emulator-secret", {
@@ -52,4 +64,10 @@ export async function prepareEmulatedPlatform(emulator: { url: string; caCertPat
   const options = { endpoint: emulator.url, credentialScopes: [`${emulator.url}/.default`], tlsOptions: { ca } };
   await new ResourceManagementClient(credential, P.subscriptionId, options).resourceGroups.createOrUpdate(P.resourceGroup, { location: "westeurope", tags: { purpose: "platform" } });
   await new DnsManagementClient(credential, P.subscriptionId, options).zones.createOrUpdate(P.resourceGroup, P.domain, { location: "global" });
+  await new NetworkManagementClient(credential, P.subscriptionId, options).virtualNetworks.beginCreateOrUpdateAndWait(
+    P.resourceGroup,
+    P.hub,
+    { location: "westeurope", addressSpace: { addressPrefixes: [P.hubAddressSpace] }, subnets: [{ name: "shared", addressPrefix: "10.100.0.0/24" }] },
+    { updateIntervalInMs: 50 },
+  );
 }

@@ -128,6 +128,8 @@ export function portalReleaseEnv(workerEnv: Record<string, string | undefined>):
   const keys = [
     "PORTAL_HELM_REPOSITORY_URL",
     "PORTAL_AIRFLOW_EXPOSURE",
+    "PORTAL_HUB_VNET_ID",
+    "PORTAL_SPOKE_ADDRESS_POOL",
     "PORTAL_AIRFLOW_DOMAIN",
     "PORTAL_AIRFLOW_APP_TENANT_ID",
     "PORTAL_AIRFLOW_APP_AUTHORITY_HOST",

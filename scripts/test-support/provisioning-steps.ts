@@ -2,10 +2,12 @@ import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { SourceControlConfigurationClient } from "@azure/arm-kubernetesconfiguration";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
+import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import type { ArmClients } from "@/lib/azure/clients";
 import { withRetry } from "@/lib/azure/errors";
 import type { EngineConfig } from "@/lib/config";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { deriveNames } from "@/lib/environments/naming";
 import type { TestEmulator } from "@/emulator/test/support";
 import type { EngineEnvironment, StepContext } from "@/lib/provisioning/context";
@@ -46,6 +48,12 @@ export function emulatorStepContext(
   subscription: string,
   env: EngineEnvironment,
   config = testEngineConfig(),
+  /** For steps that keep rows beside the cloud; a step test without one fails loudly if it touches it. */
+  db: PrismaClient = new Proxy({} as PrismaClient, {
+    get: (_target, key) => {
+      throw new Error(`This step test has no database (the step read db.${String(key)})`);
+    },
+  }),
 ): StepHarness {
   const { credential, clientOptions } = emulator;
   const arm: ArmClients = {
@@ -54,6 +62,7 @@ export function emulatorStepContext(
     postgres: new PostgreSQLManagementFlexibleServerClient(credential, subscription, clientOptions),
     extensions: new SourceControlConfigurationClient(credential, subscription, clientOptions),
     network: new NetworkManagementClient(credential, subscription, clientOptions),
+    privateDns: new PrivateDnsManagementClient(credential, subscription, clientOptions),
     options: { endpoint: emulator.url, credentialScopes: [`${emulator.url}/.default`] },
     poll: { updateIntervalInMs: 10 },
   };
@@ -64,6 +73,7 @@ export function emulatorStepContext(
     config,
     arm,
     credential,
+    db,
     outputs: {},
     memory: new Map(),
     signal,

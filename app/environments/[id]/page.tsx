@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { AirflowAccess } from "@/components/environments/airflow-access";
 import { AutoRefresh } from "@/components/environments/auto-refresh";
-import { DeployedResources } from "@/components/environments/deployed-resources";
+import { DeployedResources, reachabilityText } from "@/components/environments/deployed-resources";
 import { EnvironmentNotice } from "@/components/environments/environment-notice";
 import { EnvironmentSpec } from "@/components/environments/environment-spec";
 import { HealthStatus } from "@/components/environments/health-status";
@@ -64,6 +64,9 @@ export default async function EnvironmentPage({
             <a href={env.airflowUrl} target="_blank" rel="noreferrer" className="text-sm font-medium text-sky-800 underline">
               Open Airflow<span className="sr-only"> (opens in a new tab)</span>
             </a>
+          ) : null}
+          {env.airflowUrl && env.status === "READY" && env.deployed ? (
+            <span className="text-sm text-slate-600">{reachabilityText(env.deployed)}</span>
           ) : null}
         </div>
         {env.status === "READY" || env.health ? (

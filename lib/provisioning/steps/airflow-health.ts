@@ -142,6 +142,13 @@ async function probeOnce(arm: ArmClients, credential: TokenCredential, env: Heal
   return env.airflowUrl.startsWith("https:") ? probeHealth(env.airflowUrl, env.airflowVersion, signal) : null;
 }
 
+/** From where people reach the UI's load balancer address, as the log and the page say it. */
+function whereReachable(ctx: StepContext): string {
+  if (ctx.config.airflowExposure === "public") return ", public";
+  const hub = ctx.config.platformNetwork?.hubName;
+  return hub ? `, reachable from networks peered with ${hub}` : ", inside the cluster's own virtual network, which no other network is peered with";
+}
+
 /**
  * Probes health until every component is healthy: through the cluster's API server's service
  * proxy (which needs no network path into the cluster), then where people open it — the https
@@ -168,7 +175,7 @@ export const checkAirflowHealth: StepRun = async (ctx: StepContext) => {
       if (!url) result = { problem: "the UI's load balancer has no address yet", certificate: null };
     }
     if (!result.problem && url) {
-      const at = ctx.config.airflowAccess ? ` and at ${url}${result.certificate ? ` (certificate valid until ${result.certificate.validTo.slice(0, 10)})` : ""}` : `; its address is ${url}`;
+      const at = ctx.config.airflowAccess ? ` and at ${url}${result.certificate ? ` (certificate valid until ${result.certificate.validTo.slice(0, 10)})` : ""}` : `; its address is ${url}${whereReachable(ctx)}`;
       await ctx.log(`Airflow is healthy (${inside.via})${at}`);
       return { url, certificateExpiresAt: result.certificate?.validTo ?? null };
     }

@@ -41,6 +41,9 @@ export const KEY_VAULT_SECRETS_PROVIDER = {
   azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
 } as const satisfies ManagedCluster["addonProfiles"];
 
+/** The spoke's node subnet, when the environment is built in the platform's network. */
+const nodeSubnetId = (ctx: StepContext) => ctx.outputs["spoke-network"]?.nodeSubnetId as string | undefined;
+
 export function clusterSpec(ctx: StepContext): ManagedCluster {
   const { env } = ctx;
   const preset = SIZE_PRESETS[env.size];
@@ -62,6 +65,8 @@ export function clusterSpec(ctx: StepContext): ManagedCluster {
         minCount: preset.nodeMinCount,
         maxCount: preset.nodeMaxCount,
         maxPods: MAX_PODS_PER_NODE,
+        // In the platform's network: the spoke's node subnet, where internal load balancers take their addresses too.
+        ...(nodeSubnetId(ctx) ? { vnetSubnetID: nodeSubnetId(ctx) } : {}),
       },
     ],
     oidcIssuerProfile: { enabled: true },

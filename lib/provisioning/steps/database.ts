@@ -16,6 +16,13 @@ export function newDatabasePassword(): string {
   return `${body}A${randomInt(10)}a_`;
 }
 
+function privateNetwork(ctx: StepContext): Server["network"] | null {
+  const subnet = ctx.outputs["spoke-network"]?.databaseSubnetId as string | undefined;
+  const zone = ctx.outputs["database-dns"]?.id as string | undefined;
+  if (!subnet || !zone) return null;
+  return { publicNetworkAccess: "Disabled", delegatedSubnetResourceId: subnet, privateDnsZoneArmResourceId: zone };
+}
+
 export function serverSpec(ctx: StepContext, password: string): Server {
   const preset = SIZE_PRESETS[ctx.env.size];
   return {
@@ -27,9 +34,11 @@ export function serverSpec(ctx: StepContext, password: string): Server {
     administratorLogin: DATABASE_ADMIN,
     administratorLoginPassword: password,
     authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
-    // Public access limited by firewall rules to the cluster's outbound addresses; TLS is required
-    // by the server's default `require_secure_transport=on`, and the connection asks for it too.
-    network: { publicNetworkAccess: "Enabled" },
+    // In the platform's network: private access only, in the spoke's delegated subnet, its name
+    // resolved through the environment's private DNS zone. Otherwise public access limited by
+    // firewall rules to the cluster's outbound addresses. Either way TLS is required by the
+    // server's default `require_secure_transport=on`, and the connection asks for it too.
+    network: privateNetwork(ctx) ?? { publicNetworkAccess: "Enabled" },
     highAvailability: { mode: "Disabled" },
     backup: { backupRetentionDays: 7, geoRedundantBackup: "Disabled" },
   };

@@ -8,11 +8,17 @@ import { openDatabaseToCluster } from "./database-firewall";
 import { installFluxExtension } from "./flux-extension";
 import { applyHelmRelease, waitForHelmRelease } from "./helm";
 import { createResourceGroup } from "./resource-group";
+import { createDatabaseDnsZone, createSpokeNetwork, deleteHubPeering, peerWithHub, releaseAddressRange } from "./spoke-network";
 import { deleteResourceGroup } from "./teardown";
 
 /** The code behind each step key of lib/provisioning/plan.ts. */
 export const STEP_RUNS: Record<string, StepRun> = {
   "resource-group": createResourceGroup,
+  "spoke-network": createSpokeNetwork,
+  "hub-peering": peerWithHub,
+  "database-dns": createDatabaseDnsZone,
+  "delete-hub-peering": deleteHubPeering,
+  "release-address-range": releaseAddressRange,
   cluster: createCluster,
   "database-server": createDatabaseServer,
   database: createAirflowDatabase,
