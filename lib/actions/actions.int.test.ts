@@ -82,6 +82,8 @@ beforeAll(async () => {
   process.env.SESSION_SECRET = SECRET;
   process.env.OIDC_AUTHORITY = "https://localhost:9443/oidc";
   process.env.OIDC_CLIENT_ID = "portal";
+  // Internal Airflow UIs (the default), reachable through the platform's hub network.
+  Object.assign(process.env, PLATFORM_NETWORK);
   await database.prisma.team.createMany({
     data: [
       { slug: "analytics", name: "Analytics", entraGroupId: ANALYTICS },
@@ -109,6 +111,34 @@ async function pendingEnvironmentId(): Promise<string> {
   const target = await redirectTarget(actions.request({ ok: null }, form(validRequest)));
   return target.replace("/environments/", "");
 }
+
+const PLATFORM_NETWORK = {
+  PORTAL_HUB_VNET_ID: "/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/rg-platform/providers/Microsoft.Network/virtualNetworks/vnet-hub",
+  PORTAL_SPOKE_ADDRESS_POOL: "10.64.0.0/16",
+};
+
+describe("without the platform's network, internal Airflow UIs would be reachable by no one", () => {
+  it("refuses the request and the approval with what to configure, and changes nothing", async () => {
+    const pending = await pendingEnvironmentId();
+    const auditBefore = await database.prisma.auditEvent.count();
+    for (const key of Object.keys(PLATFORM_NETWORK)) delete process.env[key];
+    vi.resetModules();
+    try {
+      const request = (await import("./request-environment-action")).requestEnvironmentAction;
+      const approve = (await import("./approve-request-action")).approveRequestAction;
+      const refusal = /no platform network is configured: an administrator must set PORTAL_HUB_VNET_ID and PORTAL_SPOKE_ADDRESS_POOL/;
+      await signInAs(users.ana);
+      expect(await request({ ok: null }, form({ ...validRequest, name: "unreachable" }))).toMatchObject({ ok: false, message: expect.stringMatching(refusal) });
+      await signInAs(users.admin);
+      expect(await approve({ ok: null }, form({ id: pending }))).toMatchObject({ ok: false, message: expect.stringMatching(refusal) });
+    } finally {
+      Object.assign(process.env, PLATFORM_NETWORK);
+      vi.resetModules();
+    }
+    expect(await database.prisma.environment.findMany({ select: { name: true, status: true } })).toEqual([{ name: "action-env", status: "PENDING_APPROVAL" }]);
+    expect(await database.prisma.auditEvent.count()).toBe(auditBefore);
+  });
+});
 
 describe("requestEnvironmentAction", () => {
   it("records a request and goes to its page", async () => {

@@ -12,6 +12,9 @@ describe("derived names", () => {
       database: "airflow",
       namespace: "airflow",
       helmRelease: "airflow",
+      virtualNetwork: "vnet-airflow-sales-etl",
+      hubPeering: "spoke-airflow-sales-etl-0a1b2c",
+      databaseDnsZone: "pg-airflow-sales-etl-0a1b2c.private.postgres.database.azure.com",
     });
   });
 
