@@ -5,6 +5,8 @@ import type { AuthorizationManagementClient } from "@azure/arm-authorization";
 export const BUILT_IN_ROLES = {
   /** Lets the application routing add-on's external-dns write the environment's records in the zone. */
   dnsZoneContributor: "befefa01-2a29-4197-83a8-272ff33ce314",
+  /** Lets a cluster in the platform's network put its load balancers in its node subnet. */
+  networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
   /** Lets the add-on's NGINX read the certificate, the role AKS's application routing docs grant its identity. */
   keyVaultCertificateUser: "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba",
   /** What environments built before were granted instead; kept so teardown still removes it. */

@@ -8,7 +8,7 @@ import { openDatabaseToCluster } from "./database-firewall";
 import { installFluxExtension } from "./flux-extension";
 import { applyHelmRelease, waitForHelmRelease } from "./helm";
 import { createResourceGroup } from "./resource-group";
-import { createDatabaseDnsZone, createSpokeNetwork, deleteHubPeering, peerWithHub, releaseAddressRange } from "./spoke-network";
+import { createDatabaseDnsZone, createSpokeNetwork, deleteHubPeering, grantSubnetAccess, peerWithHub, releaseAddressRange } from "./spoke-network";
 import { deleteResourceGroup } from "./teardown";
 
 /** The code behind each step key of lib/provisioning/plan.ts. */
@@ -17,6 +17,7 @@ export const STEP_RUNS: Record<string, StepRun> = {
   "spoke-network": createSpokeNetwork,
   "hub-peering": peerWithHub,
   "database-dns": createDatabaseDnsZone,
+  "subnet-access": grantSubnetAccess,
   "delete-hub-peering": deleteHubPeering,
   "release-address-range": releaseAddressRange,
   cluster: createCluster,

@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { NetworkManagementClient, type VirtualNetwork, type VirtualNetworkPeering } from "@azure/arm-network";
 import { parseCidr } from "@/lib/azure/address-ranges";
 import { ensureArmResource } from "@/lib/azure/ensure";
 import { CloudError } from "@/lib/azure/errors";
+import { grantRole } from "@/lib/azure/role-assignments";
 import { DATABASE_SUBNET, NODE_SUBNET, spokeLayout, type PlatformNetwork } from "@/lib/azure/platform-network";
 import { claimSpokeRange, findSpokeRange, releaseSpokeRange } from "../spoke-ranges";
 import type { StepContext, StepRun } from "../context";
@@ -152,6 +154,23 @@ export const peerWithHub: StepRun = async (ctx) => {
     if (Date.now() > deadline) throw new CloudError("PeeringNotConnected", `The peering with the hub ${hub.name} did not connect in time (${states})`, false);
     await sleep(ctx.arm.poll.updateIntervalInMs, undefined, { signal: ctx.signal });
   }
+};
+
+/**
+ * The cluster's own identity may manage the node subnet: AKS puts the internal load balancer's
+ * frontend there and joins the nodes to it. In a VNet AKS made itself it has that right already;
+ * in the spoke it needs Network Contributor on the subnet, or the UI's Service never gets an address.
+ */
+export const grantSubnetAccess: StepRun = async (ctx) => {
+  const { env, arm } = ctx;
+  const subnetId = ctx.outputs["spoke-network"]?.nodeSubnetId as string;
+  const cluster = await ctx.retry(() => arm.aks.managedClusters.get(env.names.resourceGroup, env.names.cluster, { abortSignal: ctx.signal }));
+  const principalId = cluster.identity?.principalId;
+  if (!principalId) throw new CloudError("ClusterIdentityMissing", `AKS reported no identity for cluster ${env.names.cluster}`, false);
+  const client = new AuthorizationManagementClient(ctx.credential, ctx.config.azure.subscriptionId, arm.options);
+  const granted = await ctx.retry(() => grantRole(client, subnetId, "networkContributor", principalId, ctx.signal));
+  await ctx.log(`${granted ? "Granted" : "Already granted"}: Network Contributor on the node subnet to the cluster's identity`);
+  return { principalId };
 };
 
 /**
