@@ -121,7 +121,7 @@ describe("the portal's release settings", () => {
 describe("worker configuration", () => {
   async function engineWith(env: Record<string, string | undefined>) {
     vi.resetModules();
-    for (const key of ["DATABASE_URL", "AZURE_SUBSCRIPTION_ID", "PORTAL_AKS_ADMIN_GROUP_ID", "AZURE_AUTHORITY_HOST", "AZURE_TENANT_ID", "PORTAL_AIRFLOW_EXPOSURE", "PORTAL_FLUX_EXTENSION_VERSION", ...Object.keys(access)]) {
+    for (const key of ["DATABASE_URL", "AZURE_SUBSCRIPTION_ID", "PORTAL_AKS_ADMIN_GROUP_ID", "AZURE_AUTHORITY_HOST", "AZURE_TENANT_ID", "PORTAL_AIRFLOW_EXPOSURE", "PORTAL_FLUX_EXTENSION_VERSION", "PORTAL_HUB_VNET_ID", "PORTAL_SPOKE_ADDRESS_POOL", ...Object.keys(access)]) {
       vi.stubEnv(key, env[key]);
     }
     const { engineConfig } = await import("./config");
@@ -153,6 +153,14 @@ describe("worker configuration", () => {
     expect((await engineWith({ ...required, PORTAL_FLUX_EXTENSION_VERSION: "1.22.3" }))().fluxExtensionVersion).toBe("1.22.3");
     const latest = await engineWith({ ...required, PORTAL_FLUX_EXTENSION_VERSION: "latest" });
     expect(() => latest()).toThrow(/PORTAL_FLUX_EXTENSION_VERSION: must be an extension version such as 1\.23\.0/);
+  });
+
+  it("builds environments as spokes of the hub only with both the hub and the pool, and names what is wrong", async () => {
+    expect((await engineWith(required))().platformNetwork).toBeNull();
+    const hub = "/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/rg-platform/providers/Microsoft.Network/virtualNetworks/vnet-hub";
+    expect((await engineWith({ ...required, PORTAL_HUB_VNET_ID: hub, PORTAL_SPOKE_ADDRESS_POOL: "10.64.0.0/16" }))().platformNetwork).toMatchObject({ hubName: "vnet-hub", hubResourceGroup: "rg-platform", pool: "10.64.0.0/16" });
+    const half = await engineWith({ ...required, PORTAL_HUB_VNET_ID: hub });
+    expect(() => half()).toThrow(/PORTAL_SPOKE_ADDRESS_POOL must be set too/);
   });
 
   it("skips Entra's instance discovery only for an authority that is not Microsoft's", async () => {

@@ -132,9 +132,10 @@ describe("provisioning", () => {
       `airflow-health info Airflow is healthy (service airflow-${ui}:${new URL(env.airflowUrl!).port}, through the Kubernetes API server); its address is ${env.airflowUrl}`,
     );
     expect(Object.values(await stepAttempts(id)).every((n) => n === 1)).toBe(true);
-    // No domain configured: the https address's steps are recorded as skipped, and the UI stays on its load balancer.
+    // No domain and no platform network configured: the https address's and the spoke's steps are
+    // recorded as skipped; the UI stays on its load balancer in the cluster's own network.
     const skipped = await database.prisma.operationStep.findMany({ where: { operation: { environmentId: id }, status: "SKIPPED" }, select: { key: true } });
-    expect(skipped.map((s) => s.key).sort()).toEqual(["airflow-ingress", "dns-record", "routing-access", "sign-in-redirect"]);
+    expect(skipped.map((s) => s.key).sort()).toEqual(["airflow-ingress", "database-dns", "dns-record", "hub-peering", "routing-access", "sign-in-redirect", "spoke-network", "subnet-access"]);
     expect(cluster.ingressProfile?.webAppRouting?.enabled).toBeFalsy();
 
     const audit = await database.prisma.auditEvent.findMany({ where: { environmentId: id }, orderBy: { id: "asc" }, select: { action: true, toStatus: true } });
