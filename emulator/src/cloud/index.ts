@@ -4,6 +4,8 @@ import type { TlsMaterial } from "../tls.js";
 import { AirflowSites } from "./airflow/sites.js";
 import { registerClusterNetwork } from "./arm/cluster-network.js";
 import { registerDnsZones } from "./arm/dns-zones.js";
+import { registerPrivateDns } from "./arm/private-dns.js";
+import { registerVirtualNetworks } from "./arm/virtual-networks.js";
 import { registerExtensions } from "./arm/extensions.js";
 import { Lro } from "./arm/lro.js";
 import { registerManagedClusters } from "./arm/managed-clusters.js";
@@ -105,6 +107,8 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   registerPostgresChildren(ctx);
   registerExtensions(ctx);
   registerDnsZones(ctx);
+  registerVirtualNetworks(ctx);
+  registerPrivateDns(ctx);
   const apiServer = new ApiServer(ctx);
   const graph = new GraphApplications(store, tokens, process.env, options.baseUrl);
 
