@@ -1,7 +1,9 @@
 import { NetworkManagementClient, type VirtualNetwork } from "@azure/arm-network";
+import type { Server } from "@azure/arm-postgresql-flexible";
 import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { armClients } from "./arm-setup.js";
+import { armClients, serverBody } from "./arm-setup.js";
+import { clusterBody } from "./cluster-setup.js";
 import { POLL, startTestEmulator, SUBSCRIPTION, type TestEmulator } from "./support.js";
 
 /**
@@ -183,5 +185,86 @@ describe("private DNS zones and their virtual network links", () => {
     expect(links.sort()).toEqual(["env1", "hub"]);
     expect((await dns.privateZones.get(HUB_GROUP, zone)).numberOfVirtualNetworkLinks).toBe(2);
     await expect(dns.privateZones.beginDeleteAndWait(HUB_GROUP, zone, POLL)).rejects.toMatchObject({ statusCode: 409, code: "CannotDeleteResource" });
+  });
+});
+
+describe("AKS in a subnet of its own (vnetSubnetID)", () => {
+  const subnetId = (name: string) => `${vnetIdOf(SPOKE_GROUP, "vnet-spoke")}/subnets/${name}`;
+  const overlay = { networkPlugin: "azure" as const, networkPluginMode: "overlay" as const };
+  const withSubnet = (id: string, pool: Record<string, unknown> = {}) =>
+    clusterBody({ networkProfile: overlay, agentPoolProfiles: [{ name: "system", mode: "System", count: 2, vmSize: "Standard_D4ds_v5", enableAutoScaling: true, minCount: 1, maxCount: 3, vnetSubnetID: id, ...pool }] });
+
+  it("puts the nodes in the subnet, makes no VNet of its own, and the subnet shows the nodes' IP configurations", async () => {
+    const cluster = await clients.aks.managedClusters.beginCreateOrUpdateAndWait(SPOKE_GROUP, "aks-env1", withSubnet(subnetId("aks")), POLL);
+    expect(cluster.agentPoolProfiles?.[0]?.vnetSubnetID).toBe(subnetId("aks"));
+    const own = [];
+    for await (const v of network.virtualNetworks.list(cluster.nodeResourceGroup!)) own.push(v);
+    expect(own).toEqual([]);
+    const subnet = await network.subnets.get(SPOKE_GROUP, "vnet-spoke", "aks");
+    expect(subnet.ipConfigurations?.[0]?.id).toMatch(/\/virtualMachineScaleSets\/aks-system-\d{8}-vmss\//);
+    await expect(network.subnets.beginDeleteAndWait(SPOKE_GROUP, "vnet-spoke", "aks", POLL)).rejects.toMatchObject({
+      statusCode: 400,
+      code: "InUseSubnetCannotBeDeleted",
+      message: expect.stringMatching(/^Subnet aks is in use by \/subscriptions\/.* and cannot be deleted\. In order to delete the subnet, delete all the resources within the subnet\. See aka\.ms\/deletesubnet\.$/),
+    });
+    // A VNet PUT that leaves the subnet out would delete it: refused the same way.
+    await expect(network.virtualNetworks.beginCreateOrUpdateAndWait(SPOKE_GROUP, "vnet-spoke", { ...spokeBody(), subnets: spokeBody().subnets!.filter((s) => s.name !== "aks") }, POLL)).rejects.toMatchObject({ code: "InUseSubnetCannotBeDeleted" });
+  });
+
+  it("makes aks-vnet-<digits> (10.224.0.0/12, aks-subnet 10.224.0.0/16) in the node resource group without a subnet", async () => {
+    const cluster = await clients.aks.managedClusters.beginCreateOrUpdateAndWait(SPOKE_GROUP, "aks-managed", clusterBody(), POLL);
+    const vnets = [];
+    for await (const v of network.virtualNetworks.list(cluster.nodeResourceGroup!)) vnets.push(v);
+    expect(vnets).toHaveLength(1);
+    expect(vnets[0]).toMatchObject({ name: expect.stringMatching(/^aks-vnet-\d{8}$/), addressSpace: { addressPrefixes: ["10.224.0.0/12"] }, provisioningState: "Succeeded" });
+    expect(vnets[0]?.subnets).toMatchObject([{ name: "aks-subnet", addressPrefix: "10.224.0.0/16" }]);
+    await clients.aks.managedClusters.beginDeleteAndWait(SPOKE_GROUP, "aks-managed", POLL);
+  });
+
+  it("refuses a missing subnet, a delegated subnet and a subnet too small for the pool", async () => {
+    await expect(clients.aks.managedClusters.beginCreateOrUpdateAndWait(SPOKE_GROUP, "aks-bad", withSubnet(subnetId("nope")), POLL)).rejects.toMatchObject({ statusCode: 400 });
+    await expect(clients.aks.managedClusters.beginCreateOrUpdateAndWait(SPOKE_GROUP, "aks-bad", withSubnet(subnetId("postgres")), POLL)).rejects.toMatchObject({
+      statusCode: 400,
+      code: "SubnetIsDelegated",
+      message: `AgentPoolProfile.VnetSubnetID ${subnetId("postgres")} cannot be used as it's a delegated subnet. Please check https://aka.ms/adv-network-prerequest for more details.`,
+    });
+    await network.subnets.beginCreateOrUpdateAndWait(SPOKE_GROUP, "vnet-spoke", "tiny", { addressPrefix: "10.1.9.0/29" }, POLL);
+    await expect(clients.aks.managedClusters.beginCreateOrUpdateAndWait(SPOKE_GROUP, "aks-bad", withSubnet(subnetId("tiny")), POLL)).rejects.toMatchObject({
+      statusCode: 400,
+      code: "InsufficientSubnetSize",
+      message: expect.stringContaining("Pre-allocated IPs 4 exceeds IPs available 3 in Subnet Cidr 10.1.9.0/29, Subnet Name tiny."),
+    });
+    // Two fixed nodes and a surge node fit.
+    await clients.aks.managedClusters.beginCreateOrUpdateAndWait(SPOKE_GROUP, "aks-small", withSubnet(subnetId("tiny"), { enableAutoScaling: false, minCount: undefined, maxCount: undefined, count: 2 }), POLL);
+    await clients.aks.managedClusters.beginDeleteAndWait(SPOKE_GROUP, "aks-small", POLL);
+    await network.subnets.beginDeleteAndWait(SPOKE_GROUP, "vnet-spoke", "tiny", POLL);
+  });
+});
+
+describe("PostgreSQL flexible server with private access", () => {
+  const subnetId = (name: string) => `${vnetIdOf(SPOKE_GROUP, "vnet-spoke")}/subnets/${name}`;
+  const zoneId = (zone: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${HUB_GROUP}/providers/Microsoft.Network/privateDnsZones/${zone}`;
+  const ZONE = "privatelink.postgres.database.azure.com";
+  const privateServer = (subnet: string, zone = zoneId(ZONE)): Server => ({ ...serverBody(), network: { delegatedSubnetResourceId: subnet, privateDnsZoneArmResourceId: zone } });
+
+  it("creates a server in the delegated subnet with public access Disabled, links the subnet, refuses firewall rules", async () => {
+    const server = await clients.pg.servers.beginCreateOrUpdateAndWait(SPOKE_GROUP, "pg-env1", privateServer(subnetId("postgres")), POLL);
+    expect(server.network).toEqual({ publicNetworkAccess: "Disabled", delegatedSubnetResourceId: subnetId("postgres"), privateDnsZoneArmResourceId: zoneId(ZONE) });
+    expect(server.state).toBe("Ready");
+    const subnet = await network.subnets.get(SPOKE_GROUP, "vnet-spoke", "postgres");
+    expect(subnet.serviceAssociationLinks).toMatchObject([{ linkedResourceType: "Microsoft.DBforPostgreSQL/flexibleServers", provisioningState: "Succeeded" }]);
+    await expect(network.subnets.beginDeleteAndWait(SPOKE_GROUP, "vnet-spoke", "postgres", POLL)).rejects.toMatchObject({ statusCode: 400, code: "InUseSubnetCannotBeDeleted" });
+    await expect(network.subnets.beginCreateOrUpdateAndWait(SPOKE_GROUP, "vnet-spoke", "postgres", { addressPrefix: "10.1.4.0/24" }, POLL)).rejects.toMatchObject({ statusCode: 400, code: "SubnetMissingRequiredDelegation" });
+    await expect(clients.pg.firewallRules.beginCreateOrUpdateAndWait(SPOKE_GROUP, "pg-env1", "allow", { startIpAddress: "1.2.3.4", endIpAddress: "1.2.3.4" }, POLL)).rejects.toMatchObject({ statusCode: 400 });
+    await expect(clients.pg.servers.beginUpdateAndWait(SPOKE_GROUP, "pg-env1", { network: { delegatedSubnetResourceId: subnetId("aks") } }, POLL)).rejects.toMatchObject({ statusCode: 400 });
+  });
+
+  it("refuses a subnet that is not delegated, a zone named otherwise, and a zone not linked to the subnet's VNet", async () => {
+    await expect(clients.pg.servers.beginCreateOrUpdateAndWait(SPOKE_GROUP, "pg-bad", privateServer(subnetId("aks")), POLL)).rejects.toMatchObject({ statusCode: 400 });
+    await dns.privateZones.beginCreateOrUpdateAndWait(HUB_GROUP, "example.internal", { location: "global" }, POLL);
+    await expect(clients.pg.servers.beginCreateOrUpdateAndWait(SPOKE_GROUP, "pg-bad", privateServer(subnetId("postgres"), zoneId("example.internal")), POLL)).rejects.toMatchObject({ statusCode: 400 });
+    await dns.privateZones.beginCreateOrUpdateAndWait(HUB_GROUP, "unlinked.postgres.database.azure.com", { location: "global" }, POLL);
+    await expect(clients.pg.servers.beginCreateOrUpdateAndWait(SPOKE_GROUP, "pg-bad", privateServer(subnetId("postgres"), zoneId("unlinked.postgres.database.azure.com")), POLL)).rejects.toMatchObject({ statusCode: 400 });
+    await expect(clients.pg.servers.get(SPOKE_GROUP, "pg-bad")).rejects.toMatchObject({ statusCode: 404 });
   });
 });
