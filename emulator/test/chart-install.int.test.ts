@@ -119,7 +119,8 @@ describe("a release of the official chart", () => {
     const bound = claims.map((c) => [c.metadata?.name, c.status?.phase, c.spec?.storageClassName]);
     expect(bound).toContainEqual(["logs-airflow-worker-0", "Bound", "managed-csi"]);
     const ui = await core.readNamespacedService({ name: "airflow-api-server", namespace: "portal" });
-    expect(ui.status?.loadBalancer?.ingress?.[0]?.ip).toBe("127.0.0.1");
+    // The portal's default exposure is an internal load balancer: an address of AKS's aks-subnet (10.224.0.0/16), from .4.
+    expect(ui.status?.loadBalancer?.ingress?.[0]?.ip).toBe("10.224.0.4");
   });
 
   it.each(tools)("lists the release's pods, deployments, jobs and claims with kubectl 1.$minor", async ({ bin, minor }) => {

@@ -20,6 +20,8 @@ export const LATENCY_KINDS = [
   "namespaceTermination",
   "ingressAddress",
   "dnsRecord",
+  "virtualNetwork",
+  "privateDns",
 ] as const;
 
 export type LatencyKind = (typeof LATENCY_KINDS)[number];
@@ -44,6 +46,8 @@ const fast: Latencies = {
   namespaceTermination: 50,
   ingressAddress: 30,
   dnsRecord: 30,
+  virtualNetwork: 20,
+  privateDns: 20,
 };
 
 /** Slow enough to watch a provisioning run in the portal, fast enough to sit through it. */
@@ -64,6 +68,8 @@ const demo: Latencies = {
   namespaceTermination: 3_000,
   ingressAddress: 3_000,
   dnsRecord: 5_000,
+  virtualNetwork: 2_000,
+  privateDns: 3_000,
 };
 
 /**
@@ -90,6 +96,9 @@ const realistic: Latencies = {
   // The add-on's NGINX publishes the address once its load balancer has one; external-dns syncs every minute.
   ingressAddress: 20_000,
   dnsRecord: 60_000,
+  // A VNet, subnet or peering: seconds; a private DNS zone or link: about half a minute.
+  virtualNetwork: 10_000,
+  privateDns: 30_000,
 };
 
 export const PROFILES = { fast, demo, realistic } as const;

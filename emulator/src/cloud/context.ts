@@ -9,6 +9,7 @@ import type { IngressListener } from "./ingress/listener.js";
 import type { KubeClusters } from "./kube/clusters.js";
 import type { ArmResource, Store } from "./store.js";
 import type { TokenService } from "./tokens.js";
+import type { Vantages } from "./vantage.js";
 
 /** Everything the cloud's parts share. Built once in index.ts. */
 export interface CloudContext {
@@ -34,5 +35,7 @@ export interface CloudContext {
   ingress: IngressListener;
   /** Called for each ARM resource removed (by its own delete or its parent's), to tear down what hangs off it. */
   onRemoved: Array<(resource: ArmResource) => void>;
+  /** Forward proxies standing for a machine in a VNet (control API). */
+  vantages: Vantages;
   log: (message: string) => void;
 }

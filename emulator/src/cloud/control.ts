@@ -3,6 +3,7 @@ import { readBody, sendJson } from "../http.js";
 import { parseLatencies, parseScale, PROFILES, scaled, type Latencies, type ProfileName } from "./config.js";
 import type { CloudContext } from "./context.js";
 import type { Json } from "./store.js";
+import { vnetAt } from "./arm/virtual-networks.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
@@ -111,11 +112,19 @@ export async function handleControl(ctx: CloudContext, startup: Latencies, reset
       const removed = ctx.faults.remove(decodeURIComponent(faultId));
       return reply(removed ? 200 : 404, { removed });
     }
+    if (route === "POST /_emulator/networks/vantage") {
+      const { virtualNetworkId } = (await jsonBody(req)) as Json;
+      if (typeof virtualNetworkId !== "string" || !vnetAt(ctx, virtualNetworkId)) {
+        return reply(404, { error: `no virtual network ${JSON.stringify(virtualNetworkId)}: send {"virtualNetworkId": "<ARM id of an existing VNet>"}` });
+      }
+      const port = await ctx.vantages.open(virtualNetworkId);
+      return reply(200, { proxy: `http://127.0.0.1:${port}` });
+    }
     if (route === "POST /_emulator/reset") {
       await reset();
       return reply(200, dumpState(ctx));
     }
-    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "POST reset"] });
+    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "POST reset", "POST networks/vantage"] });
   } catch (err) {
     sendJson(res, 400, { error: (err as Error).message });
   }

@@ -4,6 +4,10 @@ import type { TlsMaterial } from "../tls.js";
 import { AirflowSites } from "./airflow/sites.js";
 import { registerClusterNetwork } from "./arm/cluster-network.js";
 import { registerDnsZones } from "./arm/dns-zones.js";
+import { registerPrivateDns } from "./arm/private-dns.js";
+import { registerVirtualNetworks } from "./arm/virtual-networks.js";
+import { internalAddress } from "./arm/internal-load-balancers.js";
+import { Vantages } from "./vantage.js";
 import { registerExtensions } from "./arm/extensions.js";
 import { Lro } from "./arm/lro.js";
 import { registerManagedClusters } from "./arm/managed-clusters.js";
@@ -85,8 +89,10 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     ingress: undefined as unknown as IngressListener,
     helm: new HelmRepository(options.baseUrl, options.chartSchemaPath, options.chartsDir),
     onRemoved: [],
+    vantages: undefined as unknown as Vantages,
     log,
   };
+  ctx.vantages = new Vantages(ctx);
   // The clusters' kubelets and controllers: they decide from the objects whether what Flux installs runs.
   const kubelet = new Kubelet(kube, () => helmTimeScale(latencies));
   ctx.flux = new Flux(ctx, kubelet);
@@ -105,6 +111,9 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   registerPostgresChildren(ctx);
   registerExtensions(ctx);
   registerDnsZones(ctx);
+  registerVirtualNetworks(ctx);
+  registerPrivateDns(ctx);
+  kube.internalAddress = (cluster, key) => internalAddress(ctx, cluster, key);
   const apiServer = new ApiServer(ctx);
   const graph = new GraphApplications(store, tokens, process.env, options.baseUrl);
 
@@ -148,6 +157,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     },
     async close() {
       await stopWork();
+      await ctx.vantages.close();
       await ctx.ingress.close();
       store.flush();
     },

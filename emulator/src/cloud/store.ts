@@ -61,6 +61,8 @@ export interface ClusterState {
   flux?: FluxRelease;
   stopped: boolean;
   objects: Record<string, KubeObjectRecord>;
+  /** Internal LoadBalancer Services' private addresses from the node subnet, by `<namespace>/<name>`: kept so they never move. */
+  internalAddresses?: Record<string, string>;
 }
 
 /** A microsoft.flux extension version and the helm-controller (and the Helm inside it) it ships. */

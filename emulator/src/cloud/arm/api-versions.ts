@@ -44,6 +44,9 @@ const NETWORK = [
 /** Azure DNS publishes its own versions, apart from the rest of Microsoft.Network. */
 const DNS = ["2023-07-01-preview", "2018-05-01", "2018-03-01-preview", "2017-10-01", "2017-09-15-preview", "2017-09-01", "2016-04-01", "2015-05-04-preview"];
 
+/** Private DNS publishes its own versions too. */
+const PRIVATE_DNS = ["2024-06-01", "2020-06-01", "2020-01-01", "2018-09-01"];
+
 const AUTHORIZATION = [
   "2022-05-01-preview", "2022-04-01", "2022-01-01-preview", "2021-03-01-preview", "2020-10-01-preview", "2020-08-01-preview", "2020-04-01-preview",
   "2020-03-01-preview", "2019-04-01-preview", "2018-12-01-preview", "2018-09-01-preview", "2018-07-01", "2018-01-01-preview", "2017-10-01-preview",
@@ -81,7 +84,10 @@ const LISTS: Record<string, readonly string[]> = {
 };
 
 /** Resource types whose versions differ from their provider's list. */
-const BY_TYPE: { pattern: RegExp; versions: readonly string[] }[] = [{ pattern: /\/providers\/microsoft\.network\/dnszones(\/|$)/i, versions: DNS }];
+const BY_TYPE: { pattern: RegExp; versions: readonly string[] }[] = [
+  { pattern: /\/providers\/microsoft\.network\/dnszones(\/|$)/i, versions: DNS },
+  { pattern: /\/providers\/microsoft\.network\/privatednszones(\/|$)/i, versions: PRIVATE_DNS },
+];
 
 export function checkApiVersion(path: string, version: string): void {
   const namespace = namespaceOf(path);

@@ -3,9 +3,10 @@ import type { CloudContext } from "../context.js";
 import type { ArmResource, Json } from "../store.js";
 import { uuidFrom } from "../util.js";
 import { MANAGED_CLUSTER_TYPE } from "./cluster-ids.js";
-import { notFound } from "./errors.js";
+import { badRequest, notFound } from "./errors.js";
 import { groupId, listBody, props, removeTree, reply, requireGroup, route, type ArmRoute } from "./resources.js";
 import { RESOURCE_GROUP_TYPE } from "./resource-groups.js";
+import { delegationsOf, ensureManagedVnet, parentVnetId, subnetAt, subnetPrefixOf, usableAddresses } from "./virtual-networks.js";
 
 export const PUBLIC_IP_TYPE = "Microsoft.Network/publicIPAddresses";
 
@@ -94,6 +95,9 @@ export function ensureClusterNetwork(ctx: CloudContext, cluster: ArmResource, gr
     ctx.store.count(rgId, "created");
     ctx.store.count(rgId, "puts");
   }
+  // Without a subnet of its own, AKS puts the nodes in a VNet it makes in the node resource group.
+  const pools = (p.agentPoolProfiles ?? []) as Json[];
+  if (!pools.some((pool) => typeof pool.vnetSubnetID === "string" && pool.vnetSubnetID !== "")) ensureManagedVnet(ctx, cluster, tags);
   const network = (p.networkProfile ?? {}) as Json;
   const egress = egressOf(network);
   const effective: string[] = [];
@@ -152,3 +156,54 @@ export const publicIpRoutes: ArmRoute[] = [
     },
   },
 ];
+
+const poolNodes = (pool: Json) => Number((pool.enableAutoScaling === true ? pool.maxCount : pool.count) ?? 1);
+const same = (a: unknown, b: unknown) => typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
+
+/**
+ * AKS's checks of the pools' `vnetSubnetID` (bring your own subnet): all pools or none name one, in
+ * one VNet; each subnet exists, is not delegated, and holds the addresses the pools may take — one
+ * per node (the autoscaler's maxCount) plus one surge node per pool; on legacy Azure CNI each node
+ * also pre-allocates maxPods addresses for its pods. Azure reserves five addresses of every subnet.
+ */
+export function validateNodeSubnets(ctx: CloudContext, body: Json, existing: ArmResource | undefined, network: Json) {
+  const pools = (((body.properties ?? {}) as Json).agentPoolProfiles ?? []) as Json[];
+  const named = pools.filter((pool) => typeof pool.vnetSubnetID === "string" && pool.vnetSubnetID !== "");
+  const before = (existing ? ((props(existing).agentPoolProfiles ?? []) as Json[]) : []).filter((pool) => pools.some((p) => p.name === pool.name));
+  for (const old of before) {
+    const now = pools.find((p) => p.name === old.name);
+    if (now && (old.vnetSubnetID ?? "") !== "" && !same(old.vnetSubnetID, now.vnetSubnetID ?? "")) {
+      throw badRequest("PropertyChangeNotAllowed", `Changing property 'agentPoolProfile.vnetSubnetID' of agent pool '${String(old.name)}' is not allowed.`);
+    }
+  }
+  if (named.length === 0) return;
+  if (named.length !== pools.length) throw badRequest("InvalidParameter", "All or none of the agentpools should set vnetsubnetid.");
+  const vnets = new Set(named.map((pool) => parentVnetId(String(pool.vnetSubnetID)).toLowerCase()));
+  if (vnets.size > 1) throw badRequest("InvalidParameter", "The value of parameter agentPoolProfile.vnetSubnetID is invalid. All agent pools must use subnets of the same virtual network.");
+  const legacyCni = network.networkPlugin === "azure" && network.networkPluginMode !== "overlay";
+  const bySubnet = new Map<string, { subnet: ArmResource; needed: number }>();
+  for (const pool of named) {
+    const id = String(pool.vnetSubnetID);
+    const subnet = subnetAt(ctx, id);
+    if (!subnet) {
+      throw badRequest("InvalidParameter", `The value of parameter agentPoolProfile.vnetSubnetID is invalid. Subnet '${id}' of agent pool '${String(pool.name)}' could not be found.`);
+    }
+    if (delegationsOf(subnet).length > 0) {
+      throw badRequest("SubnetIsDelegated", `AgentPoolProfile.VnetSubnetID ${id} cannot be used as it's a delegated subnet. Please check https://aka.ms/adv-network-prerequest for more details.`);
+    }
+    const nodes = poolNodes(pool) + 1;
+    const perNode = legacyCni ? Number(pool.maxPods ?? 30) + 1 : 1;
+    const entry = bySubnet.get(subnet.id.toLowerCase()) ?? { subnet, needed: 0 };
+    entry.needed += nodes * perNode;
+    bySubnet.set(subnet.id.toLowerCase(), entry);
+  }
+  for (const { subnet, needed } of bySubnet.values()) {
+    const available = usableAddresses(subnet);
+    if (needed > available) {
+      throw badRequest(
+        "InsufficientSubnetSize",
+        `Pre-allocated IPs ${needed} exceeds IPs available ${available} in Subnet Cidr ${subnetPrefixOf(subnet)}, Subnet Name ${String(subnet.body.name)}. If Autoscaler is enabled, the max-count from each nodepool is counted towards this total (which means that pre-allocated IPs count represents a theoretical max value, not the actual number of IPs requested). http://aka.ms/aks/insufficientsubnetsize`,
+      );
+    }
+  }
+}

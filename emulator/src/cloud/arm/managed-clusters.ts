@@ -6,7 +6,7 @@ import { appRoutingOf, ingressProfileFor, syncIngressClass, validateIngressProfi
 import { clusterCredential, resolveAccess } from "./cluster-access.js";
 import { clusterId, clusterKeyOf, MANAGED_CLUSTER_TYPE, TENANT_ID } from "./cluster-ids.js";
 import { syncNodes } from "../kube/nodes.js";
-import { ensureClusterNetwork, nodeResourceGroupFor } from "./cluster-network.js";
+import { ensureClusterNetwork, nodeResourceGroupFor, validateNodeSubnets } from "./cluster-network.js";
 import { ArmError, badRequest, checkTags, invalidName } from "./errors.js";
 import { requireLocation } from "./locations.js";
 import { validateClusterProperties } from "./managed-cluster-validation.js";
@@ -164,6 +164,8 @@ async function put(ctx: CloudContext, ar: ArmRequest) {
   validateClusterProperties(body, Boolean(existing));
   validateIngressProfile((body.properties ?? {}) as Json);
   validateAddonProfiles((body.properties ?? {}) as Json);
+  const input = (body.properties ?? {}) as Json;
+  validateNodeSubnets(ctx, body, existing, resolveNetworkProfile((input.networkProfile ?? (existing ? props(existing).networkProfile : undefined)) as Json | undefined));
   const id = existing?.id ?? clusterId(sub, (rg.body.name as string) ?? group, name);
   const resource: ArmResource = { id, type: MANAGED_CLUSTER_TYPE, body: buildBody(ctx, id, (existing?.body.name as string) ?? name, group, body, existing) };
   ensureClusterNetwork(ctx, resource, group);

@@ -2,6 +2,7 @@ import type { LatencyKind } from "../config.js";
 import type { CloudContext } from "../context.js";
 import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { badRequest, invalidName, notFound } from "./errors.js";
+import { isPrivateServer } from "./postgres-network.js";
 import { DATABASE_TYPE, requireServer, SERVER_TYPE } from "./postgres-servers.js";
 import { beginDelete, beginWrite, completeDelete, listBody, refuseWhileBusy, reply, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
 
@@ -85,6 +86,12 @@ function childRoutes(spec: ChildSpec): ArmRoute[] {
             throw badRequest("ServerIsStopped", `The server '${server.body.name as string}' is stopped. Start it before changing its ${spec.segment}.`);
           }
           if (existing) refuseWhileBusy(ctx, existing, spec.segment);
+          if (spec.type === FIREWALL_RULE_TYPE && isPrivateServer(server)) {
+            throw badRequest(
+              "FirewallRuleNotAllowedForPrivateAccessServer",
+              `Firewall rules cannot be created on server '${server.body.name as string}': it has private access (VNet integration), where the virtual network, not firewall rules, decides who connects.`,
+            );
+          }
           const body = await ar.body();
           const properties = spec.properties((body.properties ?? {}) as Json, existing);
           const resource: ArmResource = { id, type: spec.type, body: { id, name, type: spec.type, systemData: systemData(existing), properties } };

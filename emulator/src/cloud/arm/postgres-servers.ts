@@ -2,6 +2,7 @@ import type { CloudContext } from "../context.js";
 import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { ArmError, checkTags, invalidName } from "./errors.js";
 import { requireLocation } from "./locations.js";
+import { resolveServerNetwork } from "./postgres-network.js";
 import { validateServerProperties } from "./postgres-validation.js";
 import { beginDelete, beginWrite, completeDelete, groupId, isoNow, listBody, props, refuseMove, refuseWhileBusy, reply, requireGroup, requireResource, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
 
@@ -97,8 +98,10 @@ async function write(ctx: CloudContext, ar: ArmRequest, patch: boolean) {
     if (props(existing).state === "Stopped") throw new ArmError(409, "ServerIsStopped", `The server '${name}' is stopped. Start it before updating it.`);
   }
   validateServerProperties(body, existing);
+  const network = resolveServerNetwork(ctx, body, existing);
   const id = existing?.id ?? serverId(sub, (rg.body.name as string) ?? group, name);
   const resource: ArmResource = { id, type: SERVER_TYPE, body: buildBody(id, name, body, existing) };
+  if (network) props(resource).network = network;
   const password = (body.properties as Json | undefined)?.administratorLoginPassword;
   resource.secrets = { ...existing?.secrets, ...(password ? { administratorLoginPassword: password } : {}) };
   // The service accepts every write with 202 and no body; the final state comes from the operation and a GET.

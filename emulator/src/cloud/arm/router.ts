@@ -8,6 +8,8 @@ import { checkApiVersion } from "./api-versions.js";
 import { ArmError, badRequest, sendArmError } from "./errors.js";
 import { publicIpRoutes } from "./cluster-network.js";
 import { dnsZoneRoutes } from "./dns-zones.js";
+import { privateDnsRoutes } from "./private-dns.js";
+import { virtualNetworkRoutes } from "./virtual-networks.js";
 import { roleAssignmentRoutes } from "./role-assignments.js";
 import { extensionRoutes } from "./extensions.js";
 import { managedClusterRoutes } from "./managed-clusters.js";
@@ -68,7 +70,7 @@ const subscriptionRoutes: ArmRoute[] = [
   },
 ];
 
-const routes = [...roleAssignmentRoutes, ...dnsZoneRoutes, ...resourceGroupRoutes, ...subresourceRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...extensionRoutes, ...publicIpRoutes, ...operationRoutes, ...subscriptionRoutes];
+const routes = [...roleAssignmentRoutes, ...dnsZoneRoutes, ...resourceGroupRoutes, ...subresourceRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...extensionRoutes, ...publicIpRoutes, ...virtualNetworkRoutes, ...privateDnsRoutes, ...operationRoutes, ...subscriptionRoutes];
 
 /** ARM accepts tokens for its own audience; the emulator also answers to its own URL as the audience. */
 function armAudiences(baseUrl: string) {

@@ -5,6 +5,10 @@ import { FIREWALL_RULE_TYPE } from "../arm/postgres-children.js";
 import { DATABASE_TYPE, SERVER_TYPE } from "../arm/postgres-servers.js";
 import { typeOf } from "../kube/discovery.js";
 import type { ArmResource, ClusterState, Json } from "../store.js";
+import { ipText, parseCidr } from "../arm/cidr.js";
+import { nodePrefixOf } from "../arm/internal-load-balancers.js";
+import { privateZoneAt, zoneLinkedTo } from "../arm/private-dns.js";
+import { connected, nodeSubnetIdOf, parentVnetId, subnetAt, subnetPrefixOf } from "../arm/virtual-networks.js";
 
 const SECRET = typeOf("Secret");
 const SERVER_DOMAIN = ".postgres.database.azure.com";
@@ -123,8 +127,10 @@ export function connectProblem(ctx: CloudContext, cluster: ClusterState, conn: P
     ? Object.values(ctx.store.state.resources).find((r) => r.type === SERVER_TYPE && String(r.body.name).toLowerCase() === name)
     : undefined;
   if (!server) return `could not translate host name "${conn.host}" to address: Name or service not known`;
-  const at = `connection to server at "${conn.host}" (${serverAddress(server)}), port ${conn.port} failed`;
   const props = server.body.properties as Json;
+  const network = (props.network ?? {}) as Json;
+  if (network.delegatedSubnetResourceId) return privateProblem(ctx, cluster, conn, server);
+  const at = `connection to server at "${conn.host}" (${serverAddress(server)}), port ${conn.port} failed`;
   if (conn.port !== 5432) return `${at}: Connection timed out\n\tIs the server running on that host and accepting TCP/IP connections?`;
   if (props.state !== "Ready") return `${at}: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?`;
   const { addresses, azure } = outboundAddresses(ctx, cluster);
@@ -132,6 +138,41 @@ export function connectProblem(ctx: CloudContext, cluster: ClusterState, conn: P
   const encryption = conn.sslmode === "disable" ? "no encryption" : "SSL encryption";
   const noEntry = `${at}: FATAL:  no pg_hba.conf entry for host "${source}", user "${conn.user}", database "${conn.database}", ${encryption}`;
   if (!admitted(ctx, server, source, azure) || conn.sslmode === "disable") return noEntry;
+  return credentialsProblem(ctx, server, conn, at);
+}
+
+/** The server's private address in its delegated subnet: the same for the same server. */
+export function privateServerAddress(ctx: CloudContext, server: ArmResource) {
+  const subnet = subnetAt(ctx, ((server.body.properties as Json).network as Json).delegatedSubnetResourceId);
+  const prefix = parseCidr(subnet ? subnetPrefixOf(subnet) : "10.0.0.0/24")!;
+  const [a, b] = createHash("sha256").update(`${server.id.toLowerCase()}#private`).digest();
+  return ipText(prefix.start + 4 + (((a as number) * 256 + (b as number)) % Math.max(1, prefix.size - 5)));
+}
+
+/**
+ * A server with private access: its name resolves (to its private address) only where its private
+ * DNS zone is linked to the cluster's VNet; the address answers only from its own VNet or one
+ * peered with it, Connected both ways; firewall rules play no part (there are none).
+ */
+function privateProblem(ctx: CloudContext, cluster: ClusterState, conn: PgConnection, server: ArmResource): string | undefined {
+  const network = (server.body.properties as Json).network as Json;
+  const resource = ctx.store.getResource(cluster.armId);
+  const clusterVnet = resource ? parentVnetId(nodeSubnetIdOf(resource) ?? "") : "";
+  const zone = privateZoneAt(ctx, network.privateDnsZoneArmResourceId);
+  if (!zone || !zoneLinkedTo(ctx, zone, clusterVnet)) return `could not translate host name "${conn.host}" to address: Name or service not known`;
+  const at = `connection to server at "${conn.host}" (${privateServerAddress(ctx, server)}), port ${conn.port} failed`;
+  const serverVnet = parentVnetId(String(network.delegatedSubnetResourceId));
+  if (conn.port !== 5432 || !connected(ctx, clusterVnet, serverVnet)) return `${at}: Connection timed out\n\tIs the server running on that host and accepting TCP/IP connections?`;
+  if ((server.body.properties as Json).state !== "Ready") return `${at}: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?`;
+  if (conn.sslmode === "disable") {
+    const { prefix } = nodePrefixOf(ctx, cluster);
+    return `${at}: FATAL:  no pg_hba.conf entry for host "${ipText(prefix.start + 4)}", user "${conn.user}", database "${conn.database}", no encryption`;
+  }
+  return credentialsProblem(ctx, server, conn, at);
+}
+
+function credentialsProblem(ctx: CloudContext, server: ArmResource, conn: PgConnection, at: string): string | undefined {
+  const props = server.body.properties as Json;
   const passwordOk = conn.user === props.administratorLogin && conn.password === server.secrets?.administratorLoginPassword;
   if (!passwordOk) return `${at}: FATAL:  password authentication failed for user "${conn.user}"`;
   const databases = ctx.store.listResources(`${server.id}/databases/`, DATABASE_TYPE).map((d) => String(d.body.name));

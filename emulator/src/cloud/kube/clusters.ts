@@ -24,6 +24,8 @@ export class KubeClusters {
   private readonly listeners: Listener[] = [];
   readonly onClusterRemoved: Array<(cluster: ClusterState) => void> = [];
   readonly onPowerChange: Array<(cluster: ClusterState) => void> = [];
+  /** The Azure cloud provider's private address for an internal load balancer (set by the cloud; none by default). */
+  internalAddress: (cluster: ClusterState, serviceKey: string) => string | undefined = () => undefined;
 
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** The watch cache every API server streams from. */

@@ -67,18 +67,32 @@ export function bindClaims(kube: KubeClusters, cluster: ClusterState, namespace:
   }
 }
 
-const LOAD_BALANCER_ADDRESS = { ingress: [{ ip: "127.0.0.1", ipMode: "VIP" }] };
+/** Azure's cloud provider gives a LoadBalancer Service with this annotation a private address in the cluster's node subnet. */
+export const INTERNAL_LOAD_BALANCER = "service.beta.kubernetes.io/azure-load-balancer-internal";
 
 /**
  * The Azure cloud provider: a LoadBalancer Service gets its load balancer's address; one that is
- * no longer of that type loses it. Every address is the loopback, where the emulator's listeners are.
+ * no longer of that type loses it. A public one's address is the loopback, where the emulator's
+ * listeners are; an internal one's (annotation `azure-load-balancer-internal: "true"`) a private
+ * address of the node subnet, reachable only from the cluster's VNet and VNets peered with it
+ * (see the vantage proxies of the control API).
  */
 export function publishLoadBalancers(kube: KubeClusters, cluster: ClusterState, namespace: string) {
+  const keep = new Set<string>();
   for (const svc of kube.list(cluster, SERVICE, namespace)) {
+    const metadata = svc.metadata as Json;
+    const key = `${namespace}/${String(metadata.name)}`;
     const wanted = (svc.spec as Json | undefined)?.type === "LoadBalancer";
+    const internal = wanted && ((metadata.annotations ?? {}) as Json)[INTERNAL_LOAD_BALANCER] === "true";
+    if (internal) keep.add(key);
+    const ip = !wanted ? undefined : internal ? kube.internalAddress(cluster, key) : "127.0.0.1";
     const status = (svc.status ?? {}) as Json;
-    const has = Boolean(((status.loadBalancer as Json | undefined)?.ingress as Json[] | undefined)?.length);
-    if (wanted === has) continue;
-    kube.writeStatus(cluster, SERVICE, svc, { ...status, loadBalancer: wanted ? LOAD_BALANCER_ADDRESS : {} });
+    const current = (((status.loadBalancer as Json | undefined)?.ingress as Json[] | undefined) ?? [])[0]?.ip as string | undefined;
+    if (current === ip) continue;
+    kube.writeStatus(cluster, SERVICE, svc, { ...status, loadBalancer: ip ? { ingress: [{ ip, ipMode: "VIP" }] } : {} });
+  }
+  // Addresses of Services that went, or are no longer internal load balancers, are free again.
+  for (const key of Object.keys(cluster.internalAddresses ?? {})) {
+    if (key.startsWith(`${namespace}/`) && !keep.has(key)) delete cluster.internalAddresses![key];
   }
 }
