@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { NetworkManagementClient } from "@azure/arm-network";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { emulatorAzureEnv } from "@/scripts/support/stack";
@@ -10,7 +11,8 @@ import { retryEnvironment } from "@/lib/environments/retry-operation";
 import { tearDownEnvironment } from "@/lib/environments/teardown-environment";
 import { EXECUTORS, OFFERED_AIRFLOW_VERSIONS } from "@/lib/environments/catalog";
 import { readDeployed } from "./deployed";
-import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
+import { EMULATED_HUB_VNET_ID, EMULATED_PLATFORM, prepareEmulatedPlatform } from "@/scripts/support/emulated-platform";
+import { eventLog, getFromNetwork, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
 
 /**
  * The engine end to end: approvals in the real database, workers as real processes, the emulated
@@ -52,8 +54,13 @@ async function stepAttempts(environmentId: string) {
   return Object.fromEntries(steps.filter((s) => s.status !== "SKIPPED").map((s) => [s.key, s.attempts]));
 }
 
+let network: NetworkManagementClient;
+
 beforeAll(async () => {
   h = await startEngineHarness(database.prisma, database.url, PLATFORM_ADMINS_GROUP_ID);
+  network = new NetworkManagementClient(h.emulator.credential, EMULATED_PLATFORM.subscriptionId, h.emulator.clientOptions);
+  // The platform's hub exists, but these workers are not configured with it: clusters get AKS's own network.
+  await prepareEmulatedPlatform({ url: h.emulator.url, caCertPath: h.emulator.emulator.caCertPath });
   h.startWorker();
   h.startWorker();
 }, 120_000);
@@ -123,8 +130,15 @@ describe("provisioning", () => {
     expect(workloads.some((w) => w.includes("pgbouncer"))).toBe(false);
 
     const healthPath = airflowVersion.startsWith("3") ? "api/v2/monitor/health" : "health";
-    const health = (await fetch(new URL(healthPath, env.airflowUrl!)).then((r) => r.json())) as Record<string, { status: string }>;
+    // The internal load balancer's address answers inside the cluster's own network (the VNet AKS
+    // made, since no platform network is configured), and from no other: not from the platform's hub.
+    const healthUrl = new URL(healthPath, env.airflowUrl!).href;
+    const ownVnet = (await network.virtualNetworks.list(cluster.nodeResourceGroup!).next()).value as { id: string };
+    const inside = await getFromNetwork(h.emulator, ownVnet.id, healthUrl);
+    expect(inside).toMatchObject({ status: 200 });
+    const health = JSON.parse((inside as { body: string }).body) as Record<string, { status: string }>;
     expect(health.scheduler?.status).toBe("healthy");
+    expect(await getFromNetwork(h.emulator, EMULATED_HUB_VNET_ID, healthUrl)).toHaveProperty("unreachable");
     // Checked from inside the cluster first, through the API server's service proxy, then at the recorded address.
     const ui = airflowVersion.startsWith("3") ? "api-server" : "webserver";
     expect(await eventLog(database.prisma, id)).toContain(

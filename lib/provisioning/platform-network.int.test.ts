@@ -1,4 +1,3 @@
-import { request as httpRequest } from "node:http";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
@@ -11,7 +10,7 @@ import { tearDownEnvironment } from "@/lib/environments/teardown-environment";
 import { withTestDatabase } from "@/scripts/test-support/db";
 import { EMULATED_HUB_VNET_ID, EMULATED_PLATFORM, emulatorPlatformNetworkEnv, prepareEmulatedPlatform } from "@/scripts/support/emulated-platform";
 import { readDeployed } from "./deployed";
-import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
+import { eventLog, getFromNetwork, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
 
 /**
  * Environments as spokes of the platform's hub, through real workers and the emulated Azure: a
@@ -32,21 +31,6 @@ const notFound = async (get: () => Promise<unknown>) =>
     () => false,
     (error: { statusCode?: number }) => error.statusCode === 404,
   );
-
-/** A GET sent as a machine in `virtualNetworkId` would send it: through the emulator's vantage point in that network. */
-async function getFrom(virtualNetworkId: string, url: string): Promise<{ status: number } | { unreachable: string }> {
-  const { proxy } = await h.emulator.control<{ proxy: string }>("POST", "networks/vantage", { virtualNetworkId });
-  const via = new URL(proxy);
-  return new Promise((resolve) => {
-    const req = httpRequest({ host: via.hostname, port: via.port, path: url, headers: { host: new URL(url).host }, timeout: 10_000 }, (res) => {
-      res.resume();
-      res.on("end", () => resolve({ status: res.statusCode ?? 0 }));
-    });
-    req.on("timeout", () => req.destroy(new Error("timed out")));
-    req.on("error", (error) => resolve({ unreachable: error.message }));
-    req.end();
-  });
-}
 
 beforeAll(async () => {
   h = await startEngineHarness(database.prisma, database.url, PLATFORM_ADMINS_GROUP_ID);
@@ -124,8 +108,8 @@ describe("environments in the platform's network", () => {
 
       // Reachable from the hub, not from a network nobody peered with the spoke.
       const health = new URL(name === "spoke-kube" ? "api/v2/monitor/health" : "health", address).href;
-      expect(await getFrom(EMULATED_HUB_VNET_ID, health)).toEqual({ status: 200 });
-      const elsewhere = await getFrom(EMULATED_HUB_VNET_ID.replace(P.hub, "vnet-elsewhere"), health);
+      expect(await getFromNetwork(h.emulator, EMULATED_HUB_VNET_ID, health)).toMatchObject({ status: 200 });
+      const elsewhere = await getFromNetwork(h.emulator, EMULATED_HUB_VNET_ID.replace(P.hub, "vnet-elsewhere"), health);
       expect(elsewhere).toHaveProperty("unreachable");
     }
 

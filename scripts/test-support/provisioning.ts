@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { approveRequest } from "@/lib/environments/decide-request";
@@ -85,6 +86,26 @@ export async function requestAndApprove(
   await before?.(id);
   await approveRequest(db, h.admin, id);
   return id;
+}
+
+/**
+ * A GET sent as a machine in `virtualNetworkId` would send it: through the emulator's vantage point
+ * in that network, which reaches an internal address only when the networks are one or peered.
+ */
+export async function getFromNetwork(emulator: TestEmulator, virtualNetworkId: string, url: string): Promise<{ status: number; body: string } | { unreachable: string }> {
+  const { proxy } = await emulator.control<{ proxy: string }>("POST", "networks/vantage", { virtualNetworkId });
+  const via = new URL(proxy);
+  return new Promise((resolve) => {
+    const req = httpRequest({ host: via.hostname, port: via.port, path: url, headers: { host: new URL(url).host }, timeout: 10_000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("timeout", () => req.destroy(new Error("timed out")));
+    req.on("error", (error) => resolve({ unreachable: error.message }));
+    req.end();
+  });
 }
 
 /** The environment's operation events, one per line: what a failing test prints. */
