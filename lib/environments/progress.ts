@@ -12,9 +12,10 @@ export const STREAM_BATCH = 500;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-type EventRow = { id: bigint; operationId: string; stepKey: string | null; level: string; message: string; createdAt: Date };
+type EventRow = { seq: bigint | null; operationId: string; stepKey: string | null; level: string; message: string; createdAt: Date };
+/** An event as pages and streams carry it: its id is its place in commit order (`seq`). */
 export const toProgressEvent = (e: EventRow): ProgressEvent => ({
-  id: e.id.toString(),
+  id: String(e.seq),
   operationId: e.operationId,
   stepKey: e.stepKey,
   level: e.level,
@@ -74,15 +75,15 @@ export async function getProgress(
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       include: { steps: true },
     }),
-    db.operationEvent.findFirst({ where: { operation: { environmentId: id } }, orderBy: { id: "desc" }, select: { id: true } }),
-    latestId ? db.operationEvent.findMany({ where: { operationId: latestId }, orderBy: { id: "desc" }, take: read }) : null,
+    db.operationEvent.findFirst({ where: { operation: { environmentId: id }, seq: { not: null } }, orderBy: { seq: "desc" }, select: { seq: true } }),
+    latestId ? db.operationEvent.findMany({ where: { operationId: latestId, seq: { not: null } }, orderBy: { seq: "desc" }, take: read }) : null,
   ]);
   // An operation started since the page read the environment: its own events, not the one before's.
   const rows = !operation
     ? []
     : knownEvents && operation.id === latestId
       ? knownEvents
-      : await db.operationEvent.findMany({ where: { operationId: operation.id }, orderBy: { id: "desc" }, take: read });
+      : await db.operationEvent.findMany({ where: { operationId: operation.id, seq: { not: null } }, orderBy: { seq: "desc" }, take: read });
   const events = rows.slice(0, take);
 
   return {
@@ -99,7 +100,7 @@ export async function getProgress(
       steps: orderSteps(operation.kind, operation.steps),
     },
     events: events.reverse().map(toProgressEvent),
-    lastEventId: last ? last.id.toString() : null,
+    lastEventId: last?.seq != null ? last.seq.toString() : null,
     ...(rows.length > take ? { partial: true } : {}),
   };
 }
@@ -123,11 +124,15 @@ export function orderSteps(kind: OperationKindName, rows: readonly StepRow[]): S
   }));
 }
 
-/** The environment's operation events after `afterId`, oldest first. Callers check visibility first. */
-export async function listEventsAfter(db: PrismaClient, environmentId: string, afterId: bigint, take = STREAM_BATCH): Promise<ProgressEvent[]> {
+/**
+ * The environment's operation events after `afterSeq` in commit order, oldest first. Callers check
+ * visibility first. Reading by commit order (not by id, drawn at insert) means an event whose
+ * transaction committed after a later-inserted one is still read after the cursor has passed it.
+ */
+export async function listEventsAfter(db: PrismaClient, environmentId: string, afterSeq: bigint, take = STREAM_BATCH): Promise<ProgressEvent[]> {
   const rows = await db.operationEvent.findMany({
-    where: { id: { gt: afterId }, operation: { environmentId } },
-    orderBy: { id: "asc" },
+    where: { seq: { gt: afterSeq }, operation: { environmentId } },
+    orderBy: { seq: "asc" },
     take,
   });
   return rows.map(toProgressEvent);
