@@ -48,6 +48,11 @@ async function expectEachCreatedOnce(name: string) {
   expect(Object.entries(created).filter(([, n]) => n !== 1), "created more than once").toEqual([]);
 }
 
+/** How often each fault added since the last clear really fired, from the emulator's own count. */
+async function served(): Promise<Array<{ type: string; status?: number; code?: string; match?: { kind?: string }; served: number }>> {
+  return (await h.emulator.control<{ rules: Array<{ type: string; status?: number; code?: string; match?: { kind?: string }; served: number }> }>("GET", "faults/served")).rules;
+}
+
 async function stepAttempts(environmentId: string) {
   const steps = await database.prisma.operationStep.findMany({ where: { operation: { environmentId } }, select: { key: true, attempts: true, status: true } });
   // Steps that do not apply here (the https address, without a domain configured) are SKIPPED, never attempted.
@@ -184,6 +189,7 @@ describe("failures", () => {
     await h.emulator.control("POST", "faults", { type: "operationFailed", code: "QuotaExceeded", message: "Operation could not be completed as it results in exceeding approved standardDSv5Family Cores quota.", match: { kind: "managedCluster", name: "aks-airflow-quota" }, count: 1 });
     const id = await requestAndApprove(database.prisma, h, "quota");
     await waitForStatus(database.prisma, id, ["FAILED"]);
+    expect((await served()).map((r) => [r.code, r.served])).toEqual([["QuotaExceeded", 1]]);
     const op = await database.prisma.operation.findFirstOrThrow({ where: { environmentId: id } });
     expect(op.error).toMatch(/QuotaExceeded/);
     expect((await database.prisma.auditEvent.findFirstOrThrow({ where: { environmentId: id, action: "environment.failed" } })).reason).toMatch(/quota/);
@@ -205,6 +211,7 @@ describe("failures", () => {
     expect(op.error).toMatch(/BackoffLimitExceeded/);
     // Every one of the four failures was served: the first install and Flux's three retries.
     expect(await h.emulator.control<unknown[]>("GET", "faults")).toEqual([]);
+    expect((await served()).map((r) => [r.type, r.served])).toEqual([["helmInstallFailed", 4]]);
   });
 
   it("waits while Flux tries a failed install again, and reaches READY", async () => {
@@ -214,6 +221,7 @@ describe("failures", () => {
       await h.emulator.control("POST", "faults", { type: "helmInstallFailed", message: "timed out waiting for the condition", match: { name: "airflow" }, count: 1 });
       const id = await requestAndApprove(database.prisma, h, "helm-retried");
       await waitForStatus(database.prisma, id, ["READY"], 90_000);
+      expect((await served()).map((r) => [r.type, r.served])).toEqual([["helmInstallFailed", 1]]);
       expect(await eventLog(database.prisma, id)).toMatch(/Flux will try again: Helm install failed .*timed out waiting for the condition/);
     } finally {
       await h.emulator.control("PATCH", "latencies", { helmRelease: 50 });
@@ -231,6 +239,8 @@ describe("failures", () => {
   });
 
   it("reaches READY with 429 and 500 on a fifth of ARM and Kubernetes calls", async () => {
+    // A fixed seed: the same calls meet the same faults on every run.
+    await h.emulator.control("PUT", "faults/seed", { seed: 20261207 });
     await h.emulator.control("POST", "faults", [
       { type: "http", status: 429, retryAfterSeconds: 1, probability: 0.1 },
       { type: "http", status: 500, probability: 0.1 },
@@ -240,6 +250,10 @@ describe("failures", () => {
     const ids = await Promise.all(["flaky-a", "flaky-b", "flaky-c"].map((n) => requestAndApprove(database.prisma, h, n)));
     for (const id of ids) await waitForStatus(database.prisma, id, ["READY"], 180_000);
     for (const n of ["flaky-a", "flaky-b", "flaky-c"]) await expectEachCreatedOnce(n);
+    // Each kind of fault really hit calls: 429 and 500, on ARM and on the Kubernetes API servers.
+    const fired = await served();
+    expect(fired.map((r) => `${r.status} ${r.match?.kind ?? "arm"}`)).toEqual(["429 arm", "500 arm", "429 kube", "500 kube"]);
+    for (const rule of fired) expect(rule.served, `${rule.status} ${rule.match?.kind ?? "arm"}`).toBeGreaterThan(0);
   }, 240_000);
 });
 

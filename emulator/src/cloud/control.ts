@@ -98,6 +98,11 @@ export async function handleControl(ctx: CloudContext, startup: Latencies, reset
       return reply(200, ctx.settings);
     }
     if (route === "GET /_emulator/faults") return reply(200, ctx.faults.list());
+    if (route === "GET /_emulator/faults/served") return reply(200, { seed: ctx.faults.seed, rules: ctx.faults.served() });
+    if (route === "PUT /_emulator/faults/seed") {
+      ctx.faults.reseed(Number(((await jsonBody(req)) as Json).seed));
+      return reply(200, { seed: ctx.faults.seed });
+    }
     if (route === "POST /_emulator/faults") {
       const body = await jsonBody(req);
       const rules = (Array.isArray(body) ? body : [body]).map((r) => ctx.faults.add(r));
@@ -124,7 +129,7 @@ export async function handleControl(ctx: CloudContext, startup: Latencies, reset
       await reset();
       return reply(200, dumpState(ctx));
     }
-    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "POST reset", "POST networks/vantage"] });
+    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "GET faults/served", "PUT faults/seed", "POST reset", "POST networks/vantage"] });
   } catch (err) {
     sendJson(res, 400, { error: (err as Error).message });
   }
