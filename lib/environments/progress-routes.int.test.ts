@@ -69,7 +69,7 @@ beforeEach(async () => {
     ["cluster", "status", "RUNNING"],
   ];
   for (const [stepKey, level, message] of messages) await database.prisma.operationEvent.create({ data: { operationId, stepKey, level, message } });
-  eventIds = (await database.prisma.operationEvent.findMany({ orderBy: { id: "asc" } })).map((e) => e.id.toString());
+  eventIds = (await database.prisma.operationEvent.findMany({ orderBy: { seq: "asc" } })).map((e) => String(e.seq));
 });
 
 const context = (id: string) => ({ params: Promise.resolve({ id }) });
@@ -145,8 +145,11 @@ describe("GET /api/environments/[id]/progress", () => {
     const body = await response.json();
     expect(body.environment).toMatchObject({ status: "PROVISIONING", airflowUrl: null });
     expect(body.operation).toMatchObject({ kind: "PROVISION", status: "RUNNING" });
-    expect(body.operation.steps.slice(0, 3)).toMatchObject([
+    expect(body.operation.steps.slice(0, 6)).toMatchObject([
       { key: "resource-group", label: "Create the resource group", status: "SUCCEEDED" },
+      { key: "spoke-network", status: "PENDING" },
+      { key: "hub-peering", status: "PENDING" },
+      { key: "database-dns", status: "PENDING" },
       { key: "cluster", label: "Create the AKS cluster", status: "RUNNING" },
       { key: "database-server", status: "PENDING" },
     ]);

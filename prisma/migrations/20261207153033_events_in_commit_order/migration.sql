@@ -12,7 +12,7 @@ CREATE INDEX "operation_events_operation_id_seq_idx" ON "operation_events"("oper
 -- is done) and only then draws numbers. So once a reader sees an event numbered N, every event
 -- numbered below N has committed too, and a stream that resumes after N never skips one (ids, drawn
 -- at INSERT, commit out of order when transactions overlap).
-CREATE SEQUENCE "operation_events_seq_seq" AS BIGINT;
+CREATE SEQUENCE "operation_events_seq_seq" AS BIGINT OWNED BY "operation_events"."seq";
 
 UPDATE "operation_events" SET "seq" = "id";
 SELECT setval('"operation_events_seq_seq"', COALESCE((SELECT MAX("id") FROM "operation_events"), 0) + 1, false);
