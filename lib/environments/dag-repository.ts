@@ -1,5 +1,3 @@
-import { domainToASCII } from "node:url";
-
 /**
  * A DAG repository's host must be somewhere git-sync may reach on the internet or the company's
  * named hosts, never an address inside the cluster's or Azure's own networks: an IP literal in a
@@ -67,6 +65,19 @@ export function normaliseHost(host: string): string | null {
   const ascii = domainToASCII(h);
   if (!ascii || !/^[a-z0-9.-]+$/.test(ascii.replace(/_/g, "-"))) return null;
   return ascii.replace(/\.+$/, "");
+}
+
+/**
+ * IDNA to ASCII as `node:url`'s domainToASCII does (through the WHATWG host parser), written so
+ * the request form's validation in the browser runs the same rules. "" when it is not a host.
+ */
+function domainToASCII(host: string): string {
+  if (/[\s/\\?#@:%[\]]/.test(host)) return "";
+  try {
+    return new URL(`https://${host}/`).hostname;
+  } catch {
+    return "";
+  }
 }
 
 // Names that resolve inside the machine, the cluster or the cloud: RFC 6761/6762, Kubernetes services,
