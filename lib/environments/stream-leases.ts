@@ -42,7 +42,9 @@ export async function acquireStreamLease(db: PrismaClient, userId: string, sessi
     async renew(at = new Date()) {
       if (at.getTime() - renewedAt < LEASE_RENEW_MS) return;
       renewedAt = at.getTime();
-      await db.eventStreamLease.updateMany({ where: { id }, data: { renewedAt: at } });
+      const { count } = await db.eventStreamLease.updateMany({ where: { id }, data: { renewedAt: at } });
+      // Taken for a dead replica's after a long stall (another open swept it): count this stream again.
+      if (count === 0) await db.eventStreamLease.createMany({ data: [{ id, userId, sessionId, renewedAt: at }], skipDuplicates: true });
     },
     async release() {
       await db.eventStreamLease.deleteMany({ where: { id } });
