@@ -1,9 +1,13 @@
 /**
  * Runs once when a portal server starts: a missing or malformed setting stops it here, with a
  * message naming the variable, rather than on the first request; then the chart renderer warms up.
+ * First of all, the request-target guard (lib/security/request-target.ts) goes on the HTTP server.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // Before any request is routed: absolute-form request targets become paths, redirects are never cached.
+    const { installRequestTargetGuard } = await import("@/lib/security/request-target");
+    installRequestTargetGuard(await import("node:http"));
     const { config } = await import("@/lib/config");
     let settings: ReturnType<typeof config>;
     try {

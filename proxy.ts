@@ -2,10 +2,10 @@ import { NextResponse, type NextRequest } from "next/server";
 import { isHttpsRequest } from "@/lib/auth/request-origin";
 import { config as portalConfig } from "@/lib/config";
 import { securityHeaders } from "@/lib/security/headers";
-import { isDecodableActionPayload } from "@/lib/security/server-action-payload";
+import { ACTION_BODY_LIMIT } from "@/lib/security/action-body-limit";
+import { actionPayloadVerdict } from "@/lib/security/server-action-payload";
 
-// Next.js's own limit for a Server Action body (serverActions.bodySizeLimit); it refuses larger ones itself.
-const ACTION_BODY_LIMIT = 1024 * 1024;
+
 
 /**
  * Runs before every request: a fresh CSP nonce and the security headers. Next.js reads the nonce
@@ -21,11 +21,20 @@ export async function proxy(request: NextRequest) {
     development: process.env.NODE_ENV === "development",
   });
 
-  if (request.method === "POST" && request.headers.has("next-action") && !(await actionPayloadAcceptable(request))) {
-    return new NextResponse("This request could not be read. Reload the page and try again.", {
-      status: 400,
-      headers: { ...headers, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
-    });
+  if (request.method === "POST" && request.headers.has("next-action")) {
+    const refusal = await actionPayloadRefusal(request);
+    if (refusal) {
+      return new NextResponse(refusal.message, {
+        status: refusal.status,
+        headers: {
+          ...headers,
+          "content-type": "text/plain; charset=utf-8",
+          "cache-control": "no-store",
+          // The rest of an oversized body is not read: the connection ends with this answer.
+          ...(refusal.status === 413 ? { connection: "close" } : {}),
+        },
+      });
+    }
   }
 
   const requestHeaders = new Headers(request.headers);
@@ -38,10 +47,40 @@ export async function proxy(request: NextRequest) {
 // Every path, static assets and route handlers included: "every response" has no exceptions.
 export const config = { matcher: "/:path*" };
 
-async function actionPayloadAcceptable(request: NextRequest): Promise<boolean> {
-  const length = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(length) && length > ACTION_BODY_LIMIT) return true;
-  const body = await request.clone().text();
-  if (body.length > ACTION_BODY_LIMIT) return true;
-  return isDecodableActionPayload(request.headers.get("content-type") ?? "", body);
+type Refusal = { status: 400 | 413; message: string };
+
+const TOO_LARGE: Refusal = { status: 413, message: "This request is too large. Reload the page and try again with less text." };
+const UNREADABLE: Refusal = { status: 400, message: "This request could not be read. Reload the page and try again." };
+
+/**
+ * Why a Server Action request is refused before Next.js decodes it, or null to let it through:
+ * a body over the limit (by Content-Length, unread; chunked, counted while read and never read
+ * past the limit), one Next.js could not decode, or one that is not a form action's call.
+ */
+async function actionPayloadRefusal(request: NextRequest): Promise<Refusal | null> {
+  const length = request.headers.get("content-length");
+  if (length !== null && !(Number(length) <= ACTION_BODY_LIMIT)) return TOO_LARGE;
+  const body = await readAtMost(request.clone(), ACTION_BODY_LIMIT);
+  if (body === null) return TOO_LARGE;
+  const verdict = await actionPayloadVerdict(request.headers.get("content-type") ?? "", body);
+  return verdict === "ok" ? null : UNREADABLE;
+}
+
+/** The body as text, or null as soon as it passes `limit` bytes (the rest is not read). */
+async function readAtMost(request: Request, limit: number): Promise<string | null> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 
@@ -18,6 +19,10 @@ const MALFORMED: [string, { contentType: string; body: string }][] = [
   ["a reference to a part that is not there", { contentType: "text/plain;charset=UTF-8", body: '["$K1","$@9"]' }],
   ["a broken multipart body", { contentType: "multipart/form-data; boundary=zzz", body: "--zzz\r\nContent-Disposition: form-data; name=\"0\"\r\n\r\n[\"$K1\"\r\n--zzz--\r\n" }],
   ["multipart without its boundary", { contentType: "multipart/form-data; boundary=zzz", body: "garbage" }],
+  // Well-formed, but not a form action's call: the previous state without the form.
+  ["the previous state as the only argument", { contentType: "text/plain;charset=UTF-8", body: '[{"ok":null}]' }],
+  ["a form argument that is not a form", { contentType: "text/plain;charset=UTF-8", body: '[{"ok":null},{"id":"x"}]' }],
+  ["multipart whose list has no form", { contentType: "multipart/form-data; boundary=zzz", body: '--zzz\r\nContent-Disposition: form-data; name="0"\r\n\r\n[{"ok":null}]\r\n--zzz--\r\n' }],
 ];
 
 for (const [label, { contentType, body }] of MALFORMED) {
@@ -29,3 +34,53 @@ for (const [label, { contentType, body }] of MALFORMED) {
     expect(response.status(), await response.text()).toBe(400);
   });
 }
+
+/**
+ * Posts a Server Action over a raw socket, writing `total` bytes of body (chunked, or with its
+ * Content-Length) as long as the server reads them, and stops at the answer: returns the status
+ * line and how much of the body the server took before answering.
+ */
+async function postRaw(baseURL: string, options: { total: number; chunked: boolean }): Promise<{ status: number; sent: number }> {
+  const url = new URL(baseURL);
+  const socket = net.connect(Number(url.port), url.hostname);
+  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  let answer = "";
+  const answered = new Promise<void>((resolve) => {
+    socket.on("data", (chunk) => {
+      answer += String(chunk);
+      if (/^HTTP\/1\.1 \d{3}/.test(answer)) resolve();
+    });
+    socket.on("close", () => resolve());
+    socket.on("error", () => resolve());
+  });
+  let done = false;
+  void answered.then(() => (done = true));
+  const framing = options.chunked ? "Transfer-Encoding: chunked" : `Content-Length: ${options.total}`;
+  socket.write(
+    `POST /admin HTTP/1.1\r\nHost: ${url.host}\r\nOrigin: ${url.origin}\r\nNext-Action: ${actionId("approveRequestAction")}\r\n` +
+      `Content-Type: text/plain;charset=UTF-8\r\nAccept: text/x-component\r\n${framing}\r\n\r\n`,
+  );
+  const piece = Buffer.alloc(64 * 1024, "x");
+  let sent = 0;
+  while (!done && sent < options.total) {
+    const frame = options.chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")]) : piece;
+    sent += piece.length;
+    if (!socket.write(frame)) await Promise.race([new Promise((resolve) => socket.once("drain", resolve)), answered]);
+  }
+  if (!done && options.chunked) socket.write("0\r\n\r\n");
+  await Promise.race([answered, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+  socket.destroy();
+  return { status: Number(answer.match(/^HTTP\/1\.1 (\d{3})/)?.[1] ?? 0), sent };
+}
+
+test("a Server Action body of 2 MB with its Content-Length is answered 413, not 500", async ({ baseURL }) => {
+  const { status } = await postRaw(baseURL!, { total: 2 * 1024 * 1024, chunked: false });
+  expect(status).toBe(413);
+});
+
+test("a chunked Server Action body of 64 MB is answered 413 without being read whole", async ({ baseURL }) => {
+  const { status, sent } = await postRaw(baseURL!, { total: 64 * 1024 * 1024, chunked: true });
+  expect(status).toBe(413);
+  // The answer comes once the limit is passed; socket buffers account for the rest sent.
+  expect(sent).toBeLessThan(16 * 1024 * 1024);
+});

@@ -1,3 +1,4 @@
+import net from "node:net";
 import { expect, test } from "@playwright/test";
 import { signIn } from "./support/sign-in";
 
@@ -69,4 +70,31 @@ test("sign-in through MSAL's redirect flow still works under the policy, with no
   await signIn(page, "ana");
   await expect(page.getByTestId("user-name")).toBeVisible();
   expect(violations).toEqual([]);
+});
+
+/** One request over a raw socket, exactly as written: the request line may name another host. */
+async function rawGet(baseURL: string, target: string): Promise<string> {
+  const url = new URL(baseURL);
+  const socket = net.connect(Number(url.port), url.hostname);
+  socket.write(`GET ${target} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`);
+  let answer = "";
+  for await (const chunk of socket) answer += String(chunk);
+  return answer.split("\r\n\r\n")[0]!;
+}
+
+test("a request line naming another host never redirects there, and no redirect is cached", async ({ baseURL }) => {
+  for (const target of ["http://evil.example/admin", "https://evil.example/environments", "http://evil.example//admin"]) {
+    const head = await rawGet(baseURL!, target);
+    expect(head, target).not.toMatch(/evil\.example/i);
+    const location = head.match(/\r\nlocation: ([^\r]+)/i)?.[1];
+    if (location) {
+      expect(new URL(location, baseURL).origin, target).toBe(new URL(baseURL!).origin);
+      expect(head, target).toMatch(/\r\ncache-control:[^\r]*no-store/i);
+    }
+  }
+  // Repeated slashes still redirect, to a path on the portal, uncached.
+  const repeated = await rawGet(baseURL!, "//evil.example/admin");
+  expect(repeated).toMatch(/^HTTP\/1\.1 308/);
+  expect(repeated).toMatch(/\r\nlocation: \/evil\.example\/admin\r\n/i);
+  expect(repeated).toMatch(/\r\ncache-control:[^\r]*no-store/i);
 });

@@ -1,5 +1,6 @@
 "use server";
 
+import { isForm, NOT_A_FORM } from "./run-form-action";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { redirect } from "next/navigation";
@@ -12,6 +13,7 @@ import { toActionFailure, type FormState } from "@/lib/errors";
 import { requireUserOrThrow } from "@/lib/users/current-user";
 
 export async function approveRequestAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  if (!isForm(formData)) return NOT_A_FORM;
   const parsed = DecisionSchema.safeParse({ id: formData.get("id"), reason: formData.get("reason") ?? undefined });
   if (!parsed.success) {
     return {

@@ -1,5 +1,6 @@
 "use server";
 
+import { isForm, NOT_A_FORM } from "./run-form-action";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
@@ -9,6 +10,7 @@ import { toActionFailure, type FormState } from "@/lib/errors";
 import { requireUserOrThrow } from "@/lib/users/current-user";
 
 export async function rejectRequestAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  if (!isForm(formData)) return NOT_A_FORM;
   const parsed = RejectionSchema.safeParse({ id: formData.get("id"), reason: formData.get("reason") ?? undefined });
   if (!parsed.success) {
     return {

@@ -1,5 +1,6 @@
 "use server";
 
+import { isForm, NOT_A_FORM } from "./run-form-action";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { config } from "@/lib/config";
@@ -16,6 +17,7 @@ export type RequestFormState =
   | { ok: false; message: string; fieldErrors?: Record<string, string[]>; values: Record<string, unknown> };
 
 export async function requestEnvironmentAction(_prev: RequestFormState, formData: FormData): Promise<RequestFormState> {
+  if (!isForm(formData)) return { ...NOT_A_FORM, values: {} };
   const input = requestFromFormData(formData);
   let id: string;
   try {

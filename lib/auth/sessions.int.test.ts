@@ -75,25 +75,72 @@ describe("sessions", () => {
 
 describe("sign-in nonces", () => {
   it("are accepted once", async () => {
-    const nonce = await issueSignInNonce(database.prisma, T0);
-    await expect(consumeSignInNonce(database.prisma, nonce, at(1))).resolves.toBe(true);
-    await expect(consumeSignInNonce(database.prisma, nonce, at(2))).resolves.toBe(false);
+    const nonce = issueSignInNonce(SECRET, T0);
+    await expect(consumeSignInNonce(database.prisma, SECRET, nonce, at(1))).resolves.toBe(true);
+    await expect(consumeSignInNonce(database.prisma, SECRET, nonce, at(2))).resolves.toBe(false);
   });
 
   it("are accepted once even when the same token is posted twice at once", async () => {
-    const nonce = await issueSignInNonce(database.prisma, T0);
-    const results = await Promise.all(Array.from({ length: 8 }, () => consumeSignInNonce(database.prisma, nonce, at(1))));
+    const nonce = issueSignInNonce(SECRET, T0);
+    const results = await Promise.all(Array.from({ length: 8 }, () => consumeSignInNonce(database.prisma, SECRET, nonce, at(1))));
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
   it("expire", async () => {
-    const nonce = await issueSignInNonce(database.prisma, T0);
-    await expect(consumeSignInNonce(database.prisma, nonce, at(SIGN_IN_NONCE_TTL_SECONDS / 60 + 1))).resolves.toBe(false);
+    const nonce = issueSignInNonce(SECRET, T0);
+    await expect(consumeSignInNonce(database.prisma, SECRET, nonce, at(SIGN_IN_NONCE_TTL_SECONDS / 60 + 1))).resolves.toBe(false);
   });
 
-  it("must be ones the portal issued, and are stored only as a hash", async () => {
-    await expect(consumeSignInNonce(database.prisma, "made-up", T0)).resolves.toBe(false);
-    const nonce = await issueSignInNonce(database.prisma, T0);
-    expect(await database.prisma.signInNonce.findMany()).toEqual([expect.objectContaining({ id: hashSecretValue(nonce) })]);
+  it("must be ones the portal signed: made-up, edited, re-dated or foreign-signed ones are refused", async () => {
+    const nonce = issueSignInNonce(SECRET, T0);
+    const [random, expires, signature] = nonce.split(".") as [string, string, string];
+    const later = String(Number(expires) + 3600);
+    const forged = [
+      "made-up",
+      `${random}.${later}.${signature}`,
+      `${"A".repeat(22)}.${expires}.${signature}`,
+      issueSignInNonce("another-secret-also-32-characters-long!!", T0),
+      `${random}.${expires}.${signature.slice(0, -1)}${signature.endsWith("A") ? "B" : "A"}`,
+    ];
+    for (const value of forged) await expect(consumeSignInNonce(database.prisma, SECRET, value, at(1)), value).resolves.toBe(false);
+    expect(await database.prisma.signInNonce.count()).toBe(0);
+  });
+
+  it("cost no row until used, then only a hash that is gone once the nonce has expired", async () => {
+    const nonces = Array.from({ length: 300 }, () => issueSignInNonce(SECRET, T0));
+    expect(new Set(nonces).size).toBe(300);
+    expect(await database.prisma.signInNonce.count()).toBe(0);
+
+    await consumeSignInNonce(database.prisma, SECRET, nonces[0]!, at(1));
+    expect(await database.prisma.signInNonce.findMany()).toEqual([expect.objectContaining({ id: hashSecretValue(nonces[0]!) })]);
+    expect(JSON.stringify(await database.prisma.signInNonce.findMany())).not.toContain(nonces[0]!.split(".")[0]);
+
+    // A later sign-in clears the records of nonces that have expired since.
+    const fresh = issueSignInNonce(SECRET, at(20));
+    await expect(consumeSignInNonce(database.prisma, SECRET, fresh, at(21))).resolves.toBe(true);
+    expect((await database.prisma.signInNonce.findMany()).map((row) => row.id)).toEqual([hashSecretValue(fresh)]);
+  });
+});
+
+describe("POST /api/auth/nonce", () => {
+  it("writes no row for 300 unauthenticated requests, and each answer is a nonce good for one sign-in", async () => {
+    process.env.DATABASE_URL = database.url;
+    process.env.SESSION_SECRET = SECRET;
+    process.env.OIDC_AUTHORITY ??= "https://localhost:9443/oidc";
+    process.env.OIDC_CLIENT_ID ??= "portal";
+    const { POST } = await import("@/app/api/auth/nonce/route");
+    const { NextRequest } = await import("next/server");
+    const before = await database.prisma.signInNonce.count();
+    const nonces: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const response = await POST(new NextRequest("http://portal.test/api/auth/nonce", { method: "POST", headers: { origin: "http://portal.test", host: "portal.test" } }));
+      expect(response.status).toBe(200);
+      const { nonce } = (await response.json()) as { nonce: string };
+      expect(response.cookies.get("portal_signin_nonce")?.value).toBe(nonce);
+      nonces.push(nonce);
+    }
+    expect(await database.prisma.signInNonce.count()).toBe(before);
+    await expect(consumeSignInNonce(database.prisma, SECRET, nonces[299]!)).resolves.toBe(true);
+    await expect(consumeSignInNonce(database.prisma, SECRET, nonces[299]!)).resolves.toBe(false);
   });
 });

@@ -22,6 +22,8 @@ const LAST_SEEN_RESOLUTION_MS = 60 * 1000;
 export interface SessionPolicy {
   secret: string;
   idleMinutes: number;
+  /** Record the read as activity (default). A stream re-checking its session is not the person being active. */
+  touch?: boolean;
 }
 
 /** Starts a session for someone whose ID token was just verified; returns the cookie's value. */
@@ -60,7 +62,7 @@ export async function readSession(db: PrismaClient, cookie: string, policy: Sess
   const session = await db.session.findUnique({ where: { id }, include: { user: { select: { subject: true } } } });
   if (!session || !isLive(session, policy.idleMinutes, now)) return null;
 
-  if (now.getTime() - session.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+  if (policy.touch !== false && now.getTime() - session.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
     await db.session.updateMany({ where: { id, revokedAt: null }, data: { lastSeenAt: now } });
   }
   return { subject: session.user.subject, name: session.name, email: session.email, roles: session.roles, groups: session.groups };

@@ -9,7 +9,7 @@ import type { ProgressEvent } from "./progress-types";
 export interface EventStreamSource {
   /** Events after the cursor, oldest first. */
   eventsAfter(after: bigint): Promise<ProgressEvent[]>;
-  /** The environment's status now; null ends the stream (it is gone, or no longer visible). */
+  /** The environment's status now; null ends the stream (it is gone, no longer visible, or the session has ended). Called on every poll. */
   environmentStatus(): Promise<string | null>;
 }
 
@@ -23,6 +23,8 @@ export interface EventStreamOptions {
   /** What EventSource waits before reconnecting. */
   retryMs?: number;
   onError?: (error: unknown) => void;
+  /** Called once when the stream has ended, for whatever reason. */
+  onEnd?: () => void;
 }
 
 const MAX_EVENT_ID = 9_223_372_036_854_775_807n;
@@ -96,6 +98,7 @@ export function operationEventStream(source: EventStreamSource, options: EventSt
         if (!stop.signal.aborted) options.onError?.(error);
       } finally {
         options.signal.removeEventListener("abort", onAbort);
+        options.onEnd?.();
         try {
           controller.close();
         } catch {

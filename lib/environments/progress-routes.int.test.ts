@@ -1,6 +1,6 @@
 import { NextRequest } from "next/server";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSession, type SessionClaims } from "@/lib/auth/sessions";
+import { createSession, revokeSession, revokeUserSessions, type SessionClaims } from "@/lib/auth/sessions";
 import { withTestDatabase } from "@/scripts/test-support/db";
 
 /** The live-progress endpoints as a browser reaches them: the session cookie decides who may read what. */
@@ -61,7 +61,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await database.truncate(["operation_events"]);
+  await database.truncate(["operation_events", "event_stream_leases"]);
   const messages: [string | null, string, string][] = [
     ["resource-group", "status", "RUNNING"],
     ["resource-group", "info", "PUT rg-airflow-secret-project"],
@@ -134,6 +134,107 @@ describe("GET /api/environments/[id]/events", () => {
     const { text } = await readStream(environmentId, { after: eventIds[3], until: /"stepKey":"cluster","level":"status","message":"SUCCEEDED"/ });
     clearTimeout(later);
     expect(ids(text)).toHaveLength(1);
+  });
+});
+
+/** Opens the stream as the current cookie's holder and keeps it open; `readUntilEnd` says how long the server took to end it. */
+async function openStream(id: string) {
+  const abort = new AbortController();
+  const response = await routes.events(new NextRequest(`http://portal.test/api/environments/${id}/events`, { signal: abort.signal }), context(id));
+  const reader = response.status === 200 ? response.body!.getReader() : null;
+  const decoder = new TextDecoder();
+  let text = "";
+  return {
+    response,
+    abort: async () => {
+      abort.abort();
+      if (reader) while (!(await reader.read()).done);
+    },
+    async readUntil(pattern: RegExp) {
+      while (reader && !pattern.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+      return text;
+    },
+    /** Milliseconds until the server ends the stream, or null if it is still open after `withinMs`. */
+    async endsWithin(withinMs: number): Promise<number | null> {
+      const started = Date.now();
+      const timeout = new Promise<"open">((resolve) => setTimeout(() => resolve("open"), withinMs));
+      for (;;) {
+        const next = await Promise.race([reader!.read(), timeout]);
+        if (next === "open") {
+          abort.abort();
+          return null;
+        }
+        if (next.done) return Date.now() - started;
+      }
+    },
+  };
+}
+
+describe("a stream and its session", () => {
+  it("ends within seconds of sign-out", async () => {
+    await signInAs(users.ana);
+    const cookie = sessionCookie!;
+    const stream = await openStream(environmentId);
+    expect(stream.response.status).toBe(200);
+    await stream.readUntil(/event: environment/);
+    await revokeSession(database.prisma, cookie, SECRET);
+    expect(await stream.endsWithin(4000)).not.toBeNull();
+  });
+
+  it("ends within seconds of an admin's Sign out everywhere", async () => {
+    await signInAs(users.ana);
+    const stream = await openStream(environmentId);
+    await stream.readUntil(/event: environment/);
+    const ana = await database.prisma.user.findUniqueOrThrow({ where: { subject: "ana" } });
+    const admin = await database.prisma.user.upsert({ where: { subject: "admin" }, create: { subject: "admin", name: "Ada Admin" }, update: {} });
+    await revokeUserSessions(database.prisma, { id: admin.id, isAdmin: true, teamIds: [] }, ana.id);
+    expect(await stream.endsWithin(4000)).not.toBeNull();
+  });
+
+  it("keeps going while the session lives", async () => {
+    await signInAs(users.ana);
+    const stream = await openStream(environmentId);
+    await stream.readUntil(/event: environment/);
+    expect(await stream.endsWithin(2500)).toBeNull();
+    await stream.abort();
+  });
+});
+
+describe("open streams are limited", () => {
+  it("to 6 per session and 10 per person: the 7th of a session and the 11th of a person are refused with 429", async () => {
+    await signInAs(users.ana);
+    const laptop = await Promise.all(Array.from({ length: 6 }, () => openStream(environmentId)));
+    expect(laptop.map((s) => s.response.status)).toEqual(Array(6).fill(200));
+    const seventh = await openStream(environmentId);
+    expect(seventh.response.status).toBe(429);
+    expect((await seventh.response.json()).message).toMatch(/in this browser/);
+
+    await signInAs(users.ana);
+    const phone = await Promise.all(Array.from({ length: 4 }, () => openStream(environmentId)));
+    expect(phone.map((s) => s.response.status)).toEqual(Array(4).fill(200));
+    const eleventh = await openStream(environmentId);
+    expect(eleventh.response.status).toBe(429);
+    expect(eleventh.response.headers.get("cache-control")).toBe("no-store");
+    expect((await eleventh.response.json()).message).toMatch(/most allowed for one person/);
+
+    // Another person is not held back by Ana's streams.
+    await signInAs(users.admin);
+    const other = await openStream(environmentId);
+    expect(other.response.status).toBe(200);
+    await other.abort();
+
+    // A closed stream gives its place back.
+    await signInAs(users.ana);
+    await laptop[0]!.abort();
+    await vi.waitFor(async () => expect(await database.prisma.eventStreamLease.count({ where: { user: { subject: "ana" } } })).toBe(9));
+    const again = await openStream(environmentId);
+    expect(again.response.status).toBe(200);
+    for (const s of [...laptop.slice(1), ...phone, again]) await s.abort();
+    await vi.waitFor(async () => expect(await database.prisma.eventStreamLease.count()).toBe(0));
   });
 });
 

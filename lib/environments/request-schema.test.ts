@@ -91,6 +91,8 @@ describe("request schema", () => {
       "https://172.16.0.1/dags.git", "https://192.168.1.1/dags.git", "https://169.254.169.254/metadata", "https://100.64.0.1/dags.git",
       "https://0.0.0.0/dags.git", "https://[::1]/dags.git", "https://[fe80::1]/dags.git", "https://[fd00::1]/dags.git",
       "https://[::ffff:127.0.0.1]/dags.git", "https://localhost/dags.git", "https://localhost:8443/dags.git",
+      "https://localhost./dags.git", "https://localhost%2e/dags.git", "https://a.localhost./dags.git", "https://0177.0.0.1/dags.git",
+      "https://127.1/dags.git", "https://metadata.google.internal/x", "https://[::ffff:7f00:1]/dags.git",
     ].map((dagRepoUrl): [Record<string, string>, string] => [{ dagRepoUrl }, "dagRepoUrl"]),
   ])("refuses the DAG source %j", (extra, field) => {
     expect(errorsFor({ ...valid, ...extra })[field as "dagRepoUrl"]).toBeDefined();

@@ -78,7 +78,7 @@ export function makeRequestSchema(catalog: Catalog, now: Date = new Date()) {
           .regex(/^https:\/\/[^\s/@]+(:\d+)?\/\S+$/, "Enter an https:// URL of a git repository, such as https://github.com/org/dags.git.")
           // A token in the URL would be stored and shown to everyone who can see the environment.
           .refine((v) => !/[?#]/.test(v), "Leave credentials and parameters out of the URL; access to a private repository is set up separately.")
-          .refine((v) => !isForbiddenRepositoryHost(v), "Use the repository's host name: addresses on loopback, link-local or private networks are not allowed.")
+          .refine((v) => !isForbiddenRepositoryHost(v), "Use the repository's public host name: IP addresses on loopback, link-local or private networks, IP addresses not written as a.b.c.d, and names such as localhost or *.internal are not allowed.")
           .refine((v) => isAllowedDagHost(v, catalog.dagHosts), `Use a repository on ${catalog.dagHosts?.join(", ") ?? "an allowed host"}.`),
       ),
       dagBranch: optionalText(z.string().trim().max(255, "Keep the branch under 255 characters.").regex(BRANCH_PATTERN, "Enter a valid git branch name.")),

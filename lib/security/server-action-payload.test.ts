@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDecodableActionPayload } from "./server-action-payload";
+import { actionPayloadVerdict, isDecodableActionPayload } from "./server-action-payload";
 
 async function multipart(fields: Record<string, string>): Promise<{ contentType: string; body: string }> {
   const form = new FormData();
@@ -43,5 +43,37 @@ describe("isDecodableActionPayload", () => {
   it("refuses a multipart reference to a part that is not there", async () => {
     const { contentType, body } = await multipart({ "0": '["$@9"]' });
     await expect(isDecodableActionPayload(contentType, body)).resolves.toBe(false);
+  });
+});
+
+describe("actionPayloadVerdict", () => {
+  it("passes a form action's call: the previous state and a FormData", async () => {
+    const { contentType, body } = await multipart({ "0": '[{"ok":null},"$K1"]', "1_id": "x" });
+    await expect(actionPayloadVerdict(contentType, body)).resolves.toBe("ok");
+    const first = await multipart({ "0": '[null,"$K1"]' });
+    await expect(actionPayloadVerdict(first.contentType, first.body)).resolves.toBe("ok");
+    const noScript = await multipart({ $ACTION_ID_abc: "", id: "x" });
+    await expect(actionPayloadVerdict(noScript.contentType, noScript.body)).resolves.toBe("ok");
+  });
+
+  it.each([
+    ["text/plain;charset=UTF-8", '[{"ok":null}]'],
+    ["text/plain;charset=UTF-8", "[]"],
+    ["text/plain;charset=UTF-8", '[{"ok":null},"id"]'],
+    ["text/plain;charset=UTF-8", '[{"ok":null},{"id":"x"}]'],
+    ["text/plain;charset=UTF-8", '["x","y"]'],
+  ])("calls %s %j the wrong shape", async (contentType, body) => {
+    await expect(actionPayloadVerdict(contentType, body)).resolves.toBe("wrong-shape");
+  });
+
+  it("calls a multipart list without its FormData, or with more arguments, the wrong shape", async () => {
+    for (const list of ['[{"ok":null}]', '[{"ok":null},"$K1","$K1"]', '["$K1"]']) {
+      const { contentType, body } = await multipart({ "0": list });
+      await expect(actionPayloadVerdict(contentType, body), list).resolves.toBe("wrong-shape");
+    }
+  });
+
+  it("calls what Next.js cannot decode undecodable", async () => {
+    await expect(actionPayloadVerdict("text/plain", "{not json")).resolves.toBe("undecodable");
   });
 });

@@ -9,36 +9,61 @@
  * so a reference there is always broken.
  */
 export async function isDecodableActionPayload(contentType: string, body: string): Promise<boolean> {
+  return (await actionPayloadVerdict(contentType, body)) !== "undecodable";
+}
+
+/**
+ * What the proxy answers a Server Action body with: "undecodable" (Next.js could not read it),
+ * "wrong-shape" (it could, but it is not a form action's call), or "ok".
+ *
+ * Every Server Action of the portal is a form action used with `useActionState`: React calls it
+ * with the previous state (null or an object) and the form's FormData, which it sends as a "$K"
+ * reference. Anything else (`[{"ok":null}]`, a FormData missing, extra arguments) would reach the
+ * action with a wrong argument and fail as a server error, so it is refused with 400 here. A form
+ * posted without JavaScript has no argument list; Next.js hands the action the form itself.
+ */
+export async function actionPayloadVerdict(contentType: string, body: string): Promise<"ok" | "undecodable" | "wrong-shape"> {
   const type = contentType.split(";")[0]!.trim().toLowerCase();
-  if (type === "text/plain") return argumentsValid(body, null);
-  if (type === "multipart/form-data") {
+  let args: unknown;
+  if (type === "text/plain") {
+    args = parseArguments(body, null);
+  } else if (type === "multipart/form-data") {
     let form: FormData;
     try {
       form = await new Response(body, { headers: { "content-type": contentType } }).formData();
     } catch {
-      return false;
+      return "undecodable";
     }
-    const args = form.get("0");
-    // A form posted without JavaScript carries its fields and no argument list: Next.js reads it as a form.
-    if (args === null) return true;
-    return typeof args === "string" && argumentsValid(args, form);
+    const list = form.get("0");
+    if (list === null) return "ok";
+    args = typeof list === "string" ? parseArguments(list, form) : undefined;
+  } else {
+    return type === "application/x-www-form-urlencoded" ? "ok" : "undecodable";
   }
-  return type === "application/x-www-form-urlencoded";
+  if (args === undefined) return "undecodable";
+  return isFormActionCall(args as unknown[]) ? "ok" : "wrong-shape";
+}
+
+const FORM_DATA_REFERENCE = /^\$K[0-9a-f]+$/;
+
+function isFormActionCall(args: unknown[]): boolean {
+  const [state, form] = args;
+  return args.length === 2 && (state === null || (typeof state === "object" && !Array.isArray(state))) && typeof form === "string" && FORM_DATA_REFERENCE.test(form);
 }
 
 // Values React writes inline: escaped strings, special numbers, bigints, dates.
 const INLINE = /^\$(\$|undefined$|NaN$|Infinity$|-Infinity$|-0$|n-?\d+$|D)/;
 const REFERENCE = /^\$([A-Za-z@]?)([0-9a-f]+)$/;
 
-/** `parts` is the multipart body, or null for plain text, which has no parts to reference. */
-function argumentsValid(json: string, parts: FormData | null): boolean {
+/** The argument list when it decodes, else undefined. `parts` is the multipart body, or null for plain text, which has no parts to reference. */
+function parseArguments(json: string, parts: FormData | null): unknown[] | undefined {
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch {
-    return false;
+    return undefined;
   }
-  return Array.isArray(value) && referencesResolve(value, parts);
+  return Array.isArray(value) && referencesResolve(value, parts) ? value : undefined;
 }
 
 function referencesResolve(value: unknown, parts: FormData | null): boolean {

@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { isHttpsRequest, isSameOrigin } from "@/lib/auth/request-origin";
 import { issueSignInNonce, SIGN_IN_NONCE_COOKIE, SIGN_IN_NONCE_TTL_SECONDS } from "@/lib/auth/sign-in-nonce";
-import { db } from "@/lib/db/client";
+import { config } from "@/lib/config";
 
 export const dynamic = "force-dynamic";
 
@@ -14,7 +14,8 @@ export async function POST(request: NextRequest) {
   if (!isSameOrigin(request.headers)) {
     return NextResponse.json({ message: "This sign-in did not come from the portal's own page." }, { status: 403, headers });
   }
-  const nonce = await issueSignInNonce(db());
+  // Signed, not stored: asking for a nonce writes nothing (only its use at sign-in is recorded).
+  const nonce = issueSignInNonce(config().sessionSecret);
   const response = NextResponse.json({ nonce }, { headers });
   response.cookies.set(SIGN_IN_NONCE_COOKIE, nonce, {
     httpOnly: true,

@@ -49,7 +49,7 @@ export async function POST(request: NextRequest) {
   }
 
   const browserNonce = request.cookies.get(SIGN_IN_NONCE_COOKIE)?.value;
-  if (!identity.nonce || !browserNonce || !sameValue(identity.nonce, browserNonce) || !(await consumeSignInNonce(db(), identity.nonce))) {
+  if (!identity.nonce || !browserNonce || !sameValue(identity.nonce, browserNonce) || !(await consumeSignInNonce(db(), sessionSecret, identity.nonce))) {
     console.warn(`[auth] user ${identity.subject}: sign-in refused: the ID token's nonce is missing, not this browser's, used or expired`);
     return clearNonce(failure(401, "This sign-in has already been used or has expired. Please sign in again."), request);
   }
