@@ -4,7 +4,7 @@ import { testEngineConfig, testEnvironment } from "@/scripts/test-support/provis
 import type { EngineConfig } from "@/lib/config";
 import { clusterSpec } from "./cluster";
 
-const ctx = { env: testEnvironment("netcheck"), config: testEngineConfig() } as StepContext;
+const ctx = { env: testEnvironment("netcheck"), config: testEngineConfig(), outputs: {} } as unknown as StepContext;
 
 describe("the cluster's specification", () => {
   it("asks for Azure CNI overlay with the Cilium dataplane and AKS's default ranges, rather than for defaults", () => {
@@ -33,5 +33,12 @@ describe("the cluster's specification", () => {
     expect(clusterSpec(https).addonProfiles).toEqual({
       azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
     });
+  });
+
+  it("puts the nodes on the spoke's node subnet in the platform's network, and lets AKS make its own VNet otherwise", () => {
+    expect(clusterSpec(ctx).agentPoolProfiles?.[0]?.vnetSubnetID).toBeUndefined();
+    const subnet = "/subscriptions/s/resourceGroups/rg-airflow-netcheck/providers/Microsoft.Network/virtualNetworks/vnet-airflow-netcheck/subnets/nodes";
+    const spoke = { ...ctx, outputs: { "spoke-network": { nodeSubnetId: subnet } } } as StepContext;
+    expect(clusterSpec(spoke).agentPoolProfiles?.map((p) => p.vnetSubnetID)).toEqual([subnet]);
   });
 });
