@@ -61,6 +61,19 @@ export async function seedEnvironment(options: {
   });
 }
 
+/** An operation event, numbered in commit order as the worker's are (lib/provisioning/store.ts numberEvents). */
+async function addEvent(client: pg.ClientBase, [operationId, stepKey, level, message]: [string, string | null, string, string]): Promise<void> {
+  await client.query("begin");
+  try {
+    await client.query(`insert into operation_events (operation_id, step_key, level, message) values ($1, $2, $3, $4)`, [operationId, stepKey, level, message]);
+    await client.query(`select operation_events_number()`);
+    await client.query("commit");
+  } catch (error) {
+    await client.query("rollback");
+    throw error;
+  }
+}
+
 /** A step changes status: its row, then its status event, as the worker writes them. */
 export async function setStepStatus(operationId: string, key: string, status: string, error?: string): Promise<void> {
   await withClient(async (client) => {
@@ -71,14 +84,12 @@ export async function setStepStatus(operationId: string, key: string, status: st
          started_at = coalesce(operation_steps.started_at, excluded.started_at), finished_at = excluded.finished_at`,
       [operationId, key, status, error ?? null],
     );
-    await client.query(`insert into operation_events (operation_id, step_key, level, message) values ($1, $2, 'status', $3)`, [operationId, key, status]);
+    await addEvent(client, [operationId, key, "status", status]);
   });
 }
 
 export async function logLine(operationId: string, stepKey: string | null, message: string, level = "info"): Promise<void> {
-  await withClient((client) =>
-    client.query(`insert into operation_events (operation_id, step_key, level, message) values ($1, $2, $3, $4)`, [operationId, stepKey, level, message]),
-  );
+  await withClient((client) => addEvent(client, [operationId, stepKey, level, message]));
 }
 
 /** The operation ends, and the environment with it. */
@@ -89,7 +100,7 @@ export async function finishOperation(operationId: string, status: "SUCCEEDED" |
       operationId,
       environmentStatus,
     ]);
-    await client.query(`insert into operation_events (operation_id, step_key, level, message) values ($1, null, 'status', $2)`, [operationId, status]);
+    await addEvent(client, [operationId, null, "status", status]);
   });
 }
 

@@ -38,6 +38,12 @@ async function operation(name: string) {
 const insert = (client: pg.Client, operationId: string, message: string) =>
   client.query<{ id: string }>(`INSERT INTO operation_events (operation_id, step_key, level, message) VALUES ($1, 'cluster', 'info', $2) RETURNING id`, [operationId, message]);
 
+/** As every writer of events ends its transaction (lib/provisioning/store.ts numberEvents). */
+async function commit(client: pg.Client) {
+  await client.query(`SELECT operation_events_number()`);
+  await client.query("COMMIT");
+}
+
 describe("live progress in commit order", () => {
   it("reads an event inserted first but committed last after the cursor has passed the others, once", async () => {
     const { environmentId, operationId } = await operation("late-commit");
@@ -49,7 +55,7 @@ describe("live progress in commit order", () => {
     const slowId = (await insert(slow, operationId, "status of a step, committed late")).rows[0]!.id;
     await quick.query("BEGIN");
     const quickId = (await insert(quick, operationId, "a parallel step's log line")).rows[0]!.id;
-    await quick.query("COMMIT");
+    await commit(quick);
     expect(BigInt(slowId)).toBeLessThan(BigInt(quickId));
 
     // A stream reads what has committed and moves its cursor past it.
@@ -58,7 +64,7 @@ describe("live progress in commit order", () => {
     const cursor = BigInt(first.at(-1)!.id);
 
     // The late commit is still after the cursor: read once, then nothing more.
-    await slow.query("COMMIT");
+    await commit(slow);
     const second = await listEventsAfter(database.prisma, environmentId, cursor);
     expect(second.map((e) => e.message)).toEqual(["status of a step, committed late"]);
     expect(await listEventsAfter(database.prisma, environmentId, BigInt(second.at(-1)!.id))).toEqual([]);
@@ -90,7 +96,7 @@ describe("live progress in commit order", () => {
           await client.query("BEGIN");
           await insert(client, operationId, `w${w}-${i}`);
           if (i % 3 === 0) await read();
-          await client.query("COMMIT");
+          await commit(client);
         }
       }),
     );

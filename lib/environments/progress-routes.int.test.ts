@@ -1,4 +1,6 @@
 import { NextRequest } from "next/server";
+import { recordEvent } from "@/lib/provisioning/store";
+import type { EventLevel } from "@/lib/provisioning/deployed";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createSession, revokeSession, revokeUserSessions, type SessionClaims } from "@/lib/auth/sessions";
 import { withTestDatabase } from "@/scripts/test-support/db";
@@ -68,7 +70,7 @@ beforeEach(async () => {
     ["resource-group", "status", "SUCCEEDED"],
     ["cluster", "status", "RUNNING"],
   ];
-  for (const [stepKey, level, message] of messages) await database.prisma.operationEvent.create({ data: { operationId, stepKey, level, message } });
+  for (const [stepKey, level, message] of messages) await recordEvent(database.prisma, operationId, stepKey, level as EventLevel, message);
   eventIds = (await database.prisma.operationEvent.findMany({ orderBy: { seq: "asc" } })).map((e) => String(e.seq));
 });
 
@@ -127,9 +129,8 @@ describe("GET /api/environments/[id]/events", () => {
 
   it("sends events written after it opened", async () => {
     await signInAs(users.ana);
-    // Prisma's queries are lazy: `then` is what sends this one.
     const later = setTimeout(() => {
-      database.prisma.operationEvent.create({ data: { operationId, stepKey: "cluster", level: "status", message: "SUCCEEDED" } }).then(() => {});
+      void recordEvent(database.prisma, operationId, "cluster", "status", "SUCCEEDED");
     }, 300);
     const { text } = await readStream(environmentId, { after: eventIds[3], until: /"stepKey":"cluster","level":"status","message":"SUCCEEDED"/ });
     clearTimeout(later);

@@ -3,6 +3,7 @@ import { canDecideRequests, type Actor } from "@/lib/authz";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import type { EnvironmentStatus, OperationKind, PrismaClient } from "@/lib/generated/prisma/client";
 import { enqueueOperation } from "@/lib/provisioning/queue";
+import { numberEvents } from "@/lib/provisioning/store";
 import { withActiveOperationGuard } from "./active-operation";
 import { transitionEnvironment } from "./transition";
 
@@ -68,6 +69,7 @@ export async function retryEnvironment(db: PrismaClient, actor: Actor, id: strin
         ],
       });
       await enqueueOperation(tx, operation.id);
+      await numberEvents(tx);
       return { name: env.name, operationId: operation.id };
     }),
   );

@@ -47,8 +47,26 @@ export async function beat(db: PrismaClient, operationId: string, workerId: stri
 
 const owned = (operationId: string, workerId: string) => ({ id: operationId, workerId, status: "RUNNING" as const });
 
-export async function recordEvent(db: PrismaClient | Prisma.TransactionClient, operationId: string, stepKey: string | null, level: EventLevel, message: string): Promise<void> {
-  await db.operationEvent.create({ data: { operationId, stepKey, level, message: message.slice(0, 4000) } });
+const eventData = (operationId: string, stepKey: string | null, level: EventLevel, message: string) => ({ operationId, stepKey, level, message: message.slice(0, 4000) });
+
+/** Records one event in a transaction of its own, numbered as it commits. */
+export async function recordEvent(db: PrismaClient, operationId: string, stepKey: string | null, level: EventLevel, message: string): Promise<void> {
+  await db.$transaction([db.operationEvent.create({ data: eventData(operationId, stepKey, level, message) }), db.$executeRaw`SELECT "operation_events_number"()`]);
+}
+
+/** Records an event inside a transaction that calls `numberEvents` before it commits. */
+async function addEvent(tx: Prisma.TransactionClient, operationId: string, stepKey: string | null, level: EventLevel, message: string): Promise<void> {
+  await tx.operationEvent.create({ data: eventData(operationId, stepKey, level, message) });
+}
+
+/**
+ * Numbers the transaction's new events in commit order: the last statement of every transaction
+ * that writes events. One committing transaction numbers at a time (an advisory lock held until
+ * the commit), so a stream that has read event N has seen every event numbered below N — see the
+ * migration `events_in_commit_order`. Until numbered, an event is invisible to pages and streams.
+ */
+export async function numberEvents(tx: Prisma.TransactionClient): Promise<void> {
+  await tx.$executeRaw`SELECT "operation_events_number"()`;
 }
 
 export type StepRow = { key: string; status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "SKIPPED"; output: Record<string, unknown> | null; attempts: number };
@@ -69,7 +87,8 @@ export async function startStep(db: PrismaClient, operationId: string, workerId:
       where: { operationId_key: { operationId, key } },
       data: { status: "RUNNING", attempts: { increment: 1 }, startedAt: new Date(), finishedAt: null, error: null },
     });
-    await recordEvent(tx, operationId, key, "status", "RUNNING");
+    await addEvent(tx, operationId, key, "status", "RUNNING");
+    await numberEvents(tx);
     return true;
   });
 }
@@ -94,9 +113,10 @@ export async function finishStep(
             ? { status, finishedAt: new Date(), error: null }
             : { status, error: result.error, finishedAt: new Date() },
     });
-    if (result.ok === false) await recordEvent(tx, operationId, key, "error", result.error);
-    if (result.ok === "skipped") await recordEvent(tx, operationId, key, "info", result.reason);
-    await recordEvent(tx, operationId, key, "status", status);
+    if (result.ok === false) await addEvent(tx, operationId, key, "error", result.error);
+    if (result.ok === "skipped") await addEvent(tx, operationId, key, "info", result.reason);
+    await addEvent(tx, operationId, key, "status", status);
+    await numberEvents(tx);
     return true;
   });
 }
@@ -115,8 +135,9 @@ export async function finishOperation(
       data: { status: result.ok ? "SUCCEEDED" : "FAILED", error: result.ok ? null : result.error, finishedAt: new Date(), heartbeatAt: new Date() },
     });
     if (count === 0) return false;
-    await recordEvent(tx, operationId, null, "status", result.ok ? "SUCCEEDED" : "FAILED");
+    await addEvent(tx, operationId, null, "status", result.ok ? "SUCCEEDED" : "FAILED");
     await then(tx);
+    await numberEvents(tx);
     return true;
   });
 }
