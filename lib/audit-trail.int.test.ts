@@ -87,6 +87,16 @@ describe("the portal's database role", () => {
   });
 });
 
+describe("an event's time", () => {
+  it("is the database's: an event the portal's role dates 30 days back is stored at the time it was written, and chained so", async () => {
+    const before = Date.now();
+    await app.query(`INSERT INTO audit_events (environment_id, action, reason, created_at) VALUES ($1, 'environment.ready', 'r', now() - interval '30 days')`, [environmentId]);
+    const [row] = await owner<{ created_at: Date }>(`SELECT created_at FROM audit_events WHERE reason = 'r'`);
+    expect(row!.created_at.getTime()).toBeGreaterThan(before - 60_000);
+    await expect(verifyAuditChain(database.prisma)).resolves.toMatchObject({ ok: true, events: 1 });
+  });
+});
+
 describe("the owner", () => {
   it.each([["TRUNCATE audit_events"], ["TRUNCATE environments CASCADE"]])("cannot %s either", async (sql) => {
     await appendAsPortal("environment.requested");
