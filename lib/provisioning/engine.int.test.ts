@@ -3,6 +3,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { NetworkManagementClient } from "@azure/arm-network";
+import { KubernetesObjectApi } from "@kubernetes/client-node";
+import type { ArmClients } from "@/lib/azure/clients";
+import { kubeConfigForCluster } from "./steps/cluster-access";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { emulatorAzureEnv } from "@/scripts/support/stack";
@@ -102,6 +105,11 @@ describe("provisioning", () => {
     const rg = await arm.resources.resourceGroups.get(`rg-airflow-${name}`);
     expect(rg.tags).toEqual({ team: "analytics", environment: name, "requested-by": "ana@example.test", "managed-by": "airflow-portal" });
     const cluster = await arm.aks.managedClusters.get(`rg-airflow-${name}`, `aks-airflow-${name}`);
+    // The values recorded are those in the cluster: the HelmRelease Flux installs, read from its API server.
+    const kc = await kubeConfigForCluster(arm as unknown as ArmClients, credential, `rg-airflow-${name}`, `aks-airflow-${name}`);
+    const release = (await KubernetesObjectApi.makeApiClient(kc).read({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: "airflow", namespace: "airflow" } })) as { spec: { values: unknown; chart: { spec: { version: string } } } };
+    expect(release.spec.values).toEqual(deployed.helmValues);
+    expect(release.spec.chart.spec.version).toBe(deployed.chartVersion);
     expect(cluster).toMatchObject({
       identity: { type: "SystemAssigned" },
       oidcIssuerProfile: { enabled: true },
@@ -312,6 +320,8 @@ describe("teardown", () => {
     await waitForStatus(database.prisma, id, ["READY"]);
     await database.prisma.environment.update({ where: { id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
     await waitForStatus(database.prisma, id, ["DELETED"]);
+    // Gone from the cloud, not only marked so: nothing of it is left in the emulator.
+    expect((await state()).resources.filter((r) => r.id.toLowerCase().includes("airflow-expiring"))).toEqual([]);
     const audit = await database.prisma.auditEvent.findFirstOrThrow({ where: { environmentId: id, action: "environment.teardown-requested" } });
     expect(audit).toMatchObject({ actorId: null, reason: expect.stringMatching(/^Expired on/) });
   });
