@@ -137,7 +137,7 @@ describe("a worker killed during a cloud call", () => {
 
     h.startWorker();
     await waitForStatus(database.prisma, id, ["READY"], 120_000);
-    expect(await eventLog(database.prisma, id)).toMatch(/cluster info Cluster aks-airflow-kill-after already exists/);
     expect(await counter(clusterPattern(name))).toMatchObject({ created: 1, puts: 1 });
+    expect(await eventLog(database.prisma, id)).toMatch(/cluster info Cluster aks-airflow-kill-after already exists/);
   }, 180_000);
 });
