@@ -18,6 +18,8 @@ describe("creation counts in the state dump", () => {
     const { pg } = armClients(env);
     const { kc } = await provisionCluster(env, "rg-count", "aks-count");
     await pg.servers.beginCreateOrUpdateAndWait("rg-count", "pg-count-123456", serverBody(), POLL);
+    // A PATCH (a password reset) is counted apart: "puts" stays what creation attempts sent.
+    await pg.servers.beginUpdateAndWait("rg-count", "pg-count-123456", { administratorLoginPassword: "An0ther-Passw0rd!" }, POLL);
     await pg.databases.beginCreateAndWait("rg-count", "pg-count-123456", "airflow", {}, POLL);
     await pg.firewallRules.beginCreateOrUpdateAndWait("rg-count", "pg-count-123456", "aks-outbound", { startIpAddress: "20.1.2.3", endIpAddress: "20.1.2.3" }, POLL);
 
@@ -40,6 +42,7 @@ describe("creation counts in the state dump", () => {
     for (const id of [rg, cluster, `${cluster}/providers/microsoft.kubernetesconfiguration/extensions/flux`, server, `${server}/databases/airflow`, `${server}/firewallrules/aks-outbound`, `/subscriptions/${SUBSCRIPTION}/resourcegroups/mc_rg-count_aks-count_westeurope`]) {
       expect(state.counts[id], id).toMatchObject({ created: 1, deletes: 0 });
     }
+    expect(state.counts[server]).toMatchObject({ puts: 1, patches: 1 });
     expect(state.countsByType["microsoft.network/publicipaddresses"]).toMatchObject({ created: 1 });
 
     const key = state.clusters.find((c) => c.armId.toLowerCase() === cluster)?.key as string;

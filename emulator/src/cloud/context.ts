@@ -2,6 +2,7 @@ import type { AirflowSites } from "./airflow/sites.js";
 import type { Lro } from "./arm/lro.js";
 import type { Latencies } from "./config.js";
 import type { Faults } from "./faults.js";
+import type { Holds } from "./holds.js";
 import type { HelmRepository } from "./flux/helm-repository.js";
 import type { Flux } from "./flux/reconciler.js";
 import type { AppRoutingController } from "./ingress/controller.js";
@@ -18,6 +19,8 @@ export interface CloudContext {
   caCert: string;
   store: Store;
   faults: Faults;
+  /** Holds on ARM requests and operations (control API). */
+  holds: Holds;
   /** Mutable: the control API changes it in place. */
   latencies: Latencies;
   /** Mutable like the latencies: ARM list page size (0 = one page). */

@@ -54,6 +54,7 @@ export function dumpState(ctx: CloudContext) {
     ingressPort: ctx.ingress.port,
     latencies: ctx.latencies,
     faults: ctx.faults.list(),
+    holds: ctx.holds.list(),
   };
 }
 
@@ -117,6 +118,21 @@ export async function handleControl(ctx: CloudContext, startup: Latencies, reset
       const removed = ctx.faults.remove(decodeURIComponent(faultId));
       return reply(removed ? 200 : 404, { removed });
     }
+    if (route === "GET /_emulator/holds") return reply(200, ctx.holds.list());
+    if (route === "POST /_emulator/holds") {
+      const body = await jsonBody(req);
+      const holds = (Array.isArray(body) ? body : [body]).map((h) => ctx.holds.add(h));
+      return reply(201, Array.isArray(body) ? holds : holds[0]);
+    }
+    if (route === "DELETE /_emulator/holds") {
+      ctx.holds.releaseAll();
+      return reply(200, []);
+    }
+    const holdId = /^DELETE \/_emulator\/holds\/([^/]+)$/.exec(route)?.[1];
+    if (holdId) {
+      const released = ctx.holds.release(decodeURIComponent(holdId));
+      return reply(released ? 200 : 404, { released });
+    }
     if (route === "POST /_emulator/networks/vantage") {
       const { virtualNetworkId } = (await jsonBody(req)) as Json;
       if (typeof virtualNetworkId !== "string" || !vnetAt(ctx, virtualNetworkId)) {
@@ -129,7 +145,7 @@ export async function handleControl(ctx: CloudContext, startup: Latencies, reset
       await reset();
       return reply(200, dumpState(ctx));
     }
-    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "GET faults/served", "PUT faults/seed", "POST reset", "POST networks/vantage"] });
+    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "GET faults/served", "PUT faults/seed", "GET|POST|DELETE holds", "DELETE holds/{id}", "POST reset", "POST networks/vantage"] });
   } catch (err) {
     sendJson(res, 400, { error: (err as Error).message });
   }

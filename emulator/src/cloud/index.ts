@@ -19,6 +19,7 @@ import { PROFILES, startupLatencies, type Latencies, type ProfileName } from "./
 import type { CloudContext } from "./context.js";
 import { handleControl } from "./control.js";
 import { Faults } from "./faults.js";
+import { Holds } from "./holds.js";
 import { GraphApplications } from "./graph.js";
 import { HelmRepository } from "./flux/helm-repository.js";
 import { Flux } from "./flux/reconciler.js";
@@ -70,6 +71,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const startup: Latencies = { ...(options.profile ? PROFILES[options.profile] : startupLatencies()), ...options.latencies };
   const latencies = { ...startup };
   const faults = new Faults();
+  const holds = new Holds();
   const startupPageSize = options.armPageSize ?? (Number(process.env.EMULATOR_ARM_PAGE_SIZE) || 100);
   const tokens = await TokenService.create(options.baseUrl, options.dataDir);
   const kube = new KubeClusters(store, () => latencies.namespaceTermination);
@@ -78,9 +80,10 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     caCert: options.tls.caCert,
     store,
     faults,
+    holds,
     latencies,
     settings: { armPageSize: startupPageSize },
-    lro: new Lro(store, options.baseUrl, () => latencies, faults),
+    lro: new Lro(store, options.baseUrl, () => latencies, faults, holds),
     tokens,
     kube,
     airflow: new AirflowSites(store, faults, log, kube, options.tls.caCert),
@@ -137,6 +140,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     store.reset();
     ctx.ingress.remember();
     faults.clear();
+    holds.clear();
     Object.assign(latencies, startup);
     ctx.settings.armPageSize = startupPageSize;
   };
@@ -156,6 +160,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       return apiServer.handle(req, res, url);
     },
     async close() {
+      holds.close();
       await stopWork();
       await ctx.vantages.close();
       await ctx.ingress.close();

@@ -17,6 +17,8 @@ export interface ArmResource {
 export interface Counter {
   created: number;
   puts: number;
+  /** PATCHes, apart from PUTs: a password reset is not a second creation attempt. Absent in older state files. */
+  patches?: number;
   deletes: number;
 }
 
@@ -195,7 +197,7 @@ export class Store {
   count(id: string, what: keyof Counter) {
     const k = idKey(id);
     const counter = (this.state.counters[k] ??= { created: 0, puts: 0, deletes: 0 });
-    counter[what]++;
+    counter[what] = (counter[what] ?? 0) + 1;
     this.changed();
   }
 }

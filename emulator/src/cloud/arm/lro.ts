@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Latencies, LatencyKind } from "../config.js";
 import type { Faults } from "../faults.js";
+import type { Holds } from "../holds.js";
 import type { OperationRecord, Store } from "../store.js";
 
 export type Completer = (op: OperationRecord) => void;
@@ -24,12 +25,15 @@ export interface StartOptions {
 export class Lro {
   private readonly completers = new Map<string, Completer>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Operations a hold keeps InProgress (control API): no timer, and their end time does not count. */
+  private readonly held = new Set<string>();
 
   constructor(
     private readonly store: Store,
     private readonly baseUrl: string,
     private readonly latencies: () => Latencies,
     private readonly faults: Faults,
+    private readonly holds?: Holds,
   ) {}
 
   /** What happens to the resource when an operation on a resource of `type` ends. */
@@ -55,7 +59,8 @@ export class Lro {
     };
     this.store.state.operations[op.id] = op;
     this.store.changed();
-    this.schedule(op);
+    if (this.holds?.holdOperation({ kind: options.kind, name: options.name }, op.id, () => this.unhold(op))) this.held.add(op.id);
+    else this.schedule(op);
     return op;
   }
 
@@ -71,7 +76,7 @@ export class Lro {
   get(id: string): OperationRecord | undefined {
     const op = this.store.state.operations[id];
     // A poll may beat the timer by a few milliseconds; the end time is what counts.
-    if (op && op.status === "InProgress" && Date.now() >= op.endsAt) this.complete(op);
+    if (op && op.status === "InProgress" && !this.held.has(op.id) && Date.now() >= op.endsAt) this.complete(op);
     return op;
   }
 
@@ -105,6 +110,8 @@ export class Lro {
       op.endedAt = Date.now();
       clearTimeout(this.timers.get(op.id));
       this.timers.delete(op.id);
+      this.held.delete(op.id);
+      this.holds?.forget(op.id);
     }
     this.store.changed();
   }
@@ -120,6 +127,15 @@ export class Lro {
   close() {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    this.held.clear();
+  }
+
+  /** A released hold: the operation runs its normal latency from now, as if it had just started. */
+  private unhold(op: OperationRecord) {
+    if (!this.held.delete(op.id) || op.status !== "InProgress") return;
+    op.endsAt = Date.now() + (this.latencies()[op.kind as LatencyKind] ?? 0);
+    this.store.changed();
+    this.schedule(op);
   }
 
   private schedule(op: OperationRecord) {

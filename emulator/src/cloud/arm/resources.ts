@@ -130,7 +130,7 @@ export function completeDelete(ctx: CloudContext, op: OperationRecord): boolean 
 /** Starts a create or update operation and answers as ARM does: 201 (create) or 200 (update) with the body. */
 export function beginWrite(ctx: CloudContext, ar: ArmRequest, resource: ArmResource, created: boolean, kind: LatencyKind, createdStatus = 201, accepted = created && createdStatus === 202) {
   ctx.store.putResource(resource);
-  ctx.store.count(resource.id, "puts");
+  ctx.store.count(resource.id, ar.method === "PATCH" ? "patches" : "puts");
   if (created) ctx.store.count(resource.id, "created");
   const op = ctx.lro.start({
     kind,

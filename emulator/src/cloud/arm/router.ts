@@ -129,6 +129,21 @@ export async function handleArm(ctx: CloudContext, req: IncomingMessage, res: Se
       const message = fault.message ?? (status === 429 ? "The request is being throttled." : "The server encountered an internal error. Please retry the request.");
       throw new ArmError(status, code, message, status === 429 || status === 503 ? { "retry-after": String(fault.retryAfterSeconds ?? 1) } : {});
     }
+    if ((method === "PUT" || method === "GET") && ctx.holds.find(method === "PUT" ? "put" : "get", { kind: found.kind, name: params[params.length - 1] })) {
+      // Held (control API): the request is received whole first, so one whose client goes away
+      // while it waits is still carried out on release, as ARM completes a request it accepted;
+      // one whose body never arrived whole was never accepted, and is dropped.
+      try {
+        await readBody(req);
+      } catch (err) {
+        if (req.socket.destroyed) return true;
+        throw badRequest("InvalidRequestContent", (err as Error).message);
+      }
+      if (!(await ctx.holds.wait(method === "PUT" ? "put" : "get", { kind: found.kind, name: params[params.length - 1] }))) {
+        res.destroy();
+        return true;
+      }
+    }
     await delay(ctx.latencies.arm);
     const ar: ArmRequest = { req, res, method, url, apiVersion, params, body: () => parseBody(req) };
     await handler(ctx, ar);
