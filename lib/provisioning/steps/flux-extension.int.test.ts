@@ -10,7 +10,7 @@ import { FLUX_EXTENSION_NAME, installFluxExtension } from "./flux-extension";
  * configured version, nothing written when it already is, and one found at another version (or
  * upgrading itself, as the portal used to install it) brought to the pinned one.
  */
-type State = { counts: Record<string, { puts: number }>; clusters: { armId: string; flux?: { helmVersion: string } }[] };
+type State = { counts: Record<string, { puts: number; patches?: number }>; clusters: { armId: string; flux?: { helmVersion: string } }[] };
 
 let emulator: TestEmulator;
 let h: StepHarness;
@@ -25,7 +25,8 @@ const setVersion = (patch: { autoUpgradeMinorVersion: boolean; version?: string 
 async function observed() {
   const state = await emulator.control<State>("GET", "state");
   const id = `/${env.names.cluster}/providers/microsoft.kubernetesconfiguration/extensions/flux`.toLowerCase();
-  const writes = Object.entries(state.counts).find(([key]) => key.endsWith(id))?.[1].puts ?? 0;
+  const counted = Object.entries(state.counts).find(([key]) => key.endsWith(id))?.[1];
+  const writes = (counted?.puts ?? 0) + (counted?.patches ?? 0);
   const helm = state.clusters.find((c) => c.armId.endsWith(`/${env.names.cluster}`))?.flux?.helmVersion;
   return { writes, helm };
 }

@@ -13,14 +13,14 @@ import { createResourceGroup } from "./resource-group";
  * Each ARM step run twice against the emulated Azure, as a retry or a takeover runs it again: the
  * second run sends no PUT (nor PATCH) to any resource, by the emulator's own count.
  */
-type State = { counts: Record<string, { puts: number }> };
+type State = { counts: Record<string, { puts: number; patches?: number }> };
 
 let emulator: TestEmulator;
 let h: StepHarness;
 
 async function writes(): Promise<Record<string, number>> {
   const { counts } = await emulator.control<State>("GET", "state");
-  return Object.fromEntries(Object.entries(counts).map(([id, c]) => [id, c.puts]));
+  return Object.fromEntries(Object.entries(counts).map(([id, c]) => [id, c.puts + (c.patches ?? 0)]));
 }
 
 beforeAll(async () => {
