@@ -132,8 +132,9 @@ export const peerWithHub: StepRun = async (ctx) => {
   const vnet = ctx.env.names.virtualNetwork;
   const gateway = await hubHasGateway(ctx, hubNetwork, hub.resourceGroup, hub.name);
   const common = { allowVirtualNetworkAccess: true, allowForwardedTraffic: true };
-  await ensurePeering(ctx, ctx.arm.network, { rg, vnet, name: SPOKE_TO_HUB_PEERING }, { ...common, remoteVirtualNetwork: { id: network.hubVnetId }, useRemoteGateways: gateway }, `the peering from ${vnet} to the hub ${hub.name}`);
+  // The hub's side first: a spoke may use the hub's gateway only once the hub's peering allows transit.
   await ensurePeering(ctx, hubNetwork, { rg: hub.resourceGroup, vnet: hub.name, name: ctx.env.names.hubPeering }, { ...common, remoteVirtualNetwork: { id: spokeId }, allowGatewayTransit: gateway }, `the hub's peering ${ctx.env.names.hubPeering} to ${vnet}`);
+  await ensurePeering(ctx, ctx.arm.network, { rg, vnet, name: SPOKE_TO_HUB_PEERING }, { ...common, remoteVirtualNetwork: { id: network.hubVnetId }, useRemoteGateways: gateway }, `the peering from ${vnet} to the hub ${hub.name}`);
   const deadline = Date.now() + PEERING_TIMEOUT_MS;
   let last = "";
   for (;;) {
