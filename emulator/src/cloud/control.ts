@@ -3,7 +3,7 @@ import { readBody, sendJson } from "../http.js";
 import { parseLatencies, parseScale, PROFILES, scaled, type Latencies, type ProfileName } from "./config.js";
 import type { CloudContext } from "./context.js";
 import type { Json } from "./store.js";
-import { vnetAt } from "./arm/virtual-networks.js";
+import { vnetAt } from "./arm/virtual-network-views.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
@@ -63,6 +63,36 @@ async function jsonBody(req: IncomingMessage): Promise<unknown> {
   return text.trim() ? JSON.parse(text) : {};
 }
 
+/** Test knobs that come and go one by one: faults, holds. */
+interface Knobs {
+  list(): unknown[];
+  add(input: unknown): unknown;
+  clear(): void;
+  remove(id: string): boolean;
+}
+
+/**
+ * GET lists the knobs at `path`, POST adds one (or a list), DELETE takes them all away and DELETE
+ * `path`/{id} one, answering `{[removedKey]: whether it was there}`. The status and body to send,
+ * or undefined when `route` is none of these.
+ */
+async function knobRoutes(route: string, path: string, knobs: Knobs, removedKey: string, req: IncomingMessage): Promise<[number, unknown] | undefined> {
+  if (route === `GET ${path}`) return [200, knobs.list()];
+  if (route === `POST ${path}`) {
+    const body = await jsonBody(req);
+    const added = (Array.isArray(body) ? body : [body]).map((input) => knobs.add(input));
+    return [201, Array.isArray(body) ? added : added[0]];
+  }
+  if (route === `DELETE ${path}`) {
+    knobs.clear();
+    return [200, []];
+  }
+  const id = new RegExp(`^DELETE ${path}/([^/]+)$`).exec(route)?.[1];
+  if (!id) return undefined;
+  const removed = knobs.remove(decodeURIComponent(id));
+  return [removed ? 200 : 404, { [removedKey]: removed }];
+}
+
 /**
  * The emulator's own control surface under /_emulator: latencies, faults, reset, state. Loopback
  * only, no auth: it is a test and demo knob, never exposed.
@@ -98,41 +128,14 @@ export async function handleControl(ctx: CloudContext, startup: Latencies, reset
       if (armPageSize !== undefined) ctx.settings.armPageSize = armPageSize;
       return reply(200, ctx.settings);
     }
-    if (route === "GET /_emulator/faults") return reply(200, ctx.faults.list());
     if (route === "GET /_emulator/faults/served") return reply(200, { seed: ctx.faults.seed, rules: ctx.faults.served() });
     if (route === "PUT /_emulator/faults/seed") {
       ctx.faults.reseed(Number(((await jsonBody(req)) as Json).seed));
       return reply(200, { seed: ctx.faults.seed });
     }
-    if (route === "POST /_emulator/faults") {
-      const body = await jsonBody(req);
-      const rules = (Array.isArray(body) ? body : [body]).map((r) => ctx.faults.add(r));
-      return reply(201, Array.isArray(body) ? rules : rules[0]);
-    }
-    if (route === "DELETE /_emulator/faults") {
-      ctx.faults.clear();
-      return reply(200, []);
-    }
-    const faultId = /^DELETE \/_emulator\/faults\/([^/]+)$/.exec(route)?.[1];
-    if (faultId) {
-      const removed = ctx.faults.remove(decodeURIComponent(faultId));
-      return reply(removed ? 200 : 404, { removed });
-    }
-    if (route === "GET /_emulator/holds") return reply(200, ctx.holds.list());
-    if (route === "POST /_emulator/holds") {
-      const body = await jsonBody(req);
-      const holds = (Array.isArray(body) ? body : [body]).map((h) => ctx.holds.add(h));
-      return reply(201, Array.isArray(body) ? holds : holds[0]);
-    }
-    if (route === "DELETE /_emulator/holds") {
-      ctx.holds.releaseAll();
-      return reply(200, []);
-    }
-    const holdId = /^DELETE \/_emulator\/holds\/([^/]+)$/.exec(route)?.[1];
-    if (holdId) {
-      const released = ctx.holds.release(decodeURIComponent(holdId));
-      return reply(released ? 200 : 404, { released });
-    }
+    const holds: Knobs = { list: () => ctx.holds.list(), add: (h) => ctx.holds.add(h), clear: () => ctx.holds.releaseAll(), remove: (id) => ctx.holds.release(id) };
+    const knob = (await knobRoutes(route, "/_emulator/faults", ctx.faults, "removed", req)) ?? (await knobRoutes(route, "/_emulator/holds", holds, "released", req));
+    if (knob) return reply(...knob);
     if (route === "POST /_emulator/networks/vantage") {
       const { virtualNetworkId } = (await jsonBody(req)) as Json;
       if (typeof virtualNetworkId !== "string" || !vnetAt(ctx, virtualNetworkId)) {

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { CloudContext } from "./context.js";
 import { typeOf } from "./kube/discovery.js";
 import type { Json } from "./store.js";
-import { connected, nodeSubnetIdOf, parentVnetId } from "./arm/virtual-networks.js";
+import { connected, nodeSubnetIdOf, parentVnetId } from "./arm/virtual-network-views.js";
 
 const SERVICE = typeOf("Service");
 const UI_COMPONENTS = ["api-server", "webserver"];

@@ -6,7 +6,8 @@ import { MANAGED_CLUSTER_TYPE } from "./cluster-ids.js";
 import { badRequest, notFound } from "./errors.js";
 import { groupId, listBody, props, removeTree, reply, requireGroup, route, type ArmRoute } from "./resources.js";
 import { RESOURCE_GROUP_TYPE } from "./resource-groups.js";
-import { delegationsOf, ensureManagedVnet, parentVnetId, subnetAt, subnetPrefixOf, usableAddresses } from "./virtual-networks.js";
+import { delegationsOf, parentVnetId, subnetAt, subnetPrefixOf, usableAddresses } from "./virtual-network-views.js";
+import { ensureManagedVnet } from "./virtual-network-writes.js";
 
 export const PUBLIC_IP_TYPE = "Microsoft.Network/publicIPAddresses";
 

@@ -1,7 +1,7 @@
 import type { CloudContext } from "../context.js";
 import type { ClusterState } from "../store.js";
 import { ipText, parseCidr } from "./cidr.js";
-import { nodeSubnetIdOf, subnetAt, subnetPrefixOf } from "./virtual-networks.js";
+import { nodeSubnetIdOf, subnetAt, subnetPrefixOf } from "./virtual-network-views.js";
 
 const same = (a: string | undefined, b: string | undefined) => (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
 

@@ -3,7 +3,7 @@ import type { ArmResource, Json } from "../store.js";
 import { badRequest } from "./errors.js";
 import { privateZoneAt, zoneLinkedTo } from "./private-dns.js";
 import { props } from "./resources.js";
-import { delegationsOf, parentVnetId, POSTGRES_DELEGATION, subnetAt } from "./virtual-networks.js";
+import { delegationsOf, parentVnetId, POSTGRES_DELEGATION, subnetAt } from "./virtual-network-views.js";
 
 const SERVER_DOMAIN = ".postgres.database.azure.com";
 const NETWORK_FIELDS = ["delegatedSubnetResourceId", "privateDnsZoneArmResourceId"];

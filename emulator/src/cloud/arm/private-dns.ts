@@ -3,8 +3,9 @@ import type { CloudContext } from "../context.js";
 import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { isPlainObject } from "../util.js";
 import { ArmError, badRequest, checkTags, invalidName, notFound } from "./errors.js";
-import { beginDelete, completeDelete, groupId, listBody, props, reply, requireGroup, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
-import { vnetAt } from "./virtual-networks.js";
+import { childRoutes, listRoutes } from "./resource-routes.js";
+import { beginDelete, completeDelete, groupId, props, reply, requireGroup, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
+import { vnetAt } from "./virtual-network-views.js";
 
 export const PRIVATE_ZONE_TYPE = "Microsoft.Network/privateDnsZones";
 export const VNET_LINK_TYPE = `${PRIVATE_ZONE_TYPE}/virtualNetworkLinks`;
@@ -175,29 +176,11 @@ export function registerPrivateDns(ctx: CloudContext) {
   ctx.lro.register(VNET_LINK_TYPE, (op) => settle(ctx, op));
 }
 
-const base = "/subscriptions/{}/resourcegroups/{}/providers/Microsoft.Network/privateDnsZones";
-const rendered = (ctx: CloudContext, list: ArmResource[], render: (ctx: CloudContext, r: ArmResource) => Json) => list.map((r) => ({ ...r, body: render(ctx, r) }));
-
 /** Microsoft.Network/privateDnsZones and their virtual network links, as `@azure/arm-privatedns` (2024-06-01) speaks them. */
 export const privateDnsRoutes: ArmRoute[] = [
+  ...listRoutes(PRIVATE_ZONE_TYPE, "privateDnsZone", renderZone),
   {
-    pattern: route("/subscriptions/{}/providers/Microsoft.Network/privateDnsZones"),
-    kind: "privateDnsZone",
-    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx, ar, rendered(ctx, ctx.store.listResources(`/subscriptions/${ar.params[0]}/`, PRIVATE_ZONE_TYPE), renderZone))) },
-  },
-  {
-    pattern: route(base),
-    kind: "privateDnsZone",
-    methods: {
-      GET: (ctx, ar) => {
-        const { sub, group } = zoneParams(ar);
-        requireGroup(ctx, sub, group);
-        reply(ar, 200, listBody(ctx, ar, rendered(ctx, ctx.store.listResources(`${groupId(sub, group)}/`, PRIVATE_ZONE_TYPE), renderZone)));
-      },
-    },
-  },
-  {
-    pattern: route(`${base}/{}`),
+    pattern: route(`/subscriptions/{}/resourcegroups/{}/providers/${PRIVATE_ZONE_TYPE}/{}`),
     kind: "privateDnsZone",
     methods: {
       PUT: putZone,
@@ -211,27 +194,5 @@ export const privateDnsRoutes: ArmRoute[] = [
       },
     },
   },
-  {
-    pattern: route(`${base}/{}/virtualNetworkLinks`),
-    kind: "privateDnsZoneLink",
-    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx, ar, rendered(ctx, linksOf(ctx, requireZone(ctx, ar)), renderLink))) },
-  },
-  {
-    pattern: route(`${base}/{}/virtualNetworkLinks/{}`),
-    kind: "privateDnsZoneLink",
-    methods: {
-      PUT: putLink,
-      GET: (ctx, ar) => {
-        const zone = requireZone(ctx, ar);
-        const name = zoneParams(ar).link as string;
-        const found = ctx.store.getResource(`${zone.id}/virtualNetworkLinks/${name}`);
-        if (!found) throw notFound(`${PRIVATE_ZONE_TYPE}/${String(zone.body.name)}/virtualNetworkLinks`, name, zoneParams(ar).group);
-        reply(ar, 200, found.body);
-      },
-      DELETE: (ctx, ar) => {
-        const zone = requireZone(ctx, ar);
-        beginDelete(ctx, ar, ctx.store.getResource(`${zone.id}/virtualNetworkLinks/${zoneParams(ar).link as string}`), { stateField: "provisioningState" });
-      },
-    },
-  },
+  ...childRoutes(PRIVATE_ZONE_TYPE, { segment: "virtualNetworkLinks", type: VNET_LINK_TYPE, kind: "privateDnsZoneLink", parent: requireZone, render: renderLink, put: putLink }),
 ];

@@ -8,7 +8,7 @@ import type { ArmResource, ClusterState, Json } from "../store.js";
 import { ipText, parseCidr } from "../arm/cidr.js";
 import { nodePrefixOf } from "../arm/internal-load-balancers.js";
 import { privateZoneAt, zoneLinkedTo } from "../arm/private-dns.js";
-import { connected, nodeSubnetIdOf, parentVnetId, subnetAt, subnetPrefixOf } from "../arm/virtual-networks.js";
+import { connected, nodeSubnetIdOf, parentVnetId, subnetAt, subnetPrefixOf } from "../arm/virtual-network-views.js";
 
 const SECRET = typeOf("Secret");
 const SERVER_DOMAIN = ".postgres.database.azure.com";
