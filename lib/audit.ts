@@ -10,6 +10,11 @@ export type AuditAction =
   | "environment.failed"
   | "environment.retried"
   | "environment.teardown-requested"
+  | "environment.change-requested"
+  | "environment.change-approved"
+  | "environment.change-rejected"
+  | "environment.change-cancelled"
+  | "environment.updated"
   | "environment.deleted";
 
 export type UserAuditAction = "user.sessions-revoked";

@@ -14,6 +14,7 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { listNavigation, readListParams, type ListParams } from "@/lib/environments/list-page";
 import { decodeCursor } from "@/lib/environments/paging";
+import { listPendingChanges } from "@/lib/environments/changes/queries";
 import { listAuditEvents, listEnvironments, listPendingRequests } from "@/lib/environments/queries";
 import { withParams } from "@/lib/url";
 import { requireUser } from "@/lib/users/current-user";
@@ -40,8 +41,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   if (!user.isAdmin) forbidden();
   const params = await searchParams;
   const { status, cursor } = readListParams(params);
-  const [queue, listing, audit, signedIn, chain] = await Promise.all([
+  const [queue, changes, listing, audit, signedIn, chain] = await Promise.all([
     listPendingRequests(db(), user, { after: decodeCursor(params.queueAfter) ?? undefined }),
+    listPendingChanges(db(), user),
     listEnvironments(db(), user, { status, cursor, pageSize: ENVIRONMENTS_PAGE_SIZE }),
     listAuditEvents(db(), user, { before: params.auditBefore, after: params.auditAfter }),
     listSignedInUsers(db(), user, config().sessionIdleMinutes),
@@ -93,6 +95,26 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
             ) : null}
           </nav>
         ) : null}
+      </section>
+      <section aria-labelledby="changes-heading" className="space-y-4">
+        <h2 id="changes-heading" className="text-lg font-semibold">
+          Changes waiting <span className="text-sm font-normal text-slate-600">({changes.length})</span>
+        </h2>
+        {changes.length === 0 ? (
+          <p className="text-sm text-slate-700">No changes are waiting.</p>
+        ) : (
+          <ul className="space-y-2 text-sm">
+            {changes.map((c) => (
+              <li key={c.operationId} className="rounded-md border border-slate-200 bg-white px-4 py-3">
+                <Link href={`/environments/${c.environmentId}`} className="font-medium text-sky-800 underline">
+                  {c.environment}
+                </Link>{" "}
+                ({c.team}): {c.summary}, asked for by {c.requestedBy}
+                {c.reason ? `: “${c.reason}”` : ""}. Its what-if and the decision are on its page.
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
       <section aria-labelledby="all-heading" className="space-y-4">
         <h2 id="all-heading" className="text-lg font-semibold">All environments</h2>

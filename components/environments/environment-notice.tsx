@@ -7,6 +7,10 @@ const NOTICES: Record<string, (name: string) => string> = {
   "teardown-already-deleted": (name) => `${name} is already deleted. Nothing was changed.`,
   retried: () => "Retrying: the steps that did not finish run again; finished ones are kept.",
   withdrawn: (name) => `Request ${name} withdrawn.`,
+  "change-requested": () => "Change asked for. An admin decides on it with the what-if below.",
+  "change-applying": (name) => `The change to ${name} is being applied. Its progress shows below.`,
+  "change-approved": (name) => `Change approved: ${name} is being updated. Its progress shows below.`,
+  "change-rejected": () => "Change rejected. Nothing was applied.",
 };
 
 export function EnvironmentNotice({ notice, name }: { notice: string | undefined; name: string }) {

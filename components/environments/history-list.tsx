@@ -12,7 +12,12 @@ const ACTION_LABELS: Record<string, string> = {
   "environment.failed": "Failed",
   "environment.retried": "Retried",
   "environment.teardown-requested": "Teardown requested",
+  "environment.change-requested": "Change asked for",
+  "environment.change-approved": "Change approved",
+  "environment.change-rejected": "Change rejected",
+  "environment.change-cancelled": "Change cancelled",
   "environment.deleted": "Deleted",
+  "environment.updated": "Change applied",
   "user.sessions-revoked": "Signed out everywhere",
 };
 

@@ -4,6 +4,12 @@ import { Prisma } from "@/lib/generated/prisma/client";
 /** Operations that hold an environment: at most one per environment (`operations_one_active_key`). */
 export const ACTIVE_OPERATION_STATUSES = ["QUEUED", "RUNNING"] as const;
 
+/**
+ * Operations that ran or will run: not a change still waiting for a decision, nor one refused.
+ * The progress panel follows the newest of these.
+ */
+export const RUN_OPERATIONS = { status: { notIn: ["PENDING_APPROVAL", "REJECTED"] } } as const satisfies Prisma.OperationWhereInput;
+
 export const ANOTHER_OPERATION_MESSAGE =
   "Another operation is still running on this environment. Wait for it to finish, then try again.";
 

@@ -2,8 +2,9 @@ import { visibleEnvironmentsWhere, type Actor } from "@/lib/authz";
 import { notFound } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { planFor, PLANS, stepLabel, type OperationKindName } from "@/lib/provisioning/plan";
-import type { ProgressEvent, ProgressSnapshot, StepProgress } from "./progress-types";
+import type { OperationStatusName, ProgressEvent, ProgressSnapshot, StepProgress } from "./progress-types";
 import type { StatusName } from "./status";
+import { RUN_OPERATIONS } from "./active-operation";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SNAPSHOT_EVENTS = 200;
@@ -71,7 +72,7 @@ export async function getProgress(
   const latestId = known?.id === id ? (known.latestOperation?.id ?? null) : undefined;
   const [operation, last, knownEvents] = await Promise.all([
     db.operation.findFirst({
-      where: { environmentId: id },
+      where: { environmentId: id, ...RUN_OPERATIONS },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       include: { steps: true },
     }),
@@ -91,7 +92,8 @@ export async function getProgress(
     operation: operation && {
       id: operation.id,
       kind: operation.kind,
-      status: operation.status,
+      // RUN_OPERATIONS leaves the decision-only statuses out of the query.
+      status: operation.status as OperationStatusName,
       error: operation.error,
       attempt: operation.attempt,
       createdAt: operation.createdAt.toISOString(),

@@ -2,6 +2,7 @@ import { canDecideRequests, visibleEnvironmentsWhere, type Actor } from "@/lib/a
 import { forbidden, notFound } from "@/lib/errors";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { readDeployed } from "@/lib/provisioning/deployed";
+import { RUN_OPERATIONS } from "./active-operation";
 import { deriveNames } from "./naming";
 import { COUNT_LIMIT, encodeCursor, keysetWhere, settlePage, type PageCursor, type RowKey } from "./paging";
 import type { StatusName } from "./status";
@@ -132,6 +133,7 @@ export const HISTORY_LIMIT = 50;
 const detailSelect = {
   ...summarySelect,
   team: { select: { slug: true, name: true, entraGroupId: true } },
+  teamId: true,
   nameSuffix: true,
   purpose: true,
   chartVersion: true,
@@ -143,13 +145,14 @@ const detailSelect = {
   decidedBy: { select: { name: true } },
   deployed: true,
   auditEvents: { select: auditSelect, orderBy: { id: "desc" }, take: HISTORY_LIMIT + 1 },
-  operations: { select: { id: true, kind: true, status: true }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1 },
+  operations: { where: RUN_OPERATIONS, select: { id: true, kind: true, status: true }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1 },
 } satisfies Prisma.EnvironmentSelect;
 
 function toDetail(row: Prisma.EnvironmentGetPayload<{ select: typeof detailSelect }>): EnvironmentDetail {
   return {
     ...toSummary(row),
     team: row.team,
+    teamId: row.teamId,
     purpose: row.purpose,
     chartVersion: row.chartVersion,
     dagSource: row.dagRepoUrl

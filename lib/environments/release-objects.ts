@@ -33,6 +33,13 @@ export const ReleaseObjectSchema = z.object({
   category: z.enum(RELEASE_CATEGORIES),
   /** Present for a Helm hook: the events that run it (post-install, …) and its weight. */
   hook: z.object({ events: z.array(z.string()), weight: z.number() }).optional(),
+  /**
+   * SHA-256 (first 16 hex digits) of the rendered object, a Secret's values left out: equal digests,
+   * equal objects, so two renders can be compared object by object. Absent on objects recorded before.
+   */
+  digest: z.string().optional(),
+  /** A StatefulSet's PersistentVolumeClaims, as Kubernetes names them (`<template>-<set>-<ordinal>`). */
+  claims: z.array(z.string()).optional(),
 });
 export type ReleaseObject = z.infer<typeof ReleaseObjectSchema>;
 

@@ -6,6 +6,7 @@ import { enqueueOperation } from "@/lib/provisioning/queue";
 import { ACTIVE_OPERATION_STATUSES, anotherOperationRunning, withActiveOperationGuard } from "./active-operation";
 import { reasonSchema } from "./decide-request";
 import { STATUS_DISPLAY } from "./status";
+import { cancelPendingChanges } from "./changes/pending";
 import { transitionEnvironment } from "./transition";
 
 export const TeardownSchema = z.object({
@@ -62,6 +63,7 @@ export async function tearDownEnvironment(db: PrismaClient, actor: Actor, input:
           `${env.name} cannot be torn down while it is ${STATUS_DISPLAY[current].label.toLowerCase()}.` +
           (current === "PENDING_APPROVAL" ? " Reject the request instead." : ""),
       });
+      await cancelPendingChanges(tx, input.id, actor.id);
       const operation = await tx.operation.create({ data: { environmentId: input.id, kind: "TEARDOWN", requestedById: actor.id } });
       await enqueueOperation(tx, operation.id);
       return { name: env.name, outcome: "requested" as const };

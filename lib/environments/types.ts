@@ -37,6 +37,7 @@ export interface AuditEntry {
 export interface EnvironmentDetail extends EnvironmentSummary {
   /** The team's Entra group: its Airflow role is part of the Helm values. */
   team: EnvironmentSummary["team"] & { entraGroupId: string };
+  teamId: string;
   purpose: string;
   /** The official Airflow Helm chart version this environment is deployed with. */
   chartVersion: string;

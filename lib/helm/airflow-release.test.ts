@@ -38,10 +38,11 @@ const spec: AirflowReleaseSpec = {
   team: { name: "Analytics", entraGroupId: "6f1c2a4e-1d5b-4c3e-9a7f-0d2b3c4d5e02" },
   names: { helmRelease: "airflow", namespace: "airflow" },
 };
+const hex16 = expect.stringMatching(/^[0-9a-f]{16}$/);
 const settings: AirflowReleaseSettings = { helmRepositoryUrl: "http://127.0.0.1:1", airflowExposure: "internal", airflowAccess: null };
 
 const rendered = (digest: string): ChartRender => {
-  const object = (kind: string, name: string) => ({ template: `airflow/templates/${name}.yaml`, apiVersion: "v1", kind, name, content: "", document: {} });
+  const object = (kind: string, name: string) => ({ template: `airflow/templates/${name}.yaml`, apiVersion: "v1", kind, name, content: "", document: { kind, metadata: { name } } });
   return {
     chart: { name: "airflow", version: "1.18.0", appVersion: "3.0.2", digest },
     objects: [object("ServiceAccount", "airflow-scheduler"), object("Deployment", "airflow-scheduler"), object("Job", "airflow-run-airflow-migrations")],
@@ -77,10 +78,10 @@ describe("an environment's release, rendered", () => {
       status: "listed",
       chart: { version: "1.18.0", digest: pkg.digest },
       objects: [
-        { kind: "ServiceAccount", name: "airflow-scheduler", category: "access" },
-        { kind: "Deployment", name: "airflow-scheduler", category: "workloads" },
-        { kind: "Job", name: "airflow-run-airflow-migrations", category: "workloads" },
-        { kind: "Job", name: "airflow-create-user", category: "jobs", hook: { events: ["post-install", "post-upgrade"], weight: 2 } },
+        { kind: "ServiceAccount", name: "airflow-scheduler", category: "access", digest: hex16 },
+        { kind: "Deployment", name: "airflow-scheduler", category: "workloads", digest: hex16 },
+        { kind: "Job", name: "airflow-run-airflow-migrations", category: "workloads", digest: hex16 },
+        { kind: "Job", name: "airflow-create-user", category: "jobs", hook: { events: ["post-install", "post-upgrade"], weight: 2 }, digest: hex16 },
       ],
       notes: "Thank you for installing Apache Airflow",
     });
@@ -89,6 +90,29 @@ describe("an environment's release, rendered", () => {
     expect(renderer.calls).toHaveLength(1);
     expect(listReleaseObjects(pkg, spec, { ...values, executor: "LocalExecutor" })).not.toBe(listing);
     expect(renderer.calls).toHaveLength(2);
+  });
+
+  it("digests each object (a Secret by its keys only) and names a StatefulSet's claims as Kubernetes does", () => {
+    const pkg = packageOf("1.18.0");
+    const secret = (value: string) => ({ template: "t", apiVersion: "v1", kind: "Secret", name: "s", content: "", document: { kind: "Secret", data: { password: value } } });
+    const set = {
+      template: "t",
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      name: "airflow-worker",
+      content: "",
+      document: { kind: "StatefulSet", spec: { replicas: 2, volumeClaimTemplates: [{ metadata: { name: "logs" } }] } },
+    };
+    const answer = (password: string): ChartRender => ({ ...rendered(pkg.digest), objects: [secret(password), set], hooks: [] });
+    renderer.answer = () => answer("one");
+    const first = listReleaseObjects(pkg, spec, { run: 1 });
+    renderer.answer = () => answer("two");
+    const second = listReleaseObjects(pkg, spec, { run: 2 });
+    if (first.status !== "listed" || second.status !== "listed") throw new Error("not listed");
+    // A Secret whose value alone differs digests the same: a what-if never tells a secret apart.
+    expect(second.objects[0]!.digest).toBe(first.objects[0]!.digest);
+    expect(first.objects[1]).toMatchObject({ kind: "StatefulSet", claims: ["logs-airflow-worker-0", "logs-airflow-worker-1"] });
+    expect(first.objects[1]!.digest).not.toBe(first.objects[0]!.digest);
   });
 
   it("passes Helm's refusal on in Helm's words, named after the chart", () => {

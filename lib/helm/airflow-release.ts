@@ -82,9 +82,30 @@ function hasTemplates(pkg: ChartPackage): boolean {
   return known;
 }
 
+/** A Secret's values are digested as their keys only: what changed is seen, never what it holds. */
+function digestOf(object: RenderedObject): string {
+  let document = object.document;
+  if (object.kind === "Secret") {
+    const keysOf = (field: unknown) => (field && typeof field === "object" ? Object.keys(field).sort() : undefined);
+    document = { ...document, data: keysOf(document.data), stringData: keysOf(document.stringData) };
+  }
+  return createHash("sha256").update(JSON.stringify(document)).digest("hex").slice(0, 16);
+}
+
+/** The claims a StatefulSet's volumeClaimTemplates make for its replicas (the StatefulSet controller's names). */
+function claimsOf(object: RenderedObject): string[] {
+  if (object.kind !== "StatefulSet") return [];
+  const spec = (object.document.spec ?? {}) as { replicas?: number; volumeClaimTemplates?: { metadata?: { name?: string } }[] };
+  const replicas = typeof spec.replicas === "number" ? spec.replicas : 1;
+  const templates = (spec.volumeClaimTemplates ?? []).map((t) => t.metadata?.name).filter((n): n is string => !!n);
+  return templates.flatMap((t) => Array.from({ length: replicas }, (_, i) => `${t}-${object.name}-${i}`));
+}
+
 function toReleaseObject(object: RenderedObject | RenderedHook, hook: boolean): ReleaseObject {
-  const listed: ReleaseObject = { kind: object.kind, name: object.name, category: categoryOf(object.kind, hook) };
+  const listed: ReleaseObject = { kind: object.kind, name: object.name, category: categoryOf(object.kind, hook), digest: digestOf(object) };
   if (hook) listed.hook = { events: (object as RenderedHook).events, weight: (object as RenderedHook).weight };
+  const claims = claimsOf(object);
+  if (claims.length > 0) listed.claims = claims;
   return listed;
 }
 

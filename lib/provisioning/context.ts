@@ -4,7 +4,7 @@ import type { EngineConfig } from "@/lib/config";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { ExecutorName, SizeName } from "@/lib/environments/catalog";
 import type { DerivedNames } from "@/lib/environments/naming";
-import type { EventLevel } from "./deployed";
+import type { Deployed, EventLevel } from "./deployed";
 
 /** The environment as the engine builds it: its request, and every name derived from it. */
 export interface EngineEnvironment {
@@ -19,6 +19,10 @@ export interface EngineEnvironment {
   dagSource: { repoUrl: string; branch: string; subPath: string | null } | null;
   team: { slug: string; name: string; entraGroupId: string };
   requestedBy: { email: string | null; name: string };
+  /** For a change (an UPDATE operation), what was approved with it: the claims its what-if found left behind. */
+  change?: { disks: readonly string[] } | null;
+  /** What the last successful operation applied (null before the first), for an operation that changes it. */
+  previousDeployed?: Deployed | null;
 }
 
 export type StepOutput = Record<string, unknown>;

@@ -3,16 +3,26 @@ import { deriveNames } from "@/lib/environments/naming";
 import { transitionEnvironment } from "@/lib/environments/transition";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { EngineEnvironment, StepOutput } from "./context";
-import type { Deployed } from "./deployed";
+import { ChangeTargetSchema, readWhatIf } from "@/lib/environments/changes/what-if";
+import { readDeployed, type Deployed } from "./deployed";
 import { runPlan, type EngineDeps } from "./runner";
 import { airflowRoles } from "./steps/airflow-access";
 import { beat, claimOperation, finishOperation, recordEvent, type ClaimedOperation } from "./store";
 
-async function loadEnvironment(db: PrismaClient, id: string): Promise<EngineEnvironment> {
+/** An UPDATE operation's approved change: the environment as it will be, and what its what-if found. */
+async function approvedChange(db: PrismaClient, op: ClaimedOperation) {
+  if (op.kind !== "UPDATE") return null;
+  const row = await db.operation.findUniqueOrThrow({ where: { id: op.id }, select: { params: true, whatIf: true } });
+  const target = ChangeTargetSchema.parse(row.params);
+  return { target, disks: readWhatIf(row.whatIf)?.disks ?? [] };
+}
+
+async function loadEnvironment(db: PrismaClient, op: ClaimedOperation): Promise<EngineEnvironment> {
   const row = await db.environment.findUniqueOrThrow({
-    where: { id },
+    where: { id: op.environmentId },
     include: { team: { select: { slug: true, name: true, entraGroupId: true } }, requestedBy: { select: { email: true, name: true } } },
   });
+  const change = await approvedChange(db, op);
   return {
     id: row.id,
     name: row.name,
@@ -25,10 +35,12 @@ async function loadEnvironment(db: PrismaClient, id: string): Promise<EngineEnvi
     dagSource: row.dagRepoUrl ? { repoUrl: row.dagRepoUrl, branch: row.dagBranch ?? "main", subPath: row.dagSubPath } : null,
     team: row.team,
     requestedBy: row.requestedBy,
+    ...(change ? { ...change.target, change: { disks: change.disks } } : {}),
+    previousDeployed: readDeployed(row.deployed),
   };
 }
 
-const RUNNING_STATUS = { PROVISION: "PROVISIONING", TEARDOWN: "DELETING" } as const;
+const RUNNING_STATUS = { PROVISION: "PROVISIONING", UPDATE: "UPDATING", TEARDOWN: "DELETING" } as const;
 
 /** The environment enters the operation's working state (a retry or takeover finds it there already). */
 async function enterRunningState(db: PrismaClient, op: ClaimedOperation): Promise<void> {
@@ -39,9 +51,9 @@ async function enterRunningState(db: PrismaClient, op: ClaimedOperation): Promis
   await db.$transaction((tx) =>
     transitionEnvironment(tx, {
       environmentId: op.environmentId,
-      from: op.kind === "PROVISION" ? ["APPROVED", "FAILED"] : ["READY", "FAILED", "STOPPED", "APPROVED"],
+      from: op.kind === "PROVISION" ? ["APPROVED", "FAILED"] : op.kind === "UPDATE" ? ["READY", "FAILED"] : ["READY", "FAILED", "STOPPED", "APPROVED"],
       to,
-      action: op.kind === "PROVISION" ? "environment.provisioning" : "environment.teardown-requested",
+      action: op.kind === "PROVISION" ? "environment.provisioning" : op.kind === "UPDATE" ? "environment.change-approved" : "environment.teardown-requested",
       actorId: null,
     }),
   );
@@ -89,7 +101,7 @@ function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["c
 
 async function settleEnvironment(tx: Prisma.TransactionClient, op: ClaimedOperation, env: EngineEnvironment, result: { ok: true; outputs: Record<string, StepOutput> } | { ok: false; error: string }, deps: EngineDeps) {
   if (!result.ok) {
-    await transitionEnvironment(tx, { environmentId: op.environmentId, from: ["PROVISIONING", "DELETING"], to: "FAILED", action: "environment.failed", actorId: null, reason: result.error.slice(0, 1000) });
+    await transitionEnvironment(tx, { environmentId: op.environmentId, from: ["PROVISIONING", "UPDATING", "DELETING"], to: "FAILED", action: "environment.failed", actorId: null, reason: result.error.slice(0, 1000) });
     return;
   }
   if (op.kind === "PROVISION") {
@@ -102,6 +114,22 @@ async function settleEnvironment(tx: Prisma.TransactionClient, op: ClaimedOperat
       actorId: null,
       details: { airflowUrl: deployed.airflowUrl, chartVersion: deployed.chartVersion },
       data: { airflowUrl: deployed.airflowUrl, deployed: deployed as unknown as Prisma.InputJsonValue, health: "healthy", healthCheckedAt: new Date() },
+    });
+  } else if (op.kind === "UPDATE") {
+    // What was there stays recorded (resource ids, the network); the release is the one just applied.
+    const applied = deployedFrom(result.outputs, deps.config, env);
+    const before = env.previousDeployed;
+    const deployed = before
+      ? { ...before, appliedAt: applied.appliedAt, chartVersion: applied.chartVersion, helmValues: applied.helmValues, release: applied.release, airflowUrl: applied.airflowUrl ?? before.airflowUrl }
+      : applied;
+    await transitionEnvironment(tx, {
+      environmentId: op.environmentId,
+      from: ["UPDATING"],
+      to: "READY",
+      action: "environment.updated",
+      actorId: null,
+      details: { operationId: op.id, executor: env.executor, size: env.size },
+      data: { executor: env.executor, size: env.size, airflowUrl: deployed.airflowUrl, deployed: deployed as unknown as Prisma.InputJsonValue, health: "healthy", healthCheckedAt: new Date() },
     });
   } else {
     await transitionEnvironment(tx, {
@@ -142,7 +170,7 @@ export async function processOperation(deps: EngineDeps, operationId: string, st
       await finishOperation(deps.db, op.id, deps.workerId, { ok: false, error: error.userMessage }, async () => {});
       return "done";
     }
-    const env = await loadEnvironment(deps.db, op.environmentId);
+    const env = await loadEnvironment(deps.db, op);
     const result = await runPlan(deps, op, env, controller.signal);
     if (result.ok === "lost") return "lost";
     const finished = await finishOperation(deps.db, op.id, deps.workerId, result.ok ? { ok: true } : result, (tx) => settleEnvironment(tx, op, env, result, deps));

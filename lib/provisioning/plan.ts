@@ -59,8 +59,23 @@ export const TEARDOWN_PLAN: readonly PlannedStep[] = [
   { key: "release-address-range", label: "Return the network's address range to the pool", dependsOn: ["delete-resource-group", "delete-hub-peering"] },
 ];
 
+/**
+ * A change to a running environment (executor, size), as approved with its what-if: the Azure
+ * sizes first, then the release with the new values, then the disks the release stopped using.
+ * Every step compares with what is there and writes only what differs.
+ */
+export const UPDATE_PLAN: readonly PlannedStep[] = [
+  { key: "node-pool", label: "Resize the cluster's nodes", dependsOn: [] },
+  { key: "database-size", label: "Resize the PostgreSQL server", dependsOn: [] },
+  { key: "helm-release", label: "Apply the changed Helm values", dependsOn: ["node-pool", "database-size"] },
+  { key: "helm-ready", label: "Wait for the Helm release", dependsOn: ["helm-release"] },
+  { key: "delete-disks", label: "Delete the disks the change leaves behind", dependsOn: ["helm-ready"] },
+  { key: "airflow-health", label: "Check that Airflow is healthy", dependsOn: ["helm-ready"] },
+];
+
 export const PLANS: Partial<Record<OperationKindName, readonly PlannedStep[]>> = {
   PROVISION: PROVISION_PLAN,
+  UPDATE: UPDATE_PLAN,
   TEARDOWN: TEARDOWN_PLAN,
 };
 

@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { cancelPendingChanges } from "@/lib/environments/changes/pending";
 import { transitionEnvironment } from "@/lib/environments/transition";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { enqueueOperation } from "./queue";
@@ -38,6 +39,7 @@ export async function tearDownExpired(db: PrismaClient, now = new Date()): Promi
           actorId: null,
           reason: `Expired on ${env.expiresAt!.toISOString().slice(0, 10)}`,
         });
+        await cancelPendingChanges(tx, env.id, null);
         const op = await tx.operation.create({ data: { environmentId: env.id, kind: "TEARDOWN" } });
         await enqueueOperation(tx, op.id);
       });

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { AirflowAccess } from "@/components/environments/airflow-access";
 import { AutoRefresh } from "@/components/environments/auto-refresh";
+import { ChangeDecisionForm } from "@/components/environments/change-forms";
 import { DeployedResources, reachabilityText } from "@/components/environments/deployed-resources";
 import { EnvironmentNotice } from "@/components/environments/environment-notice";
 import { EnvironmentSpec } from "@/components/environments/environment-spec";
@@ -13,10 +14,13 @@ import { ReleaseObjectsSection } from "@/components/environments/release-objects
 import { RetryForm } from "@/components/environments/retry-form";
 import { StatusBadge } from "@/components/environments/status-badge";
 import { TeardownForm } from "@/components/environments/teardown-form";
+import { WhatIfView } from "@/components/environments/what-if-view";
 import { WithdrawForm } from "@/components/environments/withdraw-form";
+import Link from "next/link";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { getProgress } from "@/lib/environments/progress";
+import { pendingChangeOf } from "@/lib/environments/changes/queries";
 import { getEnvironment } from "@/lib/environments/queries";
 import { hasReleaseView } from "@/lib/environments/release-view";
 import type { StatusName } from "@/lib/environments/status";
@@ -47,6 +51,8 @@ export default async function EnvironmentPage({
   const env = await loadForPage(() => getEnvironment(db(), user, id));
   const progress = env.latestOperation ? await loadForPage(() => getProgress(db(), user, id, env, { events: PAGE_PROGRESS_EVENTS })) : null;
   const { notice } = await searchParams;
+  const pendingChange = env.status === "READY" ? await pendingChangeOf(db(), env.id) : null;
+  const canAskForChange = env.status === "READY" && !pendingChange && (user.isAdmin || user.teamIds.includes(env.teamId));
 
   const operationActive = env.latestOperation?.status === "QUEUED" || env.latestOperation?.status === "RUNNING";
   const canRetry = user.isAdmin && env.status === "FAILED" && env.latestOperation?.status === "FAILED";
@@ -88,6 +94,28 @@ export default async function EnvironmentPage({
       {env.status === "REJECTED" ? (
         <p className="rounded-md border border-slate-300 bg-slate-100 px-4 py-3 text-sm">
           This request was rejected{env.decisionReason ? `: “${env.decisionReason}”` : "."}
+        </p>
+      ) : null}
+      {pendingChange ? (
+        <section aria-labelledby="change-heading" className="space-y-3 rounded-md border border-amber-300 bg-amber-50 px-4 py-3">
+          <h2 id="change-heading" className="text-lg font-semibold">Change waiting for approval</h2>
+          <p className="text-sm">
+            Asked for by {pendingChange.requestedBy}
+            {pendingChange.reason ? `: “${pendingChange.reason}”` : "."}
+          </p>
+          {pendingChange.whatIf ? <WhatIfView whatIf={pendingChange.whatIf} /> : null}
+          {user.isAdmin ? (
+            <ChangeDecisionForm id={env.id} operationId={pendingChange.operationId} ownChange={pendingChange.requestedById === user.id} />
+          ) : null}
+          {/* The team sees the decision arrive; an admin typing a reason is not refreshed under their hands. */}
+          <AutoRefresh active={!user.isAdmin} />
+        </section>
+      ) : null}
+      {canAskForChange ? (
+        <p>
+          <Link href={`/environments/${env.id}/change`} className="text-sm font-medium text-sky-800 underline">
+            Change executor or size
+          </Link>
         </p>
       ) : null}
       {/* Keyed by operation, so a new operation (a teardown after a failure) starts from its own snapshot. */}

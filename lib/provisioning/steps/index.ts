@@ -7,7 +7,9 @@ import { createAirflowDatabase, createDatabaseServer } from "./database";
 import { openDatabaseToCluster } from "./database-firewall";
 import { installFluxExtension } from "./flux-extension";
 import { applyHelmRelease, waitForHelmRelease } from "./helm";
+import { deleteLeftBehindDisks } from "./disks";
 import { createResourceGroup } from "./resource-group";
+import { resizeDatabaseServer, resizeNodePool } from "./scale";
 import { createDatabaseDnsZone, createSpokeNetwork, deleteHubPeering, grantSubnetAccess, peerWithHub, releaseAddressRange } from "./spoke-network";
 import { deleteResourceGroup } from "./teardown";
 
@@ -37,4 +39,7 @@ export const STEP_RUNS: Record<string, StepRun> = {
   "delete-role-assignments": revokeRoutingAccess,
   "delete-resource-group": deleteResourceGroup,
   "delete-dns-records": deleteDnsRecords,
+  "node-pool": resizeNodePool,
+  "database-size": resizeDatabaseServer,
+  "delete-disks": deleteLeftBehindDisks,
 };

@@ -1,0 +1,87 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ChangeRequestForm } from "@/components/environments/change-forms";
+import { WhatIfView } from "@/components/environments/what-if-view";
+import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { config } from "@/lib/config";
+import { db } from "@/lib/db/client";
+import { EXECUTORS, EXECUTOR_DESCRIPTIONS, SIZES, SIZE_PRESETS } from "@/lib/environments/catalog";
+import { ChangePreviewSchema, previewChange } from "@/lib/environments/changes/change-request";
+import { getEnvironment } from "@/lib/environments/queries";
+import { loadForPage } from "@/lib/page-errors";
+import { requireUser } from "@/lib/users/current-user";
+
+export const metadata: Metadata = { title: "Change environment" };
+
+const selectClass = "block rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm";
+
+/**
+ * Asking for a change: pick the executor and size, see what the change does (computed on the
+ * server by the code that applies it), then ask for it with a reason. The choice travels in the
+ * address, so the what-if can be reloaded and shared.
+ */
+export default async function ChangePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ executor?: string; size?: string }>;
+}) {
+  const { id } = await params;
+  const user = await requireUser(`/environments/${id}/change`);
+  const env = await loadForPage(() => getEnvironment(db(), user, id));
+  const query = await searchParams;
+  const chosen = ChangePreviewSchema.safeParse({ id, executor: query.executor, size: query.size });
+  const mayAsk = user.isAdmin || user.teamIds.includes(env.teamId);
+  const whatIf = chosen.success && env.status === "READY" && mayAsk ? await loadForPage(() => previewChange(db(), user, chosen.data, config().release)) : null;
+
+  return (
+    <div className="max-w-4xl space-y-6">
+      <p className="text-sm">
+        <Link href={`/environments/${env.id}`} className="text-sky-800 underline">
+          ← {env.name}
+        </Link>
+      </p>
+      <h1 className="text-2xl font-semibold">Change {env.name}</h1>
+      {!mayAsk ? <Alert tone="error">Only the environment&apos;s team can ask for a change.</Alert> : null}
+      {env.status !== "READY" ? <Alert tone="error">{env.name} can only be changed while it is ready.</Alert> : null}
+      <form method="get" className="flex flex-wrap items-end gap-4 rounded-lg border border-slate-200 bg-white p-4">
+        <div className="space-y-1">
+          <label htmlFor="executor" className="block text-sm font-medium">Executor</label>
+          <select id="executor" name="executor" defaultValue={chosen.success ? chosen.data.executor : env.executor} className={selectClass}>
+            {EXECUTORS.map((e) => (
+              <option key={e} value={e}>
+                {EXECUTOR_DESCRIPTIONS[e].label}
+                {e === env.executor ? " (current)" : ""}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="space-y-1">
+          <label htmlFor="size" className="block text-sm font-medium">Size</label>
+          <select id="size" name="size" defaultValue={chosen.success ? chosen.data.size : env.size} className={selectClass}>
+            {SIZES.map((s) => (
+              <option key={s} value={s}>
+                {SIZE_PRESETS[s].label}
+                {s === env.size ? " (current)" : ""}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Button type="submit" variant="secondary">
+          Show what it does
+        </Button>
+      </form>
+      {whatIf ? (
+        <section aria-labelledby="what-if-heading" className="space-y-4">
+          <h2 id="what-if-heading" className="text-lg font-semibold">What this change does</h2>
+          <WhatIfView whatIf={whatIf} />
+          {whatIf.refusals.length === 0 ? (
+            <ChangeRequestForm id={env.id} executor={whatIf.to.executor} size={whatIf.to.size} direct={user.isAdmin} />
+          ) : null}
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+"use client";
+
+import { useActionState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field, inputClass } from "@/components/ui/field";
+import { approveChangeAction, rejectChangeAction, requestChangeAction } from "@/lib/actions/change-environment-action";
+import type { FormState } from "@/lib/errors";
+
+const initial: FormState = { ok: null };
+
+/** Asks for the change whose what-if is shown above it; an admin's applies at once. */
+export function ChangeRequestForm({ id, executor, size, direct }: { id: string; executor: string; size: string; direct: boolean }) {
+  const [state, action, pending] = useActionState(requestChangeAction, initial);
+  const errors = state.ok === false ? state.fieldErrors : undefined;
+  return (
+    <form action={action} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+      <input type="hidden" name="id" value={id} />
+      <input type="hidden" name="executor" value={executor} />
+      <input type="hidden" name="size" value={size} />
+      <Field id="change-reason" label="Why is this change needed?" errors={errors?.reason}>
+        {(control) => <textarea {...control} name="reason" rows={2} required maxLength={500} className={inputClass} />}
+      </Field>
+      <p className="text-sm text-slate-700">
+        {direct ? "As an admin, your change is applied at once; the history records it as yours." : "An admin approves or rejects it, seeing this what-if."}
+      </p>
+      <Button type="submit" disabled={pending}>
+        {pending ? "Sending…" : direct ? "Apply this change" : "Ask for this change"}
+      </Button>
+      {state.ok === false && !pending ? <Alert tone="error">{state.message}</Alert> : null}
+    </form>
+  );
+}
+
+/** An admin's decision on a change waiting for one. */
+export function ChangeDecisionForm({ id, operationId, ownChange }: { id: string; operationId: string; ownChange: boolean }) {
+  const [approved, approve, approving] = useActionState(approveChangeAction, initial);
+  const [rejected, reject, rejecting] = useActionState(rejectChangeAction, initial);
+  const failure = rejected.ok === false ? rejected : approved.ok === false ? approved : null;
+  return (
+    <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+      <h3 className="text-base font-semibold">Decide</h3>
+      {ownChange ? <p className="text-sm text-slate-700">You asked for this change, so another admin must approve it. You can still reject it.</p> : (
+        <form action={approve} className="flex flex-wrap items-end gap-3">
+          <input type="hidden" name="id" value={id} />
+          <input type="hidden" name="operationId" value={operationId} />
+          <Field id="approve-change-reason" label="Note (optional)" optional>
+            {(control) => <input {...control} name="reason" maxLength={500} className={inputClass} />}
+          </Field>
+          <Button type="submit" disabled={approving || rejecting}>
+            {approving ? "Approving…" : "Approve change"}
+          </Button>
+        </form>
+      )}
+      <form action={reject} className="flex flex-wrap items-end gap-3">
+        <input type="hidden" name="id" value={id} />
+        <input type="hidden" name="operationId" value={operationId} />
+        <Field id="reject-change-reason" label="Why reject it?" errors={rejected.ok === false ? rejected.fieldErrors?.reason : undefined}>
+          {(control) => <input {...control} name="reason" required maxLength={500} className={inputClass} />}
+        </Field>
+        <Button type="submit" variant="secondary" disabled={approving || rejecting}>
+          {rejecting ? "Rejecting…" : "Reject change"}
+        </Button>
+      </form>
+      {failure && !approving && !rejecting ? <Alert tone="error">{failure.message}</Alert> : null}
+    </div>
+  );
+}

@@ -1,0 +1,147 @@
+import { EXECUTOR_DESCRIPTIONS, SIZE_PRESETS } from "@/lib/environments/catalog";
+import type { WhatIf } from "@/lib/environments/changes/what-if";
+
+const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
+
+function ObjectList({ title, objects }: { title: string; objects: { kind: string; name: string }[] }) {
+  if (objects.length === 0) return null;
+  return (
+    <div>
+      <h4 className="font-medium">
+        {title} ({objects.length})
+      </h4>
+      <ul className="list-inside list-disc">
+        {objects.map((o) => (
+          <li key={`${o.kind}/${o.name}`}>
+            {o.kind} <code>{o.name}</code>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/**
+ * What a change does, as computed before it is decided and stored with it: the summary, what people
+ * will notice, the Azure changes, the cost, the disks deleted, the objects and the Helm values.
+ */
+export function WhatIfView({ whatIf, headingLevel = 3 }: { whatIf: WhatIf; headingLevel?: 3 | 4 }) {
+  const H = `h${headingLevel}` as "h3" | "h4";
+  const executor = (e: WhatIf["from"]["executor"]) => EXECUTOR_DESCRIPTIONS[e].label;
+  const size = (s: WhatIf["from"]["size"]) => SIZE_PRESETS[s].label;
+  const { objects } = whatIf;
+  return (
+    <div className="space-y-4 text-sm" data-testid="what-if">
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+        <dt className="font-medium">Executor</dt>
+        <dd>
+          {executor(whatIf.from.executor)}
+          {whatIf.from.executor !== whatIf.to.executor ? <> → {executor(whatIf.to.executor)}</> : " (unchanged)"}
+        </dd>
+        <dt className="font-medium">Size</dt>
+        <dd>
+          {size(whatIf.from.size)}
+          {whatIf.from.size !== whatIf.to.size ? <> → {size(whatIf.to.size)}</> : " (unchanged)"}
+        </dd>
+        <dt className="font-medium">Monthly cost</dt>
+        <dd>
+          {usd(whatIf.cost.beforeUsd)} → {usd(whatIf.cost.afterUsd)} (list prices, autoscaler at its minimum)
+        </dd>
+      </dl>
+      {whatIf.refusals.length > 0 ? (
+        <ul className="list-inside list-disc rounded-md border border-red-300 bg-red-50 px-4 py-2 text-red-900" role="alert">
+          {whatIf.refusals.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      ) : null}
+      {whatIf.consequences.length > 0 ? (
+        <div>
+          <H className="font-semibold">What you will notice</H>
+          <ul className="list-inside list-disc">
+            {whatIf.consequences.map((c) => (
+              <li key={c}>{c}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {whatIf.components.appear.length + whatIf.components.disappear.length > 0 ? (
+        <div>
+          <H className="font-semibold">Components</H>
+          <ul className="list-inside list-disc">
+            {whatIf.components.appear.map((c) => (
+              <li key={`+${c}`}>Starts: {c}</li>
+            ))}
+            {whatIf.components.disappear.map((c) => (
+              <li key={`-${c}`}>Goes away: {c}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {whatIf.disks.length > 0 ? (
+        <div>
+          <H className="font-semibold">Disks deleted with the change</H>
+          <ul className="list-inside list-disc">
+            {whatIf.disks.map((d) => (
+              <li key={d}>
+                PersistentVolumeClaim <code>{d}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <div>
+        <H className="font-semibold">Azure</H>
+        {whatIf.azure.length === 0 ? (
+          <p>No Azure resource changes.</p>
+        ) : (
+          <ul className="list-inside list-disc">
+            {whatIf.azure.map((a) => (
+              <li key={`${a.resource}/${a.property}`}>
+                {a.resource}, {a.property.toLowerCase()}: {a.before} → {a.after}
+                {a.note ? <span className="text-slate-600"> — {a.note}</span> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <div className="space-y-2">
+        <H className="font-semibold">Kubernetes objects (chart airflow {whatIf.chartVersion})</H>
+        {objects.status === "listed" ? (
+          objects.added.length + objects.removed.length + objects.changed.length === 0 ? (
+            <p>No object changes.</p>
+          ) : (
+            <>
+              <ObjectList title="Added" objects={objects.added} />
+              <ObjectList title="Removed" objects={objects.removed} />
+              <ObjectList title="Changed" objects={objects.changed} />
+            </>
+          )
+        ) : (
+          <p>{objects.message}</p>
+        )}
+      </div>
+      <details>
+        <summary className="cursor-pointer font-semibold">Helm values diff ({whatIf.values.length})</summary>
+        <table className="mt-2 w-full table-fixed border-collapse text-xs">
+          <thead>
+            <tr className="text-left">
+              <th scope="col" className="w-1/3 border-b p-1">Value</th>
+              <th scope="col" className="border-b p-1">Before</th>
+              <th scope="col" className="border-b p-1">After</th>
+            </tr>
+          </thead>
+          <tbody>
+            {whatIf.values.map((v) => (
+              <tr key={v.path}>
+                <th scope="row" className="break-all border-b p-1 text-left font-mono font-normal">{v.path}</th>
+                <td className="break-all border-b p-1 font-mono">{v.before ?? "(not set)"}</td>
+                <td className="break-all border-b p-1 font-mono">{v.after ?? "(removed)"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </div>
+  );
+}

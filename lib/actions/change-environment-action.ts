@@ -1,0 +1,47 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { config } from "@/lib/config";
+import { db } from "@/lib/db/client";
+import {
+  approveChange,
+  ChangeDecisionSchema,
+  ChangeRejectionSchema,
+  ChangeRequestSchema,
+  rejectChange,
+  requestChange,
+} from "@/lib/environments/changes/change-request";
+import type { FormState } from "@/lib/errors";
+import { runFormAction } from "./run-form-action";
+
+/** A team asks for a change to its environment (an admin's own change is applied at once). */
+export async function requestChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const done = await runFormAction("requestChangeAction", ChangeRequestSchema, formData, ["id", "executor", "size", "reason"], (user, input) =>
+    requestChange(db(), user, input, config().release),
+  );
+  if (!done.ok) return done;
+  revalidatePath("/admin");
+  revalidatePath("/environments", "layout");
+  redirect(`/environments/${done.input.id}?notice=${done.result.applied ? "change-applying" : "change-requested"}`);
+}
+
+export async function approveChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const done = await runFormAction("approveChangeAction", ChangeDecisionSchema, formData, ["id", "operationId", "reason"], (user, input) =>
+    approveChange(db(), user, input),
+  );
+  if (!done.ok) return done;
+  revalidatePath("/admin");
+  revalidatePath("/environments", "layout");
+  redirect(`/environments/${done.input.id}?notice=change-approved`);
+}
+
+export async function rejectChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const done = await runFormAction("rejectChangeAction", ChangeRejectionSchema, formData, ["id", "operationId", "reason"], (user, input) =>
+    rejectChange(db(), user, input),
+  );
+  if (!done.ok) return done;
+  revalidatePath("/admin");
+  revalidatePath("/environments", "layout");
+  redirect(`/environments/${done.input.id}?notice=change-rejected`);
+}

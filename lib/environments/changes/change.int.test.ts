@@ -1,0 +1,116 @@
+import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
+import { CoreV1Api, KubernetesObjectApi } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
+import type { ArmClients } from "@/lib/azure/clients";
+import { deriveNames } from "@/lib/environments/naming";
+import type { AirflowReleaseSettings } from "@/lib/helm/airflow-values";
+import { readDeployed } from "@/lib/provisioning/deployed";
+import { kubeConfigForCluster } from "@/lib/provisioning/steps/cluster-access";
+import { withTestDatabase } from "@/scripts/test-support/db";
+import { startTestChartRepository, type TestChartRepository } from "@/scripts/test-support/helm";
+import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
+import { emulatorAzureEnv } from "@/scripts/support/stack";
+import { approveChange, rejectChange, requestChange } from "./change-request";
+import { readWhatIf } from "./what-if";
+
+/**
+ * A change to a running environment through real workers and the emulated Azure and Flux: the
+ * what-if computed when it is asked for, four eyes on the approval, and the change applied as the
+ * what-if said — Celery's Redis and workers gone from the cluster, their disks deleted, the
+ * HelmRelease in the cluster carrying the new values, the environment READY with its new executor.
+ */
+const database = withTestDatabase();
+const chartsDir = process.env.AIRFLOW_CHARTS_DIR;
+let h: EngineHarness;
+let charts: TestChartRepository;
+let settings: AirflowReleaseSettings;
+
+beforeAll(async () => {
+  h = await startEngineHarness(database.prisma, database.url, PLATFORM_ADMINS_GROUP_ID);
+  // The what-if renders in this process, from the same chart packages the emulated Flux installs.
+  charts = await startTestChartRepository(chartsDir!);
+  settings = { helmRepositoryUrl: charts.url, airflowExposure: "internal", airflowAccess: null };
+  h.startWorker();
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+  await charts?.close();
+});
+
+describe.skipIf(!chartsDir)("changing a running environment", () => {
+  it("switches Celery to the Kubernetes executor as its what-if says: Redis and workers gone, their disks deleted", async () => {
+    const id = await requestAndApprove(database.prisma, h, "switch-celery", { executor: "CeleryExecutor", airflowVersion: "3.2.2" });
+    await waitForStatus(database.prisma, id, ["READY"], 150_000);
+    const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+    const names = deriveNames(env.name, env.nameSuffix);
+
+    const sub = emulatorAzureEnv(h.emulator.emulator, "")["AZURE_SUBSCRIPTION_ID"]!;
+    const { credential, clientOptions } = h.emulator;
+    const arm = { aks: new ContainerServiceClient(credential, sub, clientOptions), postgres: new PostgreSQLManagementFlexibleServerClient(credential, sub, clientOptions) };
+    const kc = await kubeConfigForCluster(arm as unknown as ArmClients, credential, names.resourceGroup, names.cluster);
+    const core = kc.makeApiClient(CoreV1Api);
+    const claims = async () => (await core.listNamespacedPersistentVolumeClaim({ namespace: names.namespace })).items.map((c) => c.metadata!.name!).sort();
+    const celeryClaims = (await claims()).filter((c) => c.includes("worker") || c.includes("redis"));
+    expect(celeryClaims.length).toBeGreaterThan(0);
+
+    // Ana asks; the what-if is stored with the change, and nothing is applied yet.
+    const asked = await requestChange(database.prisma, h.ana, { id, executor: "KubernetesExecutor", size: "small", reason: "Isolate tasks per pod" }, settings);
+    expect(asked.applied).toBe(false);
+    const pending = await database.prisma.operation.findUniqueOrThrow({ where: { id: asked.operationId } });
+    expect(pending.status).toBe("PENDING_APPROVAL");
+    const whatIf = readWhatIf(pending.whatIf)!;
+    expect(whatIf.objects.status).toBe("listed");
+    expect(whatIf.components.disappear.join(" ")).toMatch(/Redis/);
+    expect(whatIf.components.disappear.join(" ")).toMatch(/Celery workers/);
+    expect([...whatIf.disks].sort()).toEqual(celeryClaims);
+    expect(whatIf.values).toContainEqual({ path: "executor", before: '"CeleryExecutor"', after: '"KubernetesExecutor"' });
+    expect(whatIf.cost.afterUsd).toBeLessThan(whatIf.cost.beforeUsd);
+    expect(whatIf.azure).toEqual([]);
+
+    // One thing at a time: a second change is refused while this one waits.
+    await expect(requestChange(database.prisma, h.ana, { id, executor: "LocalExecutor", size: "small", reason: "Another" }, settings)).rejects.toThrow(/waiting for approval/);
+    // Ana is no admin; an admin cannot approve a change they asked for (none here), but may approve Ana's.
+    await expect(approveChange(database.prisma, h.ana, { id, operationId: asked.operationId })).rejects.toThrow(/admins/);
+    await approveChange(database.prisma, h.admin, { id, operationId: asked.operationId });
+    expect((await database.prisma.environment.findUniqueOrThrow({ where: { id } })).status).toBe("UPDATING");
+
+    const status = await waitForStatus(database.prisma, id, ["READY", "FAILED"], 150_000);
+    expect(status, await eventLog(database.prisma, id)).toBe("READY");
+
+    const after = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+    expect(after.executor).toBe("KubernetesExecutor");
+    const deployed = readDeployed(after.deployed)!;
+    expect(deployed.helmValues).toMatchObject({ executor: "KubernetesExecutor", redis: { enabled: false } });
+    expect(deployed.resources.cluster).toBeTruthy();
+    // The cluster holds what was recorded: the HelmRelease's values, and no Celery workload or disk.
+    const release = (await KubernetesObjectApi.makeApiClient(kc).read({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: names.helmRelease, namespace: names.namespace } })) as { spec: { values: unknown } };
+    expect(release.spec.values).toEqual(deployed.helmValues);
+    const sets = await kc.makeApiClient((await import("@kubernetes/client-node")).AppsV1Api).listNamespacedStatefulSet({ namespace: names.namespace });
+    expect(sets.items.map((s) => s.metadata!.name).filter((n) => /worker|redis/.test(n!))).toEqual([]);
+    expect((await claims()).filter((c) => celeryClaims.includes(c))).toEqual([]);
+    // A change of executor alone leaves Azure as it was: one pool, the same server SKU.
+    const pools = [];
+    for await (const p of arm.aks.agentPools.list(names.resourceGroup, names.cluster)) pools.push(p);
+    expect(pools.map((p) => p.vmSize)).toEqual(["Standard_D4ds_v5"]);
+
+    const trail = await database.prisma.auditEvent.findMany({ where: { environmentId: id }, orderBy: { id: "asc" }, select: { action: true } });
+    expect(trail.map((e) => e.action).slice(-3)).toEqual(["environment.change-requested", "environment.change-approved", "environment.updated"]);
+  }, 400_000);
+
+  it("rejects a change with a reason and applies nothing", async () => {
+    const id = await requestAndApprove(database.prisma, h, "switch-reject", { executor: "KubernetesExecutor", airflowVersion: "3.2.2" });
+    await waitForStatus(database.prisma, id, ["READY"], 150_000);
+    const asked = await requestChange(database.prisma, h.ana, { id, executor: "CeleryExecutor", size: "small", reason: "Faster task start" }, settings);
+    await expect(rejectChange(database.prisma, h.ana, { id, operationId: asked.operationId, reason: "no" })).rejects.toThrow(/admins/);
+    await rejectChange(database.prisma, h.admin, { id, operationId: asked.operationId, reason: "Celery costs more for this team" });
+    const op = await database.prisma.operation.findUniqueOrThrow({ where: { id: asked.operationId } });
+    expect(op).toMatchObject({ status: "REJECTED", decisionReason: "Celery costs more for this team" });
+    const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+    expect(env).toMatchObject({ status: "READY", executor: "KubernetesExecutor" });
+    // Decided once: approving it afterwards changes nothing.
+    await expect(approveChange(database.prisma, h.admin, { id, operationId: asked.operationId })).rejects.toThrow(/already decided/);
+  }, 300_000);
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import type { ReleaseObject } from "@/lib/environments/release-objects";
+import { poolNameFor } from "@/lib/provisioning/steps/scale";
+import { diffValues } from "./values-diff";
+import { claimsLeftBehind, diffObjects } from "./what-if";
+
+const o = (kind: string, name: string, digest: string, extra: Partial<ReleaseObject> = {}): ReleaseObject => ({ kind, name, category: "workloads", digest, ...extra });
+
+describe("the what-if's comparisons", () => {
+  it("diffs Helm values leaf by leaf, lists whole, in path order", () => {
+    const before = { executor: "CeleryExecutor", redis: { enabled: true, persistence: { size: "4Gi" } }, env: [{ name: "A", value: "1" }] };
+    const after = { executor: "KubernetesExecutor", redis: { enabled: false }, env: [{ name: "A", value: "1" }], workers: { replicas: 0 } };
+    expect(diffValues(before, after)).toEqual([
+      { path: "executor", before: '"CeleryExecutor"', after: '"KubernetesExecutor"' },
+      { path: "redis.enabled", before: "true", after: "false" },
+      { path: "redis.persistence.size", before: '"4Gi"' },
+      { path: "workers.replicas", after: "0" },
+    ]);
+    expect(diffValues(before, structuredClone(before))).toEqual([]);
+  });
+
+  it("compares rendered objects by kind and name, and by digest; hooks are left out", () => {
+    const before = [o("StatefulSet", "airflow-redis", "a"), o("Deployment", "airflow-scheduler", "b"), o("Service", "airflow-api-server", "c"), o("Job", "airflow-create-user", "x", { hook: { events: ["post-install"], weight: 1 } })];
+    const after = [o("Deployment", "airflow-scheduler", "B"), o("Service", "airflow-api-server", "c"), o("Role", "airflow-pod-launcher", "d")];
+    expect(diffObjects(before, after)).toEqual({
+      added: [{ kind: "Role", name: "airflow-pod-launcher" }],
+      removed: [{ kind: "StatefulSet", name: "airflow-redis" }],
+      changed: [{ kind: "Deployment", name: "airflow-scheduler" }],
+    });
+  });
+
+  it("finds the claims the chart stops making, including a StatefulSet scaled down", () => {
+    const before = [o("StatefulSet", "airflow-worker", "a", { claims: ["logs-airflow-worker-0", "logs-airflow-worker-1"] }), o("StatefulSet", "airflow-redis", "b", { claims: ["redis-db-airflow-redis-0"] })];
+    const after = [o("StatefulSet", "airflow-worker", "c", { claims: ["logs-airflow-worker-0"] })];
+    expect(claimsLeftBehind(before, after)).toEqual(["logs-airflow-worker-1", "redis-db-airflow-redis-0"]);
+  });
+
+  it("names a node pool after its VM size within AKS's rules", () => {
+    expect(poolNameFor("Standard_D8ds_v5")).toBe("d8dsv5");
+    expect(poolNameFor("Standard_D16ds_v5")).toBe("d16dsv5");
+    expect(poolNameFor("Standard_E64ids_v5_extra")).toMatch(/^[a-z][a-z0-9]{0,11}$/);
+  });
+});

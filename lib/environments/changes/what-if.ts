@@ -1,0 +1,206 @@
+import { z } from "zod";
+import { EXECUTOR_DESCRIPTIONS, SIZE_PRESETS, estimateMonthlyCost, type ExecutorName, type SizeName } from "@/lib/environments/catalog";
+import type { ReleaseObject } from "@/lib/environments/release-objects";
+import { renderAirflowRelease, refusalMessage, type AirflowReleaseSpec } from "@/lib/helm/airflow-release";
+import { environmentHelmValues, type AirflowReleaseSettings } from "@/lib/helm/airflow-values";
+import { diffValues, type ValueChange } from "./values-diff";
+
+/**
+ * What a change to a running environment does, worked out before anyone approves it: the Helm
+ * values that change, the Kubernetes objects the chart then adds, removes and changes (rendered by
+ * the same renderer the worker checks the release with), the Azure resources that change, what
+ * people will notice, and the monthly cost before and after. Stored with the change; the worker
+ * applies what it says (the node pool and server sizes from the same presets, the disks to delete
+ * from its list), so what was approved is what happens.
+ */
+
+/** What a change may set. Everything else about the environment stays as it is. */
+export const ChangeTargetSchema = z.object({
+  executor: z.enum(["KubernetesExecutor", "CeleryExecutor", "LocalExecutor"]),
+  size: z.enum(["small", "medium", "large"]),
+});
+export type ChangeTarget = z.infer<typeof ChangeTargetSchema>;
+
+const ObjectRef = z.object({ kind: z.string(), name: z.string() });
+const AzureChange = z.object({ resource: z.string(), property: z.string(), before: z.string(), after: z.string(), note: z.string().optional() });
+
+export const WhatIfSchema = z.object({
+  computedAt: z.string(),
+  from: ChangeTargetSchema,
+  to: ChangeTargetSchema,
+  chartVersion: z.string(),
+  values: z.array(z.object({ path: z.string(), before: z.string().optional(), after: z.string().optional() })),
+  objects: z.discriminatedUnion("status", [
+    z.object({ status: z.literal("listed"), added: z.array(ObjectRef), removed: z.array(ObjectRef), changed: z.array(ObjectRef) }),
+    z.object({ status: z.literal("unlisted"), message: z.string() }),
+  ]),
+  azure: z.array(AzureChange),
+  /** Workloads that start or stop existing, in words ("Redis (Celery broker)"). */
+  components: z.object({ appear: z.array(z.string()), disappear: z.array(z.string()) }),
+  /** PersistentVolumeClaims the chart stops using; Kubernetes keeps them, so the change deletes them. */
+  disks: z.array(z.string()),
+  /** What running work and people will notice. */
+  consequences: z.array(z.string()),
+  cost: z.object({ beforeUsd: z.number(), afterUsd: z.number() }),
+  /** Why the change cannot be made; empty when it can. */
+  refusals: z.array(z.string()),
+});
+export type WhatIf = z.infer<typeof WhatIfSchema>;
+export type { ValueChange };
+
+/** Reads a stored what-if; null when there is none or it is from an older shape. */
+export function readWhatIf(value: unknown): WhatIf | null {
+  const parsed = WhatIfSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+export interface WhatIfInput {
+  /** The environment's release as it runs now. */
+  spec: AirflowReleaseSpec;
+  /** The values applied last (the deployed record), when known; otherwise the current spec's. */
+  appliedValues: Record<string, unknown> | null;
+  target: ChangeTarget;
+  settings: AirflowReleaseSettings;
+  signal?: AbortSignal;
+}
+
+/** The chart's workloads people know by name, by the suffix after the release's name. */
+const COMPONENT_NAMES: Record<string, string> = {
+  redis: "Redis (the Celery broker)",
+  worker: "Celery workers",
+  flower: "Flower (Celery monitoring)",
+  scheduler: "Scheduler",
+  triggerer: "Triggerer",
+};
+
+function componentName(object: { kind: string; name: string }, release: string): string {
+  const suffix = object.name.startsWith(`${release}-`) ? object.name.slice(release.length + 1) : object.name;
+  return `${COMPONENT_NAMES[suffix] ?? suffix} (${object.kind} ${object.name})`;
+}
+
+const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
+const key = (o: { kind: string; name: string }) => `${o.kind}/${o.name}`;
+const ref = (o: ReleaseObject) => ({ kind: o.kind, name: o.name });
+
+/** Objects of two renders compared by kind and name, and by digest for the ones in both. Hooks are left out: Helm runs them, it does not keep them. */
+export function diffObjects(before: readonly ReleaseObject[], after: readonly ReleaseObject[]) {
+  const kept = (list: readonly ReleaseObject[]) => new Map(list.filter((o) => !o.hook).map((o) => [key(o), o]));
+  const was = kept(before);
+  const will = kept(after);
+  return {
+    added: [...will.values()].filter((o) => !was.has(key(o))).map(ref),
+    removed: [...was.values()].filter((o) => !will.has(key(o))).map(ref),
+    changed: [...will.values()].filter((o) => was.has(key(o)) && was.get(key(o))!.digest !== o.digest).map(ref),
+  };
+}
+
+/** Claims the chart made before and does not make after: Kubernetes keeps them (and their disks) until deleted. */
+export function claimsLeftBehind(before: readonly ReleaseObject[], after: readonly ReleaseObject[]): string[] {
+  const still = new Set(after.flatMap((o) => o.claims ?? []));
+  return before.flatMap((o) => o.claims ?? []).filter((c) => !still.has(c));
+}
+
+function azureChanges(from: SizeName, to: SizeName): WhatIf["azure"] {
+  const a = SIZE_PRESETS[from];
+  const b = SIZE_PRESETS[to];
+  const changes: WhatIf["azure"] = [];
+  if (a.nodeVmSize !== b.nodeVmSize) {
+    changes.push({
+      resource: "AKS node pool",
+      property: "VM size",
+      before: a.nodeVmSize,
+      after: b.nodeVmSize,
+      note: "A pool's VM size cannot change in place: a new pool is added and the old one drained and deleted.",
+    });
+  }
+  if (a.nodeMinCount !== b.nodeMinCount || a.nodeMaxCount !== b.nodeMaxCount) {
+    changes.push({ resource: "AKS node pool", property: "Autoscaler range", before: `${a.nodeMinCount}–${a.nodeMaxCount} nodes`, after: `${b.nodeMinCount}–${b.nodeMaxCount} nodes` });
+  }
+  if (a.postgresSkuName !== b.postgresSkuName) {
+    changes.push({ resource: "PostgreSQL server", property: "SKU", before: `${a.postgresSkuName} (${a.postgresTier})`, after: `${b.postgresSkuName} (${b.postgresTier})` });
+  }
+  if (b.postgresStorageGiB > a.postgresStorageGiB) {
+    changes.push({ resource: "PostgreSQL server", property: "Storage", before: `${a.postgresStorageGiB} GiB`, after: `${b.postgresStorageGiB} GiB` });
+  } else if (b.postgresStorageGiB < a.postgresStorageGiB) {
+    changes.push({
+      resource: "PostgreSQL server",
+      property: "Storage",
+      before: `${a.postgresStorageGiB} GiB`,
+      after: `${a.postgresStorageGiB} GiB`,
+      note: "A flexible server's storage only grows: it stays at its size.",
+    });
+  }
+  return changes;
+}
+
+function consequencesOf(from: ChangeTarget, to: ChangeTarget, disks: readonly string[]): string[] {
+  const said: string[] = [];
+  if (from.executor !== to.executor) {
+    const label = (e: ExecutorName) => EXECUTOR_DESCRIPTIONS[e].label;
+    said.push(`Airflow's scheduler restarts with the ${label(to.executor)} in place of the ${label(from.executor)}.`);
+    if (from.executor === "CeleryExecutor") {
+      said.push("Tasks running on the Celery workers are killed when the workers stop (Airflow retries those with retries left); tasks waiting in Redis are lost with it, and the scheduler queues them again.");
+    }
+    if (from.executor === "LocalExecutor") said.push("Tasks running inside the scheduler are killed when it restarts (Airflow retries those with retries left).");
+    if (from.executor === "KubernetesExecutor") said.push("Task pods already running finish on their own; new tasks run the new way.");
+  }
+  if (SIZE_PRESETS[from.size].nodeVmSize !== SIZE_PRESETS[to.size].nodeVmSize) {
+    said.push("Every Airflow pod moves to the new nodes: the UI is briefly unavailable and tasks running on the old nodes are killed.");
+  }
+  if (SIZE_PRESETS[from.size].postgresSkuName !== SIZE_PRESETS[to.size].postgresSkuName) {
+    said.push("The PostgreSQL server restarts on its new SKU: Airflow loses its metadata database for a minute or two.");
+  }
+  if (disks.length > 0) {
+    said.push(`Kubernetes keeps the disks of components that go away; this change deletes them once the release is updated (${disks.length} disk${disks.length === 1 ? "" : "s"}, their logs with them).`);
+  }
+  return said;
+}
+
+/**
+ * The what-if of moving an environment from its spec to `target`. Renders the chart twice (cached
+ * by values); never throws for the chart's or the repository's sake: a render that cannot be made
+ * is said in `objects`, a render Helm refuses is a refusal.
+ */
+export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
+  const { spec, target, settings } = input;
+  const from: ChangeTarget = { executor: spec.executor, size: spec.size };
+  const next: AirflowReleaseSpec = { ...spec, ...target };
+  const beforeValues = input.appliedValues ?? environmentHelmValues(spec, settings);
+  const afterValues = environmentHelmValues(next, settings);
+  const refusals: string[] = [];
+  if (from.executor === target.executor && from.size === target.size) refusals.push("Nothing would change: choose another executor or size.");
+
+  const [was, will] = await Promise.all([renderAirflowRelease(spec, settings, input.signal), renderAirflowRelease(next, settings, input.signal)]);
+  let objects: WhatIf["objects"];
+  let disks: string[] = [];
+  let components: WhatIf["components"] = { appear: [], disappear: [] };
+  if (will.status === "refused") {
+    refusals.push(refusalMessage(will));
+    objects = { status: "unlisted", message: refusalMessage(will) };
+  } else if (was.status === "listed" && will.status === "listed") {
+    objects = { status: "listed", ...diffObjects(was.objects, will.objects) };
+    disks = claimsLeftBehind(was.objects, will.objects);
+    const release = spec.names.helmRelease;
+    components = {
+      appear: objects.added.filter((o) => WORKLOAD_KINDS.has(o.kind)).map((o) => componentName(o, release)),
+      disappear: objects.removed.filter((o) => WORKLOAD_KINDS.has(o.kind)).map((o) => componentName(o, release)),
+    };
+  } else {
+    const unlisted = [was, will].find((l) => l.status !== "listed") as { message: string } | undefined;
+    objects = { status: "unlisted", message: `The objects cannot be compared now. ${unlisted?.message ?? ""}`.trim() };
+  }
+  return {
+    computedAt: new Date().toISOString(),
+    from,
+    to: target,
+    chartVersion: spec.chartVersion,
+    values: diffValues(beforeValues, afterValues),
+    objects,
+    azure: azureChanges(from.size, target.size),
+    components,
+    disks,
+    consequences: consequencesOf(from, target, disks),
+    cost: { beforeUsd: estimateMonthlyCost(from).totalUsd, afterUsd: estimateMonthlyCost(target).totalUsd },
+    refusals,
+  };
+}
