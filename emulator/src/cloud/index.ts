@@ -8,6 +8,7 @@ import { registerPrivateDns } from "./arm/private-dns.js";
 import { registerVirtualNetworks } from "./arm/virtual-networks.js";
 import { internalAddress } from "./arm/internal-load-balancers.js";
 import { Vantages } from "./vantage.js";
+import { registerAgentPools } from "./arm/agent-pools.js";
 import { registerExtensions } from "./arm/extensions.js";
 import { Lro } from "./arm/lro.js";
 import { registerManagedClusters } from "./arm/managed-clusters.js";
@@ -109,6 +110,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   ctx.ingress = new IngressListener(ctx, ctx.appRouting, options.tls.caCert, options.tls.caKey);
   registerResourceGroups(ctx);
   registerManagedClusters(ctx);
+  registerAgentPools(ctx);
   registerClusterNetwork(ctx);
   registerPostgresServers(ctx);
   registerPostgresChildren(ctx);

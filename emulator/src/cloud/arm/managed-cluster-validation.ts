@@ -6,12 +6,13 @@ const SUPPORTED_MINOR = ["1.30", "1.31", "1.32", "1.33"];
 const invalid = (parameter: string, detail: string) =>
   badRequest("InvalidParameter", `The value of parameter ${parameter} is invalid. ${detail} Please see https://aka.ms/aks-naming-rules for more details.`);
 
-function checkPool(pool: Json, index: number) {
-  const where = `agentPoolProfiles[${index}]`;
+/** One pool's fields as AKS checks them; `where` names it in the message (`agentPoolProfiles[0]`, `agentPoolProfile`). */
+export function checkPool(pool: Json, where: string) {
   const name = pool.name;
   if (typeof name !== "string" || !/^[a-z][a-z0-9]{0,11}$/.test(name)) {
     throw invalid(`${where}.name`, "Agent pool names must start with a lowercase letter, contain only lowercase letters and numbers, and be 1 to 12 characters long.");
   }
+  if (pool.osType === "Windows" && name.length > 6) throw invalid(`${where}.name`, "Windows agent pool names must be 1 to 6 characters long.");
   const count = pool.count ?? 1;
   if (!Number.isInteger(count) || (count as number) < 0 || (count as number) > 1000) throw invalid(`${where}.count`, "Count must be an integer from 0 to 1000.");
   if (pool.vmSize !== undefined && (typeof pool.vmSize !== "string" || !/^Standard_[A-Za-z0-9_]+$/.test(pool.vmSize))) {
@@ -39,7 +40,7 @@ export function validateClusterProperties(body: Json, isUpdate: boolean) {
 
   const pools = props.agentPoolProfiles;
   if (!Array.isArray(pools) || pools.length === 0) throw invalid("agentPoolProfiles", "At least one agent pool is required.");
-  (pools as Json[]).forEach(checkPool);
+  (pools as Json[]).forEach((pool, i) => checkPool(pool, `agentPoolProfiles[${i}]`));
   if (!(pools as Json[]).some((pool) => (pool.mode ?? "System") === "System")) throw invalid("agentPoolProfiles", "At least one agent pool of mode System is required.");
   const names = (pools as Json[]).map((pool) => pool.name);
   if (new Set(names).size !== names.length) throw invalid("agentPoolProfiles", "Agent pool names must be unique.");

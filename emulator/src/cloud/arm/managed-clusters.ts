@@ -2,6 +2,7 @@ import type { CloudContext } from "../context.js";
 import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { isPlainObject, shortHash, uuidFrom } from "../util.js";
 import { addonProfilesFor, validateAddonProfiles } from "./addons.js";
+import { refuseWhileClusterBusy } from "./agent-pools.js";
 import { appRoutingOf, ingressProfileFor, syncIngressClass, validateIngressProfile } from "./app-routing.js";
 import { clusterCredential, resolveAccess } from "./cluster-access.js";
 import { clusterId, clusterKeyOf, MANAGED_CLUSTER_TYPE, TENANT_ID } from "./cluster-ids.js";
@@ -155,6 +156,7 @@ async function put(ctx: CloudContext, ar: ArmRequest) {
   const existing = ctx.store.getResource(clusterId(sub, group, name));
   if (existing) {
     refuseWhileBusy(ctx, existing, "managed cluster");
+    refuseWhileClusterBusy(ctx, existing);
     if ((props(existing).powerState as Json | undefined)?.code === "Stopped") {
       throw new ArmError(409, "OperationNotAllowed", "Operation is not allowed while the managed cluster is stopped. Start it first.");
     }
@@ -177,6 +179,7 @@ function power(action: "stop" | "start") {
   return (ctx: CloudContext, ar: ArmRequest) => {
     const { resource } = target(ctx, ar);
     refuseWhileBusy(ctx, resource, "managed cluster");
+    refuseWhileClusterBusy(ctx, resource);
     const p = props(resource);
     if (p.provisioningState !== "Succeeded") {
       throw new ArmError(409, "OperationNotAllowed", `The managed cluster is in provisioning state '${p.provisioningState as string}'; ${action} needs 'Succeeded'.`);

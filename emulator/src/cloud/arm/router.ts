@@ -11,6 +11,7 @@ import { dnsZoneRoutes } from "./dns-zones.js";
 import { privateDnsRoutes } from "./private-dns.js";
 import { virtualNetworkRoutes } from "./virtual-networks.js";
 import { roleAssignmentRoutes } from "./role-assignments.js";
+import { agentPoolRoutes } from "./agent-pools.js";
 import { extensionRoutes } from "./extensions.js";
 import { managedClusterRoutes } from "./managed-clusters.js";
 import { postgresChildRoutes } from "./postgres-children.js";
@@ -70,7 +71,7 @@ const subscriptionRoutes: ArmRoute[] = [
   },
 ];
 
-const routes = [...roleAssignmentRoutes, ...dnsZoneRoutes, ...resourceGroupRoutes, ...subresourceRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...extensionRoutes, ...publicIpRoutes, ...virtualNetworkRoutes, ...privateDnsRoutes, ...operationRoutes, ...subscriptionRoutes];
+const routes = [...roleAssignmentRoutes, ...dnsZoneRoutes, ...resourceGroupRoutes, ...subresourceRoutes, ...agentPoolRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...extensionRoutes, ...publicIpRoutes, ...virtualNetworkRoutes, ...privateDnsRoutes, ...operationRoutes, ...subscriptionRoutes];
 
 /** ARM accepts tokens for its own audience; the emulator also answers to its own URL as the audience. */
 function armAudiences(baseUrl: string) {

@@ -1,22 +1,10 @@
 import type { Json } from "../store.js";
-import { clusterId, MANAGED_CLUSTER_TYPE } from "./cluster-ids.js";
 import { notFound } from "./errors.js";
 import { SERVER_TYPE, serverId } from "./postgres-servers.js";
-import { props, reply, requireResource, route, type ArmRequest, type ArmRoute } from "./resources.js";
+import { reply, requireResource, route, type ArmRequest, type ArmRoute } from "./resources.js";
 import type { CloudContext } from "../context.js";
 
-const AGENT_POOL_TYPE = `${MANAGED_CLUSTER_TYPE}/agentPools`;
 const CONFIGURATION_TYPE = `${SERVER_TYPE}/configurations`;
-
-/** A cluster's agent pools as AKS serves them under the cluster: the agentPoolProfiles, each its own resource. */
-function agentPools(ctx: CloudContext, ar: ArmRequest) {
-  const [sub, group, name] = ar.params as [string, string, string];
-  const cluster = requireResource(ctx, sub, group, clusterId(sub, group, name), MANAGED_CLUSTER_TYPE);
-  return ((props(cluster).agentPoolProfiles as Json[] | undefined) ?? []).map((pool) => {
-    const { name: poolName, ...rest } = pool;
-    return { id: `${cluster.id}/agentPools/${String(poolName)}`, name: poolName, type: AGENT_POOL_TYPE, properties: rest };
-  });
-}
 
 /**
  * Server parameters of a PostgreSQL flexible server, the ones people read or change most, with
@@ -51,13 +39,10 @@ function one(list: Json[], ar: ArmRequest, type: string) {
   return found;
 }
 
-const clusters = "/subscriptions/{}/resourcegroups/{}/providers/Microsoft.ContainerService/managedClusters/{}";
 const servers = "/subscriptions/{}/resourcegroups/{}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{}";
 
-/** Read-only children that exist with their parent: agent pools of a cluster, configurations of a PostgreSQL server. */
+/** Read-only children that exist with their parent: configurations of a PostgreSQL server. */
 export const subresourceRoutes: ArmRoute[] = [
-  { pattern: route(`${clusters}/agentPools`), kind: "agentPool", methods: { GET: (ctx, ar) => reply(ar, 200, { value: agentPools(ctx, ar) }) } },
-  { pattern: route(`${clusters}/agentPools/{}`), kind: "agentPool", methods: { GET: (ctx, ar) => reply(ar, 200, one(agentPools(ctx, ar), ar, AGENT_POOL_TYPE)) } },
   { pattern: route(`${servers}/configurations`), kind: "configuration", methods: { GET: (ctx, ar) => reply(ar, 200, { value: configurations(ctx, ar) }) } },
   { pattern: route(`${servers}/configurations/{}`), kind: "configuration", methods: { GET: (ctx, ar) => reply(ar, 200, one(configurations(ctx, ar), ar, CONFIGURATION_TYPE)) } },
 ];
