@@ -91,6 +91,9 @@ describe.skipIf(!chartsDir)("changing a running environment", () => {
     const sets = await kc.makeApiClient((await import("@kubernetes/client-node")).AppsV1Api).listNamespacedStatefulSet({ namespace: names.namespace });
     expect(sets.items.map((s) => s.metadata!.name).filter((n) => /worker|redis/.test(n!))).toEqual([]);
     expect((await claims()).filter((c) => celeryClaims.includes(c))).toEqual([]);
+    // Kubernetes kept them when the StatefulSets went; the change's own step deleted them.
+    const log = await eventLog(database.prisma, id);
+    for (const claim of celeryClaims) expect(log).toContain(`Deleted claim ${claim}`);
     // A change of executor alone leaves Azure as it was: one pool, the same server SKU.
     const pools = [];
     for await (const p of arm.aks.agentPools.list(names.resourceGroup, names.cluster)) pools.push(p);
@@ -98,6 +101,45 @@ describe.skipIf(!chartsDir)("changing a running environment", () => {
 
     const trail = await database.prisma.auditEvent.findMany({ where: { environmentId: id }, orderBy: { id: "asc" }, select: { action: true } });
     expect(trail.map((e) => e.action).slice(-3)).toEqual(["environment.change-requested", "environment.change-approved", "environment.updated"]);
+  }, 400_000);
+
+  it("scales up, then down: a new node pool of the larger VM size, the server's SKU, storage that only grows", async () => {
+    const id = await requestAndApprove(database.prisma, h, "scale-up", { executor: "KubernetesExecutor", airflowVersion: "3.2.2" });
+    await waitForStatus(database.prisma, id, ["READY"], 150_000);
+    const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+    const names = deriveNames(env.name, env.nameSuffix);
+    const sub = emulatorAzureEnv(h.emulator.emulator, "")["AZURE_SUBSCRIPTION_ID"]!;
+    const { credential, clientOptions } = h.emulator;
+    const aks = new ContainerServiceClient(credential, sub, clientOptions);
+    const postgres = new PostgreSQLManagementFlexibleServerClient(credential, sub, clientOptions);
+    const pools = async () => {
+      const all = [];
+      for await (const p of aks.agentPools.list(names.resourceGroup, names.cluster)) all.push({ name: p.name, vmSize: p.vmSize, minCount: p.minCount, maxCount: p.maxCount, mode: p.mode });
+      return all;
+    };
+
+    const up = await requestChange(database.prisma, h.ana, { id, executor: "KubernetesExecutor", size: "medium", reason: "More DAGs" }, settings);
+    const whatIf = readWhatIf((await database.prisma.operation.findUniqueOrThrow({ where: { id: up.operationId } })).whatIf)!;
+    expect(whatIf.azure.map((a) => `${a.resource}: ${a.property} ${a.before} → ${a.after}`)).toEqual([
+      "AKS node pool: VM size Standard_D4ds_v5 → Standard_D8ds_v5",
+      "AKS node pool: Autoscaler range 1–3 nodes → 2–5 nodes",
+      "PostgreSQL server: SKU Standard_B2s (Burstable) → Standard_D2ds_v5 (GeneralPurpose)",
+      "PostgreSQL server: Storage 32 GiB → 64 GiB",
+    ]);
+    expect(whatIf.cost.afterUsd).toBeGreaterThan(whatIf.cost.beforeUsd);
+    await approveChange(database.prisma, h.admin, { id, operationId: up.operationId });
+    expect(await waitForStatus(database.prisma, id, ["READY", "FAILED"], 150_000), await eventLog(database.prisma, id)).toBe("READY");
+    expect(await pools()).toEqual([{ name: "d8dsv5", vmSize: "Standard_D8ds_v5", minCount: 2, maxCount: 5, mode: "System" }]);
+    const server = await postgres.servers.get(names.resourceGroup, names.postgresServer);
+    expect(server).toMatchObject({ sku: { name: "Standard_D2ds_v5", tier: "GeneralPurpose" }, storage: { storageSizeGB: 64 } });
+    expect(await database.prisma.environment.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "READY", size: "medium" });
+
+    // An admin's own change applies at once; the storage stays as it grew.
+    const down = await requestChange(database.prisma, h.admin, { id, executor: "KubernetesExecutor", size: "small", reason: "Quiet quarter" }, settings);
+    expect(down.applied).toBe(true);
+    expect(await waitForStatus(database.prisma, id, ["READY", "FAILED"], 150_000), await eventLog(database.prisma, id)).toBe("READY");
+    expect(await pools()).toEqual([{ name: "d4dsv5", vmSize: "Standard_D4ds_v5", minCount: 1, maxCount: 3, mode: "System" }]);
+    expect(await postgres.servers.get(names.resourceGroup, names.postgresServer)).toMatchObject({ sku: { name: "Standard_B2s", tier: "Burstable" }, storage: { storageSizeGB: 64 } });
   }, 400_000);
 
   it("rejects a change with a reason and applies nothing", async () => {

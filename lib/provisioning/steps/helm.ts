@@ -66,7 +66,10 @@ export const applyHelmRelease: StepRun = async (ctx) => {
   const applied = await ctx.retry(() => applyObject(kc, wanted));
   const generation = applied.metadata?.generation ?? null;
   await ctx.log(`HelmRelease ${ns}/${env.names.helmRelease} applied (chart airflow ${env.chartVersion}, generation ${generation ?? "?"})`);
-  return { chartVersion: env.chartVersion, generation, helmValues: values, ...(release ? { release } : {}) };
+  // Recorded as the API server holds them: after a change, server-side apply removes the values the
+  // portal no longer sets but keeps a map it emptied as {} (Helm merges that with the chart's defaults).
+  const held = (applied as { spec?: { values?: Record<string, unknown> } }).spec?.values;
+  return { chartVersion: env.chartVersion, generation, helmValues: held ?? values, ...(release ? { release } : {}) };
 };
 
 /**
