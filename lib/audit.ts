@@ -15,6 +15,8 @@ export type AuditAction =
   | "environment.change-rejected"
   | "environment.change-cancelled"
   | "environment.updated"
+  | "environment.stopped"
+  | "environment.started"
   | "environment.deleted";
 
 export type UserAuditAction = "user.sessions-revoked";

@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
-import { approveChangeAction, rejectChangeAction, requestChangeAction } from "@/lib/actions/change-environment-action";
+import { approveChangeAction, rejectChangeAction, requestChangeAction, requestPowerChangeAction } from "@/lib/actions/change-environment-action";
 import type { FormState } from "@/lib/errors";
 
 const initial: FormState = { ok: null };
@@ -64,5 +64,25 @@ export function ChangeDecisionForm({ id, operationId, ownChange }: { id: string;
       </form>
       {failure && !approving && !rejecting ? <Alert tone="error">{failure.message}</Alert> : null}
     </div>
+  );
+}
+
+/** Asks to stop (hibernate) or start the environment, below the what-if that says what it does. */
+export function PowerRequestForm({ id, name, action, direct }: { id: string; name: string; action: "stop" | "start"; direct: boolean }) {
+  const [state, formAction, pending] = useActionState(requestPowerChangeAction, initial);
+  const verb = action === "stop" ? "Stop" : "Start";
+  return (
+    <form action={formAction} className="space-y-3">
+      <input type="hidden" name="id" value={id} />
+      <input type="hidden" name="action" value={action} />
+      <Field id={`${action}-reason`} label={`Why ${action} ${name}?`} errors={state.ok === false ? state.fieldErrors?.reason : undefined}>
+        {(control) => <input {...control} name="reason" required maxLength={500} className={inputClass} />}
+      </Field>
+      <Button type="submit" variant={action === "stop" ? "secondary" : "primary"} disabled={pending}>
+        {pending ? "Sending…" : direct ? `${verb} now` : `Ask to ${action}`}
+        <span className="sr-only"> {name}</span>
+      </Button>
+      {state.ok === false && !pending ? <Alert tone="error">{state.message}</Alert> : null}
+    </form>
   );
 }

@@ -11,6 +11,10 @@ const NOTICES: Record<string, (name: string) => string> = {
   "change-applying": (name) => `The change to ${name} is being applied. Its progress shows below.`,
   "change-approved": (name) => `Change approved: ${name} is being updated. Its progress shows below.`,
   "change-rejected": () => "Change rejected. Nothing was applied.",
+  "stop-requested": () => "Stop asked for. An admin decides on it.",
+  "start-requested": () => "Start asked for. An admin decides on it.",
+  "stop-applying": (name) => `${name} is being stopped. Its progress shows below.`,
+  "start-applying": (name) => `${name} is being started. Its progress shows below.`,
 };
 
 export function EnvironmentNotice({ notice, name }: { notice: string | undefined; name: string }) {

@@ -18,6 +18,8 @@ const ACTION_LABELS: Record<string, string> = {
   "environment.change-cancelled": "Change cancelled",
   "environment.deleted": "Deleted",
   "environment.updated": "Change applied",
+  "environment.stopped": "Stopped",
+  "environment.started": "Started",
   "user.sessions-revoked": "Signed out everywhere",
 };
 

@@ -27,22 +27,12 @@ function ObjectList({ title, objects }: { title: string; objects: { kind: string
  */
 export function WhatIfView({ whatIf, headingLevel = 3 }: { whatIf: WhatIf; headingLevel?: 3 | 4 }) {
   const H = `h${headingLevel}` as "h3" | "h4";
-  const executor = (e: WhatIf["from"]["executor"]) => EXECUTOR_DESCRIPTIONS[e].label;
-  const size = (s: WhatIf["from"]["size"]) => SIZE_PRESETS[s].label;
-  const { objects } = whatIf;
+  // Stopping or starting changes no value and no object: only power states, the bill and what people notice.
+  const change = whatIf.action === "change";
   return (
     <div className="space-y-4 text-sm" data-testid="what-if">
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
-        <dt className="font-medium">Executor</dt>
-        <dd>
-          {executor(whatIf.from.executor)}
-          {whatIf.from.executor !== whatIf.to.executor ? <> → {executor(whatIf.to.executor)}</> : " (unchanged)"}
-        </dd>
-        <dt className="font-medium">Size</dt>
-        <dd>
-          {size(whatIf.from.size)}
-          {whatIf.from.size !== whatIf.to.size ? <> → {size(whatIf.to.size)}</> : " (unchanged)"}
-        </dd>
+        {change ? <SpecChange whatIf={whatIf} /> : null}
         <dt className="font-medium">Monthly cost</dt>
         <dd>
           {usd(whatIf.cost.beforeUsd)} → {usd(whatIf.cost.afterUsd)} (list prices, autoscaler at its minimum)
@@ -105,6 +95,35 @@ export function WhatIfView({ whatIf, headingLevel = 3 }: { whatIf: WhatIf; headi
           </ul>
         )}
       </div>
+      {change ? <ReleaseChanges whatIf={whatIf} heading={H} /> : null}
+    </div>
+  );
+}
+
+function SpecChange({ whatIf }: { whatIf: WhatIf }) {
+  const executor = (e: WhatIf["from"]["executor"]) => EXECUTOR_DESCRIPTIONS[e].label;
+  const size = (s: WhatIf["from"]["size"]) => SIZE_PRESETS[s].label;
+  return (
+    <>
+      <dt className="font-medium">Executor</dt>
+      <dd>
+        {executor(whatIf.from.executor)}
+        {whatIf.from.executor !== whatIf.to.executor ? <> → {executor(whatIf.to.executor)}</> : " (unchanged)"}
+      </dd>
+      <dt className="font-medium">Size</dt>
+      <dd>
+        {size(whatIf.from.size)}
+        {whatIf.from.size !== whatIf.to.size ? <> → {size(whatIf.to.size)}</> : " (unchanged)"}
+      </dd>
+    </>
+  );
+}
+
+/** The chart's side of a change: the objects it adds, removes and changes, and the values diff. */
+function ReleaseChanges({ whatIf, heading: H }: { whatIf: WhatIf; heading: "h3" | "h4" }) {
+  const { objects } = whatIf;
+  return (
+    <>
       <div className="space-y-2">
         <H className="font-semibold">Kubernetes objects (chart airflow {whatIf.chartVersion})</H>
         {objects.status === "listed" ? (
@@ -142,6 +161,6 @@ export function WhatIfView({ whatIf, headingLevel = 3 }: { whatIf: WhatIf; headi
           </tbody>
         </table>
       </details>
-    </div>
+    </>
   );
 }

@@ -10,7 +10,9 @@ import {
   ChangeRejectionSchema,
   ChangeRequestSchema,
   rejectChange,
+  PowerRequestSchema,
   requestChange,
+  requestPowerChange,
 } from "@/lib/environments/changes/change-request";
 import type { FormState } from "@/lib/errors";
 import { runFormAction } from "./run-form-action";
@@ -24,6 +26,17 @@ export async function requestChangeAction(_prev: FormState, formData: FormData):
   revalidatePath("/admin");
   revalidatePath("/environments", "layout");
   redirect(`/environments/${done.input.id}?notice=${done.result.applied ? "change-applying" : "change-requested"}`);
+}
+
+/** A team asks to stop (hibernate) or start its environment (an admin's own request is applied at once). */
+export async function requestPowerChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const done = await runFormAction("requestPowerChangeAction", PowerRequestSchema, formData, ["id", "action", "reason"], (user, input) =>
+    requestPowerChange(db(), user, input),
+  );
+  if (!done.ok) return done;
+  revalidatePath("/admin");
+  revalidatePath("/environments", "layout");
+  redirect(`/environments/${done.input.id}?notice=${done.result.applied ? `${done.input.action}-applying` : `${done.input.action}-requested`}`);
 }
 
 export async function approveChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {

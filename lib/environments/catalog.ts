@@ -187,6 +187,15 @@ export function estimateMonthlyCost(request: { executor: ExecutorName; size: Siz
   };
 }
 
+/**
+ * What a stopped environment still costs a month: the server's storage and the cluster's disks.
+ * A stopped AKS cluster's VMs and a stopped flexible server's compute are not billed.
+ */
+export function stoppedMonthlyUsd(request: { executor: ExecutorName; size: SizeName }): number {
+  const cost = estimateMonthlyCost(request);
+  return cost.storageUsd + cost.disksUsd;
+}
+
 export interface AirflowVersion {
   version: string;
   /**

@@ -14,6 +14,8 @@ const RUNNING_STATUS: Partial<Record<OperationKind, EnvironmentStatus>> = {
   PROVISION: "PROVISIONING",
   TEARDOWN: "DELETING",
   UPDATE: "UPDATING",
+  STOP: "UPDATING",
+  START: "UPDATING",
 };
 
 /**

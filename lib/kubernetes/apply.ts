@@ -14,12 +14,19 @@ export async function applyObject<T extends KubernetesObject>(kc: KubeConfig, ob
  */
 export async function annotateObject<T extends KubernetesObject>(
   kc: KubeConfig,
-  header: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } },
+  header: ObjectHeader,
   annotations: Record<string, string>,
 ): Promise<T> {
+  return mergePatchObject<T>(kc, header, { metadata: { annotations } });
+}
+
+type ObjectHeader = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
+
+/** A JSON merge patch of an existing object: only the fields in `patch` change. */
+export async function mergePatchObject<T extends KubernetesObject>(kc: KubeConfig, header: ObjectHeader, patch: { metadata?: Record<string, unknown>; spec?: Record<string, unknown> }): Promise<T> {
   const api = KubernetesObjectApi.makeApiClient(kc);
-  const patch = { apiVersion: header.apiVersion, kind: header.kind, metadata: { ...header.metadata, annotations } };
-  return api.patch(patch, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch) as Promise<T>;
+  const body = { apiVersion: header.apiVersion, kind: header.kind, ...patch, metadata: { ...header.metadata, ...patch.metadata } };
+  return api.patch(body, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch) as Promise<T>;
 }
 
 export async function readObject<T extends KubernetesObject>(kc: KubeConfig, header: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): Promise<T | null> {

@@ -40,7 +40,16 @@ async function loadEnvironment(db: PrismaClient, op: ClaimedOperation): Promise<
   };
 }
 
-const RUNNING_STATUS = { PROVISION: "PROVISIONING", UPDATE: "UPDATING", TEARDOWN: "DELETING" } as const;
+const RUNNING_STATUS = { PROVISION: "PROVISIONING", UPDATE: "UPDATING", STOP: "UPDATING", START: "UPDATING", TEARDOWN: "DELETING" } as const;
+
+/** Where each kind of operation may start from (a retry starts from FAILED). */
+const ENTER_FROM = {
+  PROVISION: ["APPROVED", "FAILED"],
+  UPDATE: ["READY", "FAILED"],
+  STOP: ["READY", "FAILED"],
+  START: ["STOPPED", "FAILED"],
+  TEARDOWN: ["READY", "FAILED", "STOPPED", "APPROVED"],
+} as const;
 
 /** The environment enters the operation's working state (a retry or takeover finds it there already). */
 async function enterRunningState(db: PrismaClient, op: ClaimedOperation): Promise<void> {
@@ -51,9 +60,9 @@ async function enterRunningState(db: PrismaClient, op: ClaimedOperation): Promis
   await db.$transaction((tx) =>
     transitionEnvironment(tx, {
       environmentId: op.environmentId,
-      from: op.kind === "PROVISION" ? ["APPROVED", "FAILED"] : op.kind === "UPDATE" ? ["READY", "FAILED"] : ["READY", "FAILED", "STOPPED", "APPROVED"],
+      from: ENTER_FROM[op.kind],
       to,
-      action: op.kind === "PROVISION" ? "environment.provisioning" : op.kind === "UPDATE" ? "environment.change-approved" : "environment.teardown-requested",
+      action: op.kind === "PROVISION" ? "environment.provisioning" : op.kind === "TEARDOWN" ? "environment.teardown-requested" : "environment.change-approved",
       actorId: null,
     }),
   );
@@ -115,6 +124,10 @@ async function settleEnvironment(tx: Prisma.TransactionClient, op: ClaimedOperat
       details: { airflowUrl: deployed.airflowUrl, chartVersion: deployed.chartVersion },
       data: { airflowUrl: deployed.airflowUrl, deployed: deployed as unknown as Prisma.InputJsonValue, health: "healthy", healthCheckedAt: new Date() },
     });
+  } else if (op.kind === "STOP") {
+    await transitionEnvironment(tx, { environmentId: op.environmentId, from: ["UPDATING"], to: "STOPPED", action: "environment.stopped", actorId: null, details: { operationId: op.id }, data: { health: null, healthCheckedAt: null } });
+  } else if (op.kind === "START") {
+    await transitionEnvironment(tx, { environmentId: op.environmentId, from: ["UPDATING"], to: "READY", action: "environment.started", actorId: null, details: { operationId: op.id }, data: { health: "healthy", healthCheckedAt: new Date() } });
   } else if (op.kind === "UPDATE") {
     // What was there stays recorded (resource ids, the network); the release is the one just applied.
     const applied = deployedFrom(result.outputs, deps.config, env);

@@ -73,9 +73,31 @@ export const UPDATE_PLAN: readonly PlannedStep[] = [
   { key: "airflow-health", label: "Check that Airflow is healthy", dependsOn: ["helm-ready"] },
 ];
 
+/** Hibernating: Flux leaves the release alone first, then the cluster stops, then the database. */
+export const STOP_PLAN: readonly PlannedStep[] = [
+  { key: "suspend-release", label: "Suspend the Helm release", dependsOn: [] },
+  { key: "stop-cluster", label: "Stop the AKS cluster", dependsOn: ["suspend-release"] },
+  { key: "stop-database", label: "Stop the PostgreSQL server", dependsOn: ["stop-cluster"] },
+];
+
+/**
+ * Waking up: the database first, then the cluster, whose outbound addresses the database's firewall
+ * is checked against again (a started cluster may have new ones), then Flux resumes the release.
+ */
+export const START_PLAN: readonly PlannedStep[] = [
+  { key: "start-database", label: "Start the PostgreSQL server", dependsOn: [] },
+  { key: "start-cluster", label: "Start the AKS cluster", dependsOn: ["start-database"] },
+  { key: "database-firewall", label: "Open the database to the cluster only", dependsOn: ["start-cluster"], recheck: true, only: "public-database" },
+  { key: "resume-release", label: "Resume the Helm release", dependsOn: ["database-firewall"] },
+  { key: "helm-ready", label: "Wait for the Helm release", dependsOn: ["resume-release"] },
+  { key: "airflow-health", label: "Check that Airflow is healthy", dependsOn: ["helm-ready"] },
+];
+
 export const PLANS: Partial<Record<OperationKindName, readonly PlannedStep[]>> = {
   PROVISION: PROVISION_PLAN,
   UPDATE: UPDATE_PLAN,
+  STOP: STOP_PLAN,
+  START: START_PLAN,
   TEARDOWN: TEARDOWN_PLAN,
 };
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { AirflowAccess } from "@/components/environments/airflow-access";
 import { AutoRefresh } from "@/components/environments/auto-refresh";
-import { ChangeDecisionForm } from "@/components/environments/change-forms";
+import { ChangeDecisionForm, PowerRequestForm } from "@/components/environments/change-forms";
 import { DeployedResources, reachabilityText } from "@/components/environments/deployed-resources";
 import { EnvironmentNotice } from "@/components/environments/environment-notice";
 import { EnvironmentSpec } from "@/components/environments/environment-spec";
@@ -21,6 +21,7 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { getProgress } from "@/lib/environments/progress";
 import { pendingChangeOf } from "@/lib/environments/changes/queries";
+import { powerWhatIf } from "@/lib/environments/changes/what-if";
 import { getEnvironment } from "@/lib/environments/queries";
 import { hasReleaseView } from "@/lib/environments/release-view";
 import type { StatusName } from "@/lib/environments/status";
@@ -51,8 +52,10 @@ export default async function EnvironmentPage({
   const env = await loadForPage(() => getEnvironment(db(), user, id));
   const progress = env.latestOperation ? await loadForPage(() => getProgress(db(), user, id, env, { events: PAGE_PROGRESS_EVENTS })) : null;
   const { notice } = await searchParams;
-  const pendingChange = env.status === "READY" ? await pendingChangeOf(db(), env.id) : null;
-  const canAskForChange = env.status === "READY" && !pendingChange && (user.isAdmin || user.teamIds.includes(env.teamId));
+  const pendingChange = env.status === "READY" || env.status === "STOPPED" ? await pendingChangeOf(db(), env.id) : null;
+  const ownTeam = user.isAdmin || user.teamIds.includes(env.teamId);
+  const canAskForChange = env.status === "READY" && !pendingChange && ownTeam;
+  const power = !pendingChange && ownTeam ? (env.status === "READY" ? "stop" : env.status === "STOPPED" ? "start" : null) : null;
 
   const operationActive = env.latestOperation?.status === "QUEUED" || env.latestOperation?.status === "RUNNING";
   const canRetry = user.isAdmin && env.status === "FAILED" && env.latestOperation?.status === "FAILED";
@@ -98,7 +101,9 @@ export default async function EnvironmentPage({
       ) : null}
       {pendingChange ? (
         <section aria-labelledby="change-heading" className="space-y-3 rounded-md border border-amber-300 bg-amber-50 px-4 py-3">
-          <h2 id="change-heading" className="text-lg font-semibold">Change waiting for approval</h2>
+          <h2 id="change-heading" className="text-lg font-semibold">
+            {pendingChange.whatIf?.action === "stop" ? "Stop" : pendingChange.whatIf?.action === "start" ? "Start" : "Change"} waiting for approval
+          </h2>
           <p className="text-sm">
             Asked for by {pendingChange.requestedBy}
             {pendingChange.reason ? `: “${pendingChange.reason}”` : "."}
@@ -117,6 +122,26 @@ export default async function EnvironmentPage({
             Change executor or size
           </Link>
         </p>
+      ) : null}
+      {env.status === "STOPPED" ? (
+        <p role="status" className="rounded-md border border-slate-300 bg-slate-100 px-4 py-3 text-sm">
+          {env.name} is stopped: its cluster and database are not running, and Airflow does not answer until it is started.
+        </p>
+      ) : null}
+      {power ? (
+        <section aria-labelledby="power-heading" className="space-y-3">
+          <details className="rounded-lg border border-slate-200 bg-white p-4">
+            <summary className="cursor-pointer">
+              <h2 id="power-heading" className="inline text-lg font-semibold">
+                {power === "stop" ? "Stop (hibernate) this environment" : "Start this environment"}
+              </h2>
+            </summary>
+            <div className="mt-3 space-y-4">
+              <WhatIfView whatIf={powerWhatIf(env, power)} />
+              <PowerRequestForm id={env.id} name={env.name} action={power} direct={user.isAdmin} />
+            </div>
+          </details>
+        </section>
       ) : null}
       {/* Keyed by operation, so a new operation (a teardown after a failure) starts from its own snapshot. */}
       {progress?.operation ? <OperationProgress key={progress.operation.id} initial={progress} /> : null}

@@ -12,7 +12,7 @@ import { reasonSchema } from "../decide-request";
 import { OWN_CHANGE_MESSAGE } from "../four-eyes";
 import { releaseSpecOf, releaseSpecSelect } from "../release-spec";
 import { transitionEnvironment } from "../transition";
-import { ChangeTargetSchema, computeWhatIf, readWhatIf, type ChangeTarget, type WhatIf } from "./what-if";
+import { ChangeTargetSchema, computeWhatIf, powerWhatIf, readWhatIf, type ChangeTarget, type WhatIf } from "./what-if";
 
 const id = z.string().uuid("That environment does not exist.");
 
@@ -22,6 +22,13 @@ export const ChangeRequestSchema = ChangeTargetSchema.extend({
 });
 export type ChangeRequestInput = z.infer<typeof ChangeRequestSchema>;
 
+export const PowerRequestSchema = z.object({
+  id,
+  action: z.enum(["stop", "start"], { error: "Choose to stop or to start the environment." }),
+  reason: reasonSchema("Say why."),
+});
+export type PowerRequestInput = z.infer<typeof PowerRequestSchema>;
+
 export const ChangePreviewSchema = ChangeTargetSchema.extend({ id });
 
 export const ChangeDecisionSchema = z.object({
@@ -30,9 +37,6 @@ export const ChangeDecisionSchema = z.object({
   reason: reasonSchema().optional(),
 });
 export const ChangeRejectionSchema = ChangeDecisionSchema.extend({ reason: reasonSchema("Say why the change is rejected.") });
-
-/** Where a change can be asked for: a running environment with nothing else going on. */
-const CHANGE_FROM = ["READY"] as const;
 
 async function loadForChange(db: PrismaClient | Prisma.TransactionClient, actor: Actor, environmentId: string) {
   const env = await db.environment.findUnique({
@@ -62,6 +66,15 @@ function whatIfFor(env: Awaited<ReturnType<typeof loadForChange>>, target: Chang
 
 export type ChangeOutcome = { name: string; operationId: string; applied: boolean };
 
+type Day2Kind = "UPDATE" | "STOP" | "START";
+
+/** The status each kind of day-2 operation starts from, and what it is called in messages. */
+const DAY2: Record<Day2Kind, { from: "READY" | "STOPPED"; noun: string; verb: string }> = {
+  UPDATE: { from: "READY", noun: "change", verb: "changed" },
+  STOP: { from: "READY", noun: "stop", verb: "stopped" },
+  START: { from: "STOPPED", noun: "start", verb: "started" },
+};
+
 /**
  * A team asks for a change to its running environment: the what-if is computed now, by the code
  * the worker applies it with, and stored with the change, which waits for an admin (PENDING_APPROVAL
@@ -69,68 +82,90 @@ export type ChangeOutcome = { name: string; operationId: string; applied: boolea
  * change is applied at once: admins may act directly; the audit trail says it was theirs.
  */
 export async function requestChange(db: PrismaClient, actor: Actor, input: ChangeRequestInput, settings: AirflowReleaseSettings): Promise<ChangeOutcome> {
-  const env = await loadForChange(db, actor, input.id);
-  if (!actor.isAdmin && !actor.teamIds.includes(env.teamId)) throw forbidden("Only the environment's team can ask for a change.");
-  if (!(CHANGE_FROM as readonly string[]).includes(env.status)) {
-    throw new AppError("CONFLICT", `${env.name} can only be changed while it is ready; it is ${env.status.toLowerCase().replace(/_/g, " ")}.`);
-  }
+  const env = await loadForAsking(db, actor, input.id, "UPDATE");
   const target: ChangeTarget = { executor: input.executor, size: input.size };
   const whatIf = await whatIfFor(env, target, settings);
   if (whatIf.refusals.length > 0) throw new AppError("INVALID", whatIf.refusals.join(" "));
-  const reason = input.reason.trim();
-  const direct = canDecideRequests(actor);
+  return ask(db, actor, env, { kind: "UPDATE", params: target, whatIf, reason: input.reason });
+}
 
+/** A team asks to stop (hibernate) its environment, or to start it again; decided like a change. */
+export async function requestPowerChange(db: PrismaClient, actor: Actor, input: PowerRequestInput): Promise<ChangeOutcome> {
+  const kind = input.action === "stop" ? "STOP" : "START";
+  const env = await loadForAsking(db, actor, input.id, kind);
+  return ask(db, actor, env, { kind, params: null, whatIf: powerWhatIf(env, input.action), reason: input.reason });
+}
+
+async function loadForAsking(db: PrismaClient, actor: Actor, id: string, kind: Day2Kind) {
+  const env = await loadForChange(db, actor, id);
+  if (!actor.isAdmin && !actor.teamIds.includes(env.teamId)) throw forbidden(`Only the environment's team can ask for a ${DAY2[kind].noun}.`);
+  if (env.status !== DAY2[kind].from) {
+    throw new AppError("CONFLICT", `${env.name} can only be ${DAY2[kind].verb} while it is ${DAY2[kind].from.toLowerCase()}; it is ${env.status.toLowerCase().replace(/_/g, " ")}.`);
+  }
+  return env;
+}
+
+async function ask(
+  db: PrismaClient,
+  actor: Actor,
+  env: { id: string; name: string },
+  op: { kind: Day2Kind; params: ChangeTarget | null; whatIf: WhatIf; reason: string },
+): Promise<ChangeOutcome> {
+  const reason = op.reason.trim();
+  const direct = canDecideRequests(actor);
+  const { from, noun } = DAY2[op.kind];
   return withActiveOperationGuard(() =>
     db.$transaction(async (tx) => {
       // The row lock orders this with teardowns and other changes; the status is checked under it.
-      const [row] = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM environments WHERE id = ${input.id}::uuid FOR UPDATE`;
-      if (!row || row.status !== "READY") throw new AppError("CONFLICT", `${env.name} is no longer ready; nothing was asked for.`);
-      const active = await tx.operation.findFirst({ where: { environmentId: input.id, status: { in: ["PENDING_APPROVAL", "QUEUED", "RUNNING"] } }, select: { status: true } });
-      if (active?.status === "PENDING_APPROVAL") throw new AppError("CONFLICT", "Another change to this environment is waiting for approval. It must be decided (or withdrawn) first.");
+      const [row] = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM environments WHERE id = ${env.id}::uuid FOR UPDATE`;
+      if (!row || row.status !== from) throw new AppError("CONFLICT", `${env.name} is no longer ${from.toLowerCase()}; nothing was asked for.`);
+      const active = await tx.operation.findFirst({ where: { environmentId: env.id, status: { in: ["PENDING_APPROVAL", "QUEUED", "RUNNING"] } }, select: { status: true } });
+      if (active?.status === "PENDING_APPROVAL") throw new AppError("CONFLICT", "Another change to this environment is waiting for approval. It must be decided first.");
       if (active) throw anotherOperationRunning();
       const operation = await tx.operation.create({
         data: {
-          environmentId: input.id,
-          kind: "UPDATE",
+          environmentId: env.id,
+          kind: op.kind,
           status: direct ? "QUEUED" : "PENDING_APPROVAL",
           requestedById: actor.id,
           reason,
-          params: target,
-          whatIf: whatIf as unknown as Prisma.InputJsonValue,
+          ...(op.params ? { params: op.params } : {}),
+          whatIf: op.whatIf as unknown as Prisma.InputJsonValue,
           ...(direct ? { decidedById: actor.id, decidedAt: new Date() } : {}),
         },
       });
       await recordAudit(tx, {
-        environmentId: input.id,
+        environmentId: env.id,
         actorId: actor.id,
         action: "environment.change-requested",
         reason,
-        details: { operationId: operation.id, from: whatIf.from, to: whatIf.to, direct },
+        details: { operationId: operation.id, kind: op.kind, from: op.whatIf.from, to: op.whatIf.to, direct },
       });
-      if (direct) await startChange(tx, input.id, operation.id, actor.id, "Applied directly by an admin");
+      if (direct) await startChange(tx, env.id, { id: operation.id, kind: op.kind }, actor.id, `Applied directly by an admin (${noun})`);
       return { name: env.name, operationId: operation.id, applied: direct };
     }),
   );
 }
 
-/** The environment goes UPDATING and the worker gets the change, in the deciding transaction. */
-async function startChange(tx: Prisma.TransactionClient, environmentId: string, operationId: string, actorId: string, reason: string | null) {
+/** The environment goes UPDATING and the worker gets the operation, in the deciding transaction. */
+async function startChange(tx: Prisma.TransactionClient, environmentId: string, op: { id: string; kind: Day2Kind }, actorId: string, reason: string | null) {
+  const { from, noun } = DAY2[op.kind];
   await transitionEnvironment(tx, {
     environmentId,
-    from: CHANGE_FROM,
+    from: [from],
     to: "UPDATING",
     action: "environment.change-approved",
     actorId,
     reason,
-    details: { operationId },
-    conflictMessage: () => "The environment is no longer ready, so the change cannot start. Reject it instead.",
+    details: { operationId: op.id, kind: op.kind },
+    conflictMessage: () => `The environment is no longer ${from.toLowerCase()}, so the ${noun} cannot start. Reject it instead.`,
   });
-  await enqueueOperation(tx, operationId);
+  await enqueueOperation(tx, op.id);
 }
 
 async function pendingChange(tx: Prisma.TransactionClient, environmentId: string, operationId: string) {
-  const [op] = await tx.$queryRaw<{ status: string; requested_by_id: string | null; environment_id: string }[]>`
-    SELECT status, requested_by_id::text, environment_id::text FROM operations WHERE id = ${operationId}::uuid FOR UPDATE`;
+  const [op] = await tx.$queryRaw<{ status: string; kind: Day2Kind; requested_by_id: string | null; environment_id: string }[]>`
+    SELECT status, kind::text AS kind, requested_by_id::text, environment_id::text FROM operations WHERE id = ${operationId}::uuid FOR UPDATE`;
   if (!op || op.environment_id !== environmentId) throw notFound("change");
   if (op.status !== "PENDING_APPROVAL") throw new AppError("CONFLICT", "That change was already decided.");
   return op;
@@ -144,7 +179,7 @@ export async function approveChange(db: PrismaClient, actor: Actor, input: z.inf
     if (op.requested_by_id === actor.id) throw forbidden(OWN_CHANGE_MESSAGE);
     const reason = input.reason?.trim() || null;
     await tx.operation.update({ where: { id: input.operationId }, data: { status: "QUEUED", decidedById: actor.id, decidedAt: new Date(), decisionReason: reason } });
-    await startChange(tx, input.id, input.operationId, actor.id, reason);
+    await startChange(tx, input.id, { id: input.operationId, kind: op.kind }, actor.id, reason);
     return { operationId: input.operationId };
   });
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EXECUTOR_DESCRIPTIONS, SIZE_PRESETS, estimateMonthlyCost, type ExecutorName, type SizeName } from "@/lib/environments/catalog";
+import { EXECUTOR_DESCRIPTIONS, SIZE_PRESETS, estimateMonthlyCost, stoppedMonthlyUsd, type ExecutorName, type SizeName } from "@/lib/environments/catalog";
 import type { ReleaseObject } from "@/lib/environments/release-objects";
 import { renderAirflowRelease, refusalMessage, type AirflowReleaseSpec } from "@/lib/helm/airflow-release";
 import { environmentHelmValues, type AirflowReleaseSettings } from "@/lib/helm/airflow-values";
@@ -24,7 +24,12 @@ export type ChangeTarget = z.infer<typeof ChangeTargetSchema>;
 const ObjectRef = z.object({ kind: z.string(), name: z.string() });
 const AzureChange = z.object({ resource: z.string(), property: z.string(), before: z.string(), after: z.string(), note: z.string().optional() });
 
+/** What is asked for: a change of executor or size, or stopping or starting the environment. */
+export const DAY2_ACTIONS = ["change", "stop", "start"] as const;
+export type Day2Action = (typeof DAY2_ACTIONS)[number];
+
 export const WhatIfSchema = z.object({
+  action: z.enum(DAY2_ACTIONS).default("change"),
   computedAt: z.string(),
   from: ChangeTargetSchema,
   to: ChangeTargetSchema,
@@ -190,6 +195,7 @@ export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
     objects = { status: "unlisted", message: `The objects cannot be compared now. ${unlisted?.message ?? ""}`.trim() };
   }
   return {
+    action: "change",
     computedAt: new Date().toISOString(),
     from,
     to: target,
@@ -202,5 +208,65 @@ export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
     consequences: consequencesOf(from, target, disks),
     cost: { beforeUsd: estimateMonthlyCost(from).totalUsd, afterUsd: estimateMonthlyCost(target).totalUsd },
     refusals,
+  };
+}
+
+/** What running tasks lose when the environment's Airflow stops, by executor. */
+const TASKS_KILLED: Record<ExecutorName, string> = {
+  KubernetesExecutor: "Task pods running now are killed with the nodes (Airflow retries those with retries left once it is started).",
+  CeleryExecutor: "Tasks running on the Celery workers are killed, and those waiting in Redis are lost (the scheduler queues them again once started).",
+  LocalExecutor: "Tasks running inside the scheduler are killed (Airflow retries those with retries left once it is started).",
+};
+
+/**
+ * The what-if of stopping (hibernating) or starting an environment: nothing about its release
+ * changes; Azure's power states do, and the bill. Azure's limits are said here, where they bite.
+ */
+export function powerWhatIf(spec: Pick<AirflowReleaseSpec, "executor" | "size" | "chartVersion">, action: "stop" | "start"): WhatIf {
+  const current: ChangeTarget = { executor: spec.executor, size: spec.size };
+  const running = estimateMonthlyCost(current).totalUsd;
+  const stopped = stoppedMonthlyUsd(current);
+  const stop = action === "stop";
+  const azure: WhatIf["azure"] = [
+    {
+      resource: "AKS cluster",
+      property: "Power state",
+      before: stop ? "Running" : "Stopped",
+      after: stop ? "Stopped" : "Running",
+      note: stop ? "Its VMs are deallocated; the control plane keeps its state and the disks stay." : "The same nodes come back, with their disks.",
+    },
+    {
+      resource: "PostgreSQL server",
+      property: "State",
+      before: stop ? "Ready" : "Stopped",
+      after: stop ? "Stopped" : "Ready",
+      note: stop ? "Azure starts a stopped server by itself after 7 days; the portal stops it again and says so." : undefined,
+    },
+  ];
+  const consequences = stop
+    ? [
+        "Airflow is unavailable until the environment is started: no DAG runs, and the UI does not answer.",
+        TASKS_KILLED[spec.executor],
+        "While stopped, the environment cannot be changed, only started or torn down (a stopped PostgreSQL server accepts no other management operation).",
+        `It still costs about $${Math.round(stopped)} a month for the database's storage and the cluster's disks.`,
+      ]
+    : [
+        "Airflow comes back at the same address with its history; runs missed while stopped are caught up where a DAG has catchup on.",
+        "The database's firewall is checked again against the cluster's outbound addresses, which a started cluster may have changed.",
+      ];
+  return {
+    action,
+    computedAt: new Date().toISOString(),
+    from: current,
+    to: current,
+    chartVersion: spec.chartVersion,
+    values: [],
+    objects: { status: "listed", added: [], removed: [], changed: [] },
+    azure: azure.map((a) => (a.note === undefined ? { resource: a.resource, property: a.property, before: a.before, after: a.after } : a)),
+    components: { appear: [], disappear: [] },
+    disks: [],
+    consequences,
+    cost: { beforeUsd: stop ? running : stopped, afterUsd: stop ? stopped : running },
+    refusals: [],
   };
 }

@@ -8,6 +8,7 @@ import { openDatabaseToCluster } from "./database-firewall";
 import { installFluxExtension } from "./flux-extension";
 import { applyHelmRelease, waitForHelmRelease } from "./helm";
 import { deleteLeftBehindDisks } from "./disks";
+import { resumeRelease, startCluster, startDatabaseServer, stopCluster, stopDatabaseServer, suspendRelease } from "./power";
 import { createResourceGroup } from "./resource-group";
 import { resizeDatabaseServer, resizeNodePool } from "./scale";
 import { createDatabaseDnsZone, createSpokeNetwork, deleteHubPeering, grantSubnetAccess, peerWithHub, releaseAddressRange } from "./spoke-network";
@@ -42,4 +43,10 @@ export const STEP_RUNS: Record<string, StepRun> = {
   "node-pool": resizeNodePool,
   "database-size": resizeDatabaseServer,
   "delete-disks": deleteLeftBehindDisks,
+  "suspend-release": suspendRelease,
+  "stop-cluster": stopCluster,
+  "stop-database": stopDatabaseServer,
+  "start-database": startDatabaseServer,
+  "start-cluster": startCluster,
+  "resume-release": resumeRelease,
 };

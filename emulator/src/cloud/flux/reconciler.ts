@@ -17,6 +17,7 @@ const NAMESPACE = CORE_TYPES[0] as KubeType;
 const meta = (obj: Json) => obj.metadata as Json;
 /** What source- and helm-controller put on their objects so a delete waits for their clean-up (uninstall). */
 export const FLUX_FINALIZER = "finalizers.fluxcd.io";
+const suspended = (obj: Json) => (obj.spec as Json | undefined)?.suspend === true;
 const finalizersOf = (obj: Json) => (meta(obj).finalizers as string[] | undefined) ?? [];
 /**
  * Nothing left to do until the object changes: a repository whose index is stored, a release that
@@ -89,6 +90,9 @@ export class Flux {
     if (meta(e.obj).deletionTimestamp) return this.finalize(e.cluster, t, e.obj);
     // The CRDs accept an object without a spec; the controllers can do nothing with it.
     if (!e.obj.spec) return;
+    // `spec.suspend`: helm-controller returns early ("reconciliation is suspended for this object"),
+    // leaving the status as it was; resuming is a new generation, reconciled as any other.
+    if (t === RELEASE && suspended(e.obj)) return void clearTimeout(this.timers.get(this.key(e.cluster, t, e.obj)));
     // The controllers' first act on a new object; a moment later, as a controller's watch would see it.
     if (!finalizersOf(e.obj).includes(FLUX_FINALIZER)) setImmediate(() => this.addFinalizer(e.cluster, t, e.obj));
     if (!done(t, e.obj)) this.schedule(e.cluster, t, e.obj);
@@ -108,6 +112,7 @@ export class Flux {
   }
 
   private schedule(cluster: ClusterState, t: KubeType, obj: Json, again = false, retry = false) {
+    if (t === RELEASE && suspended(obj)) return;
     const key = this.key(cluster, t, obj);
     const generation = meta(obj).generation as number;
     if (!again && this.scheduled.get(key) === generation && this.timers.has(key)) return;
@@ -118,6 +123,7 @@ export class Flux {
       this.timers.delete(key);
       const current = this.ctx.kube.read(cluster, t, meta(obj).namespace as string, meta(obj).name as string);
       if (!current || !this.ctx.kube.get(cluster.key)) return;
+      if (t === RELEASE && suspended(current)) return;
       if (t === REPO) this.ctx.kube.writeStatus(cluster, t, current, repositoryReadyStatus(current, this.ctx.helm.artifact(), cluster.fluxNamespace ?? "flux-system"));
       else void this.releases.reconcile(cluster, current).catch((err) => this.ctx.log(`HelmRelease ${key}: ${String(err)}`));
     }, latency);
