@@ -28,6 +28,8 @@ export interface OperationRecord {
   id: string;
   /** The latency/fault kind, e.g. managedCluster, delete. */
   kind: string;
+  /** The latency kind, when not `kind` (a server update is a postgresServer operation that takes postgresServerUpdate's time). */
+  latencyKind?: string;
   action: "create" | "update" | "delete" | "start" | "stop" | "restart";
   resourceId: string;
   resourceType: string;

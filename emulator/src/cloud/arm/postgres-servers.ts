@@ -14,8 +14,26 @@ export const serverId = (sub: string, group: string, name: string) => `${groupId
 const SYSTEM_DATABASES = ["azure_maintenance", "azure_sys", "postgres"];
 const WRITE_ONLY = ["administratorLoginPassword"];
 
+/** The storage performance tier Azure gives a disk of each size by default (and its IOPS): a bigger disk never keeps a lower tier. */
+const STORAGE_TIERS: [number, string, number][] = [
+  [32, "P4", 120], [64, "P6", 240], [128, "P10", 500], [256, "P15", 1100], [512, "P20", 2300], [1024, "P30", 5000],
+  [2048, "P40", 7500], [4096, "P50", 7500], [8192, "P60", 16000], [16384, "P70", 18000], [32767, "P80", 20000],
+];
+const tierRank = (tier: unknown) => STORAGE_TIERS.findIndex(([, t]) => t === tier);
+
+/** The server's storage after a write: what it had, what the request sets, and a tier no lower than the size's default. */
+function storageOf(previous: Json | undefined, requested: Json | undefined): Json {
+  const storage: Json = { storageSizeGB: 32, autoGrow: "Disabled", type: "", ...previous, ...requested };
+  const size = Number(storage.storageSizeGB);
+  const minimum = STORAGE_TIERS.find(([gb]) => gb >= size) ?? STORAGE_TIERS[STORAGE_TIERS.length - 1]!;
+  const asked = (requested?.tier ?? previous?.tier) as string | undefined;
+  const [, tier, iops] = tierRank(asked) >= STORAGE_TIERS.indexOf(minimum) ? STORAGE_TIERS[tierRank(asked)]! : minimum;
+  return { ...storage, tier, iops };
+}
+
 function buildBody(id: string, name: string, body: Json, existing?: ArmResource): Json {
-  const input = { ...((existing?.body.properties ?? {}) as Json), ...((body.properties ?? {}) as Json) };
+  const previous = (existing?.body.properties ?? {}) as Json;
+  const input = { ...previous, ...((body.properties ?? {}) as Json) };
   for (const field of WRITE_ONLY) delete input[field];
   const version = String(input.version ?? "16");
   return {
@@ -24,7 +42,7 @@ function buildBody(id: string, name: string, body: Json, existing?: ArmResource)
     type: SERVER_TYPE,
     location: requireLocation({ location: body.location ?? existing?.body.location }, SERVER_TYPE),
     ...((body.tags ?? existing?.body.tags) ? { tags: body.tags ?? existing?.body.tags } : {}),
-    sku: body.sku ?? existing?.body.sku,
+    sku: { ...(existing?.body.sku as Json | undefined), ...(body.sku as Json | undefined) },
     ...(body.identity ? { identity: body.identity } : {}),
     systemData: systemData(existing),
     properties: {
@@ -39,8 +57,8 @@ function buildBody(id: string, name: string, body: Json, existing?: ArmResource)
       ...input,
       version,
       minorVersion: version === "16" ? "9" : "4",
-      storage: { storageSizeGB: 32, autoGrow: "Disabled", tier: "P4", iops: 120, type: "", ...(input.storage as Json | undefined) },
-      backup: { backupRetentionDays: 7, geoRedundantBackup: "Disabled", earliestRestoreDate: isoNow(), ...(input.backup as Json | undefined) },
+      storage: storageOf(previous.storage as Json | undefined, (body.properties as Json | undefined)?.storage as Json | undefined),
+      backup: { backupRetentionDays: 7, geoRedundantBackup: "Disabled", earliestRestoreDate: isoNow(), ...(previous.backup as Json | undefined), ...((body.properties as Json | undefined)?.backup as Json | undefined) },
       state: existing ? "Updating" : "Provisioning",
       fullyQualifiedDomainName: `${name}.postgres.database.azure.com`,
     },
@@ -105,7 +123,8 @@ async function write(ctx: CloudContext, ar: ArmRequest, patch: boolean) {
   const password = (body.properties as Json | undefined)?.administratorLoginPassword;
   resource.secrets = { ...existing?.secrets, ...(password ? { administratorLoginPassword: password } : {}) };
   // The service accepts every write with 202 and no body; the final state comes from the operation and a GET.
-  beginWrite(ctx, ar, resource, !existing, "postgresServer", 202, patch || !existing);
+  // An update is a postgresServer operation (faults and holds match it so) that takes an update's time.
+  beginWrite(ctx, ar, resource, !existing, "postgresServer", 202, patch || !existing, existing ? "postgresServerUpdate" : undefined);
 }
 
 function power(action: "stop" | "start" | "restart") {
