@@ -49,6 +49,15 @@ export function refuseWhileClusterBusy(ctx: CloudContext, cluster: ArmResource) 
   );
 }
 
+/**
+ * A stopped cluster can only be started or deleted: AKS refuses other writes to it and its pools
+ * with OperationNotAllowed (its words, as operators report them; the status is the emulator's).
+ */
+export function refuseWhileStopped(cluster: ArmResource) {
+  if (powerOf(cluster) !== "Stopped") return;
+  throw new ArmError(409, "OperationNotAllowed", "Operations are not allowed when the managed cluster is not in the Running power state. Start the cluster first.");
+}
+
 function target(ctx: CloudContext, ar: ArmRequest) {
   const [sub, group, name] = ar.params as [string, string, string];
   const cluster = requireResource(ctx, sub, group, clusterId(sub, group, name), MANAGED_CLUSTER_TYPE);
@@ -107,6 +116,7 @@ async function put(ctx: CloudContext, ar: ArmRequest) {
   if (!isPlainObject(input)) throw badRequest("InvalidRequestContent", "The request content was invalid: 'properties' must be an object.");
   for (const field of READ_ONLY) delete input[field];
   refuseWhileClusterBusy(ctx, cluster);
+  refuseWhileStopped(cluster);
   const pool = existing ? updatedPool(existing, input) : newPool(cluster, poolName, input);
   checkPool(pool, "agentPoolProfile");
   const pools = poolsOf(cluster);
@@ -132,6 +142,7 @@ function remove(ctx: CloudContext, ar: ArmRequest) {
   const running = ctx.lro.inFlight(id).find((op) => op.action === "delete" && op.resourceId.toLowerCase() === id.toLowerCase());
   if (running) return reply(ar, 202, undefined, ctx.lro.headers(running, ar.apiVersion));
   refuseWhileClusterBusy(ctx, cluster);
+  refuseWhileStopped(cluster);
   if (pool.mode === "System" && !poolsOf(cluster).some((p) => p !== pool && p.mode === "System")) {
     // Azure's code for this was not confirmed; AKS names the rule in these words.
     throw badRequest("OperationNotAllowed", "Operation is not allowed: There has to be at least one system agent pool. Add another System pool before deleting this one.");

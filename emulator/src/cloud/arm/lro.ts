@@ -14,6 +14,8 @@ export interface StartOptions {
   location: string;
   /** The name faults are matched on (the resource's own name). */
   name: string;
+  /** How long it takes, when not `kind`'s latency (faults and holds still match `kind`). */
+  latency?: LatencyKind;
 }
 
 /**
@@ -53,8 +55,9 @@ export class Lro {
       provider: options.resourceType.split("/")[0] ?? "Microsoft.Resources",
       location: options.location,
       startedAt: now,
-      endsAt: now + this.latencies()[options.kind],
+      endsAt: now + this.latencies()[options.latency ?? options.kind],
       status: "InProgress",
+      ...(options.latency ? { latencyKind: options.latency } : {}),
       failWith: fault ? { code: fault.code ?? "InternalServerError", message: fault.message ?? `The operation failed with code ${fault.code ?? "InternalServerError"}.` } : undefined,
     };
     this.store.state.operations[op.id] = op;
@@ -133,7 +136,7 @@ export class Lro {
   /** A released hold: the operation runs its normal latency from now, as if it had just started. */
   private unhold(op: OperationRecord) {
     if (!this.held.delete(op.id) || op.status !== "InProgress") return;
-    op.endsAt = Date.now() + (this.latencies()[op.kind as LatencyKind] ?? 0);
+    op.endsAt = Date.now() + (this.latencies()[(op.latencyKind ?? op.kind) as LatencyKind] ?? 0);
     this.store.changed();
     this.schedule(op);
   }

@@ -2,11 +2,11 @@ import type { CloudContext } from "../context.js";
 import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { isPlainObject, shortHash, uuidFrom } from "../util.js";
 import { addonProfilesFor, validateAddonProfiles } from "./addons.js";
-import { refuseWhileClusterBusy } from "./agent-pools.js";
+import { refuseWhileClusterBusy, refuseWhileStopped } from "./agent-pools.js";
 import { appRoutingOf, ingressProfileFor, syncIngressClass, validateIngressProfile } from "./app-routing.js";
 import { clusterCredential, resolveAccess } from "./cluster-access.js";
 import { clusterId, clusterKeyOf, MANAGED_CLUSTER_TYPE, TENANT_ID } from "./cluster-ids.js";
-import { syncNodes } from "../kube/nodes.js";
+import { restartNodes, syncNodes } from "../kube/nodes.js";
 import { ensureClusterNetwork, nodeResourceGroupFor, validateNodeSubnets } from "./cluster-network.js";
 import { ArmError, badRequest, checkTags, invalidName } from "./errors.js";
 import { requireLocation } from "./locations.js";
@@ -109,7 +109,11 @@ function settle(ctx: CloudContext, op: OperationRecord) {
     syncIngressClass(ctx.kube, cluster, appRoutingOf(resource).enabled);
     ctx.appRouting.clusterChanged(cluster.key);
   }
-  if (!failed && (op.action === "stop" || op.action === "start")) ctx.kube.setStopped(clusterKeyOf(resource.id), op.action === "stop");
+  if (!failed && (op.action === "stop" || op.action === "start")) {
+    const cluster = ctx.kube.get(clusterKeyOf(resource.id));
+    if (cluster && op.action === "start") restartNodes(ctx.kube, cluster, resource.body);
+    ctx.kube.setStopped(clusterKeyOf(resource.id), op.action === "stop");
+  }
   ctx.store.changed();
 }
 
@@ -157,9 +161,7 @@ async function put(ctx: CloudContext, ar: ArmRequest) {
   if (existing) {
     refuseWhileBusy(ctx, existing, "managed cluster");
     refuseWhileClusterBusy(ctx, existing);
-    if ((props(existing).powerState as Json | undefined)?.code === "Stopped") {
-      throw new ArmError(409, "OperationNotAllowed", "Operation is not allowed while the managed cluster is stopped. Start it first.");
-    }
+    refuseWhileStopped(existing);
     refuseMove(existing, requireLocation(body, MANAGED_CLUSTER_TYPE), group);
     refuseImmutableChanges(existing, body);
   }
@@ -186,6 +188,11 @@ function power(action: "stop" | "start") {
     }
     const code = (p.powerState as Json | undefined)?.code;
     if ((action === "stop" && code === "Stopped") || (action === "start" && code === "Running")) return reply(ar, 200);
+    const availabilitySets = ((p.agentPoolProfiles ?? []) as Json[]).filter((pool) => pool.type === "AvailabilitySet");
+    if (availabilitySets.length > 0) {
+      // AKS stops and starts scale set clusters only; the code of its refusal was not confirmed (best guess).
+      throw badRequest("OperationNotAllowed", `Stopping and starting a cluster needs Virtual Machine Scale Sets: agent pool '${String(availabilitySets[0]?.name)}' uses an availability set.`);
+    }
     p.provisioningState = action === "stop" ? "Stopping" : "Starting";
     ctx.store.changed();
     const op = ctx.lro.start({ kind: "managedClusterPower", action, resourceId: resource.id, resourceType: MANAGED_CLUSTER_TYPE, location: resource.body.location as string, name: resource.body.name as string });

@@ -1,6 +1,6 @@
 import type { CloudContext } from "../context.js";
 import type { ArmResource, Json, OperationRecord } from "../store.js";
-import { ArmError, checkTags, invalidName } from "./errors.js";
+import { ArmError, badRequest, checkTags, invalidName } from "./errors.js";
 import { requireLocation } from "./locations.js";
 import { resolveServerNetwork } from "./postgres-network.js";
 import { validateServerProperties } from "./postgres-validation.js";
@@ -14,8 +14,26 @@ export const serverId = (sub: string, group: string, name: string) => `${groupId
 const SYSTEM_DATABASES = ["azure_maintenance", "azure_sys", "postgres"];
 const WRITE_ONLY = ["administratorLoginPassword"];
 
+/** The storage performance tier Azure gives a disk of each size by default (and its IOPS): a bigger disk never keeps a lower tier. */
+const STORAGE_TIERS: [number, string, number][] = [
+  [32, "P4", 120], [64, "P6", 240], [128, "P10", 500], [256, "P15", 1100], [512, "P20", 2300], [1024, "P30", 5000],
+  [2048, "P40", 7500], [4096, "P50", 7500], [8192, "P60", 16000], [16384, "P70", 18000], [32767, "P80", 20000],
+];
+const tierRank = (tier: unknown) => STORAGE_TIERS.findIndex(([, t]) => t === tier);
+
+/** The server's storage after a write: what it had, what the request sets, and a tier no lower than the size's default. */
+function storageOf(previous: Json | undefined, requested: Json | undefined): Json {
+  const storage: Json = { storageSizeGB: 32, autoGrow: "Disabled", type: "", ...previous, ...requested };
+  const size = Number(storage.storageSizeGB);
+  const minimum = STORAGE_TIERS.find(([gb]) => gb >= size) ?? STORAGE_TIERS[STORAGE_TIERS.length - 1]!;
+  const asked = (requested?.tier ?? previous?.tier) as string | undefined;
+  const [, tier, iops] = tierRank(asked) >= STORAGE_TIERS.indexOf(minimum) ? STORAGE_TIERS[tierRank(asked)]! : minimum;
+  return { ...storage, tier, iops };
+}
+
 function buildBody(id: string, name: string, body: Json, existing?: ArmResource): Json {
-  const input = { ...((existing?.body.properties ?? {}) as Json), ...((body.properties ?? {}) as Json) };
+  const previous = (existing?.body.properties ?? {}) as Json;
+  const input = { ...previous, ...((body.properties ?? {}) as Json) };
   for (const field of WRITE_ONLY) delete input[field];
   const version = String(input.version ?? "16");
   return {
@@ -24,7 +42,7 @@ function buildBody(id: string, name: string, body: Json, existing?: ArmResource)
     type: SERVER_TYPE,
     location: requireLocation({ location: body.location ?? existing?.body.location }, SERVER_TYPE),
     ...((body.tags ?? existing?.body.tags) ? { tags: body.tags ?? existing?.body.tags } : {}),
-    sku: body.sku ?? existing?.body.sku,
+    sku: { ...(existing?.body.sku as Json | undefined), ...(body.sku as Json | undefined) },
     ...(body.identity ? { identity: body.identity } : {}),
     systemData: systemData(existing),
     properties: {
@@ -39,8 +57,8 @@ function buildBody(id: string, name: string, body: Json, existing?: ArmResource)
       ...input,
       version,
       minorVersion: version === "16" ? "9" : "4",
-      storage: { storageSizeGB: 32, autoGrow: "Disabled", tier: "P4", iops: 120, type: "", ...(input.storage as Json | undefined) },
-      backup: { backupRetentionDays: 7, geoRedundantBackup: "Disabled", earliestRestoreDate: isoNow(), ...(input.backup as Json | undefined) },
+      storage: storageOf(previous.storage as Json | undefined, (body.properties as Json | undefined)?.storage as Json | undefined),
+      backup: { backupRetentionDays: 7, geoRedundantBackup: "Disabled", earliestRestoreDate: isoNow(), ...(previous.backup as Json | undefined), ...((body.properties as Json | undefined)?.backup as Json | undefined) },
       state: existing ? "Updating" : "Provisioning",
       fullyQualifiedDomainName: `${name}.postgres.database.azure.com`,
     },
@@ -57,6 +75,9 @@ function settle(ctx: CloudContext, op: OperationRecord) {
     p.state = op.action === "create" ? "Disabled" : op.action === "start" ? "Stopped" : "Ready";
   } else {
     p.state = op.action === "stop" ? "Stopped" : "Ready";
+    // When it stopped, on the cloud's clock: Azure starts it again by itself after 7 days.
+    if (op.action === "stop") resource.meta = { ...resource.meta, stoppedAt: ctx.clock.now() };
+    else if (resource.meta) delete resource.meta.stoppedAt;
     if (op.action === "create") {
       for (const db of SYSTEM_DATABASES) {
         const dbId = `${resource.id}/databases/${db}`;
@@ -69,11 +90,41 @@ function settle(ctx: CloudContext, op: OperationRecord) {
 
 export function registerPostgresServers(ctx: CloudContext) {
   ctx.lro.register(SERVER_TYPE, (op) => settle(ctx, op));
+  ctx.clock.onAdvance.push(() => {
+    for (const server of Object.values(ctx.store.state.resources)) if (server.type === SERVER_TYPE) autoStart(ctx, server);
+  });
+}
+
+const AUTO_START_MS = 7 * 24 * 3600_000;
+
+/**
+ * Azure starts a flexible server that has been stopped for 7 days (to apply maintenance). Checked
+ * whenever the server is looked at and when the cloud's clock moves, so no timer has to run for a week.
+ */
+export function autoStart(ctx: CloudContext, server: ArmResource) {
+  const p = props(server);
+  const stoppedAt = server.meta?.stoppedAt;
+  if (p.state !== "Stopped" || typeof stoppedAt !== "number" || ctx.clock.now() - stoppedAt < AUTO_START_MS) return;
+  p.state = "Ready";
+  delete server.meta?.stoppedAt;
+  ctx.store.changed();
+  ctx.log(`PostgreSQL server ${String(server.body.name)}: stopped for 7 days, started by the service`);
 }
 
 export function requireServer(ctx: CloudContext, ar: ArmRequest) {
   const [sub, group, name] = ar.params as [string, string, string];
-  return requireResource(ctx, sub, group, serverId(sub, group, name), SERVER_TYPE);
+  const server = requireResource(ctx, sub, group, serverId(sub, group, name), SERVER_TYPE);
+  autoStart(ctx, server);
+  return server;
+}
+
+/**
+ * A stopped server takes no management operation but a start (or a delete): 400 ServerStoppedError,
+ * Azure's code (seen refusing reads of a stopped server's parameters; its message here is the emulator's).
+ */
+export function refuseWhileServerStopped(server: ArmResource, operation: string) {
+  if (props(server).state !== "Stopped") return;
+  throw badRequest("ServerStoppedError", `Operation '${operation}' cannot be performed as server '${String(server.body.name)}' is currently in state 'Stopped'. Start the server first.`);
 }
 
 async function write(ctx: CloudContext, ar: ArmRequest, patch: boolean) {
@@ -95,7 +146,8 @@ async function write(ctx: CloudContext, ar: ArmRequest, patch: boolean) {
   if (existing && body.location !== undefined) refuseMove(existing, requireLocation(body, SERVER_TYPE), group);
   if (existing) {
     refuseWhileBusy(ctx, existing, "server");
-    if (props(existing).state === "Stopped") throw new ArmError(409, "ServerIsStopped", `The server '${name}' is stopped. Start it before updating it.`);
+    autoStart(ctx, existing);
+    refuseWhileServerStopped(existing, "UpdateServer");
   }
   validateServerProperties(body, existing);
   const network = resolveServerNetwork(ctx, body, existing);
@@ -105,7 +157,8 @@ async function write(ctx: CloudContext, ar: ArmRequest, patch: boolean) {
   const password = (body.properties as Json | undefined)?.administratorLoginPassword;
   resource.secrets = { ...existing?.secrets, ...(password ? { administratorLoginPassword: password } : {}) };
   // The service accepts every write with 202 and no body; the final state comes from the operation and a GET.
-  beginWrite(ctx, ar, resource, !existing, "postgresServer", 202, patch || !existing);
+  // An update is a postgresServer operation (faults and holds match it so) that takes an update's time.
+  beginWrite(ctx, ar, resource, !existing, "postgresServer", 202, patch || !existing, existing ? "postgresServerUpdate" : undefined);
 }
 
 function power(action: "stop" | "start" | "restart") {
@@ -116,7 +169,12 @@ function power(action: "stop" | "start" | "restart") {
     const state = p.state as string;
     if ((action === "stop" && state === "Stopped") || (action === "start" && state === "Ready")) return reply(ar, 200);
     if (state !== (action === "start" ? "Stopped" : "Ready")) {
-      throw new ArmError(409, "InvalidServerStateForOperation", `The server '${resource.body.name as string}' is in state '${state}', which does not allow ${action}.`);
+      // Azure's code and words for stop and restart; a start of a server that is not stopped is worded alike here.
+      const message =
+        action === "start"
+          ? `Start Server can only be performed on Stopped servers. Server Name = ${resource.body.name as string}, Current Server State = ${state}`
+          : `Restart or Stop Server can only be performed on Started servers. Sever Name = ${resource.body.name as string}, Current Server State = ${state}`;
+      throw new ArmError(409, "ServerIsNotReady", message);
     }
     p.state = { stop: "Stopping", start: "Starting", restart: "Restarting" }[action];
     ctx.store.changed();
@@ -127,11 +185,13 @@ function power(action: "stop" | "start" | "restart") {
 
 const base = "/subscriptions/{}/resourcegroups/{}/providers/Microsoft.DBforPostgreSQL/flexibleServers";
 
+const started = (ctx: CloudContext, servers: ArmResource[]) => servers.map((server) => (autoStart(ctx, server), server));
+
 export const postgresServerRoutes: ArmRoute[] = [
   {
     pattern: route("/subscriptions/{}/providers/Microsoft.DBforPostgreSQL/flexibleServers"),
     kind: "postgresServer",
-    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`/subscriptions/${ar.params[0]}/`, SERVER_TYPE))) },
+    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx, ar, started(ctx, ctx.store.listResources(`/subscriptions/${ar.params[0]}/`, SERVER_TYPE)))) },
   },
   {
     pattern: route(base),
@@ -140,7 +200,7 @@ export const postgresServerRoutes: ArmRoute[] = [
       GET: (ctx, ar) => {
         const [sub, group] = ar.params as [string, string];
         requireGroup(ctx, sub, group);
-        reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`${groupId(sub, group)}/`, SERVER_TYPE)));
+        reply(ar, 200, listBody(ctx, ar, started(ctx, ctx.store.listResources(`${groupId(sub, group)}/`, SERVER_TYPE))));
       },
     },
   },

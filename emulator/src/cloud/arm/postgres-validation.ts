@@ -26,7 +26,8 @@ function checkPassword(password: unknown) {
 export function validateServerProperties(body: Json, existing: ArmResource | undefined) {
   const props = (body.properties ?? {}) as Json;
   if (typeof props !== "object") throw invalidValue("properties must be an object.");
-  const sku = (body.sku ?? existing?.body.sku) as Json | undefined;
+  // An update names what changes: a SKU without its tier keeps the server's tier, and is checked against it.
+  const sku = body.sku || existing?.body.sku ? ({ ...(existing?.body.sku as Json | undefined), ...(body.sku as Json | undefined) } as Json) : undefined;
   if (!sku) throw badRequest("InvalidParameterValue", "The sku is required to create a flexible server.");
   const tierRule = TIERS[sku.tier as string];
   if (!tierRule) throw invalidValue(`Invalid sku tier '${String(sku.tier)}'. Allowed values: ${Object.keys(TIERS).join(", ")}.`);
@@ -46,7 +47,8 @@ export function validateServerProperties(body: Json, existing: ArmResource | und
     const size = storage.storageSizeGB as number;
     if (!STORAGE_GB.includes(size)) throw invalidValue(`Invalid storage size ${String(size)} GB. Allowed sizes: ${STORAGE_GB.join(", ")}.`);
     const current = ((existing?.body.properties as Json | undefined)?.storage as Json | undefined)?.storageSizeGB as number | undefined;
-    if (current && size < current) throw invalidValue("Storage size cannot be reduced.");
+    // Storage only grows on Azure; the code of Azure's refusal was not confirmed (best guess).
+    if (current && size < current) throw invalidValue(`Storage size cannot be reduced: the server has ${current} GB and ${size} GB was requested. Storage can only be scaled up.`);
   }
 
   const ha = (props.highAvailability as Json | undefined)?.mode;

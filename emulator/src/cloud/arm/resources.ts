@@ -128,7 +128,16 @@ export function completeDelete(ctx: CloudContext, op: OperationRecord): boolean 
 }
 
 /** Starts a create or update operation and answers as ARM does: 201 (create) or 200 (update) with the body. */
-export function beginWrite(ctx: CloudContext, ar: ArmRequest, resource: ArmResource, created: boolean, kind: LatencyKind, createdStatus = 201, accepted = created && createdStatus === 202) {
+export function beginWrite(
+  ctx: CloudContext,
+  ar: ArmRequest,
+  resource: ArmResource,
+  created: boolean,
+  kind: LatencyKind,
+  createdStatus = 201,
+  accepted = created && createdStatus === 202,
+  latency?: LatencyKind,
+) {
   ctx.store.putResource(resource);
   ctx.store.count(resource.id, ar.method === "PATCH" ? "patches" : "puts");
   if (created) ctx.store.count(resource.id, "created");
@@ -139,6 +148,7 @@ export function beginWrite(ctx: CloudContext, ar: ArmRequest, resource: ArmResou
     resourceType: resource.type,
     location: (resource.body.location as string | undefined) ?? "global",
     name: String(resource.body.name),
+    latency,
   });
   reply(ar, accepted ? 202 : created ? createdStatus : 200, accepted ? undefined : resource.body, ctx.lro.headers(op, ar.apiVersion));
 }

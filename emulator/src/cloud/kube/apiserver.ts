@@ -95,8 +95,13 @@ export class ApiServer {
     try {
       const cluster = this.ctx.kube.get(m[1] as string);
       if (!cluster || !cluster.provisioned) throw new KubeError(404, "NotFound", `no cluster is served at ${url.pathname}`);
+      if (cluster.stopped) {
+        // A stopped AKS cluster has no control plane: nothing answers at its address. The
+        // connection is dropped without a response, as clients see an unreachable server.
+        req.socket.destroy();
+        return true;
+      }
       const principal = await authenticate(this.ctx, cluster, req);
-      if (cluster.stopped) throw new KubeError(503, "ServiceUnavailable", "the managed cluster is stopped; start it to reach its API server");
       const fault = this.ctx.faults.take("http", { kind: "kube", method: req.method });
       if (fault) throw injectedError(fault.status ?? 500, fault.retryAfterSeconds, fault.message);
       await delay(this.ctx.latencies.kube);

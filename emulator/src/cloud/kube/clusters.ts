@@ -77,6 +77,8 @@ export class KubeClusters {
     const cluster = this.get(key);
     if (!cluster) return;
     cluster.stopped = stopped;
+    // The control plane goes away: open watches end with it.
+    if (stopped) this.watches.dropCluster(key);
     this.store.changed();
     for (const hook of this.onPowerChange) hook(cluster);
   }

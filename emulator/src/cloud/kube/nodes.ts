@@ -5,6 +5,7 @@ import { kubeNow, type KubeClusters } from "./clusters.js";
 import { KUBERNETES_VERSION, typeOf } from "./discovery.js";
 
 const NODE = typeOf("Node");
+const POD = typeOf("Pod");
 
 /** vCPUs and memory of the VM sizes people pick for AKS pools (Standard_D4ds_v5 → 4 vCPUs, 16 GiB), and pods. */
 function capacityOf(vmSize: string, maxPods: number) {
@@ -94,3 +95,22 @@ export function syncNodes(kube: KubeClusters, cluster: ClusterState, armCluster:
 
 /** The names of the cluster's Nodes, for placing Pods on them. */
 export const nodeNames = (kube: KubeClusters, cluster: ClusterState) => kube.list(cluster, NODE).map((n) => String((n.metadata as Json).name));
+
+/**
+ * A stopped cluster started again: its VMs boot, so each pool's Nodes are back and report Ready
+ * anew; Pods no controller owns (a KubernetesExecutor's task pods) were lost with the nodes and are
+ * gone, while controllers' Pods are scheduled again by their owners.
+ */
+export function restartNodes(kube: KubeClusters, cluster: ClusterState, armCluster: Json) {
+  syncNodes(kube, cluster, armCluster);
+  const now = kubeNow();
+  for (const node of kube.list(cluster, NODE)) {
+    const status = (node.status ?? {}) as Json;
+    const conditions = ((status.conditions ?? []) as Json[]).map((c) => ({ ...c, lastHeartbeatTime: now, ...(c.type === "Ready" ? { lastTransitionTime: now } : {}) }));
+    kube.write(cluster, NODE, { ...node, status: { ...status, conditions } });
+  }
+  for (const pod of kube.list(cluster, POD)) {
+    const owners = ((pod.metadata as Json).ownerReferences ?? []) as Json[];
+    if (owners.length === 0) kube.remove(cluster, POD, pod);
+  }
+}
