@@ -17,6 +17,7 @@ export type AuditAction =
   | "environment.updated"
   | "environment.stopped"
   | "environment.started"
+  | "environment.restopping"
   | "environment.deleted";
 
 export type UserAuditAction = "user.sessions-revoked";

@@ -20,6 +20,7 @@ const ACTION_LABELS: Record<string, string> = {
   "environment.updated": "Change applied",
   "environment.stopped": "Stopped",
   "environment.started": "Started",
+  "environment.restopping": "Stopped again (Azure restarted its database)",
   "user.sessions-revoked": "Signed out everywhere",
 };
 

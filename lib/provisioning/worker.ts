@@ -6,6 +6,7 @@ import { createPrismaClient } from "@/lib/db/create-client";
 import { processOperation } from "./engine";
 import { OPERATIONS_QUEUE, type OperationJob } from "./queue";
 import type { EngineDeps } from "./runner";
+import { keepStoppedEnvironmentsStopped } from "./hibernation";
 import { operationsToDeliver, refreshHealth, tearDownExpired } from "./schedule";
 import { probeEnvironmentHealth } from "./steps/airflow-health";
 
@@ -72,6 +73,10 @@ export async function startWorker(config: EngineConfig, log: (message: string) =
 
   const stopHealth = every(Math.min(config.worker.healthIntervalMs, 10_000), async () => {
     await refreshHealth(db, config.worker.healthIntervalMs, (env) => probeEnvironmentHealth(deps.arm, credential, env, stopping.signal));
+    const again = await keepStoppedEnvironmentsStopped(db, config.worker.healthIntervalMs, async (names) =>
+      (await deps.arm.postgres.servers.get(names.resourceGroup, names.postgresServer, { abortSignal: stopping.signal })).state,
+    );
+    if (again.length > 0) log(`[worker] Azure started the stopped database of ${again.join(", ")}; stopping again`);
   });
 
   log(`[worker] ${workerId} ready (concurrency ${config.worker.concurrency})`);

@@ -32,7 +32,18 @@ async function setSuspended(ctx: StepContext, suspend: boolean) {
   return { suspended: suspend };
 }
 
-export const suspendRelease: StepRun = (ctx) => setSuspended(ctx, true);
+/**
+ * A stopped cluster's API server does not answer, and its Flux is not running: the release, suspended
+ * when the cluster was stopped, stays so (a server Azure started by itself is stopped again this way).
+ */
+export const suspendRelease: StepRun = async (ctx) => {
+  const cluster = await ctx.retry(() => ctx.arm.aks.managedClusters.get(ctx.env.names.resourceGroup, ctx.env.names.cluster, { abortSignal: ctx.signal }));
+  if (cluster.powerState?.code === "Stopped") {
+    await ctx.log("The cluster is stopped: its Flux is not running, and the release stays as it was suspended");
+    return { suspended: true };
+  }
+  return setSuspended(ctx, true);
+};
 export const resumeRelease: StepRun = (ctx) => setSuspended(ctx, false);
 
 export const stopCluster: StepRun = async (ctx) => {

@@ -1,0 +1,89 @@
+import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
+import { deriveNames } from "@/lib/environments/naming";
+import { tearDownEnvironment } from "@/lib/environments/teardown-environment";
+import { RESTARTED_BY_AZURE } from "@/lib/provisioning/hibernation";
+import { withTestDatabase } from "@/scripts/test-support/db";
+import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
+import { emulatorAzureEnv } from "@/scripts/support/stack";
+import { approveChange, requestPowerChange } from "./change-request";
+import { readWhatIf } from "./what-if";
+
+/**
+ * Hibernating an environment and waking it up, through a real worker and the emulated Azure: the
+ * release suspended, the cluster and the server stopped (and read back as stopped from Azure),
+ * Airflow unreachable; started again in the other order with Airflow healthy; and a server Azure
+ * starts by itself after 7 days (on the emulator's clock) stopped again by the worker.
+ */
+const database = withTestDatabase();
+let h: EngineHarness;
+let aks: ContainerServiceClient;
+let postgres: PostgreSQLManagementFlexibleServerClient;
+
+beforeAll(async () => {
+  h = await startEngineHarness(database.prisma, database.url, PLATFORM_ADMINS_GROUP_ID);
+  const sub = emulatorAzureEnv(h.emulator.emulator, "")["AZURE_SUBSCRIPTION_ID"]!;
+  aks = new ContainerServiceClient(h.emulator.credential, sub, h.emulator.clientOptions);
+  postgres = new PostgreSQLManagementFlexibleServerClient(h.emulator.credential, sub, h.emulator.clientOptions);
+  h.startWorker({ WORKER_HEALTH_INTERVAL_MS: "1000" });
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe("stopping and starting an environment", () => {
+  it("stops on approval, starts again healthy, and is stopped again when Azure starts its server after 7 days", async () => {
+    const id = await requestAndApprove(database.prisma, h, "hibernate", { executor: "KubernetesExecutor", airflowVersion: "3.2.2" });
+    await waitForStatus(database.prisma, id, ["READY"], 150_000);
+    const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+    const names = deriveNames(env.name, env.nameSuffix);
+    const powerOf = async () => ({
+      cluster: (await aks.managedClusters.get(names.resourceGroup, names.cluster)).powerState?.code,
+      server: (await postgres.servers.get(names.resourceGroup, names.postgresServer)).state,
+    });
+
+    // Starting a running environment is refused; stopping is asked for with its what-if.
+    await expect(requestPowerChange(database.prisma, h.ana, { id, action: "start", reason: "Morning" })).rejects.toThrow(/only be started while it is stopped/);
+    const stop = await requestPowerChange(database.prisma, h.ana, { id, action: "stop", reason: "Quiet until January" });
+    const whatIf = readWhatIf((await database.prisma.operation.findUniqueOrThrow({ where: { id: stop.operationId } })).whatIf)!;
+    expect(whatIf.action).toBe("stop");
+    expect(whatIf.cost.afterUsd).toBeLessThan(whatIf.cost.beforeUsd);
+    expect(whatIf.consequences.join(" ")).toMatch(/after 7 days|no other management operation/);
+    expect(await powerOf()).toEqual({ cluster: "Running", server: "Ready" });
+    await approveChange(database.prisma, h.admin, { id, operationId: stop.operationId });
+    expect(await waitForStatus(database.prisma, id, ["STOPPED", "FAILED"], 120_000), await eventLog(database.prisma, id)).toBe("STOPPED");
+    expect(await powerOf()).toEqual({ cluster: "Stopped", server: "Stopped" });
+    const log = await eventLog(database.prisma, id);
+    expect(log.indexOf("Suspended the HelmRelease")).toBeLessThan(log.indexOf("Stopping cluster"));
+    expect(log.indexOf("Stopping cluster")).toBeLessThan(log.indexOf("Stopping server"));
+
+    // Eight days later on Azure's clock, the server has started by itself; the worker stops it again.
+    await h.emulator.control("POST", "clock/advance", { seconds: 8 * 24 * 3600 });
+    expect((await powerOf()).server).toBe("Ready");
+    await waitForStatus(database.prisma, id, ["UPDATING"], 30_000);
+    expect(await waitForStatus(database.prisma, id, ["STOPPED", "FAILED"], 60_000), await eventLog(database.prisma, id)).toBe("STOPPED");
+    expect(await powerOf()).toEqual({ cluster: "Stopped", server: "Stopped" });
+    const restop = await database.prisma.operation.findFirstOrThrow({ where: { environmentId: id, kind: "STOP", requestedById: null } });
+    expect(restop).toMatchObject({ status: "SUCCEEDED", reason: RESTARTED_BY_AZURE });
+    const trail = await database.prisma.auditEvent.findMany({ where: { environmentId: id }, select: { action: true, reason: true } });
+    expect(trail).toContainEqual({ action: "environment.restopping", reason: RESTARTED_BY_AZURE });
+
+    // An admin starts it directly: database, cluster, release, and Airflow answers again.
+    const start = await requestPowerChange(database.prisma, h.admin, { id, action: "start", reason: "Back to work" });
+    expect(start.applied).toBe(true);
+    expect(await waitForStatus(database.prisma, id, ["READY", "FAILED"], 120_000), await eventLog(database.prisma, id)).toBe("READY");
+    expect(await powerOf()).toEqual({ cluster: "Running", server: "Ready" });
+    const started = await eventLog(database.prisma, id);
+    expect(started).toContain("Resumed the HelmRelease");
+    expect(await database.prisma.environment.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "READY", health: "healthy" });
+
+    // A stopped environment can still be torn down.
+    await requestPowerChange(database.prisma, h.admin, { id, action: "stop", reason: "Done for good" });
+    expect(await waitForStatus(database.prisma, id, ["STOPPED", "FAILED"], 120_000)).toBe("STOPPED");
+    await tearDownEnvironment(database.prisma, h.admin, { id, confirmName: env.name });
+    expect(await waitForStatus(database.prisma, id, ["DELETED", "FAILED"], 120_000), await eventLog(database.prisma, id)).toBe("DELETED");
+  }, 500_000);
+});

@@ -1,0 +1,56 @@
+import { recordAudit } from "@/lib/audit";
+import { powerWhatIf } from "@/lib/environments/changes/what-if";
+import { deriveNames, type DerivedNames } from "@/lib/environments/naming";
+import { transitionEnvironment } from "@/lib/environments/transition";
+import { AppError } from "@/lib/errors";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { enqueueOperation } from "./queue";
+
+export const RESTARTED_BY_AZURE = "Azure started the stopped PostgreSQL server by itself (it does after 7 days); the portal stops the environment again.";
+
+/**
+ * Azure starts a stopped flexible server by itself after 7 days, and bills it from then on. For each
+ * STOPPED environment not looked at for `intervalMs` (claimed by its check time, so workers share
+ * the work), the server's state is read; one found running gets a STOP operation, as if its team had
+ * asked again: the stop steps find the cluster already stopped and stop the server only. Returns the
+ * names of the environments stopped again.
+ */
+export async function keepStoppedEnvironmentsStopped(
+  db: PrismaClient,
+  intervalMs: number,
+  serverState: (names: DerivedNames) => Promise<string | undefined>,
+): Promise<string[]> {
+  const due = await db.$queryRaw<{ id: string; name: string; name_suffix: string }[]>`
+    UPDATE environments SET health_checked_at = now()
+     WHERE id IN (
+       SELECT id FROM environments
+        WHERE status = 'STOPPED'
+          AND (health_checked_at IS NULL OR health_checked_at < now() - make_interval(secs => ${intervalMs / 1000}))
+        ORDER BY health_checked_at NULLS FIRST LIMIT 50
+          FOR UPDATE SKIP LOCKED)
+    RETURNING id::text AS id, name, name_suffix`;
+  const stoppedAgain: string[] = [];
+  for (const env of due) {
+    const state = await serverState(deriveNames(env.name, env.name_suffix)).catch(() => undefined);
+    if (!state || state === "Stopped" || state === "Stopping") continue;
+    try {
+      await db.$transaction((tx) => restop(tx, env.id));
+      stoppedAgain.push(env.name);
+    } catch (error) {
+      // Someone started it meanwhile, or another operation holds it: nothing to do here.
+      if (error instanceof AppError || (error as { code?: string }).code === "P2002") continue;
+      throw error;
+    }
+  }
+  return stoppedAgain;
+}
+
+async function restop(tx: Prisma.TransactionClient, environmentId: string) {
+  const env = await tx.environment.findUniqueOrThrow({ where: { id: environmentId }, select: { executor: true, size: true, chartVersion: true } });
+  await transitionEnvironment(tx, { environmentId, from: ["STOPPED"], to: "UPDATING", action: "environment.restopping", actorId: null, reason: RESTARTED_BY_AZURE });
+  const op = await tx.operation.create({
+    data: { environmentId, kind: "STOP", reason: RESTARTED_BY_AZURE, whatIf: powerWhatIf(env, "stop") as unknown as Prisma.InputJsonValue },
+  });
+  await recordAudit(tx, { environmentId, actorId: null, action: "environment.change-approved", reason: RESTARTED_BY_AZURE, details: { operationId: op.id, kind: "STOP" } });
+  await enqueueOperation(tx, op.id);
+}
