@@ -1,5 +1,6 @@
 import type { AirflowSites } from "./airflow/sites.js";
 import type { Lro } from "./arm/lro.js";
+import type { Clock } from "./clock.js";
 import type { Latencies } from "./config.js";
 import type { Faults } from "./faults.js";
 import type { Holds } from "./holds.js";
@@ -18,6 +19,8 @@ export interface CloudContext {
   /** PEM of the emulator's CA, for kubeconfigs. */
   caCert: string;
   store: Store;
+  /** The cloud's calendar (real time, moved ahead by the control API): what Azure does after days. */
+  clock: Clock;
   faults: Faults;
   /** Holds on ARM requests and operations (control API). */
   holds: Holds;

@@ -16,6 +16,7 @@ import { registerPostgresChildren } from "./arm/postgres-children.js";
 import { registerPostgresServers } from "./arm/postgres-servers.js";
 import { registerResourceGroups } from "./arm/resource-groups.js";
 import { handleArm } from "./arm/router.js";
+import { Clock, handleClockControl } from "./clock.js";
 import { PROFILES, startupLatencies, type Latencies, type ProfileName } from "./config.js";
 import type { CloudContext } from "./context.js";
 import { handleControl } from "./control.js";
@@ -80,6 +81,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     baseUrl: options.baseUrl,
     caCert: options.tls.caCert,
     store,
+    clock: new Clock(store),
     faults,
     holds,
     latencies,
@@ -154,6 +156,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     async handle(req, res) {
       // Clients that join a scope to "/{scope}/…" send "//subscriptions/…"; ARM reads it as one slash.
       const url = new URL((req.url ?? "/").replace(/^\/{2,}/, "/"), options.baseUrl);
+      if (await handleClockControl(ctx.clock, req, res, url)) return true;
       if (await handleControl(ctx, startup, reset, req, res, url)) return true;
       if (await tokens.handle(req, res, url.pathname)) return true;
       if (await graph.handle(req, res, url)) return true;

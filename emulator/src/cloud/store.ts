@@ -12,6 +12,8 @@ export interface ArmResource {
   body: Json;
   /** The write-only fields ARM accepts but never returns (passwords, protected settings). */
   secrets?: Json;
+  /** The emulator's own bookkeeping about the resource, never served (e.g. when a server was stopped). */
+  meta?: Json;
 }
 
 export interface Counter {
@@ -121,6 +123,8 @@ export interface CloudState {
   ingressCertificates?: Record<string, IngressCertificate>;
   /** Microsoft Graph's app registrations (the seeded Airflow one and its redirect URIs). */
   graph?: GraphState;
+  /** How far the control API has moved the cloud's clock ahead of real time (clock.ts). */
+  clockOffsetMs?: number;
 }
 
 function emptyState(): CloudState {

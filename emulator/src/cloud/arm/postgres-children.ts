@@ -3,7 +3,7 @@ import type { CloudContext } from "../context.js";
 import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { badRequest, invalidName, notFound } from "./errors.js";
 import { isPrivateServer } from "./postgres-network.js";
-import { DATABASE_TYPE, requireServer, SERVER_TYPE } from "./postgres-servers.js";
+import { DATABASE_TYPE, refuseWhileServerStopped, requireServer, SERVER_TYPE } from "./postgres-servers.js";
 import { beginDelete, beginWrite, completeDelete, listBody, refuseWhileBusy, reply, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
 
 export const FIREWALL_RULE_TYPE = `${SERVER_TYPE}/firewallRules`;
@@ -14,6 +14,8 @@ const ipNumber = (ip: string) => ip.split(".").reduce((n, part) => n * 256 + Num
 interface ChildSpec {
   type: string;
   segment: string;
+  /** Azure's operation names, as a stopped server's refusal names them; `read` only where a stopped server refuses reads. */
+  operations: { write: string; delete: string; read?: string };
   kind: LatencyKind;
   nameRule: RegExp;
   nameHelp: string;
@@ -24,6 +26,8 @@ interface ChildSpec {
 const database: ChildSpec = {
   type: DATABASE_TYPE,
   segment: "databases",
+  // A stopped server does not answer for its databases either: reading them is refused too.
+  operations: { write: "CreateOrUpdateDatabase", delete: "DeleteDatabase", read: "GetDatabases" },
   kind: "postgresDatabase",
   nameRule: /^[a-zA-Z_][a-zA-Z0-9_-]{0,62}$/,
   nameHelp: "Database names must be 1 to 63 characters: letters, numbers, underscores and hyphens, starting with a letter or underscore.",
@@ -39,6 +43,7 @@ const database: ChildSpec = {
 const firewallRule: ChildSpec = {
   type: FIREWALL_RULE_TYPE,
   segment: "firewallRules",
+  operations: { write: "CreateOrUpdateFirewallRule", delete: "DeleteFirewallRule" },
   kind: "firewallRule",
   nameRule: /^[a-zA-Z0-9_-]{1,128}$/,
   nameHelp: "Firewall rule names must be 1 to 128 characters: letters, numbers, underscores and hyphens.",
@@ -73,7 +78,13 @@ function childRoutes(spec: ChildSpec): ArmRoute[] {
     {
       pattern: route(base),
       kind: spec.kind,
-      methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`${requireServer(ctx, ar).id}/${spec.segment}/`, spec.type))) },
+      methods: {
+        GET: (ctx, ar) => {
+          const server = requireServer(ctx, ar);
+          if (spec.operations.read) refuseWhileServerStopped(server, spec.operations.read);
+          reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`${server.id}/${spec.segment}/`, spec.type)));
+        },
+      },
     },
     {
       pattern: route(`${base}/{}`),
@@ -82,9 +93,7 @@ function childRoutes(spec: ChildSpec): ArmRoute[] {
         PUT: async (ctx, ar) => {
           const { server, name, id, resource: existing } = find(ctx, ar);
           if (!spec.nameRule.test(name)) throw invalidName(spec.type, name, spec.nameHelp);
-          if ((server.body.properties as Json).state === "Stopped") {
-            throw badRequest("ServerIsStopped", `The server '${server.body.name as string}' is stopped. Start it before changing its ${spec.segment}.`);
-          }
+          refuseWhileServerStopped(server, spec.operations.write);
           if (existing) refuseWhileBusy(ctx, existing, spec.segment);
           if (spec.type === FIREWALL_RULE_TYPE && isPrivateServer(server)) {
             throw badRequest(
@@ -99,10 +108,15 @@ function childRoutes(spec: ChildSpec): ArmRoute[] {
         },
         GET: (ctx, ar) => {
           const { server, name, resource } = find(ctx, ar);
+          if (spec.operations.read) refuseWhileServerStopped(server, spec.operations.read);
           if (!resource) throw notFound(`${SERVER_TYPE}/${server.body.name as string}/${spec.segment}`, name, ar.params[1] as string);
           reply(ar, 200, resource.body);
         },
-        DELETE: (ctx, ar) => beginDelete(ctx, ar, find(ctx, ar).resource),
+        DELETE: (ctx, ar) => {
+          const { server, resource } = find(ctx, ar);
+          if (resource) refuseWhileServerStopped(server, spec.operations.delete);
+          beginDelete(ctx, ar, resource);
+        },
       },
     },
   ];

@@ -1,6 +1,6 @@
 import type { CloudContext } from "../context.js";
 import type { ArmResource, Json, OperationRecord } from "../store.js";
-import { ArmError, checkTags, invalidName } from "./errors.js";
+import { ArmError, badRequest, checkTags, invalidName } from "./errors.js";
 import { requireLocation } from "./locations.js";
 import { resolveServerNetwork } from "./postgres-network.js";
 import { validateServerProperties } from "./postgres-validation.js";
@@ -75,6 +75,9 @@ function settle(ctx: CloudContext, op: OperationRecord) {
     p.state = op.action === "create" ? "Disabled" : op.action === "start" ? "Stopped" : "Ready";
   } else {
     p.state = op.action === "stop" ? "Stopped" : "Ready";
+    // When it stopped, on the cloud's clock: Azure starts it again by itself after 7 days.
+    if (op.action === "stop") resource.meta = { ...resource.meta, stoppedAt: ctx.clock.now() };
+    else if (resource.meta) delete resource.meta.stoppedAt;
     if (op.action === "create") {
       for (const db of SYSTEM_DATABASES) {
         const dbId = `${resource.id}/databases/${db}`;
@@ -87,11 +90,41 @@ function settle(ctx: CloudContext, op: OperationRecord) {
 
 export function registerPostgresServers(ctx: CloudContext) {
   ctx.lro.register(SERVER_TYPE, (op) => settle(ctx, op));
+  ctx.clock.onAdvance.push(() => {
+    for (const server of Object.values(ctx.store.state.resources)) if (server.type === SERVER_TYPE) autoStart(ctx, server);
+  });
+}
+
+const AUTO_START_MS = 7 * 24 * 3600_000;
+
+/**
+ * Azure starts a flexible server that has been stopped for 7 days (to apply maintenance). Checked
+ * whenever the server is looked at and when the cloud's clock moves, so no timer has to run for a week.
+ */
+export function autoStart(ctx: CloudContext, server: ArmResource) {
+  const p = props(server);
+  const stoppedAt = server.meta?.stoppedAt;
+  if (p.state !== "Stopped" || typeof stoppedAt !== "number" || ctx.clock.now() - stoppedAt < AUTO_START_MS) return;
+  p.state = "Ready";
+  delete server.meta?.stoppedAt;
+  ctx.store.changed();
+  ctx.log(`PostgreSQL server ${String(server.body.name)}: stopped for 7 days, started by the service`);
 }
 
 export function requireServer(ctx: CloudContext, ar: ArmRequest) {
   const [sub, group, name] = ar.params as [string, string, string];
-  return requireResource(ctx, sub, group, serverId(sub, group, name), SERVER_TYPE);
+  const server = requireResource(ctx, sub, group, serverId(sub, group, name), SERVER_TYPE);
+  autoStart(ctx, server);
+  return server;
+}
+
+/**
+ * A stopped server takes no management operation but a start (or a delete): 400 ServerStoppedError,
+ * Azure's code (seen refusing reads of a stopped server's parameters; its message here is the emulator's).
+ */
+export function refuseWhileServerStopped(server: ArmResource, operation: string) {
+  if (props(server).state !== "Stopped") return;
+  throw badRequest("ServerStoppedError", `Operation '${operation}' cannot be performed as server '${String(server.body.name)}' is currently in state 'Stopped'. Start the server first.`);
 }
 
 async function write(ctx: CloudContext, ar: ArmRequest, patch: boolean) {
@@ -113,7 +146,8 @@ async function write(ctx: CloudContext, ar: ArmRequest, patch: boolean) {
   if (existing && body.location !== undefined) refuseMove(existing, requireLocation(body, SERVER_TYPE), group);
   if (existing) {
     refuseWhileBusy(ctx, existing, "server");
-    if (props(existing).state === "Stopped") throw new ArmError(409, "ServerIsStopped", `The server '${name}' is stopped. Start it before updating it.`);
+    autoStart(ctx, existing);
+    refuseWhileServerStopped(existing, "UpdateServer");
   }
   validateServerProperties(body, existing);
   const network = resolveServerNetwork(ctx, body, existing);
@@ -135,7 +169,12 @@ function power(action: "stop" | "start" | "restart") {
     const state = p.state as string;
     if ((action === "stop" && state === "Stopped") || (action === "start" && state === "Ready")) return reply(ar, 200);
     if (state !== (action === "start" ? "Stopped" : "Ready")) {
-      throw new ArmError(409, "InvalidServerStateForOperation", `The server '${resource.body.name as string}' is in state '${state}', which does not allow ${action}.`);
+      // Azure's code and words for stop and restart; a start of a server that is not stopped is worded alike here.
+      const message =
+        action === "start"
+          ? `Start Server can only be performed on Stopped servers. Server Name = ${resource.body.name as string}, Current Server State = ${state}`
+          : `Restart or Stop Server can only be performed on Started servers. Sever Name = ${resource.body.name as string}, Current Server State = ${state}`;
+      throw new ArmError(409, "ServerIsNotReady", message);
     }
     p.state = { stop: "Stopping", start: "Starting", restart: "Restarting" }[action];
     ctx.store.changed();
@@ -146,11 +185,13 @@ function power(action: "stop" | "start" | "restart") {
 
 const base = "/subscriptions/{}/resourcegroups/{}/providers/Microsoft.DBforPostgreSQL/flexibleServers";
 
+const started = (ctx: CloudContext, servers: ArmResource[]) => servers.map((server) => (autoStart(ctx, server), server));
+
 export const postgresServerRoutes: ArmRoute[] = [
   {
     pattern: route("/subscriptions/{}/providers/Microsoft.DBforPostgreSQL/flexibleServers"),
     kind: "postgresServer",
-    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`/subscriptions/${ar.params[0]}/`, SERVER_TYPE))) },
+    methods: { GET: (ctx, ar) => reply(ar, 200, listBody(ctx, ar, started(ctx, ctx.store.listResources(`/subscriptions/${ar.params[0]}/`, SERVER_TYPE)))) },
   },
   {
     pattern: route(base),
@@ -159,7 +200,7 @@ export const postgresServerRoutes: ArmRoute[] = [
       GET: (ctx, ar) => {
         const [sub, group] = ar.params as [string, string];
         requireGroup(ctx, sub, group);
-        reply(ar, 200, listBody(ctx, ar, ctx.store.listResources(`${groupId(sub, group)}/`, SERVER_TYPE)));
+        reply(ar, 200, listBody(ctx, ar, started(ctx, ctx.store.listResources(`${groupId(sub, group)}/`, SERVER_TYPE))));
       },
     },
   },

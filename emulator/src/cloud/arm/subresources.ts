@@ -1,6 +1,6 @@
 import type { Json } from "../store.js";
 import { notFound } from "./errors.js";
-import { SERVER_TYPE, serverId } from "./postgres-servers.js";
+import { autoStart, refuseWhileServerStopped, SERVER_TYPE, serverId } from "./postgres-servers.js";
 import { reply, requireResource, route, type ArmRequest, type ArmRoute } from "./resources.js";
 import type { CloudContext } from "../context.js";
 
@@ -13,6 +13,9 @@ const CONFIGURATION_TYPE = `${SERVER_TYPE}/configurations`;
 function configurations(ctx: CloudContext, ar: ArmRequest) {
   const [sub, group, name] = ar.params as [string, string, string];
   const server = requireResource(ctx, sub, group, serverId(sub, group, name), SERVER_TYPE);
+  autoStart(ctx, server);
+  // Azure reads the parameters from the running server: a stopped one refuses (its ServerStoppedError).
+  refuseWhileServerStopped(server, "GetServerParameters");
   const sku = String((server.body.sku as Json | undefined)?.name ?? "Standard_B1ms");
   const vcores = Number(/(\d+)/.exec(sku.replace(/^Standard_/, ""))?.[1] ?? 1) || 1;
   const maxConnections = sku.includes("B1ms") ? "50" : sku.includes("B2") ? "429" : String(Math.min(5000, vcores * 430 - 1));

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { CloudContext } from "../context.js";
 import { PUBLIC_IP_TYPE } from "../arm/cluster-network.js";
 import { FIREWALL_RULE_TYPE } from "../arm/postgres-children.js";
-import { DATABASE_TYPE, SERVER_TYPE } from "../arm/postgres-servers.js";
+import { autoStart, DATABASE_TYPE, SERVER_TYPE } from "../arm/postgres-servers.js";
 import { typeOf } from "../kube/discovery.js";
 import type { ArmResource, ClusterState, Json } from "../store.js";
 import { ipText, parseCidr } from "../arm/cidr.js";
@@ -127,6 +127,7 @@ export function connectProblem(ctx: CloudContext, cluster: ClusterState, conn: P
     ? Object.values(ctx.store.state.resources).find((r) => r.type === SERVER_TYPE && String(r.body.name).toLowerCase() === name)
     : undefined;
   if (!server) return `could not translate host name "${conn.host}" to address: Name or service not known`;
+  autoStart(ctx, server);
   const props = server.body.properties as Json;
   const network = (props.network ?? {}) as Json;
   if (network.delegatedSubnetResourceId) return privateProblem(ctx, cluster, conn, server);
