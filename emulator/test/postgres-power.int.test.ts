@@ -27,7 +27,7 @@ describe("stopping and starting a PostgreSQL flexible server", () => {
     await env.control("PATCH", "latencies", { postgresServerPower: 400 });
     const poller = await pg.servers.beginStop(GROUP, SERVER, POLL);
     expect((await pg.servers.get(GROUP, SERVER)).state).toBe("Stopping");
-    await expect(pg.servers.beginRestartAndWait(GROUP, SERVER, undefined, POLL)).rejects.toMatchObject({ statusCode: 409 });
+    await expect(pg.servers.beginRestartAndWait(GROUP, SERVER, POLL)).rejects.toMatchObject({ statusCode: 409 });
     await poller.pollUntilDone();
     await env.control("PUT", "latencies", {});
     expect((await pg.servers.get(GROUP, SERVER)).state).toBe("Stopped");
@@ -41,7 +41,7 @@ describe("stopping and starting a PostgreSQL flexible server", () => {
     await expect(pg.databases.beginDeleteAndWait(GROUP, SERVER, "airflow", POLL)).rejects.toMatchObject(stopped);
     await expect(pg.databases.get(GROUP, SERVER, "airflow")).rejects.toMatchObject(stopped);
     await expect(pg.configurations.get(GROUP, SERVER, "max_connections")).rejects.toMatchObject(stopped);
-    await expect(pg.servers.beginRestartAndWait(GROUP, SERVER, undefined, POLL)).rejects.toMatchObject({
+    await expect(pg.servers.beginRestartAndWait(GROUP, SERVER, POLL)).rejects.toMatchObject({
       statusCode: 409,
       code: "ServerIsNotReady",
       message: expect.stringContaining("Current Server State = Stopped"),
