@@ -18,6 +18,8 @@ export type AuditAction =
   | "environment.stopped"
   | "environment.started"
   | "environment.restopping"
+  | "environment.hibernation-scheduled"
+  | "environment.hibernation-cleared"
   | "environment.deleted";
 
 export type UserAuditAction = "user.sessions-revoked";

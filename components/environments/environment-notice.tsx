@@ -11,6 +11,8 @@ const NOTICES: Record<string, (name: string) => string> = {
   "change-applying": (name) => `The change to ${name} is being applied. Its progress shows below.`,
   "change-approved": (name) => `Change approved: ${name} is being updated. Its progress shows below.`,
   "change-rejected": () => "Change rejected. Nothing was applied.",
+  "hibernation-scheduled": (name) => `Hibernation scheduled: ${name} stops and starts on time from now on.`,
+  "hibernation-cleared": (name) => `Hibernation schedule removed: ${name} keeps its current state.`,
   "stop-requested": () => "Stop asked for. An admin decides on it.",
   "start-requested": () => "Start asked for. An admin decides on it.",
   "stop-applying": (name) => `${name} is being stopped. Its progress shows below.`,

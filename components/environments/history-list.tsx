@@ -21,6 +21,8 @@ const ACTION_LABELS: Record<string, string> = {
   "environment.stopped": "Stopped",
   "environment.started": "Started",
   "environment.restopping": "Stopped again (Azure restarted its database)",
+  "environment.hibernation-scheduled": "Hibernation scheduled",
+  "environment.hibernation-cleared": "Hibernation schedule removed",
   "user.sessions-revoked": "Signed out everywhere",
 };
 

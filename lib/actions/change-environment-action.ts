@@ -14,7 +14,9 @@ import {
   requestChange,
   requestPowerChange,
 } from "@/lib/environments/changes/change-request";
+import { ClearHibernationSchema, ScheduleHibernationSchema, setHibernation } from "@/lib/environments/set-hibernation";
 import type { FormState } from "@/lib/errors";
+import { z } from "zod";
 import { runFormAction } from "./run-form-action";
 
 /** A team asks for a change to its environment (an admin's own change is applied at once). */
@@ -57,4 +59,23 @@ export async function rejectChangeAction(_prev: FormState, formData: FormData): 
   revalidatePath("/admin");
   revalidatePath("/environments", "layout");
   redirect(`/environments/${done.input.id}?notice=change-rejected`);
+}
+
+/** A checkbox sends "on" when ticked and nothing otherwise. */
+const ScheduleFormSchema = z.preprocess(
+  (raw) => (raw && typeof raw === "object" ? { ...raw, weekends: (raw as { weekends?: unknown }).weekends === "on" } : raw),
+  ScheduleHibernationSchema,
+);
+
+/** The team sets or removes its environment's hibernation schedule. */
+export async function setHibernationAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const clearing = formData instanceof FormData && formData.get("clear") === "1";
+  const done = clearing
+    ? await runFormAction("setHibernationAction", ClearHibernationSchema, formData, ["id", "clear"], (user, input) => setHibernation(db(), user, input))
+    : await runFormAction("setHibernationAction", ScheduleFormSchema, formData, ["id", "timeZone", "stopAt", "startAt", "weekends"], (user, input) =>
+        setHibernation(db(), user, input),
+      );
+  if (!done.ok) return done;
+  revalidatePath("/environments", "layout");
+  redirect(`/environments/${done.input.id}?notice=${done.result.schedule ? "hibernation-scheduled" : "hibernation-cleared"}`);
 }

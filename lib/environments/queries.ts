@@ -1,8 +1,9 @@
 import { canDecideRequests, visibleEnvironmentsWhere, type Actor } from "@/lib/authz";
 import { forbidden, notFound } from "@/lib/errors";
-import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { readDeployed } from "@/lib/provisioning/deployed";
 import { RUN_OPERATIONS } from "./active-operation";
+import { hibernationSavings, readHibernation, type HibernationSavings } from "./hibernation-schedule";
 import { deriveNames } from "./naming";
 import { COUNT_LIMIT, encodeCursor, keysetWhere, settlePage, type PageCursor, type RowKey } from "./paging";
 import type { StatusName } from "./status";
@@ -134,6 +135,7 @@ const detailSelect = {
   ...summarySelect,
   team: { select: { slug: true, name: true, entraGroupId: true } },
   teamId: true,
+  hibernation: true,
   nameSuffix: true,
   purpose: true,
   chartVersion: true,
@@ -153,6 +155,7 @@ function toDetail(row: Prisma.EnvironmentGetPayload<{ select: typeof detailSelec
     ...toSummary(row),
     team: row.team,
     teamId: row.teamId,
+    hibernation: readHibernation(row.hibernation)?.schedule ?? null,
     purpose: row.purpose,
     chartVersion: row.chartVersion,
     dagSource: row.dagRepoUrl
@@ -261,4 +264,17 @@ export async function listAuditEvents(
     older: oldest && (after !== undefined || more) ? oldest.id : null,
     newer: newest && (before !== undefined || (after !== undefined && more)) ? newest.id : null,
   };
+}
+
+/**
+ * What hibernation saves across the environments the actor may see: those stopped now and those
+ * with a schedule (a bounded read; a platform with more than this many is summed over the first).
+ */
+export async function hibernationSummary(db: PrismaClient, actor: Actor): Promise<HibernationSavings> {
+  const rows = await db.environment.findMany({
+    where: { ...visibleEnvironmentsWhere(actor), OR: [{ status: "STOPPED" }, { hibernation: { not: Prisma.DbNull }, status: { in: ["READY", "STOPPED", "UPDATING"] } }] },
+    select: { executor: true, size: true, status: true, hibernation: true },
+    take: 5_000,
+  });
+  return hibernationSavings(rows);
 }

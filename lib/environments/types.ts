@@ -1,3 +1,4 @@
+import type { HibernationSchedule } from "./hibernation-schedule";
 import type { Deployed } from "@/lib/provisioning/deployed";
 import type { ExecutorName, SizeName } from "./catalog";
 import type { DerivedNames } from "./naming";
@@ -38,6 +39,8 @@ export interface EnvironmentDetail extends EnvironmentSummary {
   /** The team's Entra group: its Airflow role is part of the Helm values. */
   team: EnvironmentSummary["team"] & { entraGroupId: string };
   teamId: string;
+  /** The team's hibernation schedule, if it set one. */
+  hibernation: HibernationSchedule | null;
   purpose: string;
   /** The official Airflow Helm chart version this environment is deployed with. */
   chartVersion: string;

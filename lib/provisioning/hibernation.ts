@@ -3,7 +3,8 @@ import { powerWhatIf } from "@/lib/environments/changes/what-if";
 import { deriveNames, type DerivedNames } from "@/lib/environments/naming";
 import { transitionEnvironment } from "@/lib/environments/transition";
 import { AppError } from "@/lib/errors";
-import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
+import { describeSchedule, readHibernation, wantedState } from "@/lib/environments/hibernation-schedule";
 import { enqueueOperation } from "./queue";
 
 export const RESTARTED_BY_AZURE = "Azure started the stopped PostgreSQL server by itself (it does after 7 days); the portal stops the environment again.";
@@ -52,5 +53,53 @@ async function restop(tx: Prisma.TransactionClient, environmentId: string) {
     data: { environmentId, kind: "STOP", reason: RESTARTED_BY_AZURE, whatIf: powerWhatIf(env, "stop") as unknown as Prisma.InputJsonValue },
   });
   await recordAudit(tx, { environmentId, actorId: null, action: "environment.change-approved", reason: RESTARTED_BY_AZURE, details: { operationId: op.id, kind: "STOP" } });
+  await enqueueOperation(tx, op.id);
+}
+
+/**
+ * Team hibernation schedules: an environment whose schedule now asks for another state than it
+ * last asked for gets a STOP or START operation, without an admin (the team set the schedule; the
+ * history says the schedule did it). A state reached otherwise is left alone until the schedule's
+ * next change: a start by hand in the night holds until the next stop.
+ */
+export async function applyHibernationSchedules(db: PrismaClient, now = new Date()): Promise<string[]> {
+  const rows = await db.environment.findMany({
+    where: { hibernation: { not: Prisma.DbNull }, status: { in: ["READY", "STOPPED"] }, operations: { none: { status: { in: ["PENDING_APPROVAL", "QUEUED", "RUNNING"] } } } },
+    select: { id: true, name: true, status: true, hibernation: true },
+    take: 200,
+  });
+  const acted: string[] = [];
+  for (const env of rows) {
+    const stored = readHibernation(env.hibernation);
+    if (!stored) continue;
+    const wanted = wantedState(stored.schedule, now);
+    if (wanted === stored.lastWanted) continue;
+    const kind = wanted === "stopped" && env.status === "READY" ? "STOP" : wanted === "running" && env.status === "STOPPED" ? "START" : null;
+    try {
+      await db.$transaction(async (tx) => {
+        // Only if nothing changed it meanwhile: the schedule's record is the lock.
+        const { count } = await tx.environment.updateMany({
+          where: { id: env.id, status: env.status, hibernation: { equals: env.hibernation as Prisma.InputJsonValue } },
+          data: { hibernation: { ...stored, lastWanted: wanted } },
+        });
+        if (count === 0 || !kind) return;
+        const reason = `Hibernation schedule: ${describeSchedule(stored.schedule)}`;
+        await startScheduled(tx, env.id, kind, reason);
+        acted.push(env.name);
+      });
+    } catch (error) {
+      if (error instanceof AppError || (error as { code?: string }).code === "P2002") continue;
+      throw error;
+    }
+  }
+  return acted;
+}
+
+async function startScheduled(tx: Prisma.TransactionClient, environmentId: string, kind: "STOP" | "START", reason: string) {
+  const env = await tx.environment.findUniqueOrThrow({ where: { id: environmentId }, select: { executor: true, size: true, chartVersion: true } });
+  await transitionEnvironment(tx, { environmentId, from: [kind === "STOP" ? "READY" : "STOPPED"], to: "UPDATING", action: "environment.change-approved", actorId: null, reason });
+  const op = await tx.operation.create({
+    data: { environmentId, kind, reason, whatIf: powerWhatIf(env, kind === "STOP" ? "stop" : "start") as unknown as Prisma.InputJsonValue },
+  });
   await enqueueOperation(tx, op.id);
 }

@@ -6,7 +6,7 @@ import { createPrismaClient } from "@/lib/db/create-client";
 import { processOperation } from "./engine";
 import { OPERATIONS_QUEUE, type OperationJob } from "./queue";
 import type { EngineDeps } from "./runner";
-import { keepStoppedEnvironmentsStopped } from "./hibernation";
+import { applyHibernationSchedules, keepStoppedEnvironmentsStopped } from "./hibernation";
 import { operationsToDeliver, refreshHealth, tearDownExpired } from "./schedule";
 import { probeEnvironmentHealth } from "./steps/airflow-health";
 
@@ -69,6 +69,8 @@ export async function startWorker(config: EngineConfig, log: (message: string) =
   const stopExpiry = every(config.worker.expirySweepMs, async () => {
     const names = await tearDownExpired(db);
     if (names.length > 0) log(`[worker] expired, tearing down: ${names.join(", ")}`);
+    const scheduled = await applyHibernationSchedules(db);
+    if (scheduled.length > 0) log(`[worker] hibernation schedules: stopping or starting ${scheduled.join(", ")}`);
   });
 
   const stopHealth = every(Math.min(config.worker.healthIntervalMs, 10_000), async () => {

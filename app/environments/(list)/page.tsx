@@ -6,7 +6,7 @@ import { StatusFilter } from "@/components/environments/status-filter";
 import { Pagination } from "@/components/ui/pagination";
 import { db } from "@/lib/db/client";
 import { listNavigation, readListParams, type ListParams } from "@/lib/environments/list-page";
-import { listEnvironments, PAGE_SIZE } from "@/lib/environments/queries";
+import { hibernationSummary, listEnvironments, PAGE_SIZE } from "@/lib/environments/queries";
 import { isTransitional } from "@/lib/environments/progress-types";
 import { requireUser } from "@/lib/users/current-user";
 
@@ -16,7 +16,7 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
   const user = await requireUser("/environments");
   const params = await searchParams;
   const { status, cursor } = readListParams(params);
-  const listing = await listEnvironments(db(), user, { status, cursor });
+  const [listing, savings] = await Promise.all([listEnvironments(db(), user, { status, cursor }), hibernationSummary(db(), user)]);
   const navigation = listNavigation("/environments", params, listing);
   const environments = listing.items;
   const scope = user.isAdmin ? "All teams" : user.teams.map((t) => t.name).join(", ") || "No team";
@@ -36,6 +36,12 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
       {user.teams.length === 0 && !user.isAdmin ? (
         <p className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm">
           You are not in any team the portal knows. Ask your platform team to add your Entra ID group.
+        </p>
+      ) : null}
+      {savings.stopped + savings.scheduled > 0 ? (
+        <p className="rounded-md border border-emerald-300 bg-emerald-50 px-4 py-3 text-sm" data-testid="hibernation-savings">
+          {savings.stopped} stopped now{savings.scheduled > 0 ? `, ${savings.scheduled} on a hibernation schedule` : ""}: saving about $
+          {savings.monthlyUsd.toLocaleString("en-US")} a month at list prices.
         </p>
       ) : null}
       <StatusFilter current={status} path="/environments" />

@@ -8,6 +8,7 @@ import { EnvironmentNotice } from "@/components/environments/environment-notice"
 import { EnvironmentSpec } from "@/components/environments/environment-spec";
 import { HealthStatus } from "@/components/environments/health-status";
 import { HelmValues } from "@/components/environments/helm-values";
+import { HibernationForm } from "@/components/environments/hibernation-form";
 import { HistoryList } from "@/components/environments/history-list";
 import { OperationProgress } from "@/components/environments/operation-progress";
 import { ReleaseObjectsSection } from "@/components/environments/release-objects";
@@ -22,6 +23,7 @@ import { db } from "@/lib/db/client";
 import { getProgress } from "@/lib/environments/progress";
 import { pendingChangeOf } from "@/lib/environments/changes/queries";
 import { powerWhatIf } from "@/lib/environments/changes/what-if";
+import { describeSchedule, monthlySaving, stoppedShare } from "@/lib/environments/hibernation-schedule";
 import { getEnvironment } from "@/lib/environments/queries";
 import { hasReleaseView } from "@/lib/environments/release-view";
 import type { StatusName } from "@/lib/environments/status";
@@ -141,6 +143,17 @@ export default async function EnvironmentPage({
               <PowerRequestForm id={env.id} name={env.name} action={power} direct={user.isAdmin} />
             </div>
           </details>
+        </section>
+      ) : null}
+      {ownTeam && ["READY", "STOPPED", "UPDATING", "FAILED"].includes(env.status) ? (
+        <section aria-labelledby="hibernation-heading" className="space-y-3">
+          <h2 id="hibernation-heading" className="text-lg font-semibold">Hibernation schedule</h2>
+          <p className="text-sm text-slate-700">
+            {env.hibernation
+              ? `${describeSchedule(env.hibernation)}: saves about $${monthlySaving(env, stoppedShare(env.hibernation)).toLocaleString("en-US")} a month at list prices.`
+              : `Stop ${env.name} when nobody uses it: stopped all month it would save about $${monthlySaving(env, 1).toLocaleString("en-US")} at list prices. The worker stops and starts it on time; no approval is needed.`}
+          </p>
+          <HibernationForm id={env.id} name={env.name} schedule={env.hibernation} />
         </section>
       ) : null}
       {/* Keyed by operation, so a new operation (a teardown after a failure) starts from its own snapshot. */}

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
 import { deriveNames } from "@/lib/environments/naming";
 import { tearDownEnvironment } from "@/lib/environments/teardown-environment";
+import { readHibernation } from "@/lib/environments/hibernation-schedule";
+import { setHibernation } from "@/lib/environments/set-hibernation";
 import { RESTARTED_BY_AZURE } from "@/lib/provisioning/hibernation";
 import { withTestDatabase } from "@/scripts/test-support/db";
 import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
@@ -86,4 +88,29 @@ describe("stopping and starting an environment", () => {
     await tearDownEnvironment(database.prisma, h.admin, { id, confirmName: env.name });
     expect(await waitForStatus(database.prisma, id, ["DELETED", "FAILED"], 120_000), await eventLog(database.prisma, id)).toBe("DELETED");
   }, 500_000);
+
+  it("follows the team's hibernation schedule, and a start by hand holds until the schedule's next change", async () => {
+    const id = await requestAndApprove(database.prisma, h, "scheduled", { executor: "LocalExecutor", airflowVersion: "3.2.2" });
+    await waitForStatus(database.prisma, id, ["READY"], 150_000);
+    const hhmm = (offsetMinutes: number) => new Date(Date.now() + offsetMinutes * 60_000).toISOString().slice(11, 16);
+    // A window around now, in UTC: the worker stops the environment without anyone approving.
+    const schedule = { timeZone: "UTC", stopAt: hhmm(-60), startAt: hhmm(60), weekends: false };
+    await expect(setHibernation(database.prisma, h.ana, { id, ...schedule, timeZone: "Nowhere/Atlantis" })).rejects.toThrow();
+    await setHibernation(database.prisma, h.ana, { id, ...schedule });
+    expect(await waitForStatus(database.prisma, id, ["STOPPED", "FAILED"], 120_000), await eventLog(database.prisma, id)).toBe("STOPPED");
+    const stop = await database.prisma.operation.findFirstOrThrow({ where: { environmentId: id, kind: "STOP" } });
+    expect(stop.reason).toMatch(/^Hibernation schedule: Stopped daily/);
+    expect(readHibernation((await database.prisma.environment.findUniqueOrThrow({ where: { id } })).hibernation)?.lastWanted).toBe("stopped");
+
+    // Started by hand inside the window: the schedule does not stop it again before its next change.
+    await requestPowerChange(database.prisma, h.admin, { id, action: "start", reason: "Urgent backfill" });
+    expect(await waitForStatus(database.prisma, id, ["READY", "FAILED"], 120_000)).toBe("READY");
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect((await database.prisma.environment.findUniqueOrThrow({ where: { id } })).status).toBe("READY");
+    expect(await database.prisma.operation.count({ where: { environmentId: id, kind: "STOP" } })).toBe(1);
+    const trail = await database.prisma.auditEvent.findMany({ where: { environmentId: id }, select: { action: true, actorId: true } });
+    expect(trail).toContainEqual({ action: "environment.hibernation-scheduled", actorId: h.ana.id });
+    await setHibernation(database.prisma, h.ana, { id, clear: "1" });
+    expect((await database.prisma.environment.findUniqueOrThrow({ where: { id } })).hibernation).toBeNull();
+  }, 400_000);
 });
