@@ -200,4 +200,19 @@ describe("the migration Job against the metadata database", () => {
     expect(await verdict("stopped", "InstallSucceeded")).toMatchObject({ status: "True" });
     expect((await batch.readNamespacedJob({ name: JOB, namespace: "stopped" })).status).toMatchObject({ succeeded: 1 });
   });
+
+  it("finds its metadata on a server restored to a point in time, once the new server's firewall admits the cluster", async (ctx) => {
+    needs(airflowCharts, ctx);
+    const source = await pg.servers.get(GROUP, "pg-airflow");
+    const pointInTimeUTC = new Date((await env.control<{ now: string }>("GET", "clock")).now);
+    const restore = { location: "westeurope", createMode: "PointInTimeRestore" as const, sourceServerResourceId: source.id!, pointInTimeUTC };
+    await pg.servers.beginCreateOrUpdateAndWait(GROUP, "pg-airflow-restored", restore, POLL);
+    const host = "pg-airflow-restored.postgres.database.azure.com";
+    // The restore brings the databases and the login, not the firewall rules.
+    await install("restored", metadataConnection({ host }), 3);
+    expect(terminated(await firstFailure("restored"))?.message).toContain(`no pg_hba.conf entry for host "${outbound}"`);
+    const address = { startIpAddress: outbound, endIpAddress: outbound };
+    await pg.firewallRules.beginCreateOrUpdateAndWait(GROUP, "pg-airflow-restored", "aks-outbound", address, POLL);
+    expect(await verdict("restored", "InstallSucceeded")).toMatchObject({ status: "True" });
+  });
 });

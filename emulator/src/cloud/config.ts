@@ -13,6 +13,7 @@ export const LATENCY_KINDS = [
   "postgresServer",
   "postgresServerPower",
   "postgresServerUpdate",
+  "postgresBackup",
   "postgresDatabase",
   "firewallRule",
   "extension",
@@ -40,6 +41,7 @@ const fast: Latencies = {
   postgresServer: 50,
   postgresServerPower: 30,
   postgresServerUpdate: 30,
+  postgresBackup: 30,
   postgresDatabase: 20,
   firewallRule: 20,
   extension: 30,
@@ -65,6 +67,7 @@ const demo: Latencies = {
   postgresServer: 30_000,
   postgresServerPower: 10_000,
   postgresServerUpdate: 10_000,
+  postgresBackup: 5_000,
   postgresDatabase: 3_000,
   firewallRule: 3_000,
   extension: 15_000,
@@ -96,6 +99,8 @@ const realistic: Latencies = {
   postgresServerPower: 3 * 60_000,
   // A scale of compute or storage, or another change to a server: minutes, the compute change with a restart.
   postgresServerUpdate: 4 * 60_000,
+  // An on-demand backup: a snapshot of the data disk, a minute or two.
+  postgresBackup: 90_000,
   postgresDatabase: 20_000,
   firewallRule: 45_000,
   extension: 2 * 60_000,

@@ -12,6 +12,7 @@ import { registerAgentPools } from "./arm/agent-pools.js";
 import { registerExtensions } from "./arm/extensions.js";
 import { Lro } from "./arm/lro.js";
 import { registerManagedClusters } from "./arm/managed-clusters.js";
+import { registerPostgresBackups } from "./arm/postgres-backups.js";
 import { registerPostgresChildren } from "./arm/postgres-children.js";
 import { registerPostgresServers } from "./arm/postgres-servers.js";
 import { registerResourceGroups } from "./arm/resource-groups.js";
@@ -116,6 +117,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   registerClusterNetwork(ctx);
   registerPostgresServers(ctx);
   registerPostgresChildren(ctx);
+  registerPostgresBackups(ctx);
   registerExtensions(ctx);
   registerDnsZones(ctx);
   registerVirtualNetworks(ctx);

@@ -2,6 +2,7 @@ import type { LatencyKind } from "../config.js";
 import type { CloudContext } from "../context.js";
 import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { badRequest, invalidName, notFound } from "./errors.js";
+import { recordDatabase } from "./postgres-history.js";
 import { isPrivateServer } from "./postgres-network.js";
 import { DATABASE_TYPE, refuseWhileServerStopped, requireServer, SERVER_TYPE } from "./postgres-servers.js";
 import { beginDelete, beginWrite, completeDelete, listBody, refuseWhileBusy, reply, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
@@ -57,6 +58,10 @@ const firewallRule: ChildSpec = {
 };
 
 function settle(ctx: CloudContext, op: OperationRecord) {
+  // A database's life is kept with its server, for point-in-time restores.
+  if (op.resourceType === DATABASE_TYPE && op.status === "Succeeded" && (op.action === "create" || op.action === "delete")) {
+    recordDatabase(ctx, op.resourceId, op.action === "create" ? "created" : "deleted", ctx.store.getResource(op.resourceId)?.body);
+  }
   if (completeDelete(ctx, op)) return;
   // A failed create leaves nothing behind; a failed update leaves the previous properties.
   if (op.status !== "Succeeded" && op.action === "create") ctx.store.deleteResource(op.resourceId);

@@ -3,16 +3,15 @@ import type { ArmResource, Json, OperationRecord } from "../store.js";
 import { ArmError, badRequest, checkTags, invalidName } from "./errors.js";
 import { requireLocation } from "./locations.js";
 import { resolveServerNetwork } from "./postgres-network.js";
+import { planRestore, recordServerReady, refreshEarliestRestore, type RestorePlan } from "./postgres-history.js";
+import { DATABASE_TYPE, SERVER_TYPE, serverId } from "./postgres-ids.js";
 import { validateServerProperties } from "./postgres-validation.js";
 import { beginDelete, beginWrite, completeDelete, groupId, isoNow, listBody, props, refuseMove, refuseWhileBusy, reply, requireGroup, requireResource, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
 
-export const SERVER_TYPE = "Microsoft.DBforPostgreSQL/flexibleServers";
-export const DATABASE_TYPE = `${SERVER_TYPE}/databases`;
-
-export const serverId = (sub: string, group: string, name: string) => `${groupId(sub, group)}/providers/${SERVER_TYPE}/${name}`;
+export { DATABASE_TYPE, SERVER_TYPE, serverId };
 
 const SYSTEM_DATABASES = ["azure_maintenance", "azure_sys", "postgres"];
-const WRITE_ONLY = ["administratorLoginPassword"];
+const WRITE_ONLY = ["administratorLoginPassword", "createMode", "pointInTimeUTC"];
 
 /** The storage performance tier Azure gives a disk of each size by default (and its IOPS): a bigger disk never keeps a lower tier. */
 const STORAGE_TIERS: [number, string, number][] = [
@@ -79,10 +78,19 @@ function settle(ctx: CloudContext, op: OperationRecord) {
     if (op.action === "stop") resource.meta = { ...resource.meta, stoppedAt: ctx.clock.now() };
     else if (resource.meta) delete resource.meta.stoppedAt;
     if (op.action === "create") {
-      for (const db of SYSTEM_DATABASES) {
-        const dbId = `${resource.id}/databases/${db}`;
-        ctx.store.putResource({ id: dbId, type: DATABASE_TYPE, body: { id: dbId, name: db, type: DATABASE_TYPE, properties: { charset: "UTF8", collation: "en_US.utf8" } } });
+      // A restored server has its source's databases as they were at the restore point; a new one the system databases.
+      const restore = resource.meta?.restore as RestorePlan | undefined;
+      const databases = restore ? restore.databases : SYSTEM_DATABASES.map((name) => ({ name, charset: "UTF8", collation: "en_US.utf8" }));
+      for (const db of databases) {
+        const dbId = `${resource.id}/databases/${db.name}`;
+        ctx.store.putResource({ id: dbId, type: DATABASE_TYPE, body: { id: dbId, name: db.name, type: DATABASE_TYPE, properties: { charset: db.charset, collation: db.collation } } });
       }
+      if (restore) {
+        delete resource.meta?.restore;
+        resource.meta = { ...resource.meta, restoredFrom: { sourceServerResourceId: restore.sourceServerResourceId, pointInTime: restore.pointInTime } };
+      }
+      recordServerReady(ctx, resource, databases);
+      refreshEarliestRestore(ctx, resource);
     }
   }
   ctx.store.changed();
@@ -102,6 +110,7 @@ const AUTO_START_MS = 7 * 24 * 3600_000;
  * whenever the server is looked at and when the cloud's clock moves, so no timer has to run for a week.
  */
 export function autoStart(ctx: CloudContext, server: ArmResource) {
+  refreshEarliestRestore(ctx, server);
   const p = props(server);
   const stoppedAt = server.meta?.stoppedAt;
   if (p.state !== "Stopped" || typeof stoppedAt !== "number" || ctx.clock.now() - stoppedAt < AUTO_START_MS) return;
@@ -149,13 +158,18 @@ async function write(ctx: CloudContext, ar: ArmRequest, patch: boolean) {
     autoStart(ctx, existing);
     refuseWhileServerStopped(existing, "UpdateServer");
   }
-  validateServerProperties(body, existing);
-  const network = resolveServerNetwork(ctx, body, existing);
+  const restore = planRestore(ctx, body, existing);
+  const effective = restore?.body ?? body;
+  validateServerProperties(effective, existing);
+  const network = resolveServerNetwork(ctx, effective, existing);
   const id = existing?.id ?? serverId(sub, (rg.body.name as string) ?? group, name);
-  const resource: ArmResource = { id, type: SERVER_TYPE, body: buildBody(id, name, body, existing) };
+  const resource: ArmResource = { id, type: SERVER_TYPE, body: buildBody(id, name, effective, existing), ...(existing?.meta ? { meta: existing.meta } : {}) };
   if (network) props(resource).network = network;
   const password = (body.properties as Json | undefined)?.administratorLoginPassword;
-  resource.secrets = { ...existing?.secrets, ...(password ? { administratorLoginPassword: password } : {}) };
+  // A restored server keeps its source's administrator password.
+  const sourcePassword = restore ? ctx.store.getResource(restore.plan.sourceServerResourceId)?.secrets?.administratorLoginPassword : undefined;
+  resource.secrets = { ...existing?.secrets, ...(sourcePassword ? { administratorLoginPassword: sourcePassword } : {}), ...(password ? { administratorLoginPassword: password } : {}) };
+  if (restore) resource.meta = { restore: restore.plan };
   // The service accepts every write with 202 and no body; the final state comes from the operation and a GET.
   // An update is a postgresServer operation (faults and holds match it so) that takes an update's time.
   beginWrite(ctx, ar, resource, !existing, "postgresServer", 202, patch || !existing, existing ? "postgresServerUpdate" : undefined);

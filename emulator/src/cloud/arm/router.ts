@@ -14,6 +14,7 @@ import { roleAssignmentRoutes } from "./role-assignments.js";
 import { agentPoolRoutes } from "./agent-pools.js";
 import { extensionRoutes } from "./extensions.js";
 import { managedClusterRoutes } from "./managed-clusters.js";
+import { postgresBackupRoutes } from "./postgres-backups.js";
 import { postgresChildRoutes } from "./postgres-children.js";
 import { postgresServerRoutes } from "./postgres-servers.js";
 import { resourceGroupRoutes } from "./resource-groups.js";
@@ -71,7 +72,7 @@ const subscriptionRoutes: ArmRoute[] = [
   },
 ];
 
-const routes = [...roleAssignmentRoutes, ...dnsZoneRoutes, ...resourceGroupRoutes, ...subresourceRoutes, ...agentPoolRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...extensionRoutes, ...publicIpRoutes, ...virtualNetworkRoutes, ...privateDnsRoutes, ...operationRoutes, ...subscriptionRoutes];
+const routes = [...roleAssignmentRoutes, ...dnsZoneRoutes, ...resourceGroupRoutes, ...subresourceRoutes, ...agentPoolRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...postgresBackupRoutes, ...extensionRoutes, ...publicIpRoutes, ...virtualNetworkRoutes, ...privateDnsRoutes, ...operationRoutes, ...subscriptionRoutes];
 
 /** ARM accepts tokens for its own audience; the emulator also answers to its own URL as the audience. */
 function armAudiences(baseUrl: string) {
