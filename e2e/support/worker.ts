@@ -22,6 +22,8 @@ export function startE2eWorker(): WorkerHandle {
       ...emulatorAirflowAccessEnv({ url, ingressPort }),
       // Each environment a spoke of the platform's hub network, as in npm run dev.
       ...emulatorPlatformNetworkEnv(),
-      AZURE_POLL_INTERVAL_MS: "200", WORKER_HEARTBEAT_MS: "1000", WORKER_STALE_AFTER_MS: "5000" },
+      AZURE_POLL_INTERVAL_MS: "200", WORKER_HEARTBEAT_MS: "1000", WORKER_STALE_AFTER_MS: "5000",
+      // Expiry and hibernation schedules looked at every second, not every minute.
+      WORKER_EXPIRY_SWEEP_MS: "1000" },
   });
 }

@@ -1,0 +1,59 @@
+import { expect, test } from "@playwright/test";
+import { uniqueName } from "./support/db";
+import { signIn } from "./support/sign-in";
+import { startE2eWorker } from "./support/worker";
+import type { WorkerHandle } from "../scripts/support/stack";
+
+/**
+ * Hibernation in the browser, with a real worker: Ana schedules her environment to stop around now,
+ * the worker stops it with nobody approving, and her page and the dashboard show it STOPPED with
+ * what stopping saves a month.
+ */
+let worker: WorkerHandle;
+test.beforeAll(() => {
+  worker = startE2eWorker();
+});
+test.afterAll(() => worker?.stop());
+
+test("a team schedules hibernation and sees its environment stopped, and the saving", async ({ browser }) => {
+  test.setTimeout(240_000);
+  const name = uniqueName("sleepy");
+
+  const ana = await (await browser.newContext()).newPage();
+  await signIn(ana, "ana");
+  await ana.goto("/environments/new");
+  await ana.getByLabel("Name", { exact: true }).fill(name);
+  await ana.getByLabel("Purpose").fill("Only used in office hours");
+  await ana.getByRole("button", { name: "Submit request" }).click();
+  await expect(ana.getByRole("heading", { name, level: 1 })).toBeVisible();
+  const page = ana.url();
+
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, "admin");
+  await admin.goto("/admin");
+  await admin.getByRole("article", { name }).getByRole("button", { name: `Approve ${name}` }).click();
+  await expect(ana.getByText("Ready").first()).toBeVisible({ timeout: 150_000 });
+
+  // A window around now, in UTC, so the schedule asks for the environment to be stopped at once.
+  await ana.goto(page);
+  const section = ana.getByRole("region", { name: "Hibernation schedule" });
+  await expect(section).toContainText(/stopped all month it would save about \$\d/);
+  const hhmm = (offsetMinutes: number) => new Date(Date.now() + offsetMinutes * 60_000).toISOString().slice(11, 16);
+  await section.getByLabel("Time zone").fill("UTC");
+  await section.getByLabel("Stop at").fill(hhmm(-60));
+  await section.getByLabel("Start at").fill(hhmm(60));
+  await section.getByRole("checkbox", { name: /Stopped all weekend too/ }).uncheck();
+  await section.getByRole("button", { name: /Schedule hibernation/ }).click();
+  await expect(ana.getByRole("status").filter({ hasText: "Hibernation scheduled" })).toBeVisible();
+  await expect(ana.getByRole("region", { name: "Hibernation schedule" })).toContainText(/Stopped daily \d\d:\d\d–\d\d:\d\d \(UTC\): saves about \$\d[\d,]* a month/);
+
+  // The worker stops it on time, with nobody approving; the page says it is stopped.
+  await expect(async () => {
+    await ana.reload();
+    await expect(ana.getByText(`${name} is stopped`)).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 120_000 });
+  await expect(ana.getByRole("list", { name: "Steps of the stopping" }).getByRole("listitem").filter({ hasText: "Stop the PostgreSQL server" })).toContainText("Done");
+  await ana.goto("/environments");
+  await expect(ana.getByRole("row").filter({ hasText: name })).toContainText("Stopped");
+  await expect(ana.getByTestId("hibernation-savings")).toContainText(/stopped now.*saving about \$\d[\d,]* a month at list prices/);
+});
