@@ -63,6 +63,18 @@ test("every page passes axe's WCAG 2.1 AA checks, with and without errors shown"
   await expect(page.getByText("Expires in 1 day — will be torn down").first()).toBeVisible();
   expect(await violations(page), "/environments with an expiry warning").toEqual([]);
 
+  // Day 2: a ready environment's page with its stop what-if open, and a change's what-if.
+  const ready = uniqueName("axe-ready");
+  const { environmentId: readyId } = await seedEnvironment({ name: ready, teamSlug: "analytics", requesterName: "Ada Admin", status: "READY" });
+  await page.goto(`/environments/${readyId}`);
+  await page.getByText("Stop (hibernate) this environment").click();
+  await expect(page.getByLabel(`Why stop ${ready}?`)).toBeVisible();
+  expect(await violations(page), "/environments/[id] ready, with hibernation and the stop what-if").toEqual([]);
+  await page.goto(`/environments/${readyId}/change?executor=CeleryExecutor&size=medium`);
+  await expect(page.getByRole("heading", { name: "What this change does" })).toBeVisible();
+  await page.getByText(/Helm values diff/).click();
+  expect(await violations(page), "/environments/[id]/change with its what-if").toEqual([]);
+
   // The check itself works: an image without a text alternative is caught.
   await page.evaluate(() => document.querySelector("main")?.insertAdjacentHTML("beforeend", '<img src="/missing.png">'));
   expect((await violations(page)).map((v) => v.rule)).toContain("image-alt");
