@@ -10,7 +10,7 @@ import type { FormState } from "@/lib/errors";
 const initial: FormState = { ok: null };
 
 /** Asks for the change whose what-if is shown above it; an admin's applies at once. */
-export function ChangeRequestForm({ id, executor, size, direct }: { id: string; executor: string; size: string; direct: boolean }) {
+export function ChangeRequestForm({ id, executor, size, airflowVersion, direct }: { id: string; executor: string; size: string; airflowVersion: string; direct: boolean }) {
   const [state, action, pending] = useActionState(requestChangeAction, initial);
   const errors = state.ok === false ? state.fieldErrors : undefined;
   return (
@@ -18,6 +18,7 @@ export function ChangeRequestForm({ id, executor, size, direct }: { id: string; 
       <input type="hidden" name="id" value={id} />
       <input type="hidden" name="executor" value={executor} />
       <input type="hidden" name="size" value={size} />
+      <input type="hidden" name="airflowVersion" value={airflowVersion} />
       <Field id="change-reason" label="Why is this change needed?" errors={errors?.reason}>
         {(control) => <textarea {...control} name="reason" rows={2} required maxLength={500} className={inputClass} />}
       </Field>

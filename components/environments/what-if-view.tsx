@@ -115,6 +115,11 @@ function SpecChange({ whatIf }: { whatIf: WhatIf }) {
         {size(whatIf.from.size)}
         {whatIf.from.size !== whatIf.to.size ? <> → {size(whatIf.to.size)}</> : " (unchanged)"}
       </dd>
+      <dt className="font-medium">Airflow</dt>
+      <dd>
+        {whatIf.from.airflowVersion}
+        {whatIf.from.airflowVersion !== whatIf.to.airflowVersion ? <> → {whatIf.to.airflowVersion}</> : " (unchanged)"}
+      </dd>
     </>
   );
 }

@@ -21,7 +21,7 @@ import { runFormAction } from "./run-form-action";
 
 /** A team asks for a change to its environment (an admin's own change is applied at once). */
 export async function requestChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const done = await runFormAction("requestChangeAction", ChangeRequestSchema, formData, ["id", "executor", "size", "reason"], (user, input) =>
+  const done = await runFormAction("requestChangeAction", ChangeRequestSchema, formData, ["id", "executor", "size", "airflowVersion", "reason"], (user, input) =>
     requestChange(db(), user, input, config().release),
   );
   if (!done.ok) return done;

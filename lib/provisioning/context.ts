@@ -19,8 +19,11 @@ export interface EngineEnvironment {
   dagSource: { repoUrl: string; branch: string; subPath: string | null } | null;
   team: { slug: string; name: string; entraGroupId: string };
   requestedBy: { email: string | null; name: string };
-  /** For a change (an UPDATE operation), what was approved with it: the claims its what-if found left behind. */
-  change?: { disks: readonly string[] } | null;
+  /**
+   * For a change (an UPDATE operation), what was approved with it: the claims its what-if found left
+   * behind, and the Airflow versions of an upgrade (which takes a backup first).
+   */
+  change?: { operationId: string; disks: readonly string[]; upgrade: { from: string; to: string } | null } | null;
   /** What the last successful operation applied (null before the first), for an operation that changes it. */
   previousDeployed?: Deployed | null;
 }

@@ -3,6 +3,7 @@ import { deriveNames } from "@/lib/environments/naming";
 import { transitionEnvironment } from "@/lib/environments/transition";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { EngineEnvironment, StepOutput } from "./context";
+import { chartVersionFor } from "@/lib/environments/catalog";
 import { ChangeTargetSchema, readWhatIf } from "@/lib/environments/changes/what-if";
 import { readDeployed, type Deployed } from "./deployed";
 import { runPlan, type EngineDeps } from "./runner";
@@ -14,7 +15,12 @@ async function approvedChange(db: PrismaClient, op: ClaimedOperation) {
   if (op.kind !== "UPDATE") return null;
   const row = await db.operation.findUniqueOrThrow({ where: { id: op.id }, select: { params: true, whatIf: true } });
   const target = ChangeTargetSchema.parse(row.params);
-  return { target, disks: readWhatIf(row.whatIf)?.disks ?? [] };
+  const whatIf = readWhatIf(row.whatIf);
+  const from = whatIf?.from.airflowVersion;
+  return {
+    target: { ...target, chartVersion: whatIf?.chartVersion ?? chartVersionFor(target.airflowVersion) },
+    change: { operationId: op.id, disks: whatIf?.disks ?? [], upgrade: from && from !== target.airflowVersion ? { from, to: target.airflowVersion } : null },
+  };
 }
 
 async function loadEnvironment(db: PrismaClient, op: ClaimedOperation): Promise<EngineEnvironment> {
@@ -35,7 +41,7 @@ async function loadEnvironment(db: PrismaClient, op: ClaimedOperation): Promise<
     dagSource: row.dagRepoUrl ? { repoUrl: row.dagRepoUrl, branch: row.dagBranch ?? "main", subPath: row.dagSubPath } : null,
     team: row.team,
     requestedBy: row.requestedBy,
-    ...(change ? { ...change.target, change: { disks: change.disks } } : {}),
+    ...(change ? { ...change.target, change: change.change } : {}),
     previousDeployed: readDeployed(row.deployed),
   };
 }
@@ -141,8 +147,8 @@ async function settleEnvironment(tx: Prisma.TransactionClient, op: ClaimedOperat
       to: "READY",
       action: "environment.updated",
       actorId: null,
-      details: { operationId: op.id, executor: env.executor, size: env.size },
-      data: { executor: env.executor, size: env.size, airflowUrl: deployed.airflowUrl, deployed: deployed as unknown as Prisma.InputJsonValue, health: "healthy", healthCheckedAt: new Date() },
+      details: { operationId: op.id, executor: env.executor, size: env.size, airflowVersion: env.airflowVersion, chartVersion: env.chartVersion },
+      data: { executor: env.executor, size: env.size, airflowVersion: env.airflowVersion, chartVersion: env.chartVersion, airflowUrl: deployed.airflowUrl, deployed: deployed as unknown as Prisma.InputJsonValue, health: "healthy", healthCheckedAt: new Date() },
     });
   } else {
     await transitionEnvironment(tx, {

@@ -47,7 +47,7 @@ export async function keepStoppedEnvironmentsStopped(
 }
 
 async function restop(tx: Prisma.TransactionClient, environmentId: string) {
-  const env = await tx.environment.findUniqueOrThrow({ where: { id: environmentId }, select: { executor: true, size: true, chartVersion: true } });
+  const env = await tx.environment.findUniqueOrThrow({ where: { id: environmentId }, select: { executor: true, size: true, chartVersion: true, airflowVersion: true } });
   await transitionEnvironment(tx, { environmentId, from: ["STOPPED"], to: "UPDATING", action: "environment.restopping", actorId: null, reason: RESTARTED_BY_AZURE });
   const op = await tx.operation.create({
     data: { environmentId, kind: "STOP", reason: RESTARTED_BY_AZURE, whatIf: powerWhatIf(env, "stop") as unknown as Prisma.InputJsonValue },
@@ -96,7 +96,7 @@ export async function applyHibernationSchedules(db: PrismaClient, now = new Date
 }
 
 async function startScheduled(tx: Prisma.TransactionClient, environmentId: string, kind: "STOP" | "START", reason: string) {
-  const env = await tx.environment.findUniqueOrThrow({ where: { id: environmentId }, select: { executor: true, size: true, chartVersion: true } });
+  const env = await tx.environment.findUniqueOrThrow({ where: { id: environmentId }, select: { executor: true, size: true, chartVersion: true, airflowVersion: true } });
   await transitionEnvironment(tx, { environmentId, from: [kind === "STOP" ? "READY" : "STOPPED"], to: "UPDATING", action: "environment.change-approved", actorId: null, reason });
   const op = await tx.operation.create({
     data: { environmentId, kind, reason, whatIf: powerWhatIf(env, kind === "STOP" ? "stop" : "start") as unknown as Prisma.InputJsonValue },

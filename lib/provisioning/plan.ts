@@ -67,7 +67,11 @@ export const TEARDOWN_PLAN: readonly PlannedStep[] = [
 export const UPDATE_PLAN: readonly PlannedStep[] = [
   { key: "node-pool", label: "Resize the cluster's nodes", dependsOn: [] },
   { key: "database-size", label: "Resize the PostgreSQL server", dependsOn: [] },
-  { key: "helm-release", label: "Apply the changed Helm values", dependsOn: ["node-pool", "database-size"] },
+  // Before anything migrates the metadata: a restore point to come back to.
+  { key: "database-backup", label: "Back up the database before an upgrade", dependsOn: ["database-size"] },
+  { key: "finished-jobs", label: "Clear the release's finished Jobs", dependsOn: [] },
+  { key: "version-secrets", label: "Create the secrets the Airflow version needs", dependsOn: [] },
+  { key: "helm-release", label: "Apply the changed Helm values", dependsOn: ["node-pool", "database-backup", "finished-jobs", "version-secrets"] },
   { key: "helm-ready", label: "Wait for the Helm release", dependsOn: ["helm-release"] },
   { key: "delete-disks", label: "Delete the disks the change leaves behind", dependsOn: ["helm-ready"] },
   { key: "airflow-health", label: "Check that Airflow is healthy", dependsOn: ["helm-ready"] },

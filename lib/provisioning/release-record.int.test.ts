@@ -52,13 +52,15 @@ describe("the Helm release step", () => {
     const deployed = readDeployed((await database.prisma.environment.findUniqueOrThrow({ where: { id } })).deployed)!;
     const archive = await download(`${h.emulator.url}/helm/airflow/airflow-1.22.0.tgz`);
     expect(deployed.release?.chartDigest).toBe(createHash("sha256").update(archive).digest("hex"));
+    // Each object with the digest a later render is compared with (a what-if's "changed").
+    const hex16 = expect.stringMatching(/^[0-9a-f]{16}$/);
     expect(deployed.release?.objects).toEqual(
       expect.arrayContaining([
-        { kind: "Deployment", name: "airflow-scheduler", category: "workloads" },
-        { kind: "Deployment", name: "airflow-api-server", category: "workloads" },
-        { kind: "Service", name: "airflow-api-server", category: "services" },
+        { kind: "Deployment", name: "airflow-scheduler", category: "workloads", digest: hex16 },
+        { kind: "Deployment", name: "airflow-api-server", category: "workloads", digest: hex16 },
+        { kind: "Service", name: "airflow-api-server", category: "services", digest: hex16 },
         // A plain Job under Flux (useHelmHooks: false), not a hook.
-        { kind: "Job", name: "airflow-run-airflow-migrations", category: "workloads" },
+        { kind: "Job", name: "airflow-run-airflow-migrations", category: "workloads", digest: hex16 },
       ]),
     );
     expect(deployed.release?.objects.some((o) => o.kind === "StatefulSet" && o.name.includes("postgresql"))).toBe(false);

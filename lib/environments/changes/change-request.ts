@@ -16,7 +16,10 @@ import { ChangeTargetSchema, computeWhatIf, powerWhatIf, readWhatIf, type Change
 
 const id = z.string().uuid("That environment does not exist.");
 
-export const ChangeRequestSchema = ChangeTargetSchema.extend({
+/** The Airflow version may be left out: the environment keeps the one it runs. */
+const targetFields = ChangeTargetSchema.extend({ airflowVersion: ChangeTargetSchema.shape.airflowVersion.optional() });
+
+export const ChangeRequestSchema = targetFields.extend({
   id,
   reason: reasonSchema("Say why the change is needed."),
 });
@@ -29,7 +32,7 @@ export const PowerRequestSchema = z.object({
 });
 export type PowerRequestInput = z.infer<typeof PowerRequestSchema>;
 
-export const ChangePreviewSchema = ChangeTargetSchema.extend({ id });
+export const ChangePreviewSchema = targetFields.extend({ id });
 
 export const ChangeDecisionSchema = z.object({
   id,
@@ -51,7 +54,7 @@ async function loadForChange(db: PrismaClient | Prisma.TransactionClient, actor:
 /** The what-if of a change to `environmentId`, for the page before the change is asked for. Nothing is written. */
 export async function previewChange(db: PrismaClient, actor: Actor, input: z.infer<typeof ChangePreviewSchema>, settings: AirflowReleaseSettings): Promise<WhatIf> {
   const env = await loadForChange(db, actor, input.id);
-  return whatIfFor(env, { executor: input.executor, size: input.size }, settings);
+  return whatIfFor(env, { executor: input.executor, size: input.size, airflowVersion: input.airflowVersion ?? env.airflowVersion }, settings);
 }
 
 function whatIfFor(env: Awaited<ReturnType<typeof loadForChange>>, target: ChangeTarget, settings: AirflowReleaseSettings): Promise<WhatIf> {
@@ -83,7 +86,7 @@ const DAY2: Record<Day2Kind, { from: "READY" | "STOPPED"; noun: string; verb: st
  */
 export async function requestChange(db: PrismaClient, actor: Actor, input: ChangeRequestInput, settings: AirflowReleaseSettings): Promise<ChangeOutcome> {
   const env = await loadForAsking(db, actor, input.id, "UPDATE");
-  const target: ChangeTarget = { executor: input.executor, size: input.size };
+  const target: ChangeTarget = { executor: input.executor, size: input.size, airflowVersion: input.airflowVersion ?? env.airflowVersion };
   const whatIf = await whatIfFor(env, target, settings);
   if (whatIf.refusals.length > 0) throw new AppError("INVALID", whatIf.refusals.join(" "));
   return ask(db, actor, env, { kind: "UPDATE", params: target, whatIf, reason: input.reason });

@@ -142,6 +142,45 @@ describe.skipIf(!chartsDir)("changing a running environment", () => {
     expect(await postgres.servers.get(names.resourceGroup, names.postgresServer)).toMatchObject({ sku: { name: "Standard_B2s", tier: "Burstable" }, storage: { storageSizeGB: 64 } });
   }, 400_000);
 
+  it("upgrades Airflow 2.11 to 3.2 after an on-demand backup, with the migrations run, and refuses a downgrade", async () => {
+    const id = await requestAndApprove(database.prisma, h, "upgrade-211", { executor: "KubernetesExecutor", airflowVersion: "2.11.2" });
+    await waitForStatus(database.prisma, id, ["READY"], 150_000);
+    const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+    const names = deriveNames(env.name, env.nameSuffix);
+    const sub = emulatorAzureEnv(h.emulator.emulator, "")["AZURE_SUBSCRIPTION_ID"]!;
+    const postgres = new PostgreSQLManagementFlexibleServerClient(h.emulator.credential, sub, h.emulator.clientOptions);
+    const onDemand = async () => {
+      const all = [];
+      for await (const b of postgres.backupsAutomaticAndOnDemand.listByServer(names.resourceGroup, names.postgresServer)) if (b.backupType === "Customer On-Demand") all.push(b.name);
+      return all;
+    };
+    expect(await onDemand()).toEqual([]);
+
+    const asked = await requestChange(database.prisma, h.ana, { id, executor: "KubernetesExecutor", size: "small", airflowVersion: "3.2.2", reason: "Airflow 3" }, settings);
+    const whatIf = readWhatIf((await database.prisma.operation.findUniqueOrThrow({ where: { id: asked.operationId } })).whatIf)!;
+    expect(whatIf.to.airflowVersion).toBe("3.2.2");
+    expect(whatIf.consequences.join(" ")).toMatch(/on-demand backup.*taken first/);
+    expect(whatIf.consequences.join(" ")).toMatch(/never rolled back/);
+    expect(whatIf.objects.status === "listed" && whatIf.objects.added.map((o) => o.name)).toContain(`${names.helmRelease}-api-server`);
+    await approveChange(database.prisma, h.admin, { id, operationId: asked.operationId });
+    expect(await waitForStatus(database.prisma, id, ["READY", "FAILED"], 150_000), await eventLog(database.prisma, id)).toBe("READY");
+
+    // The backup came first, then the release: its migration Job ran `airflow db migrate` for 3.2.2.
+    const log = await eventLog(database.prisma, id);
+    expect(await onDemand()).toHaveLength(1);
+    expect(log.indexOf("Backup before-airflow-3-2-2")).toBeGreaterThan(0);
+    expect(log.indexOf("Backup before-airflow-3-2-2")).toBeLessThan(log.lastIndexOf("applied (chart airflow"));
+    // Airflow 3's own secrets were made for it (the environment was built with Airflow 2's).
+    expect(log).toMatch(/Created secrets .*api-secret-key.*jwt.* for Airflow 3\.2\.2/);
+    const after = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+    expect(after).toMatchObject({ airflowVersion: "3.2.2", status: "READY", health: "healthy" });
+    expect(readDeployed(after.deployed)!.helmValues).toMatchObject({ airflowVersion: "3.2.2" });
+
+    // Back down is refused before anything is stored.
+    await expect(requestChange(database.prisma, h.ana, { id, executor: "KubernetesExecutor", size: "small", airflowVersion: "2.11.2", reason: "Roll back" }, settings)).rejects.toThrow(/only go forward/);
+    expect(await database.prisma.operation.count({ where: { environmentId: id, kind: "UPDATE" } })).toBe(1);
+  }, 400_000);
+
   it("rejects a change with a reason and applies nothing", async () => {
     const id = await requestAndApprove(database.prisma, h, "switch-reject", { executor: "KubernetesExecutor", airflowVersion: "3.2.2" });
     await waitForStatus(database.prisma, id, ["READY"], 150_000);

@@ -48,7 +48,16 @@ export async function listPendingChanges(db: PrismaClient, actor: Actor, take = 
       requestedBy: r.requestedBy?.name ?? "someone",
       reason: r.reason,
       askedAt: r.createdAt.toISOString(),
-      summary: w ? `${w.from.executor} → ${w.to.executor}, ${w.from.size} → ${w.to.size}` : "",
+      summary: !w ? "" : w.action !== "change" ? (w.action === "stop" ? "stop" : "start") : describeChange(w),
     };
   });
+}
+
+/** "CeleryExecutor → KubernetesExecutor, Airflow 2.11.2 → 3.2.2": what a change changes, and nothing else. */
+function describeChange(w: WhatIf): string {
+  const parts: string[] = [];
+  if (w.from.executor !== w.to.executor) parts.push(`${w.from.executor} → ${w.to.executor}`);
+  if (w.from.size !== w.to.size) parts.push(`${w.from.size} → ${w.to.size}`);
+  if (w.from.airflowVersion !== w.to.airflowVersion) parts.push(`Airflow ${w.from.airflowVersion} → ${w.to.airflowVersion}`);
+  return parts.join(", ");
 }

@@ -41,3 +41,18 @@ describe("the what-if's comparisons", () => {
     expect(poolNameFor("Standard_E64ids_v5_extra")).toMatch(/^[a-z][a-z0-9]{0,11}$/);
   });
 });
+
+describe("the upgrade path", () => {
+  it("allows upgrades to offered versions, refuses downgrades, and sends Airflow 2 before 2.11 through 2.11", async () => {
+    const { upgradeRefusal, compareVersions } = await import("./upgrade-path");
+    expect(compareVersions("2.10.5", "2.11.2")).toBe(-1);
+    expect(compareVersions("3.2.2", "3.0.6")).toBe(1);
+    expect(upgradeRefusal("2.11.2", "3.2.2")).toBeNull();
+    expect(upgradeRefusal("3.2.2", "3.2.2")).toBeNull();
+    expect(upgradeRefusal("3.0.6", "3.2.2")).toBeNull();
+    expect(upgradeRefusal("3.2.2", "2.11.2")).toMatch(/cannot go back to 2\.11\.2: its database migrations only go forward/);
+    expect(upgradeRefusal("2.10.5", "3.2.2")).toMatch(/must be upgraded to 2\.11\.2 first/);
+    expect(upgradeRefusal("2.10.5", "2.11.2")).toBeNull();
+    expect(upgradeRefusal("2.11.2", "3.0.6")).toMatch(/not offered/);
+  });
+});

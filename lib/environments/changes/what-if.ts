@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { EXECUTOR_DESCRIPTIONS, SIZE_PRESETS, estimateMonthlyCost, stoppedMonthlyUsd, type ExecutorName, type SizeName } from "@/lib/environments/catalog";
+import { airflowMajor, chartVersionFor, EXECUTOR_DESCRIPTIONS, SIZE_PRESETS, estimateMonthlyCost, stoppedMonthlyUsd, type ExecutorName, type SizeName } from "@/lib/environments/catalog";
 import type { ReleaseObject } from "@/lib/environments/release-objects";
 import { renderAirflowRelease, refusalMessage, type AirflowReleaseSpec } from "@/lib/helm/airflow-release";
 import { environmentHelmValues, type AirflowReleaseSettings } from "@/lib/helm/airflow-values";
+import { upgradeRefusal } from "./upgrade-path";
 import { diffValues, type ValueChange } from "./values-diff";
 
 /**
@@ -18,6 +19,7 @@ import { diffValues, type ValueChange } from "./values-diff";
 export const ChangeTargetSchema = z.object({
   executor: z.enum(["KubernetesExecutor", "CeleryExecutor", "LocalExecutor"]),
   size: z.enum(["small", "medium", "large"]),
+  airflowVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "Choose an Airflow version."),
 });
 export type ChangeTarget = z.infer<typeof ChangeTargetSchema>;
 
@@ -86,6 +88,44 @@ function componentName(object: { kind: string; name: string }, release: string):
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
 const key = (o: { kind: string; name: string }) => `${o.kind}/${o.name}`;
 const ref = (o: ReleaseObject) => ({ kind: o.kind, name: o.name });
+
+const BACKUP_CHANGE = {
+  resource: "PostgreSQL server",
+  property: "On-demand backup",
+  before: "automatic daily backups",
+  after: "one more, taken before the upgrade",
+  note: "A restore point to come back to if the upgrade fails.",
+};
+
+function upgradeConsequences(from: ChangeTarget, to: ChangeTarget, chartBefore: string, chartAfter: string): string[] {
+  return [
+    `Airflow ${from.airflowVersion} → ${to.airflowVersion}${chartBefore !== chartAfter ? `, with chart airflow ${chartBefore} → ${chartAfter}` : ""}. An on-demand backup of the metadata database is taken first.`,
+    "The chart's migration Job runs `airflow db migrate`: the metadata database moves to the new version's schema, which cannot be undone. A failed upgrade is never rolled back: the environment is FAILED, and an admin retries it or restores the database to a new server from the backup.",
+    ...(airflowMajor(from.airflowVersion) < 3 && airflowMajor(to.airflowVersion) >= 3
+      ? ["Airflow 3 serves the UI and API from the API server in place of the webserver, and DAGs written for Airflow 2 may need changes (Airflow's upgrade guide lists them)."]
+      : []),
+  ];
+}
+
+/** A what-if that stops at the refusal: nothing is rendered for a change that cannot be made. */
+function refused(spec: AirflowReleaseSpec, from: ChangeTarget, to: ChangeTarget, refusal: string): WhatIf {
+  const cost = estimateMonthlyCost(from).totalUsd;
+  return {
+    action: "change",
+    computedAt: new Date().toISOString(),
+    from,
+    to,
+    chartVersion: spec.chartVersion,
+    values: [],
+    objects: { status: "unlisted", message: "Not rendered: the change cannot be made." },
+    azure: [],
+    components: { appear: [], disappear: [] },
+    disks: [],
+    consequences: [],
+    cost: { beforeUsd: cost, afterUsd: cost },
+    refusals: [refusal],
+  };
+}
 
 /** Objects of two renders compared by kind and name, and by digest for the ones in both. Hooks are left out: Helm runs them, it does not keep them. */
 export function diffObjects(before: readonly ReleaseObject[], after: readonly ReleaseObject[]) {
@@ -168,12 +208,16 @@ function consequencesOf(from: ChangeTarget, to: ChangeTarget, disks: readonly st
  */
 export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
   const { spec, target, settings } = input;
-  const from: ChangeTarget = { executor: spec.executor, size: spec.size };
-  const next: AirflowReleaseSpec = { ...spec, ...target };
+  const from: ChangeTarget = { executor: spec.executor, size: spec.size, airflowVersion: spec.airflowVersion };
+  const refusals: string[] = [];
+  const upgrade = from.airflowVersion !== target.airflowVersion;
+  const refusal = upgradeRefusal(from.airflowVersion, target.airflowVersion);
+  if (refusal) return refused(spec, from, target, refusal);
+  // An upgrade moves to the chart version the catalog pairs with the new Airflow.
+  const next: AirflowReleaseSpec = { ...spec, ...target, chartVersion: upgrade ? chartVersionFor(target.airflowVersion) : spec.chartVersion };
   const beforeValues = input.appliedValues ?? environmentHelmValues(spec, settings);
   const afterValues = environmentHelmValues(next, settings);
-  const refusals: string[] = [];
-  if (from.executor === target.executor && from.size === target.size) refusals.push("Nothing would change: choose another executor or size.");
+  if (from.executor === target.executor && from.size === target.size && !upgrade) refusals.push("Nothing would change: choose another executor, size or Airflow version.");
 
   const [was, will] = await Promise.all([renderAirflowRelease(spec, settings, input.signal), renderAirflowRelease(next, settings, input.signal)]);
   let objects: WhatIf["objects"];
@@ -199,13 +243,13 @@ export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
     computedAt: new Date().toISOString(),
     from,
     to: target,
-    chartVersion: spec.chartVersion,
+    chartVersion: next.chartVersion,
     values: diffValues(beforeValues, afterValues),
     objects,
-    azure: azureChanges(from.size, target.size),
+    azure: [...(upgrade ? [BACKUP_CHANGE] : []), ...azureChanges(from.size, target.size)],
     components,
     disks,
-    consequences: consequencesOf(from, target, disks),
+    consequences: [...(upgrade ? upgradeConsequences(from, target, spec.chartVersion, next.chartVersion) : []), ...consequencesOf(from, target, disks)],
     cost: { beforeUsd: estimateMonthlyCost(from).totalUsd, afterUsd: estimateMonthlyCost(target).totalUsd },
     refusals,
   };
@@ -222,8 +266,8 @@ const TASKS_KILLED: Record<ExecutorName, string> = {
  * The what-if of stopping (hibernating) or starting an environment: nothing about its release
  * changes; Azure's power states do, and the bill. Azure's limits are said here, where they bite.
  */
-export function powerWhatIf(spec: Pick<AirflowReleaseSpec, "executor" | "size" | "chartVersion">, action: "stop" | "start"): WhatIf {
-  const current: ChangeTarget = { executor: spec.executor, size: spec.size };
+export function powerWhatIf(spec: Pick<AirflowReleaseSpec, "executor" | "size" | "chartVersion" | "airflowVersion">, action: "stop" | "start"): WhatIf {
+  const current: ChangeTarget = { executor: spec.executor, size: spec.size, airflowVersion: spec.airflowVersion };
   const running = estimateMonthlyCost(current).totalUsd;
   const stopped = stoppedMonthlyUsd(current);
   const stop = action === "stop";

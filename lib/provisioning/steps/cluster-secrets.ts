@@ -44,6 +44,17 @@ async function writeSecrets(ctx: StepContext, kc: KubeConfig, host: string): Pro
     return { connection: `postgresql://${DATABASE_ADMIN}:${password}@${host}:5432/${ctx.env.names.database}?sslmode=require` };
   });
   await once(AIRFLOW_SECRET_NAMES.fernetKey, () => ({ "fernet-key": fernetKey() }));
+  created.push(...(await writeVersionSecrets(ctx, kc)));
+  return created;
+}
+
+/** The secrets the Airflow version's chart values name: the API and JWT secrets on Airflow 3, the webserver's before. */
+async function writeVersionSecrets(ctx: StepContext, kc: KubeConfig): Promise<string[]> {
+  const ns = ctx.env.names.namespace;
+  const created: string[] = [];
+  const once = async (name: string, generate: () => Record<string, string>) => {
+    if (await ctx.retry(() => createSecretOnce(kc, ns, name, generate))) created.push(name);
+  };
   if (airflowMajor(ctx.env.airflowVersion) >= 3) {
     await once(AIRFLOW_SECRET_NAMES.apiSecretKey, () => ({ "api-secret-key": secretKey() }));
     await once(AIRFLOW_SECRET_NAMES.jwt, () => ({ "jwt-secret": secretKey() }));
@@ -52,6 +63,17 @@ async function writeSecrets(ctx: StepContext, kc: KubeConfig, host: string): Pro
   }
   return created;
 }
+
+/**
+ * Before a change is applied: the secrets its Airflow version needs that the environment was built
+ * without (an upgrade from Airflow 2 to 3 needs the API and JWT secrets), each created once.
+ */
+export const createVersionSecrets: StepRun = async (ctx) => {
+  const kc = await clusterAccess(ctx);
+  const created = await writeVersionSecrets(ctx, kc);
+  await ctx.log(created.length > 0 ? `Created secrets ${created.join(", ")} for Airflow ${ctx.env.airflowVersion}` : `Airflow ${ctx.env.airflowVersion}'s secrets already exist`);
+  return { created };
+};
 
 /** Namespace `airflow` and the secrets the chart is pointed at, each generated once and never rotated by a retry. */
 export const createClusterSecrets: StepRun = async (ctx) => {

@@ -1,4 +1,4 @@
-import { CoreV1Api } from "@kubernetes/client-node";
+import { BatchV1Api, CoreV1Api } from "@kubernetes/client-node";
 import type { StepRun } from "../context";
 import { clusterAccess } from "./cluster-access";
 
@@ -33,5 +33,33 @@ export const deleteLeftBehindDisks: StepRun = async (ctx) => {
     await ctx.log(gone ? `Claim ${name} was already gone` : `Deleted claim ${name}; Azure deletes its disk with it`);
     deleted.push(name);
   }
+  return { deleted };
+};
+
+/**
+ * The release's finished Jobs (the migration and create-user Jobs, which the portal runs as plain
+ * Jobs rather than Helm hooks) go before a change is applied: a Job's pod template cannot change,
+ * so an upgrade that renders them differently fails while they are still there, which their
+ * `ttlSecondsAfterFinished` (5 minutes) only prevents later. The new release creates them again.
+ */
+export const deleteFinishedJobs: StepRun = async (ctx) => {
+  const kc = await clusterAccess(ctx);
+  const batch = kc.makeApiClient(BatchV1Api);
+  const namespace = ctx.env.names.namespace;
+  const jobs = await ctx.retry(() => batch.listNamespacedJob({ namespace, labelSelector: `release=${ctx.env.names.helmRelease}` }));
+  const finished = jobs.items.filter((j) => (j.status?.succeeded ?? 0) > 0 || j.status?.conditions?.some((c) => c.type === "Complete" && c.status === "True"));
+  const deleted: string[] = [];
+  for (const job of finished) {
+    const name = job.metadata!.name!;
+    await ctx.retry(async () => {
+      try {
+        await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: "Background" });
+      } catch (error) {
+        if (!notFound(error)) throw error;
+      }
+    });
+    deleted.push(name);
+  }
+  await ctx.log(deleted.length ? `Deleted finished Jobs ${deleted.join(", ")}; the release creates them again` : "No finished Job to clear");
   return { deleted };
 };

@@ -2,15 +2,15 @@ import type { StepRun } from "../context";
 import { allowSignInRedirect, deleteDnsRecords, grantRoutingAccess, publishIngress, removeSignInRedirect, revokeRoutingAccess, waitForDnsRecord } from "./airflow-access";
 import { checkAirflowHealth } from "./airflow-health";
 import { createCluster } from "./cluster";
-import { createClusterSecrets } from "./cluster-secrets";
+import { createClusterSecrets, createVersionSecrets } from "./cluster-secrets";
 import { createAirflowDatabase, createDatabaseServer } from "./database";
 import { openDatabaseToCluster } from "./database-firewall";
 import { installFluxExtension } from "./flux-extension";
 import { applyHelmRelease, waitForHelmRelease } from "./helm";
-import { deleteLeftBehindDisks } from "./disks";
+import { deleteFinishedJobs, deleteLeftBehindDisks } from "./disks";
 import { resumeRelease, startCluster, startDatabaseServer, stopCluster, stopDatabaseServer, suspendRelease } from "./power";
 import { createResourceGroup } from "./resource-group";
-import { resizeDatabaseServer, resizeNodePool } from "./scale";
+import { backUpBeforeUpgrade, resizeDatabaseServer, resizeNodePool } from "./scale";
 import { createDatabaseDnsZone, createSpokeNetwork, deleteHubPeering, grantSubnetAccess, peerWithHub, releaseAddressRange } from "./spoke-network";
 import { deleteResourceGroup } from "./teardown";
 
@@ -42,7 +42,10 @@ export const STEP_RUNS: Record<string, StepRun> = {
   "delete-dns-records": deleteDnsRecords,
   "node-pool": resizeNodePool,
   "database-size": resizeDatabaseServer,
+  "database-backup": backUpBeforeUpgrade,
   "delete-disks": deleteLeftBehindDisks,
+  "finished-jobs": deleteFinishedJobs,
+  "version-secrets": createVersionSecrets,
   "suspend-release": suspendRelease,
   "stop-cluster": stopCluster,
   "stop-database": stopDatabaseServer,

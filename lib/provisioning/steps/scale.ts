@@ -88,3 +88,37 @@ export const resizeDatabaseServer: StepRun = async (ctx) => {
   }
   return { sku: preset.postgresSkuName, storageSizeGB: storage };
 };
+
+/**
+ * Before an upgrade migrates Airflow's metadata: an on-demand backup of the server, named after the
+ * change so a resumed run finds the one it took. Its time is the restore point an admin comes back
+ * to if the upgrade fails (a point-in-time restore to a new server). Without a version change,
+ * nothing to do.
+ */
+export const backUpBeforeUpgrade: StepRun = async (ctx) => {
+  const upgrade = ctx.env.change?.upgrade;
+  if (!upgrade || !ctx.env.change) {
+    await ctx.log("No Airflow version change: no backup needed");
+    return {};
+  }
+  const { env, arm } = ctx;
+  const rg = env.names.resourceGroup;
+  const server = env.names.postgresServer;
+  const name = `before-airflow-${upgrade.to.replaceAll(".", "-")}-${ctx.env.change.operationId.slice(0, 8)}`;
+  const existing = await ctx.retry(async () => {
+    try {
+      return await arm.postgres.backupsAutomaticAndOnDemand.get(rg, server, name, { abortSignal: ctx.signal });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return null;
+      throw error;
+    }
+  });
+  if (existing) {
+    await ctx.log(`Backup ${name} was already taken`);
+    return { backup: name, completedAt: existing.completedTime?.toISOString() ?? null };
+  }
+  await ctx.log(`Taking an on-demand backup of ${server} before Airflow ${upgrade.from} → ${upgrade.to}`);
+  const backup = await ctx.retry(() => arm.postgres.backupsAutomaticAndOnDemand.beginCreateAndWait(rg, server, name, { ...arm.poll, abortSignal: ctx.signal }));
+  await ctx.log(`Backup ${name} taken; the database can be restored to a new server from before the upgrade`);
+  return { backup: name, completedAt: backup.completedTime?.toISOString() ?? null };
+};

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
-import { EXECUTORS, EXECUTOR_DESCRIPTIONS, SIZES, SIZE_PRESETS } from "@/lib/environments/catalog";
+import { AIRFLOW_VERSIONS, EXECUTORS, EXECUTOR_DESCRIPTIONS, SIZES, SIZE_PRESETS } from "@/lib/environments/catalog";
 import { ChangePreviewSchema, previewChange } from "@/lib/environments/changes/change-request";
 import { getEnvironment } from "@/lib/environments/queries";
 import { loadForPage } from "@/lib/page-errors";
@@ -26,13 +26,15 @@ export default async function ChangePage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ executor?: string; size?: string }>;
+  searchParams: Promise<{ executor?: string; size?: string; airflowVersion?: string }>;
 }) {
   const { id } = await params;
   const user = await requireUser(`/environments/${id}/change`);
   const env = await loadForPage(() => getEnvironment(db(), user, id));
   const query = await searchParams;
-  const chosen = ChangePreviewSchema.safeParse({ id, executor: query.executor, size: query.size });
+  const chosen = ChangePreviewSchema.safeParse({ id, executor: query.executor, size: query.size, airflowVersion: query.airflowVersion });
+  // The versions on offer, and the one it runs (which may no longer be offered).
+  const versions = AIRFLOW_VERSIONS.filter((v) => v.offered || v.version === env.airflowVersion).map((v) => v.version);
   const mayAsk = user.isAdmin || user.teamIds.includes(env.teamId);
   const whatIf = chosen.success && env.status === "READY" && mayAsk ? await loadForPage(() => previewChange(db(), user, chosen.data, config().release)) : null;
 
@@ -44,6 +46,9 @@ export default async function ChangePage({
         </Link>
       </p>
       <h1 className="text-2xl font-semibold">Change {env.name}</h1>
+      <p className="text-sm text-slate-700">
+        Airflow only upgrades: its database migrations go forward. From Airflow 2 before 2.11, go to 2.11 first, then to 3.
+      </p>
       {!mayAsk ? <Alert tone="error">Only the environment&apos;s team can ask for a change.</Alert> : null}
       {env.status !== "READY" ? <Alert tone="error">{env.name} can only be changed while it is ready.</Alert> : null}
       <form method="get" className="flex flex-wrap items-end gap-4 rounded-lg border border-slate-200 bg-white p-4">
@@ -69,6 +74,17 @@ export default async function ChangePage({
             ))}
           </select>
         </div>
+        <div className="space-y-1">
+          <label htmlFor="airflowVersion" className="block text-sm font-medium">Airflow version</label>
+          <select id="airflowVersion" name="airflowVersion" defaultValue={chosen.success ? (chosen.data.airflowVersion ?? env.airflowVersion) : env.airflowVersion} className={selectClass}>
+            {versions.map((v) => (
+              <option key={v} value={v}>
+                {v}
+                {v === env.airflowVersion ? " (current)" : ""}
+              </option>
+            ))}
+          </select>
+        </div>
         <Button type="submit" variant="secondary">
           Show what it does
         </Button>
@@ -78,7 +94,7 @@ export default async function ChangePage({
           <h2 id="what-if-heading" className="text-lg font-semibold">What this change does</h2>
           <WhatIfView whatIf={whatIf} />
           {whatIf.refusals.length === 0 ? (
-            <ChangeRequestForm id={env.id} executor={whatIf.to.executor} size={whatIf.to.size} direct={user.isAdmin} />
+            <ChangeRequestForm id={env.id} executor={whatIf.to.executor} size={whatIf.to.size} airflowVersion={whatIf.to.airflowVersion} direct={user.isAdmin} />
           ) : null}
         </section>
       ) : null}
