@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { uniqueName } from "./support/db";
-import { signIn } from "./support/sign-in";
+import { requestReadyEnvironment } from "./support/ready";
 import { startE2eWorker } from "./support/worker";
 import type { WorkerHandle } from "../scripts/support/stack";
 
@@ -19,26 +19,11 @@ test("a team asks for an executor switch, sees its what-if, an admin approves it
   test.setTimeout(240_000);
   const name = uniqueName("switch");
 
-  const ana = await (await browser.newContext()).newPage();
-  await signIn(ana, "ana");
-  await ana.goto("/environments/new");
-  await ana.getByLabel("Name", { exact: true }).fill(name);
-  await ana.getByLabel("Purpose").fill("Celery now, per-task pods later");
-  await ana.getByRole("radio", { name: /Celery executor/ }).check();
-  await ana.getByRole("button", { name: "Submit request" }).click();
-  await expect(ana.getByRole("heading", { name, level: 1 })).toBeVisible();
-  const page = ana.url();
-
-  const admin = await (await browser.newContext()).newPage();
-  await signIn(admin, "admin");
-  await admin.goto("/admin");
-  await admin.getByRole("article", { name }).getByRole("button", { name: `Approve ${name}` }).click();
-  await expect(admin.getByRole("status")).toHaveText(`Approved ${name}. Provisioning is queued.`);
-  await expect(ana.getByText("Ready").first()).toBeVisible({ timeout: 150_000 });
+  const { ana, admin, page } = await requestReadyEnvironment(browser, name, { purpose: "Celery now, per-task pods later", executor: /Celery executor/ });
 
   // Ana picks the Kubernetes executor and sees what the switch does before asking for it.
   await ana.goto(page);
-  await ana.getByRole("link", { name: "Change executor or size" }).click();
+  await ana.getByRole("link", { name: "Change executor, size or Airflow version" }).click();
   await ana.getByLabel("Executor").selectOption({ label: "Kubernetes executor" });
   await ana.getByRole("button", { name: "Show what it does" }).click();
   const whatIf = ana.getByRole("region", { name: "What this change does" });
@@ -53,7 +38,7 @@ test("a team asks for an executor switch, sees its what-if, an admin approves it
   const waiting = ana.getByRole("region", { name: "Change waiting for approval" });
   await expect(waiting).toContainText("Isolate each task in its own pod");
   // One change at a time: the link to ask for another is gone while this one waits.
-  await expect(ana.getByRole("link", { name: "Change executor or size" })).toHaveCount(0);
+  await expect(ana.getByRole("link", { name: "Change executor, size or Airflow version" })).toHaveCount(0);
 
   // The admin finds it in the queue and decides on the same what-if.
   await admin.goto("/admin");

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { uniqueName } from "./support/db";
-import { signIn } from "./support/sign-in";
+import { requestReadyEnvironment } from "./support/ready";
 import { startE2eWorker } from "./support/worker";
 import type { WorkerHandle } from "../scripts/support/stack";
 
@@ -19,20 +19,7 @@ test("a team schedules hibernation and sees its environment stopped, and the sav
   test.setTimeout(240_000);
   const name = uniqueName("sleepy");
 
-  const ana = await (await browser.newContext()).newPage();
-  await signIn(ana, "ana");
-  await ana.goto("/environments/new");
-  await ana.getByLabel("Name", { exact: true }).fill(name);
-  await ana.getByLabel("Purpose").fill("Only used in office hours");
-  await ana.getByRole("button", { name: "Submit request" }).click();
-  await expect(ana.getByRole("heading", { name, level: 1 })).toBeVisible();
-  const page = ana.url();
-
-  const admin = await (await browser.newContext()).newPage();
-  await signIn(admin, "admin");
-  await admin.goto("/admin");
-  await admin.getByRole("article", { name }).getByRole("button", { name: `Approve ${name}` }).click();
-  await expect(ana.getByText("Ready").first()).toBeVisible({ timeout: 150_000 });
+  const { ana, page } = await requestReadyEnvironment(browser, name, { purpose: "Only used in office hours" });
 
   // A window around now, in UTC, so the schedule asks for the environment to be stopped at once.
   await ana.goto(page);

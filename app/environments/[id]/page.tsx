@@ -121,7 +121,7 @@ export default async function EnvironmentPage({
       {canAskForChange ? (
         <p>
           <Link href={`/environments/${env.id}/change`} className="text-sm font-medium text-sky-800 underline">
-            Change executor or size
+            Change executor, size or Airflow version
           </Link>
         </p>
       ) : null}

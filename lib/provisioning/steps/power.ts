@@ -37,8 +37,7 @@ async function setSuspended(ctx: StepContext, suspend: boolean) {
  * when the cluster was stopped, stays so (a server Azure started by itself is stopped again this way).
  */
 export const suspendRelease: StepRun = async (ctx) => {
-  const cluster = await ctx.retry(() => ctx.arm.aks.managedClusters.get(ctx.env.names.resourceGroup, ctx.env.names.cluster, { abortSignal: ctx.signal }));
-  if (cluster.powerState?.code === "Stopped") {
+  if ((await ctx.retry(() => clusterPower(ctx))) === "Stopped") {
     await ctx.log("The cluster is stopped: its Flux is not running, and the release stays as it was suspended");
     return { suspended: true };
   }
@@ -46,62 +45,47 @@ export const suspendRelease: StepRun = async (ctx) => {
 };
 export const resumeRelease: StepRun = (ctx) => setSuspended(ctx, false);
 
-export const stopCluster: StepRun = async (ctx) => {
-  const { env, arm } = ctx;
-  const rg = env.names.resourceGroup;
-  const name = env.names.cluster;
-  const cluster = await ctx.retry(() => arm.aks.managedClusters.get(rg, name, { abortSignal: ctx.signal }));
-  if (cluster.powerState?.code === "Stopped") {
-    await ctx.log(`Cluster ${name} is already stopped`);
-  } else {
-    await ctx.log(`Stopping cluster ${name}: its VMs are deallocated, its disks kept`);
-    await ctx.retry(() => arm.aks.managedClusters.beginStopAndWait(rg, name, { ...arm.poll, abortSignal: ctx.signal }));
-    await ctx.log(`Cluster ${name} is stopped`);
-  }
-  return { powerState: "Stopped" };
-};
+/**
+ * One power change, read first: `state` reads the resource's state, which is `done` already or is
+ * brought there by `act` (a long-running operation).
+ */
+function powerStep(what: (ctx: StepContext) => { noun: string; name: string }, wanted: { state: string; verb: string; done: string; note?: string }, state: (ctx: StepContext) => Promise<string | undefined>, act: (ctx: StepContext) => Promise<unknown>): StepRun {
+  return async (ctx) => {
+    const { noun, name } = what(ctx);
+    if ((await ctx.retry(() => state(ctx))) === wanted.state) {
+      await ctx.log(`${noun} ${name} is already ${wanted.done}`);
+    } else {
+      await ctx.log(`${wanted.verb} ${noun.toLowerCase()} ${name}${wanted.note ? `: ${wanted.note}` : ""}`);
+      await ctx.retry(() => act(ctx));
+      await ctx.log(`${noun} ${name} is ${wanted.done}`);
+    }
+    return { state: wanted.state };
+  };
+}
 
-export const startCluster: StepRun = async (ctx) => {
-  const { env, arm } = ctx;
-  const rg = env.names.resourceGroup;
-  const name = env.names.cluster;
-  const cluster = await ctx.retry(() => arm.aks.managedClusters.get(rg, name, { abortSignal: ctx.signal }));
-  if (cluster.powerState?.code === "Running") {
-    await ctx.log(`Cluster ${name} is already running`);
-  } else {
-    await ctx.log(`Starting cluster ${name}`);
-    await ctx.retry(() => arm.aks.managedClusters.beginStartAndWait(rg, name, { ...arm.poll, abortSignal: ctx.signal }));
-    await ctx.log(`Cluster ${name} is running`);
-  }
-  return { powerState: "Running" };
-};
+const cluster = (ctx: StepContext) => ({ noun: "Cluster", name: ctx.env.names.cluster });
+const server = (ctx: StepContext) => ({ noun: "Server", name: ctx.env.names.postgresServer });
+const clusterPower = async (ctx: StepContext) =>
+  (await ctx.arm.aks.managedClusters.get(ctx.env.names.resourceGroup, ctx.env.names.cluster, { abortSignal: ctx.signal })).powerState?.code;
+const serverState = async (ctx: StepContext) =>
+  (await ctx.arm.postgres.servers.get(ctx.env.names.resourceGroup, ctx.env.names.postgresServer, { abortSignal: ctx.signal })).state;
+const lro = (ctx: StepContext) => ({ ...ctx.arm.poll, abortSignal: ctx.signal });
 
-export const stopDatabaseServer: StepRun = async (ctx) => {
-  const { env, arm } = ctx;
-  const rg = env.names.resourceGroup;
-  const name = env.names.postgresServer;
-  const server = await ctx.retry(() => arm.postgres.servers.get(rg, name, { abortSignal: ctx.signal }));
-  if (server.state === "Stopped") {
-    await ctx.log(`Server ${name} is already stopped`);
-  } else {
-    await ctx.log(`Stopping server ${name}; Azure starts it by itself after 7 days, and the portal stops it again`);
-    await ctx.retry(() => arm.postgres.servers.beginStopAndWait(rg, name, { ...arm.poll, abortSignal: ctx.signal }));
-    await ctx.log(`Server ${name} is stopped`);
-  }
-  return { state: "Stopped" };
-};
+export const stopCluster = powerStep(cluster, { state: "Stopped", verb: "Stopping", done: "stopped", note: "its VMs are deallocated, its disks kept" }, clusterPower, (ctx) =>
+  ctx.arm.aks.managedClusters.beginStopAndWait(ctx.env.names.resourceGroup, ctx.env.names.cluster, lro(ctx)),
+);
 
-export const startDatabaseServer: StepRun = async (ctx) => {
-  const { env, arm } = ctx;
-  const rg = env.names.resourceGroup;
-  const name = env.names.postgresServer;
-  const server = await ctx.retry(() => arm.postgres.servers.get(rg, name, { abortSignal: ctx.signal }));
-  if (server.state === "Ready") {
-    await ctx.log(`Server ${name} is already running`);
-  } else {
-    await ctx.log(`Starting server ${name}`);
-    await ctx.retry(() => arm.postgres.servers.beginStartAndWait(rg, name, { ...arm.poll, abortSignal: ctx.signal }));
-    await ctx.log(`Server ${name} is running`);
-  }
-  return { state: "Ready" };
-};
+export const startCluster = powerStep(cluster, { state: "Running", verb: "Starting", done: "running" }, clusterPower, (ctx) =>
+  ctx.arm.aks.managedClusters.beginStartAndWait(ctx.env.names.resourceGroup, ctx.env.names.cluster, lro(ctx)),
+);
+
+export const stopDatabaseServer = powerStep(
+  server,
+  { state: "Stopped", verb: "Stopping", done: "stopped", note: "Azure starts it by itself after 7 days, and the portal stops it again" },
+  serverState,
+  (ctx) => ctx.arm.postgres.servers.beginStopAndWait(ctx.env.names.resourceGroup, ctx.env.names.postgresServer, lro(ctx)),
+);
+
+export const startDatabaseServer = powerStep(server, { state: "Ready", verb: "Starting", done: "running" }, serverState, (ctx) =>
+  ctx.arm.postgres.servers.beginStartAndWait(ctx.env.names.resourceGroup, ctx.env.names.postgresServer, lro(ctx)),
+);

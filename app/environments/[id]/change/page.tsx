@@ -52,39 +52,21 @@ export default async function ChangePage({
       {!mayAsk ? <Alert tone="error">Only the environment&apos;s team can ask for a change.</Alert> : null}
       {env.status !== "READY" ? <Alert tone="error">{env.name} can only be changed while it is ready.</Alert> : null}
       <form method="get" className="flex flex-wrap items-end gap-4 rounded-lg border border-slate-200 bg-white p-4">
-        <div className="space-y-1">
-          <label htmlFor="executor" className="block text-sm font-medium">Executor</label>
-          <select id="executor" name="executor" defaultValue={chosen.success ? chosen.data.executor : env.executor} className={selectClass}>
-            {EXECUTORS.map((e) => (
-              <option key={e} value={e}>
-                {EXECUTOR_DESCRIPTIONS[e].label}
-                {e === env.executor ? " (current)" : ""}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="size" className="block text-sm font-medium">Size</label>
-          <select id="size" name="size" defaultValue={chosen.success ? chosen.data.size : env.size} className={selectClass}>
-            {SIZES.map((s) => (
-              <option key={s} value={s}>
-                {SIZE_PRESETS[s].label}
-                {s === env.size ? " (current)" : ""}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="airflowVersion" className="block text-sm font-medium">Airflow version</label>
-          <select id="airflowVersion" name="airflowVersion" defaultValue={chosen.success ? (chosen.data.airflowVersion ?? env.airflowVersion) : env.airflowVersion} className={selectClass}>
-            {versions.map((v) => (
-              <option key={v} value={v}>
-                {v}
-                {v === env.airflowVersion ? " (current)" : ""}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Choice
+          id="executor"
+          label="Executor"
+          current={env.executor}
+          chosen={chosen.success ? chosen.data.executor : env.executor}
+          options={EXECUTORS.map((e) => ({ value: e, label: EXECUTOR_DESCRIPTIONS[e].label }))}
+        />
+        <Choice id="size" label="Size" current={env.size} chosen={chosen.success ? chosen.data.size : env.size} options={SIZES.map((s) => ({ value: s, label: SIZE_PRESETS[s].label }))} />
+        <Choice
+          id="airflowVersion"
+          label="Airflow version"
+          current={env.airflowVersion}
+          chosen={chosen.success ? (chosen.data.airflowVersion ?? env.airflowVersion) : env.airflowVersion}
+          options={versions.map((v) => ({ value: v, label: v }))}
+        />
         <Button type="submit" variant="secondary">
           Show what it does
         </Button>
@@ -98,6 +80,25 @@ export default async function ChangePage({
           ) : null}
         </section>
       ) : null}
+    </div>
+  );
+}
+
+/** A labelled select whose current value says so. */
+function Choice({ id, label, current, chosen, options }: { id: string; label: string; current: string; chosen: string; options: { value: string; label: string }[] }) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      <select id={id} name={id} defaultValue={chosen} className={selectClass}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+            {o.value === current ? " (current)" : ""}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
