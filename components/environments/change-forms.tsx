@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
-import { approveChangeAction, rejectChangeAction, requestChangeAction, requestPowerChangeAction } from "@/lib/actions/change-environment-action";
+import { approveChangeAction, rejectChangeAction, requestChangeAction, requestPowerChangeAction, requestTeardownAction } from "@/lib/actions/change-environment-action";
 import type { FormState } from "@/lib/errors";
 
 const initial: FormState = { ok: null };
@@ -82,6 +82,27 @@ export function PowerRequestForm({ id, name, action, direct }: { id: string; nam
       <Button type="submit" variant={action === "stop" ? "secondary" : "primary"} disabled={pending}>
         {pending ? "Sending…" : direct ? `${verb} now` : `Ask to ${action}`}
         <span className="sr-only"> {name}</span>
+      </Button>
+      {state.ok === false && !pending ? <Alert tone="error">{state.message}</Alert> : null}
+    </form>
+  );
+}
+
+/** A team asks for its environment to be torn down: its name typed back, and why. */
+export function TeardownRequestForm({ id, name }: { id: string; name: string }) {
+  const [state, formAction, pending] = useActionState(requestTeardownAction, initial);
+  const errors = state.ok === false ? state.fieldErrors : undefined;
+  return (
+    <form action={formAction} className="space-y-3">
+      <input type="hidden" name="id" value={id} />
+      <Field id="teardown-ask-name" label={`Type ${name} to confirm`} errors={errors?.confirmName}>
+        {(control) => <input {...control} name="confirmName" required autoComplete="off" className={inputClass} />}
+      </Field>
+      <Field id="teardown-ask-reason" label="Why can it go?" errors={errors?.reason}>
+        {(control) => <input {...control} name="reason" required maxLength={500} className={inputClass} />}
+      </Field>
+      <Button type="submit" variant="danger" disabled={pending}>
+        {pending ? "Sending…" : <>Ask to tear down<span className="sr-only"> {name}</span></>}
       </Button>
       {state.ok === false && !pending ? <Alert tone="error">{state.message}</Alert> : null}
     </form>

@@ -13,6 +13,7 @@ const NOTICES: Record<string, (name: string) => string> = {
   "change-rejected": () => "Change rejected. Nothing was applied.",
   "hibernation-scheduled": (name) => `Hibernation scheduled: ${name} stops and starts on time from now on.`,
   "hibernation-cleared": (name) => `Hibernation schedule removed: ${name} keeps its current state.`,
+  "teardown-asked": () => "Teardown asked for. An admin decides on it.",
   "stop-requested": () => "Stop asked for. An admin decides on it.",
   "start-requested": () => "Start asked for. An admin decides on it.",
   "stop-applying": (name) => `${name} is being stopped. Its progress shows below.`,

@@ -13,6 +13,8 @@ import {
   PowerRequestSchema,
   requestChange,
   requestPowerChange,
+  requestTeardown,
+  TeardownRequestSchema,
 } from "@/lib/environments/changes/change-request";
 import { ClearHibernationSchema, ScheduleHibernationSchema, setHibernation } from "@/lib/environments/set-hibernation";
 import type { FormState } from "@/lib/errors";
@@ -39,6 +41,15 @@ export async function requestPowerChangeAction(_prev: FormState, formData: FormD
   revalidatePath("/admin");
   revalidatePath("/environments", "layout");
   redirect(`/environments/${done.input.id}?notice=${done.result.applied ? `${done.input.action}-applying` : `${done.input.action}-requested`}`);
+}
+
+/** A team asks for its environment to be torn down; an admin decides. */
+export async function requestTeardownAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const done = await runFormAction("requestTeardownAction", TeardownRequestSchema, formData, ["id", "confirmName", "reason"], (user, input) => requestTeardown(db(), user, input));
+  if (!done.ok) return done;
+  revalidatePath("/admin");
+  revalidatePath("/environments", "layout");
+  redirect(`/environments/${done.input.id}?notice=${done.result.applied ? "teardown-requested" : "teardown-asked"}`);
 }
 
 export async function approveChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {

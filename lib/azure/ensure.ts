@@ -45,3 +45,21 @@ export async function ensureArmResource<T>(options: {
     throw toCloudError(error);
   }
 }
+
+/**
+ * Reads a resource once Azure has finished working on it: while its state is in progress (another
+ * worker's update, stop or start still running), waits and reads again. A step that compares the
+ * resource with what it wants must not judge it mid-operation: a resumed step would otherwise send
+ * the same change again, which Azure refuses while the first runs.
+ */
+export async function readSettled<T>(options: { get: () => Promise<T>; state: StateOf<T>; pollMs: number; signal?: AbortSignal; onWait?: (state: string) => Promise<void> | void }): Promise<T> {
+  let resource = await options.get();
+  let announced = false;
+  while (IN_PROGRESS.has(options.state(resource) ?? "")) {
+    if (!announced) await options.onWait?.(options.state(resource)!);
+    announced = true;
+    await sleep(options.pollMs, undefined, { signal: options.signal });
+    resource = await options.get();
+  }
+  return resource;
+}

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
+import { requestChange } from "@/lib/environments/changes/change-request";
 import { withTestDatabase } from "@/scripts/test-support/db";
 import type { WorkerHandle } from "@/scripts/support/stack";
 import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
@@ -140,4 +141,29 @@ describe("a worker killed during a cloud call", () => {
     expect(await counter(clusterPattern(name))).toMatchObject({ created: 1, puts: 1 });
     expect(await eventLog(database.prisma, id)).toMatch(/cluster info Cluster aks-airflow-kill-after already exists/);
   }, 180_000);
+
+  it("is resumed after a kill while a change's server update runs: the next worker waits on it and sends no second PATCH", async () => {
+    const name = "kill-change";
+    h.startWorker();
+    const id = await requestAndApprove(database.prisma, h, name);
+    await waitForStatus(database.prisma, id, ["READY"], 120_000);
+    const before = (await counter(serverPattern(name))).patches ?? 0;
+    const update = await hold("postgresServer", `pg-airflow-${name}-*`, "operation");
+    const [doomed] = h.workers.splice(0);
+
+    // An admin's own change to a larger size: applied at once, without a chart repository to render
+    // from (the what-if then says the objects cannot be compared; the sizes are the presets').
+    const settings = { helmRepositoryUrl: "http://127.0.0.1:9", airflowExposure: "internal" as const, airflowAccess: null };
+    await requestChange(database.prisma, h.admin, { id, executor: "KubernetesExecutor", size: "medium", reason: "More DAGs" }, settings);
+    await until("the server's update to be sent and its operation held", id, async () => ((await counter(serverPattern(name))).patches ?? 0) === before + 1 && (await heldBy(update.id)) >= 1);
+    expect(await stepStatus(id, "database-size")).toBe("RUNNING");
+    await kill(doomed!);
+
+    h.startWorker();
+    await until("the new worker to wait on the server's update", id, async () => /database-size info Server pg-airflow-kill-change-[0-9a-f]{6} is updating; waiting for it/.test(await eventLog(database.prisma, id)));
+    await release(update.id);
+    expect(await waitForStatus(database.prisma, id, ["READY", "FAILED"], 120_000), await eventLog(database.prisma, id)).toBe("READY");
+    expect(((await counter(serverPattern(name))).patches ?? 0) - before).toBe(1);
+    expect(await database.prisma.environment.findUniqueOrThrow({ where: { id } })).toMatchObject({ size: "medium" });
+  }, 240_000);
 });

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { AirflowAccess } from "@/components/environments/airflow-access";
 import { AutoRefresh } from "@/components/environments/auto-refresh";
-import { ChangeDecisionForm, PowerRequestForm } from "@/components/environments/change-forms";
+import { ChangeDecisionForm, PowerRequestForm, TeardownRequestForm } from "@/components/environments/change-forms";
 import { DeployedResources, reachabilityText } from "@/components/environments/deployed-resources";
 import { EnvironmentNotice } from "@/components/environments/environment-notice";
 import { EnvironmentSpec } from "@/components/environments/environment-spec";
@@ -22,7 +22,7 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { getProgress } from "@/lib/environments/progress";
 import { pendingChangeOf } from "@/lib/environments/changes/queries";
-import { powerWhatIf } from "@/lib/environments/changes/what-if";
+import { powerWhatIf, teardownWhatIf } from "@/lib/environments/changes/what-if";
 import { describeSchedule, monthlySaving, stoppedShare } from "@/lib/environments/hibernation-schedule";
 import { getEnvironment } from "@/lib/environments/queries";
 import { hasReleaseView } from "@/lib/environments/release-view";
@@ -54,10 +54,13 @@ export default async function EnvironmentPage({
   const env = await loadForPage(() => getEnvironment(db(), user, id));
   const progress = env.latestOperation ? await loadForPage(() => getProgress(db(), user, id, env, { events: PAGE_PROGRESS_EVENTS })) : null;
   const { notice } = await searchParams;
-  const pendingChange = env.status === "READY" || env.status === "STOPPED" ? await pendingChangeOf(db(), env.id) : null;
+  const pendingChange = env.status === "READY" || env.status === "STOPPED" || env.status === "FAILED" ? await pendingChangeOf(db(), env.id) : null;
   const ownTeam = user.isAdmin || user.teamIds.includes(env.teamId);
   const canAskForChange = env.status === "READY" && !pendingChange && ownTeam;
   const power = !pendingChange && ownTeam ? (env.status === "READY" ? "stop" : env.status === "STOPPED" ? "start" : null) : null;
+  // Admins tear down directly (Manage); the team asks, and an admin decides.
+  const canAskTeardown = !pendingChange && !user.isAdmin && ownTeam && ["READY", "STOPPED", "FAILED"].includes(env.status);
+  const pendingWhat = { change: "Change", stop: "Stop", start: "Start", teardown: "Teardown" }[pendingChange?.whatIf?.action ?? "change"];
 
   const operationActive = env.latestOperation?.status === "QUEUED" || env.latestOperation?.status === "RUNNING";
   const canRetry = user.isAdmin && env.status === "FAILED" && env.latestOperation?.status === "FAILED";
@@ -104,7 +107,7 @@ export default async function EnvironmentPage({
       {pendingChange ? (
         <section aria-labelledby="change-heading" className="space-y-3 rounded-md border border-amber-300 bg-amber-50 px-4 py-3">
           <h2 id="change-heading" className="text-lg font-semibold">
-            {pendingChange.whatIf?.action === "stop" ? "Stop" : pendingChange.whatIf?.action === "start" ? "Start" : "Change"} waiting for approval
+            {pendingWhat} waiting for approval
           </h2>
           <p className="text-sm">
             Asked for by {pendingChange.requestedBy}
@@ -141,6 +144,21 @@ export default async function EnvironmentPage({
             <div className="mt-3 space-y-4">
               <WhatIfView whatIf={powerWhatIf(env, power)} />
               <PowerRequestForm id={env.id} name={env.name} action={power} direct={user.isAdmin} />
+            </div>
+          </details>
+        </section>
+      ) : null}
+      {canAskTeardown ? (
+        <section aria-labelledby="ask-teardown-heading" className="space-y-3">
+          <details className="rounded-lg border border-slate-200 bg-white p-4">
+            <summary className="cursor-pointer">
+              <h2 id="ask-teardown-heading" className="inline text-lg font-semibold">
+                Ask to tear down this environment
+              </h2>
+            </summary>
+            <div className="mt-3 space-y-4">
+              <WhatIfView whatIf={teardownWhatIf(env)} />
+              <TeardownRequestForm id={env.id} name={env.name} />
             </div>
           </details>
         </section>

@@ -10,9 +10,10 @@ import { enqueueOperation } from "@/lib/provisioning/queue";
 import { anotherOperationRunning, withActiveOperationGuard } from "../active-operation";
 import { reasonSchema } from "../decide-request";
 import { OWN_CHANGE_MESSAGE } from "../four-eyes";
+import { deriveNames } from "../naming";
 import { releaseSpecOf, releaseSpecSelect } from "../release-spec";
 import { transitionEnvironment } from "../transition";
-import { ChangeTargetSchema, computeWhatIf, powerWhatIf, readWhatIf, type ChangeTarget, type WhatIf } from "./what-if";
+import { ChangeTargetSchema, computeWhatIf, powerWhatIf, readWhatIf, teardownWhatIf, type ChangeTarget, type WhatIf } from "./what-if";
 
 const id = z.string().uuid("That environment does not exist.");
 
@@ -69,14 +70,18 @@ function whatIfFor(env: Awaited<ReturnType<typeof loadForChange>>, target: Chang
 
 export type ChangeOutcome = { name: string; operationId: string; applied: boolean };
 
-type Day2Kind = "UPDATE" | "STOP" | "START";
+type Day2Kind = "UPDATE" | "STOP" | "START" | "TEARDOWN";
+type Day2From = "READY" | "STOPPED" | "FAILED";
 
-/** The status each kind of day-2 operation starts from, and what it is called in messages. */
-const DAY2: Record<Day2Kind, { from: "READY" | "STOPPED"; noun: string; verb: string }> = {
-  UPDATE: { from: "READY", noun: "change", verb: "changed" },
-  STOP: { from: "READY", noun: "stop", verb: "stopped" },
-  START: { from: "STOPPED", noun: "start", verb: "started" },
+/** The statuses each kind of day-2 operation starts from, where it goes, and what it is called in messages. */
+const DAY2: Record<Day2Kind, { from: readonly Day2From[]; to: "UPDATING" | "DELETING"; noun: string; verb: string }> = {
+  UPDATE: { from: ["READY"], to: "UPDATING", noun: "change", verb: "changed" },
+  STOP: { from: ["READY"], to: "UPDATING", noun: "stop", verb: "stopped" },
+  START: { from: ["STOPPED"], to: "UPDATING", noun: "start", verb: "started" },
+  TEARDOWN: { from: ["READY", "STOPPED", "FAILED"], to: "DELETING", noun: "teardown", verb: "torn down" },
 };
+
+const fromText = (from: readonly Day2From[]) => from.map((f) => f.toLowerCase()).join(" or ");
 
 /**
  * A team asks for a change to its running environment: the what-if is computed now, by the code
@@ -99,11 +104,30 @@ export async function requestPowerChange(db: PrismaClient, actor: Actor, input: 
   return ask(db, actor, env, { kind, params: null, whatIf: powerWhatIf(env, input.action), reason: input.reason });
 }
 
+export const TeardownRequestSchema = z.object({
+  id,
+  confirmName: z.string({ error: "Type the environment's name to confirm." }).trim().min(1, "Type the environment's name to confirm."),
+  reason: reasonSchema("Say why it can go."),
+});
+export type TeardownRequestInput = z.infer<typeof TeardownRequestSchema>;
+
+/**
+ * A team asks for its environment to be torn down, with its name typed back and a reason; an admin
+ * approves it like a change (admins tear down directly from the page's Manage section).
+ */
+export async function requestTeardown(db: PrismaClient, actor: Actor, input: TeardownRequestInput): Promise<ChangeOutcome> {
+  const env = await loadForAsking(db, actor, input.id, "TEARDOWN");
+  if (input.confirmName.trim() !== env.name) {
+    throw new AppError("INVALID", "The name you typed does not match. Nothing was asked for.", { fieldErrors: { confirmName: [`Type ${env.name} exactly to confirm.`] } });
+  }
+  return ask(db, actor, env, { kind: "TEARDOWN", params: null, whatIf: teardownWhatIf({ ...env, names: deriveNames(env.name, env.nameSuffix) }), reason: input.reason });
+}
+
 async function loadForAsking(db: PrismaClient, actor: Actor, id: string, kind: Day2Kind) {
   const env = await loadForChange(db, actor, id);
   if (!actor.isAdmin && !actor.teamIds.includes(env.teamId)) throw forbidden(`Only the environment's team can ask for a ${DAY2[kind].noun}.`);
-  if (env.status !== DAY2[kind].from) {
-    throw new AppError("CONFLICT", `${env.name} can only be ${DAY2[kind].verb} while it is ${DAY2[kind].from.toLowerCase()}; it is ${env.status.toLowerCase().replace(/_/g, " ")}.`);
+  if (!(DAY2[kind].from as readonly string[]).includes(env.status)) {
+    throw new AppError("CONFLICT", `${env.name} can only be ${DAY2[kind].verb} while it is ${fromText(DAY2[kind].from)}; it is ${env.status.toLowerCase().replace(/_/g, " ")}.`);
   }
   return env;
 }
@@ -121,7 +145,7 @@ async function ask(
     db.$transaction(async (tx) => {
       // The row lock orders this with teardowns and other changes; the status is checked under it.
       const [row] = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM environments WHERE id = ${env.id}::uuid FOR UPDATE`;
-      if (!row || row.status !== from) throw new AppError("CONFLICT", `${env.name} is no longer ${from.toLowerCase()}; nothing was asked for.`);
+      if (!row || !(from as readonly string[]).includes(row.status)) throw new AppError("CONFLICT", `${env.name} is no longer ${fromText(from)}; nothing was asked for.`);
       const active = await tx.operation.findFirst({ where: { environmentId: env.id, status: { in: ["PENDING_APPROVAL", "QUEUED", "RUNNING"] } }, select: { status: true } });
       if (active?.status === "PENDING_APPROVAL") throw new AppError("CONFLICT", "Another change to this environment is waiting for approval. It must be decided first.");
       if (active) throw anotherOperationRunning();
@@ -152,16 +176,16 @@ async function ask(
 
 /** The environment goes UPDATING and the worker gets the operation, in the deciding transaction. */
 async function startChange(tx: Prisma.TransactionClient, environmentId: string, op: { id: string; kind: Day2Kind }, actorId: string, reason: string | null) {
-  const { from, noun } = DAY2[op.kind];
+  const { from, to, noun } = DAY2[op.kind];
   await transitionEnvironment(tx, {
     environmentId,
-    from: [from],
-    to: "UPDATING",
-    action: "environment.change-approved",
+    from,
+    to,
+    action: op.kind === "TEARDOWN" ? "environment.teardown-requested" : "environment.change-approved",
     actorId,
     reason,
     details: { operationId: op.id, kind: op.kind },
-    conflictMessage: () => `The environment is no longer ${from.toLowerCase()}, so the ${noun} cannot start. Reject it instead.`,
+    conflictMessage: () => `The environment is no longer ${fromText(from)}, so the ${noun} cannot start. Reject it instead.`,
   });
   await enqueueOperation(tx, op.id);
 }

@@ -12,7 +12,7 @@ import { withTestDatabase } from "@/scripts/test-support/db";
 import { startTestChartRepository, type TestChartRepository } from "@/scripts/test-support/helm";
 import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
 import { emulatorAzureEnv } from "@/scripts/support/stack";
-import { approveChange, rejectChange, requestChange } from "./change-request";
+import { approveChange, rejectChange, requestChange, requestTeardown } from "./change-request";
 import { readWhatIf } from "./what-if";
 
 /**
@@ -181,7 +181,7 @@ describe.skipIf(!chartsDir)("changing a running environment", () => {
     expect(await database.prisma.operation.count({ where: { environmentId: id, kind: "UPDATE" } })).toBe(1);
   }, 400_000);
 
-  it("rejects a change with a reason and applies nothing", async () => {
+  it("rejects a change with a reason and applies nothing; a teardown the team asks for is decided the same way", async () => {
     const id = await requestAndApprove(database.prisma, h, "switch-reject", { executor: "KubernetesExecutor", airflowVersion: "3.2.2" });
     await waitForStatus(database.prisma, id, ["READY"], 150_000);
     const asked = await requestChange(database.prisma, h.ana, { id, executor: "CeleryExecutor", size: "small", reason: "Faster task start" }, settings);
@@ -193,5 +193,15 @@ describe.skipIf(!chartsDir)("changing a running environment", () => {
     expect(env).toMatchObject({ status: "READY", executor: "KubernetesExecutor" });
     // Decided once: approving it afterwards changes nothing.
     await expect(approveChange(database.prisma, h.admin, { id, operationId: asked.operationId })).rejects.toThrow(/already decided/);
+
+    // The team asks for a teardown (its name typed back); an admin approves it, and it is gone.
+    await expect(requestTeardown(database.prisma, h.ana, { id, confirmName: "switch-rejec", reason: "Done" })).rejects.toThrow(/does not match/);
+    const teardown = await requestTeardown(database.prisma, h.ana, { id, confirmName: "switch-reject", reason: "The project ended" });
+    const pending = await database.prisma.operation.findUniqueOrThrow({ where: { id: teardown.operationId } });
+    expect(pending).toMatchObject({ kind: "TEARDOWN", status: "PENDING_APPROVAL" });
+    expect(readWhatIf(pending.whatIf)).toMatchObject({ action: "teardown", cost: { afterUsd: 0 } });
+    expect((await database.prisma.environment.findUniqueOrThrow({ where: { id } })).status).toBe("READY");
+    await approveChange(database.prisma, h.admin, { id, operationId: teardown.operationId });
+    expect(await waitForStatus(database.prisma, id, ["DELETED", "FAILED"], 120_000), await eventLog(database.prisma, id)).toBe("DELETED");
   }, 300_000);
 });

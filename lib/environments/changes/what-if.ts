@@ -27,7 +27,7 @@ const ObjectRef = z.object({ kind: z.string(), name: z.string() });
 const AzureChange = z.object({ resource: z.string(), property: z.string(), before: z.string(), after: z.string(), note: z.string().optional() });
 
 /** What is asked for: a change of executor or size, or stopping or starting the environment. */
-export const DAY2_ACTIONS = ["change", "stop", "start"] as const;
+export const DAY2_ACTIONS = ["change", "stop", "start", "teardown"] as const;
 export type Day2Action = (typeof DAY2_ACTIONS)[number];
 
 export const WhatIfSchema = z.object({
@@ -311,6 +311,29 @@ export function powerWhatIf(spec: Pick<AirflowReleaseSpec, "executor" | "size" |
     disks: [],
     consequences,
     cost: { beforeUsd: stop ? running : stopped, afterUsd: stop ? stopped : running },
+    refusals: [],
+  };
+}
+
+/** The what-if of tearing an environment down: everything goes, and nothing can be brought back. */
+export function teardownWhatIf(spec: Pick<AirflowReleaseSpec, "executor" | "size" | "chartVersion" | "airflowVersion"> & { names: { resourceGroup: string } }): WhatIf {
+  const current: ChangeTarget = { executor: spec.executor, size: spec.size, airflowVersion: spec.airflowVersion };
+  return {
+    action: "teardown",
+    computedAt: new Date().toISOString(),
+    from: current,
+    to: current,
+    chartVersion: spec.chartVersion,
+    values: [],
+    objects: { status: "listed", added: [], removed: [], changed: [] },
+    azure: [{ resource: "Resource group", property: "Everything in it", before: spec.names.resourceGroup, after: "deleted", note: "The cluster, its disks and the PostgreSQL server with it." }],
+    components: { appear: [], disappear: [] },
+    disks: [],
+    consequences: [
+      "Airflow and its metadata database are deleted: DAG runs and their history, connections, variables and the task logs kept on the cluster's disks. Nothing can be recovered afterwards.",
+      "Its address stops answering, and its sign-in is removed.",
+    ],
+    cost: { beforeUsd: estimateMonthlyCost(current).totalUsd, afterUsd: 0 },
     refusals: [],
   };
 }

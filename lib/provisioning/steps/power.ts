@@ -1,3 +1,4 @@
+import { readSettled } from "@/lib/azure/ensure";
 import { mergePatchObject, readObject } from "@/lib/kubernetes/apply";
 import type { FluxObject } from "@/lib/kubernetes/flux";
 import type { StepContext, StepRun } from "../context";
@@ -65,10 +66,25 @@ function powerStep(what: (ctx: StepContext) => { noun: string; name: string }, w
 
 const cluster = (ctx: StepContext) => ({ noun: "Cluster", name: ctx.env.names.cluster });
 const server = (ctx: StepContext) => ({ noun: "Server", name: ctx.env.names.postgresServer });
+/** The power state once Azure is done with the resource: a stop or start still running (a resumed step's own) is waited for. */
 const clusterPower = async (ctx: StepContext) =>
-  (await ctx.arm.aks.managedClusters.get(ctx.env.names.resourceGroup, ctx.env.names.cluster, { abortSignal: ctx.signal })).powerState?.code;
+  (
+    await readSettled({
+      get: () => ctx.arm.aks.managedClusters.get(ctx.env.names.resourceGroup, ctx.env.names.cluster, { abortSignal: ctx.signal }),
+      state: (c) => c.provisioningState,
+      pollMs: ctx.arm.poll.updateIntervalInMs,
+      signal: ctx.signal,
+    })
+  ).powerState?.code;
 const serverState = async (ctx: StepContext) =>
-  (await ctx.arm.postgres.servers.get(ctx.env.names.resourceGroup, ctx.env.names.postgresServer, { abortSignal: ctx.signal })).state;
+  (
+    await readSettled({
+      get: () => ctx.arm.postgres.servers.get(ctx.env.names.resourceGroup, ctx.env.names.postgresServer, { abortSignal: ctx.signal }),
+      state: (s) => s.state,
+      pollMs: ctx.arm.poll.updateIntervalInMs,
+      signal: ctx.signal,
+    })
+  ).state;
 const lro = (ctx: StepContext) => ({ ...ctx.arm.poll, abortSignal: ctx.signal });
 
 export const stopCluster = powerStep(cluster, { state: "Stopped", verb: "Stopping", done: "stopped", note: "its VMs are deallocated, its disks kept" }, clusterPower, (ctx) =>

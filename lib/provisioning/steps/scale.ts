@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AgentPool } from "@azure/arm-containerservice";
+import { readSettled } from "@/lib/azure/ensure";
 import { SIZE_PRESETS } from "@/lib/environments/catalog";
 import type { StepRun } from "../context";
 import { MAX_PODS_PER_NODE } from "./cluster";
@@ -36,9 +38,18 @@ export const resizeNodePool: StepRun = async (ctx) => {
   const cluster = env.names.cluster;
   const preset = SIZE_PRESETS[env.size];
   const pools: AgentPool[] = [];
+  // Pools AKS is still changing (a resumed step's own earlier request) are waited for first.
+  let told = false;
   await ctx.retry(async () => {
-    pools.length = 0;
-    for await (const pool of arm.aks.agentPools.list(rg, cluster, { abortSignal: ctx.signal })) pools.push(pool);
+    for (;;) {
+      pools.length = 0;
+      for await (const pool of arm.aks.agentPools.list(rg, cluster, { abortSignal: ctx.signal })) pools.push(pool);
+      const busy = pools.find((p) => p.provisioningState && !["Succeeded", "Failed", "Canceled"].includes(p.provisioningState));
+      if (!busy) return;
+      if (!told) await ctx.log(`Node pool ${busy.name} is ${busy.provisioningState!.toLowerCase()}; waiting for it`);
+      told = true;
+      await sleep(arm.poll.updateIntervalInMs, undefined, { signal: ctx.signal });
+    }
   });
   const range = { enableAutoScaling: true, minCount: preset.nodeMinCount, maxCount: preset.nodeMaxCount };
   const current = pools.find((p) => p.vmSize === preset.nodeVmSize && p.mode === "System");
@@ -75,7 +86,16 @@ export const resizeDatabaseServer: StepRun = async (ctx) => {
   const rg = env.names.resourceGroup;
   const name = env.names.postgresServer;
   const preset = SIZE_PRESETS[env.size];
-  const server = await ctx.retry(() => arm.postgres.servers.get(rg, name, { abortSignal: ctx.signal }));
+  // A resumed step finds the update it sent still running: it waits for it, then compares.
+  const server = await ctx.retry(() =>
+    readSettled({
+      get: () => arm.postgres.servers.get(rg, name, { abortSignal: ctx.signal }),
+      state: (s) => s.state,
+      pollMs: arm.poll.updateIntervalInMs,
+      signal: ctx.signal,
+      onWait: (state) => ctx.log(`Server ${name} is ${state.toLowerCase()}; waiting for it`),
+    }),
+  );
   const storage = Math.max(server.storage?.storageSizeGB ?? 0, preset.postgresStorageGiB);
   const sameSku = server.sku?.name === preset.postgresSkuName && server.sku?.tier === preset.postgresTier;
   if (sameSku && server.storage?.storageSizeGB === storage) {
