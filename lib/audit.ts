@@ -14,6 +14,7 @@ export type AuditAction =
   | "environment.change-approved"
   | "environment.change-rejected"
   | "environment.change-cancelled"
+  | "environment.change-withdrawn"
   | "environment.updated"
   | "environment.stopped"
   | "environment.started"

@@ -4,7 +4,14 @@ import { useActionState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
-import { approveChangeAction, rejectChangeAction, requestChangeAction, requestPowerChangeAction, requestTeardownAction } from "@/lib/actions/change-environment-action";
+import {
+  approveChangeAction,
+  rejectChangeAction,
+  requestChangeAction,
+  requestPowerChangeAction,
+  requestTeardownAction,
+  withdrawChangeAction,
+} from "@/lib/actions/change-environment-action";
 import type { FormState } from "@/lib/errors";
 
 const initial: FormState = { ok: null };
@@ -103,6 +110,21 @@ export function TeardownRequestForm({ id, name }: { id: string; name: string }) 
       </Field>
       <Button type="submit" variant="danger" disabled={pending}>
         {pending ? "Sending…" : <>Ask to tear down<span className="sr-only"> {name}</span></>}
+      </Button>
+      {state.ok === false && !pending ? <Alert tone="error">{state.message}</Alert> : null}
+    </form>
+  );
+}
+
+/** The team takes back the change it asked for, before an admin decides. */
+export function WithdrawChangeForm({ id, operationId }: { id: string; operationId: string }) {
+  const [state, formAction, pending] = useActionState(withdrawChangeAction, initial);
+  return (
+    <form action={formAction} className="space-y-2">
+      <input type="hidden" name="id" value={id} />
+      <input type="hidden" name="operationId" value={operationId} />
+      <Button type="submit" variant="secondary" disabled={pending}>
+        {pending ? "Withdrawing…" : "Withdraw this request"}
       </Button>
       {state.ok === false && !pending ? <Alert tone="error">{state.message}</Alert> : null}
     </form>

@@ -11,6 +11,7 @@ const NOTICES: Record<string, (name: string) => string> = {
   "change-applying": (name) => `The change to ${name} is being applied. Its progress shows below.`,
   "change-approved": (name) => `Change approved: ${name} is being updated. Its progress shows below.`,
   "change-rejected": () => "Change rejected. Nothing was applied.",
+  "change-withdrawn": () => "Change withdrawn. Nothing was applied.",
   "hibernation-scheduled": (name) => `Hibernation scheduled: ${name} stops and starts on time from now on.`,
   "hibernation-cleared": (name) => `Hibernation schedule removed: ${name} keeps its current state.`,
   "teardown-asked": () => "Teardown asked for. An admin decides on it.",

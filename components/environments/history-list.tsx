@@ -16,6 +16,7 @@ const ACTION_LABELS: Record<string, string> = {
   "environment.change-approved": "Change approved",
   "environment.change-rejected": "Change rejected",
   "environment.change-cancelled": "Change cancelled",
+  "environment.change-withdrawn": "Change withdrawn",
   "environment.deleted": "Deleted",
   "environment.updated": "Change applied",
   "environment.stopped": "Stopped",

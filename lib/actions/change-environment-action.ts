@@ -15,6 +15,8 @@ import {
   requestPowerChange,
   requestTeardown,
   TeardownRequestSchema,
+  ChangeWithdrawalSchema,
+  withdrawChange,
 } from "@/lib/environments/changes/change-request";
 import { ClearHibernationSchema, ScheduleHibernationSchema, setHibernation } from "@/lib/environments/set-hibernation";
 import type { FormState } from "@/lib/errors";
@@ -50,6 +52,15 @@ export async function requestTeardownAction(_prev: FormState, formData: FormData
   revalidatePath("/admin");
   revalidatePath("/environments", "layout");
   redirect(`/environments/${done.input.id}?notice=${done.result.applied ? "teardown-requested" : "teardown-asked"}`);
+}
+
+/** The team takes back its change before an admin decides. */
+export async function withdrawChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const done = await runFormAction("withdrawChangeAction", ChangeWithdrawalSchema, formData, ["id", "operationId"], (user, input) => withdrawChange(db(), user, input));
+  if (!done.ok) return done;
+  revalidatePath("/admin");
+  revalidatePath("/environments", "layout");
+  redirect(`/environments/${done.input.id}?notice=change-withdrawn`);
 }
 
 export async function approveChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {

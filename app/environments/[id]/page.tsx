@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { AirflowAccess } from "@/components/environments/airflow-access";
 import { AutoRefresh } from "@/components/environments/auto-refresh";
-import { ChangeDecisionForm, PowerRequestForm, TeardownRequestForm } from "@/components/environments/change-forms";
+import { ChangeDecisionForm, PowerRequestForm, TeardownRequestForm, WithdrawChangeForm } from "@/components/environments/change-forms";
 import { DeployedResources, reachabilityText } from "@/components/environments/deployed-resources";
 import { EnvironmentNotice } from "@/components/environments/environment-notice";
 import { EnvironmentSpec } from "@/components/environments/environment-spec";
@@ -117,6 +117,7 @@ export default async function EnvironmentPage({
           {user.isAdmin ? (
             <ChangeDecisionForm id={env.id} operationId={pendingChange.operationId} ownChange={pendingChange.requestedById === user.id} />
           ) : null}
+          {user.teamIds.includes(env.teamId) ? <WithdrawChangeForm id={env.id} operationId={pendingChange.operationId} /> : null}
           {/* The team sees the decision arrive; an admin typing a reason is not refreshed under their hands. */}
           <AutoRefresh active={!user.isAdmin} />
         </section>

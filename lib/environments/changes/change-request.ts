@@ -224,3 +224,21 @@ export async function rejectChange(db: PrismaClient, actor: Actor, input: z.infe
 }
 
 export { readWhatIf };
+
+export const ChangeWithdrawalSchema = z.object({ id, operationId: z.string().uuid("That change does not exist.") });
+
+/**
+ * The team takes back a change it asked for, before an admin decides: nothing is applied, and the
+ * environment is free for another. Anyone in the environment's team may (it is the team's request).
+ */
+export async function withdrawChange(db: PrismaClient, actor: Actor, input: z.infer<typeof ChangeWithdrawalSchema>): Promise<{ operationId: string }> {
+  const env = await db.environment.findUnique({ where: { id: input.id }, select: { teamId: true } });
+  if (!env || !canSeeTeam(actor, env.teamId)) throw notFound();
+  if (!actor.teamIds.includes(env.teamId)) throw forbidden("Only the environment's team can withdraw its change; an admin rejects it instead.");
+  return db.$transaction(async (tx) => {
+    await pendingChange(tx, input.id, input.operationId);
+    await tx.operation.update({ where: { id: input.operationId }, data: { status: "CANCELLED", finishedAt: new Date(), decisionReason: "Withdrawn by the team." } });
+    await recordAudit(tx, { environmentId: input.id, actorId: actor.id, action: "environment.change-withdrawn", details: { operationId: input.operationId } });
+    return { operationId: input.operationId };
+  });
+}

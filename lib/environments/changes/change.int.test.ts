@@ -12,7 +12,7 @@ import { withTestDatabase } from "@/scripts/test-support/db";
 import { startTestChartRepository, type TestChartRepository } from "@/scripts/test-support/helm";
 import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
 import { emulatorAzureEnv } from "@/scripts/support/stack";
-import { approveChange, rejectChange, requestChange, requestTeardown } from "./change-request";
+import { approveChange, rejectChange, requestChange, requestTeardown, withdrawChange } from "./change-request";
 import { readWhatIf } from "./what-if";
 
 /**
@@ -193,6 +193,13 @@ describe.skipIf(!chartsDir)("changing a running environment", () => {
     expect(env).toMatchObject({ status: "READY", executor: "KubernetesExecutor" });
     // Decided once: approving it afterwards changes nothing.
     await expect(approveChange(database.prisma, h.admin, { id, operationId: asked.operationId })).rejects.toThrow(/already decided/);
+
+    // Asked again, then withdrawn by the team before anyone decides: nothing applied, the environment free again.
+    const again = await requestChange(database.prisma, h.ana, { id, executor: "CeleryExecutor", size: "small", reason: "Second thoughts" }, settings);
+    await expect(withdrawChange(database.prisma, h.admin, { id, operationId: again.operationId })).rejects.toThrow(/Only the environment's team/);
+    await withdrawChange(database.prisma, h.ana, { id, operationId: again.operationId });
+    expect((await database.prisma.operation.findUniqueOrThrow({ where: { id: again.operationId } })).status).toBe("CANCELLED");
+    await expect(approveChange(database.prisma, h.admin, { id, operationId: again.operationId })).rejects.toThrow(/already decided/);
 
     // The team asks for a teardown (its name typed back); an admin approves it, and it is gone.
     await expect(requestTeardown(database.prisma, h.ana, { id, confirmName: "switch-rejec", reason: "Done" })).rejects.toThrow(/does not match/);
