@@ -16,6 +16,8 @@ import {
   requestTeardown,
   TeardownRequestSchema,
   ChangeWithdrawalSchema,
+  reapplyEnvironment,
+  ReapplySchema,
   withdrawChange,
 } from "@/lib/environments/changes/change-request";
 import { ClearHibernationSchema, ScheduleHibernationSchema, setHibernation } from "@/lib/environments/set-hibernation";
@@ -61,6 +63,14 @@ export async function withdrawChangeAction(_prev: FormState, formData: FormData)
   revalidatePath("/admin");
   revalidatePath("/environments", "layout");
   redirect(`/environments/${done.input.id}?notice=change-withdrawn`);
+}
+
+/** An admin applies the approved state again after drift. */
+export async function reapplyEnvironmentAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const done = await runFormAction("reapplyEnvironmentAction", ReapplySchema, formData, ["id", "reason"], (user, input) => reapplyEnvironment(db(), user, input, config().release));
+  if (!done.ok) return done;
+  revalidatePath("/environments", "layout");
+  redirect(`/environments/${done.input.id}?notice=change-applying`);
 }
 
 export async function approveChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {

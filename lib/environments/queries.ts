@@ -3,6 +3,7 @@ import { forbidden, notFound } from "@/lib/errors";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { readDeployed } from "@/lib/provisioning/deployed";
 import { RUN_OPERATIONS } from "./active-operation";
+import { readDrift } from "./drift-record";
 import { hibernationSavings, readHibernation, type HibernationSavings } from "./hibernation-schedule";
 import { deriveNames } from "./naming";
 import { COUNT_LIMIT, encodeCursor, keysetWhere, settlePage, type PageCursor, type RowKey } from "./paging";
@@ -136,6 +137,7 @@ const detailSelect = {
   team: { select: { slug: true, name: true, entraGroupId: true } },
   teamId: true,
   hibernation: true,
+  drift: true,
   nameSuffix: true,
   purpose: true,
   chartVersion: true,
@@ -156,6 +158,7 @@ function toDetail(row: Prisma.EnvironmentGetPayload<{ select: typeof detailSelec
     team: row.team,
     teamId: row.teamId,
     hibernation: readHibernation(row.hibernation)?.schedule ?? null,
+    drift: readDrift(row.drift),
     purpose: row.purpose,
     chartVersion: row.chartVersion,
     dagSource: row.dagRepoUrl

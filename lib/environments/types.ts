@@ -1,3 +1,4 @@
+import type { Drift } from "./drift-record";
 import type { HibernationSchedule } from "./hibernation-schedule";
 import type { Deployed } from "@/lib/provisioning/deployed";
 import type { ExecutorName, SizeName } from "./catalog";
@@ -41,6 +42,8 @@ export interface EnvironmentDetail extends EnvironmentSummary {
   teamId: string;
   /** The team's hibernation schedule, if it set one. */
   hibernation: HibernationSchedule | null;
+  /** What the workers last found differing from what was applied (READY environments). */
+  drift: Drift | null;
   purpose: string;
   /** The official Airflow Helm chart version this environment is deployed with. */
   chartVersion: string;

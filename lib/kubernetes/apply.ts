@@ -73,3 +73,4 @@ export async function createSecretOnce(
     throw error;
   }
 }
+

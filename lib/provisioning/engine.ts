@@ -1,7 +1,7 @@
 import { AppError } from "@/lib/errors";
 import { deriveNames } from "@/lib/environments/naming";
 import { transitionEnvironment } from "@/lib/environments/transition";
-import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import type { EngineEnvironment, StepOutput } from "./context";
 import { chartVersionFor } from "@/lib/environments/catalog";
 import { ChangeTargetSchema, readWhatIf } from "@/lib/environments/changes/what-if";
@@ -128,12 +128,12 @@ async function settleEnvironment(tx: Prisma.TransactionClient, op: ClaimedOperat
       action: "environment.ready",
       actorId: null,
       details: { airflowUrl: deployed.airflowUrl, chartVersion: deployed.chartVersion },
-      data: { airflowUrl: deployed.airflowUrl, deployed: deployed as unknown as Prisma.InputJsonValue, health: "healthy", healthCheckedAt: new Date() },
+      data: { airflowUrl: deployed.airflowUrl, deployed: deployed as unknown as Prisma.InputJsonValue, health: "healthy", healthCheckedAt: new Date(), drift: Prisma.DbNull },
     });
   } else if (op.kind === "STOP") {
     await transitionEnvironment(tx, { environmentId: op.environmentId, from: ["UPDATING"], to: "STOPPED", action: "environment.stopped", actorId: null, details: { operationId: op.id }, data: { health: null, healthCheckedAt: null } });
   } else if (op.kind === "START") {
-    await transitionEnvironment(tx, { environmentId: op.environmentId, from: ["UPDATING"], to: "READY", action: "environment.started", actorId: null, details: { operationId: op.id }, data: { health: "healthy", healthCheckedAt: new Date() } });
+    await transitionEnvironment(tx, { environmentId: op.environmentId, from: ["UPDATING"], to: "READY", action: "environment.started", actorId: null, details: { operationId: op.id }, data: { health: "healthy", healthCheckedAt: new Date(), drift: Prisma.DbNull } });
   } else if (op.kind === "UPDATE") {
     // What was there stays recorded (resource ids, the network); the release is the one just applied.
     const applied = deployedFrom(result.outputs, deps.config, env);
@@ -148,7 +148,8 @@ async function settleEnvironment(tx: Prisma.TransactionClient, op: ClaimedOperat
       action: "environment.updated",
       actorId: null,
       details: { operationId: op.id, executor: env.executor, size: env.size, airflowVersion: env.airflowVersion, chartVersion: env.chartVersion },
-      data: { executor: env.executor, size: env.size, airflowVersion: env.airflowVersion, chartVersion: env.chartVersion, airflowUrl: deployed.airflowUrl, deployed: deployed as unknown as Prisma.InputJsonValue, health: "healthy", healthCheckedAt: new Date() },
+      // What was found to differ is looked at again against what was just applied.
+      data: { executor: env.executor, size: env.size, airflowVersion: env.airflowVersion, chartVersion: env.chartVersion, airflowUrl: deployed.airflowUrl, deployed: deployed as unknown as Prisma.InputJsonValue, health: "healthy", healthCheckedAt: new Date(), drift: Prisma.DbNull },
     });
   } else {
     await transitionEnvironment(tx, {

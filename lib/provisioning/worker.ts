@@ -6,6 +6,7 @@ import { createPrismaClient } from "@/lib/db/create-client";
 import { processOperation } from "./engine";
 import { OPERATIONS_QUEUE, type OperationJob } from "./queue";
 import type { EngineDeps } from "./runner";
+import { findDrift, refreshDrift } from "./drift";
 import { applyHibernationSchedules, keepStoppedEnvironmentsStopped } from "./hibernation";
 import { operationsToDeliver, refreshHealth, tearDownExpired } from "./schedule";
 import { probeEnvironmentHealth } from "./steps/airflow-health";
@@ -79,6 +80,7 @@ export async function startWorker(config: EngineConfig, log: (message: string) =
       (await deps.arm.postgres.servers.get(names.resourceGroup, names.postgresServer, { abortSignal: stopping.signal })).state,
     );
     if (again.length > 0) log(`[worker] Azure started the stopped database of ${again.join(", ")}; stopping again`);
+    await refreshDrift(db, config.worker.healthIntervalMs, (target) => findDrift(deps.arm, credential, target, stopping.signal));
   });
 
   log(`[worker] ${workerId} ready (concurrency ${config.worker.concurrency})`);

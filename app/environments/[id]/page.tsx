@@ -4,6 +4,7 @@ import { AirflowAccess } from "@/components/environments/airflow-access";
 import { AutoRefresh } from "@/components/environments/auto-refresh";
 import { ChangeDecisionForm, PowerRequestForm, TeardownRequestForm, WithdrawChangeForm } from "@/components/environments/change-forms";
 import { DeployedResources, reachabilityText } from "@/components/environments/deployed-resources";
+import { DriftSection } from "@/components/environments/drift-section";
 import { EnvironmentNotice } from "@/components/environments/environment-notice";
 import { EnvironmentSpec } from "@/components/environments/environment-spec";
 import { HealthStatus } from "@/components/environments/health-status";
@@ -195,6 +196,12 @@ export default async function EnvironmentPage({
         <section aria-labelledby="access-heading" className="space-y-3">
           <h2 id="access-heading" className="text-lg font-semibold">Airflow sign-in</h2>
           <AirflowAccess access={env.deployed.access} />
+        </section>
+      ) : null}
+      {env.status === "READY" && env.drift ? (
+        <section aria-labelledby="drift-heading" className="space-y-3">
+          <h2 id="drift-heading" className="text-lg font-semibold">Drift</h2>
+          <DriftSection id={env.id} drift={env.drift} canReapply={user.isAdmin && !pendingChange} />
         </section>
       ) : null}
       {env.deployed ? (

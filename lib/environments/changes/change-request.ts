@@ -58,13 +58,14 @@ export async function previewChange(db: PrismaClient, actor: Actor, input: z.inf
   return whatIfFor(env, { executor: input.executor, size: input.size, airflowVersion: input.airflowVersion ?? env.airflowVersion }, settings);
 }
 
-function whatIfFor(env: Awaited<ReturnType<typeof loadForChange>>, target: ChangeTarget, settings: AirflowReleaseSettings): Promise<WhatIf> {
+function whatIfFor(env: Awaited<ReturnType<typeof loadForChange>>, target: ChangeTarget, settings: AirflowReleaseSettings, reapply = false): Promise<WhatIf> {
   return computeWhatIf({
     spec: releaseSpecOf(env),
     appliedValues: readDeployed(env.deployed)?.helmValues ?? null,
     target,
     settings,
     signal: AbortSignal.timeout(15_000),
+    reapply,
   });
 }
 
@@ -241,4 +242,18 @@ export async function withdrawChange(db: PrismaClient, actor: Actor, input: z.in
     await recordAudit(tx, { environmentId: input.id, actorId: actor.id, action: "environment.change-withdrawn", details: { operationId: input.operationId } });
     return { operationId: input.operationId };
   });
+}
+
+export const ReapplySchema = z.object({ id, reason: reasonSchema("Say why it is applied again.") });
+
+/**
+ * An admin applies an environment's approved state again, after drift: a change to the same
+ * executor, size and version, run at once (the state was approved when it was first applied).
+ */
+export async function reapplyEnvironment(db: PrismaClient, actor: Actor, input: z.infer<typeof ReapplySchema>, settings: AirflowReleaseSettings): Promise<ChangeOutcome> {
+  if (!canDecideRequests(actor)) throw forbidden("Only portal admins can apply an environment's approved state again.");
+  const env = await loadForAsking(db, actor, input.id, "UPDATE");
+  const target: ChangeTarget = { executor: env.executor, size: env.size, airflowVersion: env.airflowVersion };
+  const whatIf = await whatIfFor(env, target, settings, true);
+  return ask(db, actor, env, { kind: "UPDATE", params: target, whatIf, reason: input.reason });
 }

@@ -1,8 +1,12 @@
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
+import { KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
+import type { ArmClients } from "@/lib/azure/clients";
+import { readDrift } from "@/lib/environments/drift-record";
 import { deriveNames } from "@/lib/environments/naming";
+import { kubeConfigForCluster } from "@/lib/provisioning/steps/cluster-access";
 import { tearDownEnvironment } from "@/lib/environments/teardown-environment";
 import { readHibernation } from "@/lib/environments/hibernation-schedule";
 import { setHibernation } from "@/lib/environments/set-hibernation";
@@ -10,7 +14,7 @@ import { RESTARTED_BY_AZURE } from "@/lib/provisioning/hibernation";
 import { withTestDatabase } from "@/scripts/test-support/db";
 import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
 import { emulatorAzureEnv } from "@/scripts/support/stack";
-import { approveChange, requestPowerChange } from "./change-request";
+import { approveChange, reapplyEnvironment, requestPowerChange } from "./change-request";
 import { readWhatIf } from "./what-if";
 
 /**
@@ -113,4 +117,36 @@ describe("stopping and starting an environment", () => {
     await setHibernation(database.prisma, h.ana, { id, clear: "1" });
     expect((await database.prisma.environment.findUniqueOrThrow({ where: { id } })).hibernation).toBeNull();
   }, 400_000);
+
+  it("finds a HelmRelease changed outside the portal, and an admin's re-apply brings back the approved values", async () => {
+    const id = await requestAndApprove(database.prisma, h, "drifting", { executor: "KubernetesExecutor", airflowVersion: "3.2.2" });
+    await waitForStatus(database.prisma, id, ["READY"], 150_000);
+    const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+    const names = deriveNames(env.name, env.nameSuffix);
+    const drift = async () => readDrift((await database.prisma.environment.findUniqueOrThrow({ where: { id } })).drift);
+    const until = async (what: string, check: () => Promise<boolean>) => {
+      const deadline = Date.now() + 60_000;
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(await drift())}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    await until("a first look that finds no drift", async () => (await drift())?.differences.length === 0);
+
+    // Someone edits the release's values by hand, as `kubectl edit` would (a merge patch, another manager).
+    const kc = await kubeConfigForCluster({ aks } as unknown as ArmClients, h.emulator.credential, names.resourceGroup, names.cluster);
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+    const header = { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: names.helmRelease, namespace: names.namespace } };
+    await objects.patch({ ...header, spec: { values: { labels: { "edited-by": "hand" } } } }, undefined, undefined, "kubectl-edit", undefined, PatchStrategy.MergePatch);
+    await until("the edit to be found", async () => (await drift())?.differences.some((d) => d.what === "Helm value labels.edited-by") ?? false);
+
+    // Only an admin re-applies; it runs at once, and the values are the approved ones again.
+    const settings = { helmRepositoryUrl: "http://127.0.0.1:9", airflowExposure: "internal" as const, airflowAccess: null };
+    await expect(reapplyEnvironment(database.prisma, h.ana, { id, reason: "Undo" }, settings)).rejects.toThrow(/Only portal admins/);
+    await reapplyEnvironment(database.prisma, h.admin, { id, reason: "Undo a hand edit" }, settings);
+    expect(await waitForStatus(database.prisma, id, ["READY", "FAILED"], 120_000), await eventLog(database.prisma, id)).toBe("READY");
+    const release = (await objects.read(header)) as { spec: { values: Record<string, unknown> } };
+    expect(release.spec.values.labels ?? {}).toEqual({});
+    await until("a look that finds no drift again", async () => (await drift())?.differences.length === 0);
+  }, 300_000);
 });

@@ -56,3 +56,14 @@ describe("the upgrade path", () => {
     expect(upgradeRefusal("2.11.2", "3.0.6")).toMatch(/not offered/);
   });
 });
+
+describe("values the portal did not set", () => {
+  it("are nulled in a merge patch, maps followed key by key, lists and scalars left to server-side apply", async () => {
+    const { nullsForExtra } = await import("@/lib/provisioning/steps/helm");
+    const wanted = { executor: "KubernetesExecutor", redis: { enabled: false }, env: [{ name: "A" }] };
+    expect(nullsForExtra(wanted, structuredClone(wanted))).toBeNull();
+    expect(
+      nullsForExtra(wanted, { executor: "CeleryExecutor", redis: { enabled: false, persistence: {} }, env: [{ name: "B" }], labels: { "edited-by": "hand" } }),
+    ).toEqual({ redis: { persistence: null }, labels: null });
+  });
+});

@@ -69,6 +69,8 @@ export interface WhatIfInput {
   target: ChangeTarget;
   settings: AirflowReleaseSettings;
   signal?: AbortSignal;
+  /** Apply the approved state again, unchanged: undoes what was changed outside the portal. */
+  reapply?: boolean;
 }
 
 /** The chart's workloads people know by name, by the suffix after the release's name. */
@@ -217,7 +219,7 @@ export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
   const next: AirflowReleaseSpec = { ...spec, ...target, chartVersion: upgrade ? chartVersionFor(target.airflowVersion) : spec.chartVersion };
   const beforeValues = input.appliedValues ?? environmentHelmValues(spec, settings);
   const afterValues = environmentHelmValues(next, settings);
-  if (from.executor === target.executor && from.size === target.size && !upgrade) refusals.push("Nothing would change: choose another executor, size or Airflow version.");
+  if (from.executor === target.executor && from.size === target.size && !upgrade && !input.reapply) refusals.push("Nothing would change: choose another executor, size or Airflow version.");
 
   const [was, will] = await Promise.all([renderAirflowRelease(spec, settings, input.signal), renderAirflowRelease(next, settings, input.signal)]);
   let objects: WhatIf["objects"];
@@ -249,7 +251,11 @@ export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
     azure: [...(upgrade ? [BACKUP_CHANGE] : []), ...azureChanges(from.size, target.size)],
     components,
     disks,
-    consequences: [...(upgrade ? upgradeConsequences(from, target, spec.chartVersion, next.chartVersion) : []), ...consequencesOf(from, target, disks)],
+    consequences: [
+      ...(input.reapply ? ["Applies the approved state again: the node pool, the server's size and the HelmRelease as the portal last applied them, undoing what was changed outside the portal."] : []),
+      ...(upgrade ? upgradeConsequences(from, target, spec.chartVersion, next.chartVersion) : []),
+      ...consequencesOf(from, target, disks),
+    ],
     cost: { beforeUsd: estimateMonthlyCost(from).totalUsd, afterUsd: estimateMonthlyCost(target).totalUsd },
     refusals,
   };

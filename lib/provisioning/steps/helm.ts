@@ -7,7 +7,7 @@ import { AIRFLOW_CHART, listReleaseObjects, refusalMessage } from "@/lib/helm/ai
 import { environmentHelmValues } from "@/lib/helm/airflow-values";
 import { chartValuesValidator, describeSchemaErrors } from "@/lib/helm/chart-schema";
 import { fetchChartPackage } from "@/lib/helm/chart-source";
-import { annotateObject, applyObject, readObject } from "@/lib/kubernetes/apply";
+import { annotateObject, applyObject, mergePatchObject, readObject } from "@/lib/kubernetes/apply";
 import { gaveUp, helmRelease, helmRepository, releaseState, requestHandled, resetRequest, type FluxObject } from "@/lib/kubernetes/flux";
 import type { StepContext, StepRun } from "../context";
 import { clusterAccess } from "./cluster-access";
@@ -54,6 +54,25 @@ async function checkRelease(
   return null;
 }
 
+const valuesOf = (release: FluxObject) => (release as { spec?: { values?: Record<string, unknown> } }).spec?.values;
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * A merge patch that removes from `held` what `wanted` does not have (a key set to null goes), or
+ * null when nothing is extra. Maps are followed key by key; anything else is compared whole by SSA.
+ */
+export function nullsForExtra(wanted: Record<string, unknown>, held: Record<string, unknown>): Record<string, unknown> | null {
+  const patch: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(held)) {
+    if (!(key in wanted)) patch[key] = null;
+    else if (isMap(value) && isMap(wanted[key])) {
+      const inner = nullsForExtra(wanted[key] as Record<string, unknown>, value);
+      if (inner) patch[key] = inner;
+    }
+  }
+  return Object.keys(patch).length > 0 ? patch : null;
+}
+
 /** HelmRepository and HelmRelease of the official chart, at the environment's pinned version, values checked first. */
 export const applyHelmRelease: StepRun = async (ctx) => {
   const { env, config } = ctx;
@@ -63,12 +82,21 @@ export const applyHelmRelease: StepRun = async (ctx) => {
   const ns = env.names.namespace;
   await ctx.retry(() => applyObject(kc, helmRepository(ns, config.helmRepositoryUrl)));
   const wanted = helmRelease({ name: env.names.helmRelease, namespace: ns, chartVersion: env.chartVersion, values });
-  const applied = await ctx.retry(() => applyObject(kc, wanted));
+  let applied = await ctx.retry(() => applyObject(kc, wanted));
+  let held = valuesOf(applied);
+  // Server-side apply removes only what the portal itself set before: values someone else added (an
+  // edit by hand), and maps it emptied, stay. Those go with a merge patch of nulls, so the release
+  // carries exactly the approved values.
+  const extra = held ? nullsForExtra(values, held) : null;
+  if (extra) {
+    const cleaned = await ctx.retry(() => mergePatchObject<FluxObject>(kc, { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: env.names.helmRelease, namespace: ns } }, { spec: { values: extra } }));
+    await ctx.log("Removed Helm values the portal did not set (added outside the portal, or left empty by a change)");
+    held = valuesOf(cleaned);
+    applied = cleaned;
+  }
   const generation = applied.metadata?.generation ?? null;
   await ctx.log(`HelmRelease ${ns}/${env.names.helmRelease} applied (chart airflow ${env.chartVersion}, generation ${generation ?? "?"})`);
-  // Recorded as the API server holds them: after a change, server-side apply removes the values the
-  // portal no longer sets but keeps a map it emptied as {} (Helm merges that with the chart's defaults).
-  const held = (applied as { spec?: { values?: Record<string, unknown> } }).spec?.values;
+  // Recorded as the API server holds them, which drift is later compared with.
   return { chartVersion: env.chartVersion, generation, helmValues: held ?? values, ...(release ? { release } : {}) };
 };
 
