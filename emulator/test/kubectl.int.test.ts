@@ -93,7 +93,11 @@ describe.skipIf(!kubectl)(`kubectl (${kubectl ?? "missing"}) against an emulated
   });
 
   it("deletes what it applied", async () => {
-    const out = await kube("delete", "-f", path.join(dir, "release.yaml"));
+    // The release first, the namespace last: deleting the namespace first lets its controller remove
+    // the objects in it while kubectl is still on its way to them (NotFound), in a cluster as here.
+    const manifest = [helmRelease(airflowValues("LocalExecutor")), helmRepository(), { apiVersion: "v1", kind: "Namespace", metadata: { name: "airflow" } }].map((o) => dump(o)).join("---\n");
+    writeFileSync(path.join(dir, "release-reversed.yaml"), manifest);
+    const out = await kube("delete", "-f", path.join(dir, "release-reversed.yaml"));
     expect(out).toMatch(/deleted/);
     expect(JSON.parse(await kube("get", "helmreleases.helm.toolkit.fluxcd.io", "-A", "-o", "json")).items).toEqual([]);
     expect(await kube("get", "namespaces", "-o", "name")).not.toMatch(/namespace\/airflow$/m);
