@@ -16,6 +16,7 @@ export type AuditAction =
   | "environment.change-cancelled"
   | "environment.change-withdrawn"
   | "environment.updated"
+  | "environment.restored"
   | "environment.stopped"
   | "environment.started"
   | "environment.restopping"

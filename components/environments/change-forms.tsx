@@ -10,6 +10,7 @@ import {
   requestChangeAction,
   requestPowerChangeAction,
   requestTeardownAction,
+  restoreEnvironmentAction,
   withdrawChangeAction,
 } from "@/lib/actions/change-environment-action";
 import type { FormState } from "@/lib/errors";
@@ -125,6 +126,23 @@ export function WithdrawChangeForm({ id, operationId }: { id: string; operationI
       <input type="hidden" name="operationId" value={operationId} />
       <Button type="submit" variant="secondary" disabled={pending}>
         {pending ? "Withdrawing…" : "Withdraw this request"}
+      </Button>
+      {state.ok === false && !pending ? <Alert tone="error">{state.message}</Alert> : null}
+    </form>
+  );
+}
+
+/** An admin restores the database from before a failed upgrade (to a new server) and applies the chart from before. */
+export function RestoreForm({ id, name }: { id: string; name: string }) {
+  const [state, formAction, pending] = useActionState(restoreEnvironmentAction, initial);
+  return (
+    <form action={formAction} className="space-y-3">
+      <input type="hidden" name="id" value={id} />
+      <Field id="restore-reason" label={`Why restore ${name}?`} errors={state.ok === false ? state.fieldErrors?.reason : undefined}>
+        {(control) => <input {...control} name="reason" required maxLength={500} className={inputClass} />}
+      </Field>
+      <Button type="submit" variant="secondary" disabled={pending}>
+        {pending ? "Sending…" : <>Restore now<span className="sr-only"> {name}</span></>}
       </Button>
       {state.ok === false && !pending ? <Alert tone="error">{state.message}</Alert> : null}
     </form>

@@ -9,6 +9,7 @@ const NOTICES: Record<string, (name: string) => string> = {
   withdrawn: (name) => `Request ${name} withdrawn.`,
   "change-requested": () => "Change asked for. An admin decides on it with the what-if below.",
   "change-applying": (name) => `The change to ${name} is being applied. Its progress shows below.`,
+  "restore-applying": (name) => `${name}'s database is being restored to a new server. Its progress shows below.`,
   "change-approved": (name) => `Change approved: ${name} is being updated. Its progress shows below.`,
   "change-rejected": () => "Change rejected. Nothing was applied.",
   "change-withdrawn": () => "Change withdrawn. Nothing was applied.",

@@ -19,6 +19,7 @@ const ACTION_LABELS: Record<string, string> = {
   "environment.change-withdrawn": "Change withdrawn",
   "environment.deleted": "Deleted",
   "environment.updated": "Change applied",
+  "environment.restored": "Database restored, chart from before the upgrade applied",
   "environment.stopped": "Stopped",
   "environment.started": "Started",
   "environment.restopping": "Stopped again (Azure restarted its database)",

@@ -14,7 +14,7 @@ const STEP_DISPLAY: Record<StepStatusName, { icon: string; text: string; classNa
 };
 
 const OPERATION_TEXT = { QUEUED: "waiting for a worker", RUNNING: "running", SUCCEEDED: "finished", FAILED: "failed", CANCELLED: "cancelled" };
-const KIND_TEXT = { PROVISION: "Provisioning", UPDATE: "Change", STOP: "Stopping", START: "Starting", TEARDOWN: "Teardown" };
+const KIND_TEXT = { PROVISION: "Provisioning", UPDATE: "Change", STOP: "Stopping", START: "Starting", TEARDOWN: "Teardown", RESTORE: "Restore" };
 
 /** The latest operation's steps, live: statuses, durations, log lines and what went wrong. */
 export function OperationProgress({ initial }: { initial: ProgressSnapshot }) {

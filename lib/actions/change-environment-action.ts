@@ -18,6 +18,8 @@ import {
   ChangeWithdrawalSchema,
   reapplyEnvironment,
   ReapplySchema,
+  requestRestore,
+  RestoreRequestSchema,
   withdrawChange,
 } from "@/lib/environments/changes/change-request";
 import { ClearHibernationSchema, ScheduleHibernationSchema, setHibernation } from "@/lib/environments/set-hibernation";
@@ -71,6 +73,14 @@ export async function reapplyEnvironmentAction(_prev: FormState, formData: FormD
   if (!done.ok) return done;
   revalidatePath("/environments", "layout");
   redirect(`/environments/${done.input.id}?notice=change-applying`);
+}
+
+/** An admin restores a failed upgrade's database to a new server and applies the chart from before. */
+export async function restoreEnvironmentAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const done = await runFormAction("restoreEnvironmentAction", RestoreRequestSchema, formData, ["id", "reason"], (user, input) => requestRestore(db(), user, input));
+  if (!done.ok) return done;
+  revalidatePath("/environments", "layout");
+  redirect(`/environments/${done.input.id}?notice=restore-applying`);
 }
 
 export async function approveChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {

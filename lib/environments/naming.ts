@@ -40,14 +40,18 @@ export const NAME_LIMITS: Record<keyof DerivedNames, { max: number; pattern: Reg
   databaseDnsZone: { max: 253, pattern: /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]+$/ },
 };
 
-export function deriveNames(name: string, suffix: string): DerivedNames {
+/**
+ * `databaseServer`: the server Airflow uses when it is not the derived one (a server restored from a
+ * backup, see restoredServerName); the private DNS zone keeps its first name.
+ */
+export function deriveNames(name: string, suffix: string, databaseServer?: string | null): DerivedNames {
   if (!/^[0-9a-f]{6}$/.test(suffix)) throw new Error(`Invalid name suffix: ${suffix}`);
   return {
     resourceGroup: `rg-airflow-${name}`,
     nodeResourceGroup: `rg-airflow-${name}-nodes`,
     cluster: `aks-airflow-${name}`,
     dnsPrefix: `airflow-${name}`,
-    postgresServer: `pg-airflow-${name}-${suffix}`,
+    postgresServer: databaseServer ?? `pg-airflow-${name}-${suffix}`,
     database: "airflow",
     namespace: "airflow",
     helmRelease: "airflow",
@@ -60,4 +64,12 @@ export function deriveNames(name: string, suffix: string): DerivedNames {
 export function newNameSuffix(): string {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(3));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The server a restore creates: the environment's server name with `-r<n>`, n counting restores.
+ * Azure keeps a deleted server's name for a while, and the failed server stays, so the name is new.
+ */
+export function restoredServerName(name: string, suffix: string, restore: number): string {
+  return `pg-airflow-${name}-${suffix}-r${restore}`;
 }

@@ -6,6 +6,7 @@ import { deriveNames } from "./naming";
 export const releaseSpecSelect = {
   name: true,
   nameSuffix: true,
+  databaseServer: true,
   executor: true,
   airflowVersion: true,
   chartVersion: true,
@@ -20,6 +21,7 @@ export const releaseSpecSelect = {
 export function releaseSpecOf(row: {
   name: string;
   nameSuffix: string;
+  databaseServer?: string | null;
   executor: ExecutorName;
   airflowVersion: string;
   chartVersion: string;
@@ -36,6 +38,6 @@ export function releaseSpecOf(row: {
     size: row.size,
     dagSource: row.dagRepoUrl ? { repoUrl: row.dagRepoUrl, branch: row.dagBranch ?? "main", subPath: row.dagSubPath } : null,
     team: row.team,
-    names: deriveNames(row.name, row.nameSuffix),
+    names: deriveNames(row.name, row.nameSuffix, row.databaseServer),
   };
 }

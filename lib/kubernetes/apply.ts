@@ -23,7 +23,7 @@ export async function annotateObject<T extends KubernetesObject>(
 type ObjectHeader = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
 
 /** A JSON merge patch of an existing object: only the fields in `patch` change. */
-export async function mergePatchObject<T extends KubernetesObject>(kc: KubeConfig, header: ObjectHeader, patch: { metadata?: Record<string, unknown>; spec?: Record<string, unknown> }): Promise<T> {
+export async function mergePatchObject<T extends KubernetesObject>(kc: KubeConfig, header: ObjectHeader, patch: { metadata?: Record<string, unknown>; spec?: Record<string, unknown>; data?: Record<string, string> }): Promise<T> {
   const api = KubernetesObjectApi.makeApiClient(kc);
   const body = { apiVersion: header.apiVersion, kind: header.kind, ...patch, metadata: { ...header.metadata, ...patch.metadata } };
   return api.patch(body, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch) as Promise<T>;

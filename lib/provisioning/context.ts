@@ -5,6 +5,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { ExecutorName, SizeName } from "@/lib/environments/catalog";
 import type { DerivedNames } from "@/lib/environments/naming";
 import type { Deployed, EventLevel } from "./deployed";
+import type { RestorePlan } from "@/lib/environments/changes/restore";
 
 /** The environment as the engine builds it: its request, and every name derived from it. */
 export interface EngineEnvironment {
@@ -24,6 +25,8 @@ export interface EngineEnvironment {
    * behind, and the Airflow versions of an upgrade (which takes a backup first).
    */
   change?: { operationId: string; disks: readonly string[]; upgrade: { from: string; to: string } | null } | null;
+  /** For a RESTORE operation: the server restored, from which server, and to when (as approved). */
+  restore?: RestorePlan | null;
   /** What the last successful operation applied (null before the first), for an operation that changes it. */
   previousDeployed?: Deployed | null;
 }

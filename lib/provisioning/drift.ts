@@ -23,13 +23,14 @@ const WORKLOADS: Record<string, { apiVersion: string }> = { Deployment: { apiVer
 export interface DriftTarget {
   name: string;
   nameSuffix: string;
+  databaseServer: string | null;
   size: SizeName;
   deployed: Deployed;
 }
 
 /** The differences between `target` as applied and its cloud now. Throws when the cloud cannot be read. */
 export async function findDrift(arm: ArmClients, credential: TokenCredential, target: DriftTarget, signal?: AbortSignal): Promise<Difference[]> {
-  const names = deriveNames(target.name, target.nameSuffix);
+  const names = deriveNames(target.name, target.nameSuffix, target.databaseServer);
   const differences: Difference[] = [];
   const preset = SIZE_PRESETS[target.size];
 
@@ -85,10 +86,10 @@ export async function refreshDrift(db: PrismaClient, intervalMs: number, find: (
           FOR UPDATE SKIP LOCKED)
     RETURNING id::text AS id`;
   for (const { id } of due) {
-    const env = await db.environment.findUnique({ where: { id }, select: { name: true, nameSuffix: true, size: true, deployed: true, status: true } });
+    const env = await db.environment.findUnique({ where: { id }, select: { name: true, nameSuffix: true, databaseServer: true, size: true, deployed: true, status: true } });
     const deployed = readDeployed(env?.deployed);
     if (!env || !deployed || env.status !== "READY") continue;
-    const differences = await find({ name: env.name, nameSuffix: env.nameSuffix, size: env.size, deployed }).catch(() => null);
+    const differences = await find({ name: env.name, nameSuffix: env.nameSuffix, databaseServer: env.databaseServer, size: env.size, deployed }).catch(() => null);
     if (!differences) continue;
     const drift: Drift = { checkedAt: new Date().toISOString(), differences };
     await db.environment.updateMany({ where: { id, status: "READY" }, data: { drift: drift as unknown as Prisma.InputJsonValue } });

@@ -5,6 +5,7 @@ import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import type { EngineEnvironment, StepOutput } from "./context";
 import { chartVersionFor } from "@/lib/environments/catalog";
 import { ChangeTargetSchema, readWhatIf } from "@/lib/environments/changes/what-if";
+import { RestorePlanSchema, type RestorePlan } from "@/lib/environments/changes/restore";
 import { readDeployed, type Deployed } from "./deployed";
 import { runPlan, type EngineDeps } from "./runner";
 import { airflowRoles } from "./steps/airflow-access";
@@ -23,16 +24,24 @@ async function approvedChange(db: PrismaClient, op: ClaimedOperation) {
   };
 }
 
+/** A RESTORE operation's approved plan: which server is restored, from which, to when. */
+async function approvedRestore(db: PrismaClient, op: ClaimedOperation): Promise<RestorePlan | null> {
+  if (op.kind !== "RESTORE") return null;
+  const row = await db.operation.findUniqueOrThrow({ where: { id: op.id }, select: { params: true } });
+  return RestorePlanSchema.parse(row.params);
+}
+
 async function loadEnvironment(db: PrismaClient, op: ClaimedOperation): Promise<EngineEnvironment> {
   const row = await db.environment.findUniqueOrThrow({
     where: { id: op.environmentId },
     include: { team: { select: { slug: true, name: true, entraGroupId: true } }, requestedBy: { select: { email: true, name: true } } },
   });
   const change = await approvedChange(db, op);
+  const restore = await approvedRestore(db, op);
   return {
     id: row.id,
     name: row.name,
-    names: deriveNames(row.name, row.nameSuffix),
+    names: deriveNames(row.name, row.nameSuffix, restore?.server ?? row.databaseServer),
     region: row.region,
     size: row.size,
     executor: row.executor,
@@ -42,11 +51,12 @@ async function loadEnvironment(db: PrismaClient, op: ClaimedOperation): Promise<
     team: row.team,
     requestedBy: row.requestedBy,
     ...(change ? { ...change.target, change: change.change } : {}),
+    restore,
     previousDeployed: readDeployed(row.deployed),
   };
 }
 
-const RUNNING_STATUS = { PROVISION: "PROVISIONING", UPDATE: "UPDATING", STOP: "UPDATING", START: "UPDATING", TEARDOWN: "DELETING" } as const;
+const RUNNING_STATUS = { PROVISION: "PROVISIONING", UPDATE: "UPDATING", STOP: "UPDATING", START: "UPDATING", TEARDOWN: "DELETING", RESTORE: "UPDATING" } as const;
 
 /** Where each kind of operation may start from (a retry starts from FAILED). */
 const ENTER_FROM = {
@@ -55,6 +65,7 @@ const ENTER_FROM = {
   STOP: ["READY", "FAILED"],
   START: ["STOPPED", "FAILED"],
   TEARDOWN: ["READY", "FAILED", "STOPPED", "APPROVED"],
+  RESTORE: ["FAILED"],
 } as const;
 
 /** The environment enters the operation's working state (a retry or takeover finds it there already). */
@@ -114,6 +125,20 @@ function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["c
   };
 }
 
+/** The resources recorded after a restore: the restored server and its firewall rule in place of the old ones. */
+function restoredResources(outputs: Record<string, StepOutput>, before: Record<string, string>): Record<string, string> {
+  const resources = { ...before };
+  const server = outputs["restore-database"]?.id;
+  if (typeof server === "string") {
+    resources.postgresServer = server;
+    resources.database = `${server}/databases/${before.database?.split("/").pop() ?? "airflow"}`;
+  }
+  const rule = outputs["database-firewall"]?.id;
+  if (typeof rule === "string") resources.firewallRule = rule;
+  else delete resources.firewallRule;
+  return resources;
+}
+
 async function settleEnvironment(tx: Prisma.TransactionClient, op: ClaimedOperation, env: EngineEnvironment, result: { ok: true; outputs: Record<string, StepOutput> } | { ok: false; error: string }, deps: EngineDeps) {
   if (!result.ok) {
     await transitionEnvironment(tx, { environmentId: op.environmentId, from: ["PROVISIONING", "UPDATING", "DELETING"], to: "FAILED", action: "environment.failed", actorId: null, reason: result.error.slice(0, 1000) });
@@ -134,22 +159,35 @@ async function settleEnvironment(tx: Prisma.TransactionClient, op: ClaimedOperat
     await transitionEnvironment(tx, { environmentId: op.environmentId, from: ["UPDATING"], to: "STOPPED", action: "environment.stopped", actorId: null, details: { operationId: op.id }, data: { health: null, healthCheckedAt: null } });
   } else if (op.kind === "START") {
     await transitionEnvironment(tx, { environmentId: op.environmentId, from: ["UPDATING"], to: "READY", action: "environment.started", actorId: null, details: { operationId: op.id }, data: { health: "healthy", healthCheckedAt: new Date(), drift: Prisma.DbNull } });
-  } else if (op.kind === "UPDATE") {
-    // What was there stays recorded (resource ids, the network); the release is the one just applied.
+  } else if (op.kind === "UPDATE" || op.kind === "RESTORE") {
+    // What was there stays recorded (resource ids, the network); the release is the one just applied,
+    // and after a restore the server is the restored one.
     const applied = deployedFrom(result.outputs, deps.config, env);
     const before = env.previousDeployed;
+    const restored = env.restore ? restoredResources(result.outputs, before?.resources ?? {}) : null;
     const deployed = before
-      ? { ...before, appliedAt: applied.appliedAt, chartVersion: applied.chartVersion, helmValues: applied.helmValues, release: applied.release, airflowUrl: applied.airflowUrl ?? before.airflowUrl }
+      ? { ...before, appliedAt: applied.appliedAt, chartVersion: applied.chartVersion, helmValues: applied.helmValues, release: applied.release, airflowUrl: applied.airflowUrl ?? before.airflowUrl, ...(restored ? { resources: restored } : {}) }
       : applied;
     await transitionEnvironment(tx, {
       environmentId: op.environmentId,
       from: ["UPDATING"],
       to: "READY",
-      action: "environment.updated",
+      action: env.restore ? "environment.restored" : "environment.updated",
       actorId: null,
-      details: { operationId: op.id, executor: env.executor, size: env.size, airflowVersion: env.airflowVersion, chartVersion: env.chartVersion },
+      details: { operationId: op.id, executor: env.executor, size: env.size, airflowVersion: env.airflowVersion, chartVersion: env.chartVersion, ...(env.restore ? { server: env.restore.server, from: env.restore.sourceServer, pointInTime: env.restore.pointInTime } : {}) },
       // What was found to differ is looked at again against what was just applied.
-      data: { executor: env.executor, size: env.size, airflowVersion: env.airflowVersion, chartVersion: env.chartVersion, airflowUrl: deployed.airflowUrl, deployed: deployed as unknown as Prisma.InputJsonValue, health: "healthy", healthCheckedAt: new Date(), drift: Prisma.DbNull },
+      data: {
+        executor: env.executor,
+        size: env.size,
+        airflowVersion: env.airflowVersion,
+        chartVersion: env.chartVersion,
+        airflowUrl: deployed.airflowUrl,
+        deployed: deployed as unknown as Prisma.InputJsonValue,
+        health: "healthy",
+        healthCheckedAt: new Date(),
+        drift: Prisma.DbNull,
+        ...(env.restore ? { databaseServer: env.restore.server } : {}),
+      },
     });
   } else {
     await transitionEnvironment(tx, {

@@ -21,7 +21,7 @@ export async function keepStoppedEnvironmentsStopped(
   intervalMs: number,
   serverState: (names: DerivedNames) => Promise<string | undefined>,
 ): Promise<string[]> {
-  const due = await db.$queryRaw<{ id: string; name: string; name_suffix: string }[]>`
+  const due = await db.$queryRaw<{ id: string; name: string; name_suffix: string; database_server: string | null }[]>`
     UPDATE environments SET health_checked_at = now()
      WHERE id IN (
        SELECT id FROM environments
@@ -29,10 +29,10 @@ export async function keepStoppedEnvironmentsStopped(
           AND (health_checked_at IS NULL OR health_checked_at < now() - make_interval(secs => ${intervalMs / 1000}))
         ORDER BY health_checked_at NULLS FIRST LIMIT 50
           FOR UPDATE SKIP LOCKED)
-    RETURNING id::text AS id, name, name_suffix`;
+    RETURNING id::text AS id, name, name_suffix, database_server`;
   const stoppedAgain: string[] = [];
   for (const env of due) {
-    const state = await serverState(deriveNames(env.name, env.name_suffix)).catch(() => undefined);
+    const state = await serverState(deriveNames(env.name, env.name_suffix, env.database_server)).catch(() => undefined);
     if (!state || state === "Stopped" || state === "Stopping") continue;
     try {
       await db.$transaction((tx) => restop(tx, env.id));

@@ -4,7 +4,7 @@
  * for. Steps whose dependencies have all succeeded run in parallel. Shared by the worker and the
  * pages (no server-only imports here).
  */
-export type OperationKindName = "PROVISION" | "UPDATE" | "STOP" | "START" | "TEARDOWN";
+export type OperationKindName = "PROVISION" | "UPDATE" | "STOP" | "START" | "TEARDOWN" | "RESTORE";
 
 export interface PlannedStep {
   key: string;
@@ -97,12 +97,29 @@ export const START_PLAN: readonly PlannedStep[] = [
   { key: "airflow-health", label: "Check that Airflow is healthy", dependsOn: ["helm-ready"] },
 ];
 
+/**
+ * After a failed upgrade: the metadata database as it was before the upgrade, restored to a new
+ * server (Azure restores only to a new one), opened to the cluster, Airflow's connection pointed at
+ * it, and the chart and values from before the upgrade applied again. The failed server stays.
+ */
+export const RESTORE_PLAN: readonly PlannedStep[] = [
+  { key: "restore-database", label: "Restore the database to a new server from before the upgrade", dependsOn: [] },
+  { key: "database-firewall", label: "Open the restored database to the cluster only", dependsOn: ["restore-database"], recheck: true, only: "public-database" },
+  { key: "metadata-connection", label: "Point Airflow's metadata connection at the restored server", dependsOn: ["restore-database", "database-firewall"] },
+  { key: "node-pool", label: "Size the cluster's nodes as before the upgrade", dependsOn: [] },
+  { key: "finished-jobs", label: "Clear the release's finished and failed Jobs", dependsOn: [] },
+  { key: "helm-release", label: "Apply the chart and values from before the upgrade", dependsOn: ["metadata-connection", "node-pool", "finished-jobs"] },
+  { key: "helm-ready", label: "Wait for the Helm release", dependsOn: ["helm-release"] },
+  { key: "airflow-health", label: "Check that Airflow is healthy", dependsOn: ["helm-ready"] },
+];
+
 export const PLANS: Partial<Record<OperationKindName, readonly PlannedStep[]>> = {
   PROVISION: PROVISION_PLAN,
   UPDATE: UPDATE_PLAN,
   STOP: STOP_PLAN,
   START: START_PLAN,
   TEARDOWN: TEARDOWN_PLAN,
+  RESTORE: RESTORE_PLAN,
 };
 
 export function planFor(kind: OperationKindName): readonly PlannedStep[] {

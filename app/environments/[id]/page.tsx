@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { AirflowAccess } from "@/components/environments/airflow-access";
 import { AutoRefresh } from "@/components/environments/auto-refresh";
-import { ChangeDecisionForm, PowerRequestForm, TeardownRequestForm, WithdrawChangeForm } from "@/components/environments/change-forms";
+import { ChangeDecisionForm, PowerRequestForm, RestoreForm, TeardownRequestForm, WithdrawChangeForm } from "@/components/environments/change-forms";
 import { DeployedResources, reachabilityText } from "@/components/environments/deployed-resources";
 import { DriftSection } from "@/components/environments/drift-section";
 import { EnvironmentNotice } from "@/components/environments/environment-notice";
@@ -16,6 +16,7 @@ import { ReleaseObjectsSection } from "@/components/environments/release-objects
 import { RetryForm } from "@/components/environments/retry-form";
 import { StatusBadge } from "@/components/environments/status-badge";
 import { TeardownForm } from "@/components/environments/teardown-form";
+import { WhatIfDetails } from "@/components/environments/what-if-details";
 import { WhatIfView } from "@/components/environments/what-if-view";
 import { WithdrawForm } from "@/components/environments/withdraw-form";
 import Link from "next/link";
@@ -23,6 +24,7 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { getProgress } from "@/lib/environments/progress";
 import { pendingChangeOf } from "@/lib/environments/changes/queries";
+import { restoreOption } from "@/lib/environments/changes/restore";
 import { powerWhatIf, teardownWhatIf } from "@/lib/environments/changes/what-if";
 import { describeSchedule, monthlySaving, stoppedShare } from "@/lib/environments/hibernation-schedule";
 import { getEnvironment } from "@/lib/environments/queries";
@@ -61,10 +63,11 @@ export default async function EnvironmentPage({
   const power = !pendingChange && ownTeam ? (env.status === "READY" ? "stop" : env.status === "STOPPED" ? "start" : null) : null;
   // Admins tear down directly (Manage); the team asks, and an admin decides.
   const canAskTeardown = !pendingChange && !user.isAdmin && ownTeam && ["READY", "STOPPED", "FAILED"].includes(env.status);
-  const pendingWhat = { change: "Change", stop: "Stop", start: "Start", teardown: "Teardown" }[pendingChange?.whatIf?.action ?? "change"];
+  const pendingWhat = { change: "Change", stop: "Stop", start: "Start", teardown: "Teardown", restore: "Restore" }[pendingChange?.whatIf?.action ?? "change"];
 
   const operationActive = env.latestOperation?.status === "QUEUED" || env.latestOperation?.status === "RUNNING";
   const canRetry = user.isAdmin && env.status === "FAILED" && env.latestOperation?.status === "FAILED";
+  const restore = canRetry && !pendingChange ? await restoreOption(db(), env.id) : null;
   const canTearDown = user.isAdmin && TEARDOWN_FROM.includes(env.status);
   // The settings the worker applies with, so what the page plans is what will be applied.
   const { release } = config();
@@ -136,34 +139,23 @@ export default async function EnvironmentPage({
         </p>
       ) : null}
       {power ? (
-        <section aria-labelledby="power-heading" className="space-y-3">
-          <details className="rounded-lg border border-slate-200 bg-white p-4">
-            <summary className="cursor-pointer">
-              <h2 id="power-heading" className="inline text-lg font-semibold">
-                {power === "stop" ? "Stop (hibernate) this environment" : "Start this environment"}
-              </h2>
-            </summary>
-            <div className="mt-3 space-y-4">
-              <WhatIfView whatIf={powerWhatIf(env, power)} />
-              <PowerRequestForm id={env.id} name={env.name} action={power} direct={user.isAdmin} />
-            </div>
-          </details>
-        </section>
+        <WhatIfDetails headingId="power-heading" title={power === "stop" ? "Stop (hibernate) this environment" : "Start this environment"} whatIf={powerWhatIf(env, power)}>
+          <PowerRequestForm id={env.id} name={env.name} action={power} direct={user.isAdmin} />
+        </WhatIfDetails>
       ) : null}
       {canAskTeardown ? (
-        <section aria-labelledby="ask-teardown-heading" className="space-y-3">
-          <details className="rounded-lg border border-slate-200 bg-white p-4">
-            <summary className="cursor-pointer">
-              <h2 id="ask-teardown-heading" className="inline text-lg font-semibold">
-                Ask to tear down this environment
-              </h2>
-            </summary>
-            <div className="mt-3 space-y-4">
-              <WhatIfView whatIf={teardownWhatIf(env)} />
-              <TeardownRequestForm id={env.id} name={env.name} />
-            </div>
-          </details>
-        </section>
+        <WhatIfDetails headingId="ask-teardown-heading" title="Ask to tear down this environment" whatIf={teardownWhatIf(env)}>
+          <TeardownRequestForm id={env.id} name={env.name} />
+        </WhatIfDetails>
+      ) : null}
+      {restore ? (
+        <WhatIfDetails headingId="restore-heading" title="Restore the database from before the upgrade" whatIf={restore.whatIf}>
+          <p className="text-sm text-slate-700">
+            The upgrade failed after its migration may have run. Retrying runs it again as it is; restoring brings back the database as it was at{" "}
+            {restore.plan.pointInTime} on a new server, {restore.plan.server}, and Airflow {env.airflowVersion} with it.
+          </p>
+          <RestoreForm id={env.id} name={env.name} />
+        </WhatIfDetails>
       ) : null}
       {ownTeam && ["READY", "STOPPED", "UPDATING", "FAILED"].includes(env.status) ? (
         <section aria-labelledby="hibernation-heading" className="space-y-3">

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-export type FaultType = "http" | "operationFailed" | "helmInstallFailed" | "airflowUnhealthy";
+export type FaultType = "http" | "operationFailed" | "helmInstallFailed" | "airflowUnhealthy" | "migrationFailed";
 
 export interface FaultMatch {
   /** Operation kind(s): resourceGroup, managedCluster, postgresServer, … or "kube". */
@@ -21,7 +21,7 @@ export interface FaultRule {
   /** http: the status (429, 500, 503…) and, for 429/503, Retry-After seconds. */
   status?: number;
   retryAfterSeconds?: number;
-  /** operationFailed / helmInstallFailed: the error reported. */
+  /** operationFailed / helmInstallFailed / migrationFailed: the error reported. */
   code?: string;
   message?: string;
   /** airflowUnhealthy: which component reports unhealthy (default scheduler). */
@@ -51,7 +51,7 @@ export interface FaultTarget {
   method?: string;
 }
 
-const TYPES: FaultType[] = ["http", "operationFailed", "helmInstallFailed", "airflowUnhealthy"];
+const TYPES: FaultType[] = ["http", "operationFailed", "helmInstallFailed", "airflowUnhealthy", "migrationFailed"];
 
 function globMatches(pattern: string, value: string) {
   const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");

@@ -13,6 +13,7 @@ import { OWN_CHANGE_MESSAGE } from "../four-eyes";
 import { deriveNames } from "../naming";
 import { releaseSpecOf, releaseSpecSelect } from "../release-spec";
 import { transitionEnvironment } from "../transition";
+import { restoreOption, type RestorePlan } from "./restore";
 import { ChangeTargetSchema, computeWhatIf, powerWhatIf, readWhatIf, teardownWhatIf, type ChangeTarget, type WhatIf } from "./what-if";
 
 const id = z.string().uuid("That environment does not exist.");
@@ -71,7 +72,7 @@ function whatIfFor(env: Awaited<ReturnType<typeof loadForChange>>, target: Chang
 
 export type ChangeOutcome = { name: string; operationId: string; applied: boolean };
 
-type Day2Kind = "UPDATE" | "STOP" | "START" | "TEARDOWN";
+type Day2Kind = "UPDATE" | "STOP" | "START" | "TEARDOWN" | "RESTORE";
 type Day2From = "READY" | "STOPPED" | "FAILED";
 
 /** The statuses each kind of day-2 operation starts from, where it goes, and what it is called in messages. */
@@ -80,6 +81,7 @@ const DAY2: Record<Day2Kind, { from: readonly Day2From[]; to: "UPDATING" | "DELE
   STOP: { from: ["READY"], to: "UPDATING", noun: "stop", verb: "stopped" },
   START: { from: ["STOPPED"], to: "UPDATING", noun: "start", verb: "started" },
   TEARDOWN: { from: ["READY", "STOPPED", "FAILED"], to: "DELETING", noun: "teardown", verb: "torn down" },
+  RESTORE: { from: ["FAILED"], to: "UPDATING", noun: "restore", verb: "restored" },
 };
 
 const fromText = (from: readonly Day2From[]) => from.map((f) => f.toLowerCase()).join(" or ");
@@ -137,7 +139,7 @@ async function ask(
   db: PrismaClient,
   actor: Actor,
   env: { id: string; name: string },
-  op: { kind: Day2Kind; params: ChangeTarget | null; whatIf: WhatIf; reason: string },
+  op: { kind: Day2Kind; params: ChangeTarget | RestorePlan | null; whatIf: WhatIf; reason: string },
 ): Promise<ChangeOutcome> {
   const reason = op.reason.trim();
   const direct = canDecideRequests(actor);
@@ -256,4 +258,19 @@ export async function reapplyEnvironment(db: PrismaClient, actor: Actor, input: 
   const target: ChangeTarget = { executor: env.executor, size: env.size, airflowVersion: env.airflowVersion };
   const whatIf = await whatIfFor(env, target, settings, true);
   return ask(db, actor, env, { kind: "UPDATE", params: target, whatIf, reason: input.reason });
+}
+
+export const RestoreRequestSchema = z.object({ id, reason: reasonSchema("Say why the database is restored.") });
+
+/**
+ * An admin restores an environment whose upgrade failed: its database from the backup taken before
+ * the upgrade, to a new server, and the chart from before (see ./restore.ts). Admins act directly;
+ * the what-if is stored with the operation like a change's.
+ */
+export async function requestRestore(db: PrismaClient, actor: Actor, input: z.infer<typeof RestoreRequestSchema>): Promise<ChangeOutcome> {
+  if (!canDecideRequests(actor)) throw forbidden("Only portal admins can restore an environment's database.");
+  const env = await loadForAsking(db, actor, input.id, "RESTORE");
+  const option = await restoreOption(db, env.id);
+  if (!option) throw new AppError("CONFLICT", `${env.name} has no failed upgrade to restore from: its database was not migrated. Retry the operation instead.`);
+  return ask(db, actor, env, { kind: "RESTORE", params: option.plan, whatIf: option.whatIf, reason: input.reason });
 }

@@ -1,18 +1,19 @@
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
-import { CoreV1Api, KubernetesObjectApi } from "@kubernetes/client-node";
+import { CoreV1Api, KubernetesObjectApi, type V1Secret } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
 import type { ArmClients } from "@/lib/azure/clients";
 import { deriveNames } from "@/lib/environments/naming";
-import type { AirflowReleaseSettings } from "@/lib/helm/airflow-values";
+import { AIRFLOW_SECRET_NAMES, type AirflowReleaseSettings } from "@/lib/helm/airflow-values";
 import { readDeployed } from "@/lib/provisioning/deployed";
 import { kubeConfigForCluster } from "@/lib/provisioning/steps/cluster-access";
 import { withTestDatabase } from "@/scripts/test-support/db";
 import { startTestChartRepository, type TestChartRepository } from "@/scripts/test-support/helm";
 import { eventLog, requestAndApprove, startEngineHarness, waitForStatus, type EngineHarness } from "@/scripts/test-support/provisioning";
 import { emulatorAzureEnv } from "@/scripts/support/stack";
-import { approveChange, rejectChange, requestChange, requestTeardown, withdrawChange } from "./change-request";
+import { approveChange, rejectChange, requestChange, requestRestore, requestTeardown, withdrawChange } from "./change-request";
+import { restoreOption } from "./restore";
 import { readWhatIf } from "./what-if";
 
 /**
@@ -20,6 +21,10 @@ import { readWhatIf } from "./what-if";
  * what-if computed when it is asked for, four eyes on the approval, and the change applied as the
  * what-if said — Celery's Redis and workers gone from the cluster, their disks deleted, the
  * HelmRelease in the cluster carrying the new values, the environment READY with its new executor.
+ * And an upgrade whose migration fails: the migration Job's `airflow db migrate` fails every retry,
+ * Helm's wait gives up, the environment is FAILED (never rolled back by itself), and an admin
+ * restores the database from the upgrade's backup to a new server, the metadata Secret pointed at
+ * it, the chart from before applied again, Airflow healthy against the restored server.
  */
 const database = withTestDatabase();
 const chartsDir = process.env.AIRFLOW_CHARTS_DIR;
@@ -211,4 +216,72 @@ describe.skipIf(!chartsDir)("changing a running environment", () => {
     await approveChange(database.prisma, h.admin, { id, operationId: teardown.operationId });
     expect(await waitForStatus(database.prisma, id, ["DELETED", "FAILED"], 120_000), await eventLog(database.prisma, id)).toBe("DELETED");
   }, 300_000);
+
+  it("fails an upgrade whose migration fails, then restores the database to a new server and the chart from before", async () => {
+    const id = await requestAndApprove(database.prisma, h, "restore-upgrade", { executor: "KubernetesExecutor", airflowVersion: "2.11.2" });
+    await waitForStatus(database.prisma, id, ["READY"], 150_000);
+    const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+    const names = deriveNames(env.name, env.nameSuffix);
+    const before = readDeployed(env.deployed)!;
+    // Nothing to restore while nothing failed.
+    expect(await restoreOption(database.prisma, id)).toBeNull();
+
+    await h.emulator.control("POST", "faults", { type: "migrationFailed", match: { kind: "airflowMigration", name: names.postgresServer } });
+    await requestChange(database.prisma, h.admin, { id, executor: "KubernetesExecutor", size: "small", airflowVersion: "3.2.2", reason: "Airflow 3" }, settings);
+    expect(await waitForStatus(database.prisma, id, ["READY", "FAILED"], 200_000), await eventLog(database.prisma, id)).toBe("FAILED");
+    const failed = await database.prisma.operation.findFirstOrThrow({ where: { environmentId: id, kind: "UPDATE" } });
+    // Helm's own verdict, not rolled back: the environment still says what it ran before.
+    expect(failed.error).toMatch(/UpgradeFailed|BackoffLimitExceeded|run-airflow-migrations/);
+    expect(await database.prisma.environment.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "FAILED", airflowVersion: "2.11.2", databaseServer: null });
+    const served = await h.emulator.control<{ rules: { type: string; served: number }[] }>("GET", "faults/served");
+    // The Job's pod failed every time Kubernetes tried it again, as `airflow db migrate` would.
+    expect(served.rules.find((r) => r.type === "migrationFailed")?.served).toBeGreaterThan(1);
+
+    const option = (await restoreOption(database.prisma, id))!;
+    expect(option.plan).toMatchObject({ sourceServer: names.postgresServer, server: `${names.postgresServer}-r1`, backup: expect.stringMatching(/^before-airflow-3-2-2-/) });
+    expect(option.whatIf).toMatchObject({ action: "restore", from: { airflowVersion: "3.2.2" }, to: { airflowVersion: "2.11.2" } });
+    expect(option.whatIf.values).toContainEqual(expect.objectContaining({ path: "airflowVersion", before: '"3.2.2"', after: '"2.11.2"' }));
+
+    // Only an admin restores.
+    await expect(requestRestore(database.prisma, h.ana, { id, reason: "Back to 2.11" })).rejects.toThrow(/admins/);
+    const restore = await requestRestore(database.prisma, h.admin, { id, reason: "The migration fails on our DAG versions table" });
+    const op = await database.prisma.operation.findUniqueOrThrow({ where: { id: restore.operationId } });
+    expect(op).toMatchObject({ kind: "RESTORE", params: option.plan });
+    expect(readWhatIf(op.whatIf)?.action).toBe("restore");
+    expect(await waitForStatus(database.prisma, id, ["READY", "FAILED"], 200_000), await eventLog(database.prisma, id)).toBe("READY");
+
+    const after = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+    expect(after).toMatchObject({ status: "READY", airflowVersion: "2.11.2", chartVersion: env.chartVersion, databaseServer: option.plan.server, health: "healthy" });
+    const deployed = readDeployed(after.deployed)!;
+    expect(deployed.resources.postgresServer).toMatch(new RegExp(`/flexibleServers/${option.plan.server}$`, "i"));
+    expect(deployed.helmValues).toEqual(before.helmValues);
+
+    // In Azure: the restored server from the source at the backup's time, the cluster let in; the old one kept.
+    const sub = emulatorAzureEnv(h.emulator.emulator, "")["AZURE_SUBSCRIPTION_ID"]!;
+    const { credential, clientOptions } = h.emulator;
+    const postgres = new PostgreSQLManagementFlexibleServerClient(credential, sub, clientOptions);
+    const restored = await postgres.servers.get(names.resourceGroup, option.plan.server);
+    expect(restored.state).toBe("Ready");
+    const rules = [];
+    for await (const rule of postgres.firewallRules.listByServer(names.resourceGroup, option.plan.server)) rules.push(rule.name);
+    expect(rules.length).toBeGreaterThan(0);
+    expect((await postgres.servers.get(names.resourceGroup, names.postgresServer)).state).toBe("Ready");
+
+    // In the cluster: the metadata Secret points at the restored server; the HelmRelease is the chart from before.
+    const arm = { aks: new ContainerServiceClient(credential, sub, clientOptions), postgres };
+    const kc = await kubeConfigForCluster(arm as unknown as ArmClients, credential, names.resourceGroup, names.cluster);
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+    const secret = (await objects.read({ apiVersion: "v1", kind: "Secret", metadata: { name: AIRFLOW_SECRET_NAMES.metadata, namespace: names.namespace } })) as V1Secret;
+    const connection = Buffer.from(secret.data!.connection!, "base64").toString("utf8");
+    expect(new URL(connection.replace(/^postgresql:/, "http:")).hostname).toBe(restored.fullyQualifiedDomainName);
+    const release = (await objects.read({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: names.helmRelease, namespace: names.namespace } })) as { spec: { values: unknown; chart: { spec: { version: string } } } };
+    expect(release.spec.chart.spec.version).toBe(env.chartVersion);
+    expect(release.spec.values).toEqual(before.helmValues);
+
+    const trail = await database.prisma.auditEvent.findMany({ where: { environmentId: id }, orderBy: { id: "asc" }, select: { action: true } });
+    expect(trail.map((e) => e.action).slice(-3)).toEqual(["environment.change-requested", "environment.change-approved", "environment.restored"]);
+    // The failed upgrade is behind it: no second restore is offered.
+    expect(await restoreOption(database.prisma, id)).toBeNull();
+    await h.emulator.control("DELETE", "faults");
+  }, 600_000);
 });

@@ -38,7 +38,8 @@ export const deleteLeftBehindDisks: StepRun = async (ctx) => {
 
 /**
  * The release's finished Jobs (the migration and create-user Jobs, which the portal runs as plain
- * Jobs rather than Helm hooks) go before a change is applied: a Job's pod template cannot change,
+ * Jobs rather than Helm hooks), succeeded or failed (a failed upgrade's migration), go before a
+ * change or a restore is applied: a Job's pod template cannot change,
  * so an upgrade that renders them differently fails while they are still there, which their
  * `ttlSecondsAfterFinished` (5 minutes) only prevents later. The new release creates them again.
  */
@@ -47,7 +48,8 @@ export const deleteFinishedJobs: StepRun = async (ctx) => {
   const batch = kc.makeApiClient(BatchV1Api);
   const namespace = ctx.env.names.namespace;
   const jobs = await ctx.retry(() => batch.listNamespacedJob({ namespace, labelSelector: `release=${ctx.env.names.helmRelease}` }));
-  const finished = jobs.items.filter((j) => (j.status?.succeeded ?? 0) > 0 || j.status?.conditions?.some((c) => c.type === "Complete" && c.status === "True"));
+  const ended = (j: (typeof jobs.items)[number]) => j.status?.conditions?.some((c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True");
+  const finished = jobs.items.filter((j) => (j.status?.succeeded ?? 0) > 0 || ended(j));
   const deleted: string[] = [];
   for (const job of finished) {
     const name = job.metadata!.name!;

@@ -10,6 +10,7 @@ import { applyHelmRelease, waitForHelmRelease } from "./helm";
 import { deleteFinishedJobs, deleteLeftBehindDisks } from "./disks";
 import { resumeRelease, startCluster, startDatabaseServer, stopCluster, stopDatabaseServer, suspendRelease } from "./power";
 import { createResourceGroup } from "./resource-group";
+import { repointMetadataConnection, restoreDatabaseServer } from "./restore";
 import { backUpBeforeUpgrade, resizeDatabaseServer, resizeNodePool } from "./scale";
 import { createDatabaseDnsZone, createSpokeNetwork, deleteHubPeering, grantSubnetAccess, peerWithHub, releaseAddressRange } from "./spoke-network";
 import { deleteResourceGroup } from "./teardown";
@@ -52,4 +53,6 @@ export const STEP_RUNS: Record<string, StepRun> = {
   "start-database": startDatabaseServer,
   "start-cluster": startCluster,
   "resume-release": resumeRelease,
+  "restore-database": restoreDatabaseServer,
+  "metadata-connection": repointMetadataConnection,
 };

@@ -9,6 +9,10 @@ const POD = typeOf("Pod");
 const WAIT_FOR_MIGRATIONS = "wait-for-airflow-migrations";
 const MIGRATION_JOB_SUFFIX = "-run-airflow-migrations";
 
+/** How `airflow db migrate` ends when a revision fails: alembic's traceback, last lines. */
+const MIGRATION_ERROR =
+  'sqlalchemy.exc.ProgrammingError: (psycopg2.errors.DuplicateColumn) column "dag_version_id" of relation "task_instance" already exists\n[SQL: ALTER TABLE task_instance ADD COLUMN dag_version_id UUID]\n(Background on this error at: https://sqlalche.me/e/14/f405)';
+
 const labelsOf = (obj: Json) => ((obj.metadata as Json).labels ?? {}) as Json;
 
 /**
@@ -21,6 +25,9 @@ const labelsOf = (obj: Json) => ((obj.metadata as Json).labels ?? {}) as Json;
  * A container that runs to completion with a metadata connection in its environment (the
  * migration and create-user Jobs' `airflow db migrate`, `airflow users create`) first connects to
  * that database: it exits 1 with psycopg2's error when it cannot (./metadata-database.ts), else 0.
+ * A migration Job's container also exits 1 while a `migrationFailed` fault names the server it
+ * migrates (kind `airflowMigration`, name the server's name), as `airflow db migrate` does when a
+ * revision fails: every retry of the Job fails the same way, until the fault is removed.
  */
 export function airflowRuntime(ctx: CloudContext): PodRuntime {
   const { kube } = ctx;
@@ -49,7 +56,14 @@ export function airflowRuntime(ctx: CloudContext): PodRuntime {
       // Which of the cluster's outbound addresses the pod's connection leaves from: fixed per pod.
       const spread = parseInt(String(metadata.uid ?? metadata.name).replace(/[^0-9a-f]/gi, "").slice(0, 6) || "0", 16);
       const problem = connectProblem(ctx, cluster, conn, spread);
-      return problem ? { exitCode: 1, message: operationalError(problem) } : { exitCode: 0 };
+      if (problem) return { exitCode: 1, message: operationalError(problem) };
+      const job = String(labelsOf(pod)["job-name"] ?? "");
+      if (job.endsWith(MIGRATION_JOB_SUFFIX)) {
+        const server = conn.host.toLowerCase().split(".")[0] ?? "";
+        const fault = ctx.faults.take("migrationFailed", { kind: "airflowMigration", name: server });
+        if (fault) return { exitCode: 1, message: fault.message ?? MIGRATION_ERROR };
+      }
+      return { exitCode: 0 };
     },
   };
 }
