@@ -23,7 +23,7 @@ test("a team asks for an executor switch, sees its what-if, an admin approves it
 
   // Ana picks the Kubernetes executor and sees what the switch does before asking for it.
   await ana.goto(page);
-  await ana.getByRole("link", { name: "Change executor, size or Airflow version" }).click();
+  await ana.getByRole("link", { name: "Change executor, size, Airflow version, DAG source or expiry" }).click();
   await ana.getByLabel("Executor").selectOption({ label: "Kubernetes executor" });
   await ana.getByRole("button", { name: "Show what it does" }).click();
   const whatIf = ana.getByRole("region", { name: "What this change does" });
@@ -38,7 +38,7 @@ test("a team asks for an executor switch, sees its what-if, an admin approves it
   const waiting = ana.getByRole("region", { name: "Change waiting for approval" });
   await expect(waiting).toContainText("Isolate each task in its own pod");
   // One change at a time: the link to ask for another is gone while this one waits.
-  await expect(ana.getByRole("link", { name: "Change executor, size or Airflow version" })).toHaveCount(0);
+  await expect(ana.getByRole("link", { name: "Change executor, size, Airflow version, DAG source or expiry" })).toHaveCount(0);
 
   // The admin finds it in the queue and decides on the same what-if.
   await admin.goto("/admin");

@@ -13,20 +13,26 @@ import {
   restoreEnvironmentAction,
   withdrawChangeAction,
 } from "@/lib/actions/change-environment-action";
+import type { ChangeTarget } from "@/lib/environments/changes/what-if";
 import type { FormState } from "@/lib/errors";
 
 const initial: FormState = { ok: null };
 
 /** Asks for the change whose what-if is shown above it; an admin's applies at once. */
-export function ChangeRequestForm({ id, executor, size, airflowVersion, direct }: { id: string; executor: string; size: string; airflowVersion: string; direct: boolean }) {
+export function ChangeRequestForm({ id, target, direct }: { id: string; target: ChangeTarget; direct: boolean }) {
   const [state, action, pending] = useActionState(requestChangeAction, initial);
   const errors = state.ok === false ? state.fieldErrors : undefined;
   return (
     <form action={action} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
       <input type="hidden" name="id" value={id} />
-      <input type="hidden" name="executor" value={executor} />
-      <input type="hidden" name="size" value={size} />
-      <input type="hidden" name="airflowVersion" value={airflowVersion} />
+      <input type="hidden" name="executor" value={target.executor} />
+      <input type="hidden" name="size" value={target.size} />
+      <input type="hidden" name="airflowVersion" value={target.airflowVersion} />
+      {/* Sent empty, the DAG source or expiry is removed: exactly what the what-if above shows. */}
+      <input type="hidden" name="dagRepoUrl" value={target.dagSource?.repoUrl ?? ""} />
+      <input type="hidden" name="dagBranch" value={target.dagSource?.branch ?? ""} />
+      <input type="hidden" name="dagSubPath" value={target.dagSource?.subPath ?? ""} />
+      <input type="hidden" name="expiresOn" value={target.expiresOn ?? ""} />
       <Field id="change-reason" label="Why is this change needed?" errors={errors?.reason}>
         {(control) => <textarea {...control} name="reason" rows={2} required maxLength={500} className={inputClass} />}
       </Field>

@@ -1,5 +1,5 @@
 import { EXECUTOR_DESCRIPTIONS, SIZE_PRESETS } from "@/lib/environments/catalog";
-import type { WhatIf } from "@/lib/environments/changes/what-if";
+import { describeDagSource, type WhatIf } from "@/lib/environments/changes/what-if";
 
 const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
 
@@ -100,6 +100,8 @@ export function WhatIfView({ whatIf, headingLevel = 3 }: { whatIf: WhatIf; headi
   );
 }
 
+const fromTo = (from: string, to: string) => (from === to ? `${from} (unchanged)` : `${from} → ${to}`);
+
 function SpecChange({ whatIf }: { whatIf: WhatIf }) {
   const executor = (e: WhatIf["from"]["executor"]) => EXECUTOR_DESCRIPTIONS[e].label;
   const size = (s: WhatIf["from"]["size"]) => SIZE_PRESETS[s].label;
@@ -120,6 +122,19 @@ function SpecChange({ whatIf }: { whatIf: WhatIf }) {
         {whatIf.from.airflowVersion}
         {whatIf.from.airflowVersion !== whatIf.to.airflowVersion ? <> → {whatIf.to.airflowVersion}</> : " (unchanged)"}
       </dd>
+      {/* A change stored before the DAG source and expiry could change has neither. */}
+      {whatIf.to.dagSource !== undefined ? (
+        <>
+          <dt className="font-medium">DAG source</dt>
+          <dd className="break-all">{fromTo(describeDagSource(whatIf.from.dagSource ?? null), describeDagSource(whatIf.to.dagSource))}</dd>
+        </>
+      ) : null}
+      {whatIf.to.expiresOn !== undefined ? (
+        <>
+          <dt className="font-medium">Expires</dt>
+          <dd>{fromTo(whatIf.from.expiresOn ?? "never", whatIf.to.expiresOn ?? "never")}</dd>
+        </>
+      ) : null}
     </>
   );
 }

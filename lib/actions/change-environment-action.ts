@@ -8,7 +8,7 @@ import {
   approveChange,
   ChangeDecisionSchema,
   ChangeRejectionSchema,
-  ChangeRequestSchema,
+  makeChangeRequestSchema,
   rejectChange,
   PowerRequestSchema,
   requestChange,
@@ -29,7 +29,8 @@ import { runFormAction } from "./run-form-action";
 
 /** A team asks for a change to its environment (an admin's own change is applied at once). */
 export async function requestChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const done = await runFormAction("requestChangeAction", ChangeRequestSchema, formData, ["id", "executor", "size", "airflowVersion", "reason"], (user, input) =>
+  const fields = ["id", "executor", "size", "airflowVersion", "dagRepoUrl", "dagBranch", "dagSubPath", "expiresOn", "reason"];
+  const done = await runFormAction("requestChangeAction", makeChangeRequestSchema(config().catalog), formData, fields, (user, input) =>
     requestChange(db(), user, input, config().release),
   );
   if (!done.ok) return done;

@@ -37,14 +37,45 @@ function isRealDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && isoDate(date) === value;
 }
 
+/** A DAG repository URL: https, no credentials, a public host the platform allows. */
+export const dagRepoUrlField = (catalog: Catalog) =>
+  z
+    .string()
+    .trim()
+    .max(500, "Keep the repository URL under 500 characters.")
+    .regex(/^https:\/\/[^\s/@]+(:\d+)?\/\S+$/, "Enter an https:// URL of a git repository, such as https://github.com/org/dags.git.")
+    // A token in the URL would be stored and shown to everyone who can see the environment.
+    .refine((v) => !/[?#]/.test(v), "Leave credentials and parameters out of the URL; access to a private repository is set up separately.")
+    .refine((v) => !isForbiddenRepositoryHost(v), "Use the repository's public host name: IP addresses on loopback, link-local or private networks, IP addresses not written as a.b.c.d, and names such as localhost or *.internal are not allowed.")
+    .refine((v) => isAllowedDagHost(v, catalog.dagHosts), `Use a repository on ${catalog.dagHosts?.join(", ") ?? "an allowed host"}.`);
+
+export const dagBranchField = z.string().trim().max(255, "Keep the branch under 255 characters.").regex(BRANCH_PATTERN, "Enter a valid git branch name.");
+
+export const dagSubPathField = z
+  .string()
+  .trim()
+  .max(255, "Keep the path under 255 characters.")
+  .regex(SUB_PATH_PATTERN, "Enter a folder inside the repository, such as dags or airflow/dags.");
+
+/** An expiry date: a real YYYY-MM-DD after `now`'s day, within a year. */
+export function expiryField(now: Date = new Date()) {
+  const today = isoDate(now);
+  const latest = expiryBounds(now).max;
+  return z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date as YYYY-MM-DD.")
+    .refine(isRealDate, "Enter a real date.")
+    .refine((v) => v > today, "Choose a date after today.")
+    .refine((v) => v <= latest, `Choose a date within ${EXPIRY_MAX_DAYS} days.`);
+}
+
+export const DAG_SOURCE_NEEDS_REPOSITORY = "Enter the repository the branch and path belong to.";
+
 /**
  * The request for a new environment, shared by the form (live messages) and the Server Action
  * (the check that counts). `now` fixes "today" for the expiry rule.
  */
 export function makeRequestSchema(catalog: Catalog, now: Date = new Date()) {
-  const today = isoDate(now);
-  const latest = expiryBounds(now).max;
-
   return z
     .object({
       name: z
@@ -70,37 +101,14 @@ export function makeRequestSchema(catalog: Catalog, now: Date = new Date()) {
       airflowVersion: z.enum(catalog.airflowVersions as [string, ...string[]], {
         error: "Choose one of the offered Airflow versions.",
       }),
-      dagRepoUrl: optionalText(
-        z
-          .string()
-          .trim()
-          .max(500, "Keep the repository URL under 500 characters.")
-          .regex(/^https:\/\/[^\s/@]+(:\d+)?\/\S+$/, "Enter an https:// URL of a git repository, such as https://github.com/org/dags.git.")
-          // A token in the URL would be stored and shown to everyone who can see the environment.
-          .refine((v) => !/[?#]/.test(v), "Leave credentials and parameters out of the URL; access to a private repository is set up separately.")
-          .refine((v) => !isForbiddenRepositoryHost(v), "Use the repository's public host name: IP addresses on loopback, link-local or private networks, IP addresses not written as a.b.c.d, and names such as localhost or *.internal are not allowed.")
-          .refine((v) => isAllowedDagHost(v, catalog.dagHosts), `Use a repository on ${catalog.dagHosts?.join(", ") ?? "an allowed host"}.`),
-      ),
-      dagBranch: optionalText(z.string().trim().max(255, "Keep the branch under 255 characters.").regex(BRANCH_PATTERN, "Enter a valid git branch name.")),
-      dagSubPath: optionalText(
-        z
-          .string()
-          .trim()
-          .max(255, "Keep the path under 255 characters.")
-          .regex(SUB_PATH_PATTERN, "Enter a folder inside the repository, such as dags or airflow/dags."),
-      ),
-      expiresOn: optionalText(
-        z
-          .string()
-          .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date as YYYY-MM-DD.")
-          .refine(isRealDate, "Enter a real date.")
-          .refine((v) => v > today, "Choose a date after today.")
-          .refine((v) => v <= latest, `Choose a date within ${EXPIRY_MAX_DAYS} days.`),
-      ),
+      dagRepoUrl: optionalText(dagRepoUrlField(catalog)),
+      dagBranch: optionalText(dagBranchField),
+      dagSubPath: optionalText(dagSubPathField),
+      expiresOn: optionalText(expiryField(now)),
     })
     .superRefine((value, ctx) => {
       if (!value.dagRepoUrl && (value.dagBranch || value.dagSubPath)) {
-        ctx.addIssue({ code: "custom", path: ["dagRepoUrl"], message: "Enter the repository the branch and path belong to." });
+        ctx.addIssue({ code: "custom", path: ["dagRepoUrl"], message: DAG_SOURCE_NEEDS_REPOSITORY });
       }
     })
     .transform((value) => ({

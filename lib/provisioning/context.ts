@@ -24,7 +24,7 @@ export interface EngineEnvironment {
    * For a change (an UPDATE operation), what was approved with it: the claims its what-if found left
    * behind, and the Airflow versions of an upgrade (which takes a backup first).
    */
-  change?: { operationId: string; disks: readonly string[]; upgrade: { from: string; to: string } | null } | null;
+  change?: { operationId: string; disks: readonly string[]; upgrade: { from: string; to: string } | null; expiresOn?: string | null } | null;
   /** For a RESTORE operation: the server restored, from which server, and to when (as approved). */
   restore?: RestorePlan | null;
   /** What the last successful operation applied (null before the first), for an operation that changes it. */

@@ -19,8 +19,20 @@ async function approvedChange(db: PrismaClient, op: ClaimedOperation) {
   const whatIf = readWhatIf(row.whatIf);
   const from = whatIf?.from.airflowVersion;
   return {
-    target: { ...target, chartVersion: whatIf?.chartVersion ?? chartVersionFor(target.airflowVersion) },
-    change: { operationId: op.id, disks: whatIf?.disks ?? [], upgrade: from && from !== target.airflowVersion ? { from, to: target.airflowVersion } : null },
+    target: {
+      executor: target.executor,
+      size: target.size,
+      airflowVersion: target.airflowVersion,
+      chartVersion: whatIf?.chartVersion ?? chartVersionFor(target.airflowVersion),
+      // Left out of the change: as it is.
+      ...(target.dagSource !== undefined ? { dagSource: target.dagSource } : {}),
+    },
+    change: {
+      operationId: op.id,
+      disks: whatIf?.disks ?? [],
+      upgrade: from && from !== target.airflowVersion ? { from, to: target.airflowVersion } : null,
+      ...(target.expiresOn !== undefined ? { expiresOn: target.expiresOn } : {}),
+    },
   };
 }
 
@@ -186,6 +198,10 @@ async function settleEnvironment(tx: Prisma.TransactionClient, op: ClaimedOperat
         health: "healthy",
         healthCheckedAt: new Date(),
         drift: Prisma.DbNull,
+        dagRepoUrl: env.dagSource?.repoUrl ?? null,
+        dagBranch: env.dagSource?.branch ?? null,
+        dagSubPath: env.dagSource?.subPath ?? null,
+        ...(env.change?.expiresOn !== undefined ? { expiresAt: env.change.expiresOn ? new Date(`${env.change.expiresOn}T00:00:00Z`) : null } : {}),
         ...(env.restore ? { databaseServer: env.restore.server } : {}),
       },
     });

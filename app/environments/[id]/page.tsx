@@ -129,7 +129,7 @@ export default async function EnvironmentPage({
       {canAskForChange ? (
         <p>
           <Link href={`/environments/${env.id}/change`} className="text-sm font-medium text-sky-800 underline">
-            Change executor, size or Airflow version
+            Change executor, size, Airflow version, DAG source or expiry
           </Link>
         </p>
       ) : null}

@@ -10,7 +10,9 @@ import { enqueueOperation } from "@/lib/provisioning/queue";
 import { anotherOperationRunning, withActiveOperationGuard } from "../active-operation";
 import { reasonSchema } from "../decide-request";
 import { OWN_CHANGE_MESSAGE } from "../four-eyes";
+import type { Catalog } from "../catalog";
 import { deriveNames } from "../naming";
+import { DAG_SOURCE_NEEDS_REPOSITORY, dagBranchField, dagRepoUrlField, dagSubPathField, expiryField, isoDate } from "../request-schema";
 import { releaseSpecOf, releaseSpecSelect } from "../release-spec";
 import { transitionEnvironment } from "../transition";
 import { restoreOption, type RestorePlan } from "./restore";
@@ -18,14 +20,52 @@ import { ChangeTargetSchema, computeWhatIf, powerWhatIf, readWhatIf, teardownWha
 
 const id = z.string().uuid("That environment does not exist.");
 
-/** The Airflow version may be left out: the environment keeps the one it runs. */
-const targetFields = ChangeTargetSchema.extend({ airflowVersion: ChangeTargetSchema.shape.airflowVersion.optional() });
+/**
+ * A form's text for what a change may set: not sent keeps what is there, sent empty removes it,
+ * anything else is checked as a new environment's request checks it.
+ */
+const changedText = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? null : v), schema.nullable().optional());
 
-export const ChangeRequestSchema = targetFields.extend({
-  id,
-  reason: reasonSchema("Say why the change is needed."),
-});
-export type ChangeRequestInput = z.infer<typeof ChangeRequestSchema>;
+/** The Airflow version may be left out: the environment keeps the one it runs; so may the DAG source and expiry. */
+function changeFields(catalog: Catalog, now: Date) {
+  return z.object({
+    id,
+    executor: ChangeTargetSchema.shape.executor,
+    size: ChangeTargetSchema.shape.size,
+    airflowVersion: ChangeTargetSchema.shape.airflowVersion.optional(),
+    dagRepoUrl: changedText(dagRepoUrlField(catalog)),
+    dagBranch: changedText(dagBranchField),
+    dagSubPath: changedText(dagSubPathField),
+    expiresOn: changedText(expiryField(now)),
+  });
+}
+
+type ChangeFields = z.infer<ReturnType<typeof changeFields>>;
+
+function needsRepository(value: ChangeFields, ctx: z.RefinementCtx) {
+  if (!value.dagRepoUrl && (value.dagBranch || value.dagSubPath)) ctx.addIssue({ code: "custom", path: ["dagRepoUrl"], message: DAG_SOURCE_NEEDS_REPOSITORY });
+}
+
+/** The fields of the change page's choice (in its address), checked against the platform's catalog. */
+export const makeChangePreviewSchema = (catalog: Catalog, now = new Date()) => changeFields(catalog, now).superRefine(needsRepository);
+
+export const makeChangeRequestSchema = (catalog: Catalog, now = new Date()) =>
+  changeFields(catalog, now).extend({ reason: reasonSchema("Say why the change is needed.") }).superRefine(needsRepository);
+export type ChangeRequestInput = z.infer<ReturnType<typeof makeChangeRequestSchema>>;
+
+/** What the fields ask for; what was not sent stays as it is. */
+function targetOf(input: ChangeFields, current: { airflowVersion: string }): ChangeTarget {
+  return {
+    executor: input.executor,
+    size: input.size,
+    airflowVersion: input.airflowVersion ?? current.airflowVersion,
+    ...(input.dagRepoUrl !== undefined
+      ? { dagSource: input.dagRepoUrl ? { repoUrl: input.dagRepoUrl, branch: input.dagBranch ?? "main", subPath: input.dagSubPath ?? null } : null }
+      : {}),
+    ...(input.expiresOn !== undefined ? { expiresOn: input.expiresOn } : {}),
+  };
+}
 
 export const PowerRequestSchema = z.object({
   id,
@@ -33,8 +73,6 @@ export const PowerRequestSchema = z.object({
   reason: reasonSchema("Say why."),
 });
 export type PowerRequestInput = z.infer<typeof PowerRequestSchema>;
-
-export const ChangePreviewSchema = targetFields.extend({ id });
 
 export const ChangeDecisionSchema = z.object({
   id,
@@ -46,7 +84,7 @@ export const ChangeRejectionSchema = ChangeDecisionSchema.extend({ reason: reaso
 async function loadForChange(db: PrismaClient | Prisma.TransactionClient, actor: Actor, environmentId: string) {
   const env = await db.environment.findUnique({
     where: { id: environmentId },
-    select: { ...releaseSpecSelect, id: true, teamId: true, status: true, deployed: true },
+    select: { ...releaseSpecSelect, id: true, teamId: true, status: true, deployed: true, expiresAt: true },
   });
   // Someone outside the team learns nothing, not even that the environment exists.
   if (!env || !canSeeTeam(actor, env.teamId)) throw notFound();
@@ -54,9 +92,9 @@ async function loadForChange(db: PrismaClient | Prisma.TransactionClient, actor:
 }
 
 /** The what-if of a change to `environmentId`, for the page before the change is asked for. Nothing is written. */
-export async function previewChange(db: PrismaClient, actor: Actor, input: z.infer<typeof ChangePreviewSchema>, settings: AirflowReleaseSettings): Promise<WhatIf> {
+export async function previewChange(db: PrismaClient, actor: Actor, input: ChangeFields, settings: AirflowReleaseSettings): Promise<WhatIf> {
   const env = await loadForChange(db, actor, input.id);
-  return whatIfFor(env, { executor: input.executor, size: input.size, airflowVersion: input.airflowVersion ?? env.airflowVersion }, settings);
+  return whatIfFor(env, targetOf(input, env), settings);
 }
 
 function whatIfFor(env: Awaited<ReturnType<typeof loadForChange>>, target: ChangeTarget, settings: AirflowReleaseSettings, reapply = false): Promise<WhatIf> {
@@ -64,6 +102,7 @@ function whatIfFor(env: Awaited<ReturnType<typeof loadForChange>>, target: Chang
     spec: releaseSpecOf(env),
     appliedValues: readDeployed(env.deployed)?.helmValues ?? null,
     target,
+    expiresOn: env.expiresAt ? isoDate(env.expiresAt) : null,
     settings,
     signal: AbortSignal.timeout(15_000),
     reapply,
@@ -94,10 +133,10 @@ const fromText = (from: readonly Day2From[]) => from.map((f) => f.toLowerCase())
  */
 export async function requestChange(db: PrismaClient, actor: Actor, input: ChangeRequestInput, settings: AirflowReleaseSettings): Promise<ChangeOutcome> {
   const env = await loadForAsking(db, actor, input.id, "UPDATE");
-  const target: ChangeTarget = { executor: input.executor, size: input.size, airflowVersion: input.airflowVersion ?? env.airflowVersion };
-  const whatIf = await whatIfFor(env, target, settings);
+  const whatIf = await whatIfFor(env, targetOf(input, env), settings);
   if (whatIf.refusals.length > 0) throw new AppError("INVALID", whatIf.refusals.join(" "));
-  return ask(db, actor, env, { kind: "UPDATE", params: target, whatIf, reason: input.reason });
+  // Stored whole (the DAG source and expiry resolved), so the worker applies exactly what was shown.
+  return ask(db, actor, env, { kind: "UPDATE", params: whatIf.to, whatIf, reason: input.reason });
 }
 
 /** A team asks to stop (hibernate) its environment, or to start it again; decided like a change. */

@@ -186,6 +186,46 @@ describe.skipIf(!chartsDir)("changing a running environment", () => {
     expect(await database.prisma.operation.count({ where: { environmentId: id, kind: "UPDATE" } })).toBe(1);
   }, 400_000);
 
+  it("changes the DAG source and the expiry date: git-sync's values in the HelmRelease, the new date recorded", async () => {
+    const id = await requestAndApprove(database.prisma, h, "dag-source", { executor: "KubernetesExecutor", airflowVersion: "3.2.2" });
+    await waitForStatus(database.prisma, id, ["READY"], 150_000);
+    const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+    const names = deriveNames(env.name, env.nameSuffix);
+    const expiresOn = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+
+    const asked = await requestChange(
+      database.prisma,
+      h.ana,
+      { id, executor: "KubernetesExecutor", size: "small", dagRepoUrl: "https://github.com/acme/dags.git", dagBranch: "release", dagSubPath: "airflow/dags", expiresOn, reason: "DAGs from git, and a date to go" },
+      settings,
+    );
+    const whatIf = readWhatIf((await database.prisma.operation.findUniqueOrThrow({ where: { id: asked.operationId } })).whatIf)!;
+    expect(whatIf.to).toMatchObject({ dagSource: { repoUrl: "https://github.com/acme/dags.git", branch: "release", subPath: "airflow/dags" }, expiresOn });
+    expect(whatIf.values).toContainEqual({ path: "dags.gitSync.repo", after: '"https://github.com/acme/dags.git"' });
+    expect(whatIf.consequences.join(" ")).toMatch(/git-sync fetches DAGs from https:\/\/github\.com\/acme\/dags\.git at release, folder airflow\/dags/);
+    expect(whatIf.consequences.join(" ")).toContain(`torn down automatically when ${expiresOn} begins`);
+    await approveChange(database.prisma, h.admin, { id, operationId: asked.operationId });
+    expect(await waitForStatus(database.prisma, id, ["READY", "FAILED"], 150_000), await eventLog(database.prisma, id)).toBe("READY");
+
+    const after = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+    expect(after).toMatchObject({ dagRepoUrl: "https://github.com/acme/dags.git", dagBranch: "release", dagSubPath: "airflow/dags", expiresAt: new Date(`${expiresOn}T00:00:00Z`) });
+    const sub = emulatorAzureEnv(h.emulator.emulator, "")["AZURE_SUBSCRIPTION_ID"]!;
+    const { credential, clientOptions } = h.emulator;
+    const arm = { aks: new ContainerServiceClient(credential, sub, clientOptions), postgres: new PostgreSQLManagementFlexibleServerClient(credential, sub, clientOptions) };
+    const kc = await kubeConfigForCluster(arm as unknown as ArmClients, credential, names.resourceGroup, names.cluster);
+    const release = (await KubernetesObjectApi.makeApiClient(kc).read({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: names.helmRelease, namespace: names.namespace } })) as { spec: { values: { dags: unknown } } };
+    expect(release.spec.values.dags).toEqual({ gitSync: { enabled: true, repo: "https://github.com/acme/dags.git", branch: "release", subPath: "airflow/dags" } });
+
+    // Sent empty, both go: no repository, no expiry; a change that keeps everything is refused.
+    const back = await requestChange(database.prisma, h.admin, { id, executor: "KubernetesExecutor", size: "small", dagRepoUrl: null, dagBranch: null, dagSubPath: null, expiresOn: null, reason: "Baked into the image now" }, settings);
+    expect(back.applied).toBe(true);
+    expect(await waitForStatus(database.prisma, id, ["READY", "FAILED"], 150_000), await eventLog(database.prisma, id)).toBe("READY");
+    expect(await database.prisma.environment.findUniqueOrThrow({ where: { id } })).toMatchObject({ dagRepoUrl: null, dagBranch: null, expiresAt: null });
+    const emptied = (await KubernetesObjectApi.makeApiClient(kc).read({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: names.helmRelease, namespace: names.namespace } })) as { spec: { values: { dags: unknown } } };
+    expect(emptied.spec.values.dags).toEqual({ gitSync: { enabled: false } });
+    await expect(requestChange(database.prisma, h.ana, { id, executor: "KubernetesExecutor", size: "small", reason: "Nothing" }, settings)).rejects.toThrow(/Nothing would change/);
+  }, 300_000);
+
   it("rejects a change with a reason and applies nothing; a teardown the team asks for is decided the same way", async () => {
     const id = await requestAndApprove(database.prisma, h, "switch-reject", { executor: "KubernetesExecutor", airflowVersion: "3.2.2" });
     await waitForStatus(database.prisma, id, ["READY"], 150_000);

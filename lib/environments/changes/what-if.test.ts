@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { DEFAULT_CATALOG } from "@/lib/environments/catalog";
+import { makeChangeRequestSchema } from "./change-request";
 import type { ReleaseObject } from "@/lib/environments/release-objects";
 import { poolNameFor } from "@/lib/provisioning/steps/scale";
 import { diffValues } from "./values-diff";
@@ -65,5 +68,32 @@ describe("values the portal did not set", () => {
     expect(
       nullsForExtra(wanted, { executor: "CeleryExecutor", redis: { enabled: false, persistence: {} }, env: [{ name: "B" }], labels: { "edited-by": "hand" } }),
     ).toEqual({ redis: { persistence: null }, labels: null });
+  });
+});
+
+describe("what a change's form may set", () => {
+  const now = new Date("2026-12-07T12:00:00Z");
+  const catalog = { ...DEFAULT_CATALOG, dagHosts: ["github.com"] };
+  const parse = (fields: Record<string, unknown>) => makeChangeRequestSchema(catalog, now).safeParse({ id: "8a0c8f3e-8d7f-4c39-9d64-2f4b1f1c2a10", executor: "KubernetesExecutor", size: "small", reason: "Why", ...fields });
+
+  it("keeps what is not sent, removes what is sent empty, and checks what is sent as a request does", () => {
+    const kept = parse({});
+    expect(kept.success && [kept.data.dagRepoUrl, kept.data.expiresOn]).toEqual([undefined, undefined]);
+    const removed = parse({ dagRepoUrl: "", dagBranch: " ", dagSubPath: "", expiresOn: "" });
+    expect(removed.success && [removed.data.dagRepoUrl, removed.data.dagBranch, removed.data.expiresOn]).toEqual([null, null, null]);
+    const set = parse({ dagRepoUrl: "https://github.com/acme/dags.git", dagBranch: "release", dagSubPath: "airflow/dags", expiresOn: "2027-03-01" });
+    expect(set.success && set.data).toMatchObject({ dagRepoUrl: "https://github.com/acme/dags.git", dagBranch: "release", dagSubPath: "airflow/dags", expiresOn: "2027-03-01" });
+  });
+
+  it("refuses a repository the platform does not allow, a branch without a repository, and a past or far expiry", () => {
+    const errors = (fields: Record<string, unknown>) => {
+      const parsed = parse(fields);
+      return parsed.success ? {} : z.flattenError(parsed.error).fieldErrors;
+    };
+    expect(errors({ dagRepoUrl: "https://gitlab.example/acme/dags.git" }).dagRepoUrl?.[0]).toMatch(/github\.com/);
+    expect(errors({ dagRepoUrl: "https://localhost/dags.git" }).dagRepoUrl?.[0]).toMatch(/public host name/);
+    expect(errors({ dagRepoUrl: "", dagBranch: "main" }).dagRepoUrl?.[0]).toMatch(/repository the branch and path belong to/);
+    expect(errors({ expiresOn: "2026-12-07" }).expiresOn?.[0]).toMatch(/after today/);
+    expect(errors({ expiresOn: "2028-01-01" }).expiresOn?.[0]).toMatch(/within 365 days/);
   });
 });

@@ -15,11 +15,21 @@ import { diffValues, type ValueChange } from "./values-diff";
  * from its list), so what was approved is what happens.
  */
 
-/** What a change may set. Everything else about the environment stays as it is. */
+export const DagSourceSchema = z.object({ repoUrl: z.string(), branch: z.string(), subPath: z.string().nullable() });
+export type DagSource = z.infer<typeof DagSourceSchema>;
+
+/**
+ * What a change may set. Everything else about the environment stays as it is. The DAG source and
+ * the expiry date are left out to keep them as they are (a change stored before they could change
+ * has neither); null removes them.
+ */
 export const ChangeTargetSchema = z.object({
   executor: z.enum(["KubernetesExecutor", "CeleryExecutor", "LocalExecutor"]),
   size: z.enum(["small", "medium", "large"]),
   airflowVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "Choose an Airflow version."),
+  dagSource: DagSourceSchema.nullable().optional(),
+  /** YYYY-MM-DD (UTC): the day it is torn down. */
+  expiresOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
 });
 export type ChangeTarget = z.infer<typeof ChangeTargetSchema>;
 
@@ -67,6 +77,8 @@ export interface WhatIfInput {
   /** The values applied last (the deployed record), when known; otherwise the current spec's. */
   appliedValues: Record<string, unknown> | null;
   target: ChangeTarget;
+  /** The environment's expiry date now (YYYY-MM-DD), or null. */
+  expiresOn?: string | null;
   settings: AirflowReleaseSettings;
   signal?: AbortSignal;
   /** Apply the approved state again, unchanged: undoes what was changed outside the portal. */
@@ -203,23 +215,61 @@ function consequencesOf(from: ChangeTarget, to: ChangeTarget, disks: readonly st
   return said;
 }
 
+const sameDagSource = (a: DagSource | null, b: DagSource | null) =>
+  a === b || (a !== null && b !== null && a.repoUrl === b.repoUrl && a.branch === b.branch && (a.subPath ?? null) === (b.subPath ?? null));
+
+/** A DAG source in words: `repo` at `branch`, folder `path`. */
+export function describeDagSource(source: DagSource | null): string {
+  if (!source) return "no DAG repository";
+  return `${source.repoUrl} at ${source.branch}${source.subPath ? `, folder ${source.subPath}` : ""}`;
+}
+
+function dagSourceConsequence(from: DagSource | null, to: DagSource | null): string {
+  if (!to) return `Airflow stops syncing DAGs from ${describeDagSource(from)}: git-sync goes, and the DAGs it brought disappear from Airflow (their run history stays in the database).`;
+  return `git-sync fetches DAGs from ${describeDagSource(to)} in place of ${describeDagSource(from)}: DAGs only in the old source disappear from Airflow (their run history stays in the database), and the scheduler and its pods restart.`;
+}
+
+function expiryConsequence(to: string | null): string {
+  return to ? `It is torn down automatically when ${to} begins (00:00 UTC), with everything in it.` : "It no longer expires: it stays until it is torn down.";
+}
+
 /**
  * The what-if of moving an environment from its spec to `target`. Renders the chart twice (cached
  * by values); never throws for the chart's or the repository's sake: a render that cannot be made
  * is said in `objects`, a render Helm refuses is a refusal.
  */
 export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
-  const { spec, target, settings } = input;
-  const from: ChangeTarget = { executor: spec.executor, size: spec.size, airflowVersion: spec.airflowVersion };
+  const { spec, settings } = input;
+  const from: ChangeTarget = { executor: spec.executor, size: spec.size, airflowVersion: spec.airflowVersion, dagSource: spec.dagSource, expiresOn: input.expiresOn ?? null };
+  // What is left out stays as it is.
+  const target: ChangeTarget = {
+    ...from,
+    executor: input.target.executor,
+    size: input.target.size,
+    airflowVersion: input.target.airflowVersion,
+    ...(input.target.dagSource !== undefined ? { dagSource: input.target.dagSource } : {}),
+    ...(input.target.expiresOn !== undefined ? { expiresOn: input.target.expiresOn } : {}),
+  };
   const refusals: string[] = [];
   const upgrade = from.airflowVersion !== target.airflowVersion;
   const refusal = upgradeRefusal(from.airflowVersion, target.airflowVersion);
   if (refusal) return refused(spec, from, target, refusal);
   // An upgrade moves to the chart version the catalog pairs with the new Airflow.
-  const next: AirflowReleaseSpec = { ...spec, ...target, chartVersion: upgrade ? chartVersionFor(target.airflowVersion) : spec.chartVersion };
+  const next: AirflowReleaseSpec = {
+    ...spec,
+    executor: target.executor,
+    size: target.size,
+    airflowVersion: target.airflowVersion,
+    dagSource: target.dagSource ?? null,
+    chartVersion: upgrade ? chartVersionFor(target.airflowVersion) : spec.chartVersion,
+  };
   const beforeValues = input.appliedValues ?? environmentHelmValues(spec, settings);
   const afterValues = environmentHelmValues(next, settings);
-  if (from.executor === target.executor && from.size === target.size && !upgrade && !input.reapply) refusals.push("Nothing would change: choose another executor, size or Airflow version.");
+  const sameSource = sameDagSource(from.dagSource ?? null, target.dagSource ?? null);
+  const sameExpiry = (from.expiresOn ?? null) === (target.expiresOn ?? null);
+  if (from.executor === target.executor && from.size === target.size && !upgrade && sameSource && sameExpiry && !input.reapply) {
+    refusals.push("Nothing would change: choose another executor, size, Airflow version, DAG source or expiry date.");
+  }
 
   const [was, will] = await Promise.all([renderAirflowRelease(spec, settings, input.signal), renderAirflowRelease(next, settings, input.signal)]);
   let objects: WhatIf["objects"];
@@ -255,6 +305,8 @@ export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
       ...(input.reapply ? ["Applies the approved state again: the node pool, the server's size and the HelmRelease as the portal last applied them, undoing what was changed outside the portal."] : []),
       ...(upgrade ? upgradeConsequences(from, target, spec.chartVersion, next.chartVersion) : []),
       ...consequencesOf(from, target, disks),
+      ...(sameSource ? [] : [dagSourceConsequence(from.dagSource ?? null, target.dagSource ?? null)]),
+      ...(sameExpiry ? [] : [expiryConsequence(target.expiresOn ?? null)]),
     ],
     cost: { beforeUsd: estimateMonthlyCost(from).totalUsd, afterUsd: estimateMonthlyCost(target).totalUsd },
     refusals,

@@ -4,10 +4,13 @@ import { ChangeRequestForm } from "@/components/environments/change-forms";
 import { WhatIfView } from "@/components/environments/what-if-view";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
+import { Field, inputClass } from "@/components/ui/field";
+import { z } from "zod";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { AIRFLOW_VERSIONS, EXECUTORS, EXECUTOR_DESCRIPTIONS, SIZES, SIZE_PRESETS } from "@/lib/environments/catalog";
-import { ChangePreviewSchema, previewChange } from "@/lib/environments/changes/change-request";
+import { makeChangePreviewSchema, previewChange } from "@/lib/environments/changes/change-request";
+import { expiryBounds, isoDate } from "@/lib/environments/request-schema";
 import { getEnvironment } from "@/lib/environments/queries";
 import { loadForPage } from "@/lib/page-errors";
 import { requireUser } from "@/lib/users/current-user";
@@ -17,7 +20,7 @@ export const metadata: Metadata = { title: "Change environment" };
 const selectClass = "block rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm";
 
 /**
- * Asking for a change: pick the executor and size, see what the change does (computed on the
+ * Asking for a change: pick the executor, size, Airflow version, DAG source and expiry, see what the change does (computed on the
  * server by the code that applies it), then ask for it with a reason. The choice travels in the
  * address, so the what-if can be reloaded and shared.
  */
@@ -26,17 +29,22 @@ export default async function ChangePage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ executor?: string; size?: string; airflowVersion?: string }>;
+  searchParams: Promise<{ executor?: string; size?: string; airflowVersion?: string; dagRepoUrl?: string; dagBranch?: string; dagSubPath?: string; expiresOn?: string }>;
 }) {
   const { id } = await params;
   const user = await requireUser(`/environments/${id}/change`);
   const env = await loadForPage(() => getEnvironment(db(), user, id));
   const query = await searchParams;
-  const chosen = ChangePreviewSchema.safeParse({ id, executor: query.executor, size: query.size, airflowVersion: query.airflowVersion });
+  const { catalog, release } = config();
+  const chosen = makeChangePreviewSchema(catalog).safeParse({ ...query, id });
+  // The choice was sent and does not hold: say why, field by field.
+  const errors = query.executor !== undefined && !chosen.success ? (z.flattenError(chosen.error).fieldErrors as Record<string, string[] | undefined>) : {};
+  const currentExpiry = env.expiresAt ? isoDate(env.expiresAt) : "";
+  const text = (sent: string | undefined, current: string) => sent ?? current;
   // The versions on offer, and the one it runs (which may no longer be offered).
   const versions = AIRFLOW_VERSIONS.filter((v) => v.offered || v.version === env.airflowVersion).map((v) => v.version);
   const mayAsk = user.isAdmin || user.teamIds.includes(env.teamId);
-  const whatIf = chosen.success && env.status === "READY" && mayAsk ? await loadForPage(() => previewChange(db(), user, chosen.data, config().release)) : null;
+  const whatIf = chosen.success && env.status === "READY" && mayAsk ? await loadForPage(() => previewChange(db(), user, chosen.data, release)) : null;
 
   return (
     <div className="max-w-4xl space-y-6">
@@ -46,6 +54,7 @@ export default async function ChangePage({
         </Link>
       </p>
       <h1 className="text-2xl font-semibold">Change {env.name}</h1>
+      {Object.keys(errors).length > 0 ? <Alert tone="error">Some of the choices cannot be made; see the fields below.</Alert> : null}
       <p className="text-sm text-slate-700">
         Airflow only upgrades: its database migrations go forward. From Airflow 2 before 2.11, go to 2.11 first, then to 3.
       </p>
@@ -67,6 +76,21 @@ export default async function ChangePage({
           chosen={chosen.success ? (chosen.data.airflowVersion ?? env.airflowVersion) : env.airflowVersion}
           options={versions.map((v) => ({ value: v, label: v }))}
         />
+        <fieldset className="grid w-full gap-3 sm:grid-cols-3">
+          <legend className="mb-2 text-sm font-semibold">DAG source</legend>
+          <Field id="dagRepoUrl" label="Git repository" optional hint="Empty: no DAG repository." errors={errors.dagRepoUrl}>
+            {(control) => <input {...control} name="dagRepoUrl" type="url" defaultValue={text(query.dagRepoUrl, env.dagSource?.repoUrl ?? "")} className={inputClass} />}
+          </Field>
+          <Field id="dagBranch" label="Branch" optional errors={errors.dagBranch}>
+            {(control) => <input {...control} name="dagBranch" defaultValue={text(query.dagBranch, env.dagSource?.branch ?? "")} className={inputClass} />}
+          </Field>
+          <Field id="dagSubPath" label="Folder" optional errors={errors.dagSubPath}>
+            {(control) => <input {...control} name="dagSubPath" defaultValue={text(query.dagSubPath, env.dagSource?.subPath ?? "")} className={inputClass} />}
+          </Field>
+        </fieldset>
+        <Field id="expiresOn" label="Expires on (UTC)" optional hint="Empty: it does not expire." errors={errors.expiresOn}>
+          {(control) => <input {...control} name="expiresOn" type="date" min={expiryBounds().min} max={expiryBounds().max} defaultValue={text(query.expiresOn, currentExpiry)} className={inputClass} />}
+        </Field>
         <Button type="submit" variant="secondary">
           Show what it does
         </Button>
@@ -76,7 +100,7 @@ export default async function ChangePage({
           <h2 id="what-if-heading" className="text-lg font-semibold">What this change does</h2>
           <WhatIfView whatIf={whatIf} />
           {whatIf.refusals.length === 0 ? (
-            <ChangeRequestForm id={env.id} executor={whatIf.to.executor} size={whatIf.to.size} airflowVersion={whatIf.to.airflowVersion} direct={user.isAdmin} />
+            <ChangeRequestForm id={env.id} target={whatIf.to} direct={user.isAdmin} />
           ) : null}
         </section>
       ) : null}
