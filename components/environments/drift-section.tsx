@@ -7,6 +7,7 @@ import { Field, inputClass } from "@/components/ui/field";
 import { reapplyEnvironmentAction } from "@/lib/actions/change-environment-action";
 import type { Drift } from "@/lib/environments/drift-record";
 import type { FormState } from "@/lib/errors";
+import { DiffTable } from "./diff-table";
 import { formatDateTime } from "./format";
 
 const initial: FormState = { ok: null };
@@ -23,25 +24,11 @@ export function DriftSection({ id, drift, canReapply }: { id: string; drift: Dri
       <p role="status">
         {drift.differences.length} difference{drift.differences.length === 1 ? "" : "s"} from what was applied, found {checked}:
       </p>
-      <table className="w-full table-fixed border-collapse text-xs">
-        <caption className="sr-only">Differences from what was applied</caption>
-        <thead>
-          <tr className="text-left">
-            <th scope="col" className="w-1/3 border-b p-1">What</th>
-            <th scope="col" className="border-b p-1">Applied</th>
-            <th scope="col" className="border-b p-1">Now</th>
-          </tr>
-        </thead>
-        <tbody>
-          {drift.differences.map((d) => (
-            <tr key={d.what}>
-              <th scope="row" className="break-all border-b p-1 text-left font-normal">{d.what}</th>
-              <td className="break-all border-b p-1 font-mono">{d.expected}</td>
-              <td className="break-all border-b p-1 font-mono">{d.actual}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DiffTable
+        caption="Differences from what was applied"
+        headings={["What", "Applied", "Now"]}
+        rows={drift.differences.map((d) => ({ what: d.what, before: d.expected, after: d.actual }))}
+      />
       {canReapply ? (
         <form action={action} className="flex flex-wrap items-end gap-3">
           <input type="hidden" name="id" value={id} />

@@ -1,5 +1,6 @@
 import { EXECUTOR_DESCRIPTIONS, SIZE_PRESETS } from "@/lib/environments/catalog";
 import { describeDagSource, type WhatIf } from "@/lib/environments/changes/what-if";
+import { DiffTable } from "./diff-table";
 
 const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
 
@@ -162,24 +163,11 @@ function ReleaseChanges({ whatIf, heading: H }: { whatIf: WhatIf; heading: "h3" 
       </div>
       <details>
         <summary className="cursor-pointer font-semibold">Helm values diff ({whatIf.values.length})</summary>
-        <table className="mt-2 w-full table-fixed border-collapse text-xs">
-          <thead>
-            <tr className="text-left">
-              <th scope="col" className="w-1/3 border-b p-1">Value</th>
-              <th scope="col" className="border-b p-1">Before</th>
-              <th scope="col" className="border-b p-1">After</th>
-            </tr>
-          </thead>
-          <tbody>
-            {whatIf.values.map((v) => (
-              <tr key={v.path}>
-                <th scope="row" className="break-all border-b p-1 text-left font-mono font-normal">{v.path}</th>
-                <td className="break-all border-b p-1 font-mono">{v.before ?? "(not set)"}</td>
-                <td className="break-all border-b p-1 font-mono">{v.after ?? "(removed)"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DiffTable
+          headings={["Value", "Before", "After"]}
+          rows={whatIf.values.map((v) => ({ what: v.path, before: v.before ?? "(not set)", after: v.after ?? "(removed)" }))}
+          monoWhat
+        />
       </details>
     </>
   );

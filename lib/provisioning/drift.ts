@@ -5,6 +5,8 @@ import type { Drift } from "@/lib/environments/drift-record";
 import { SIZE_PRESETS, type SizeName } from "@/lib/environments/catalog";
 import { deriveNames } from "@/lib/environments/naming";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { KubernetesObjectApi, type KubeConfig } from "@kubernetes/client-node";
+import type { ReleaseObject } from "@/lib/environments/release-objects";
 import { readObject } from "@/lib/kubernetes/apply";
 import type { FluxObject } from "@/lib/kubernetes/flux";
 import { readDeployed, type Deployed } from "./deployed";
@@ -12,13 +14,52 @@ import { kubeConfigForCluster } from "./steps/cluster-access";
 
 /**
  * Drift: what the cloud holds now against what the last operation applied. The HelmRelease's values,
- * chart version and suspension as the API server holds them; the release's workloads, which must
- * exist; the node pool's VM size and range and the server's SKU and storage, as the size sets them.
+ * chart version and suspension as the API server holds them; every object the chart rendered for it
+ * (Jobs and hooks aside), which must exist; the node pool's VM size and range and the server's SKU and storage, as the size sets them.
  * Found by the workers (never in a request), stored on the environment for its page.
  */
 type Difference = Drift["differences"][number];
 
-const WORKLOADS: Record<string, { apiVersion: string }> = { Deployment: { apiVersion: "apps/v1" }, StatefulSet: { apiVersion: "apps/v1" } };
+/**
+ * The API group and version of each kind the Airflow chart renders, and whether it lives in a
+ * namespace. Jobs are left out: the migration and create-user Jobs go after their TTL by design.
+ */
+const RENDERED_KINDS: Record<string, { apiVersion: string; namespaced: boolean }> = {
+  Deployment: { apiVersion: "apps/v1", namespaced: true },
+  StatefulSet: { apiVersion: "apps/v1", namespaced: true },
+  DaemonSet: { apiVersion: "apps/v1", namespaced: true },
+  CronJob: { apiVersion: "batch/v1", namespaced: true },
+  Service: { apiVersion: "v1", namespaced: true },
+  ServiceAccount: { apiVersion: "v1", namespaced: true },
+  ConfigMap: { apiVersion: "v1", namespaced: true },
+  Secret: { apiVersion: "v1", namespaced: true },
+  PersistentVolumeClaim: { apiVersion: "v1", namespaced: true },
+  Role: { apiVersion: "rbac.authorization.k8s.io/v1", namespaced: true },
+  RoleBinding: { apiVersion: "rbac.authorization.k8s.io/v1", namespaced: true },
+  ClusterRole: { apiVersion: "rbac.authorization.k8s.io/v1", namespaced: false },
+  ClusterRoleBinding: { apiVersion: "rbac.authorization.k8s.io/v1", namespaced: false },
+  Ingress: { apiVersion: "networking.k8s.io/v1", namespaced: true },
+  NetworkPolicy: { apiVersion: "networking.k8s.io/v1", namespaced: true },
+  PodDisruptionBudget: { apiVersion: "policy/v1", namespaced: true },
+  HorizontalPodAutoscaler: { apiVersion: "autoscaling/v2", namespaced: true },
+};
+
+/**
+ * The release's rendered objects (as recorded when it was applied) that the cluster no longer has:
+ * one list per kind, not one read per object.
+ */
+export async function missingObjects(kc: KubeConfig, namespace: string, objects: readonly ReleaseObject[]): Promise<ReleaseObject[]> {
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  const wanted = objects.filter((o) => !o.hook && RENDERED_KINDS[o.kind]);
+  const missing: ReleaseObject[] = [];
+  for (const kind of new Set(wanted.map((o) => o.kind))) {
+    const { apiVersion, namespaced } = RENDERED_KINDS[kind]!;
+    const listed = await api.list(apiVersion, kind, namespaced ? namespace : undefined);
+    const present = new Set(listed.items.map((item) => item.metadata?.name));
+    missing.push(...wanted.filter((o) => o.kind === kind && !present.has(o.name)));
+  }
+  return missing;
+}
 
 export interface DriftTarget {
   name: string;
@@ -61,11 +102,8 @@ export async function findDrift(arm: ArmClients, credential: TokenCredential, ta
   for (const change of diffValues(target.deployed.helmValues, release.spec?.values ?? {})) {
     differences.push({ what: `Helm value ${change.path}`, expected: change.before ?? "(not set)", actual: change.after ?? "(not set)" });
   }
-  for (const object of target.deployed.release?.objects ?? []) {
-    const kind = WORKLOADS[object.kind];
-    if (!kind || object.hook) continue;
-    const found = await readObject(kc, { apiVersion: kind.apiVersion, kind: object.kind, metadata: { name: object.name, namespace: names.namespace } });
-    if (!found) differences.push({ what: `${object.kind} ${object.name}`, expected: "present", actual: "missing" });
+  for (const object of await missingObjects(kc, names.namespace, target.deployed.release?.objects ?? [])) {
+    differences.push({ what: `${object.kind} ${object.name}`, expected: "present", actual: "missing" });
   }
   return differences;
 }

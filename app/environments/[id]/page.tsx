@@ -55,9 +55,12 @@ export default async function EnvironmentPage({
   const { id } = await params;
   const user = await requireUser(`/environments/${id}`);
   const env = await loadForPage(() => getEnvironment(db(), user, id));
-  const progress = env.latestOperation ? await loadForPage(() => getProgress(db(), user, id, env, { events: PAGE_PROGRESS_EVENTS })) : null;
+  // Independent reads, side by side: the live progress and the change waiting for a decision.
+  const [progress, pendingChange] = await Promise.all([
+    env.latestOperation ? loadForPage(() => getProgress(db(), user, id, env, { events: PAGE_PROGRESS_EVENTS })) : null,
+    env.status === "READY" || env.status === "STOPPED" || env.status === "FAILED" ? pendingChangeOf(db(), env.id) : null,
+  ]);
   const { notice } = await searchParams;
-  const pendingChange = env.status === "READY" || env.status === "STOPPED" || env.status === "FAILED" ? await pendingChangeOf(db(), env.id) : null;
   const ownTeam = user.isAdmin || user.teamIds.includes(env.teamId);
   const canAskForChange = env.status === "READY" && !pendingChange && ownTeam;
   const power = !pendingChange && ownTeam ? (env.status === "READY" ? "stop" : env.status === "STOPPED" ? "start" : null) : null;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
 import type { ArmClients } from "@/lib/azure/clients";
 import { readDrift } from "@/lib/environments/drift-record";
+import { readDeployed } from "@/lib/provisioning/deployed";
 import { deriveNames } from "@/lib/environments/naming";
 import { kubeConfigForCluster } from "@/lib/provisioning/steps/cluster-access";
 import { tearDownEnvironment } from "@/lib/environments/teardown-environment";
@@ -118,7 +119,7 @@ describe("stopping and starting an environment", () => {
     expect((await database.prisma.environment.findUniqueOrThrow({ where: { id } })).hibernation).toBeNull();
   }, 400_000);
 
-  it("finds a HelmRelease changed outside the portal, and an admin's re-apply brings back the approved values", async () => {
+  it("finds a HelmRelease, a rendered object and the node pool changed outside the portal; an admin's re-apply brings back the approved state", async () => {
     const id = await requestAndApprove(database.prisma, h, "drifting", { executor: "KubernetesExecutor", airflowVersion: "3.2.2" });
     await waitForStatus(database.prisma, id, ["READY"], 150_000);
     const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
@@ -140,6 +141,18 @@ describe("stopping and starting an environment", () => {
     await objects.patch({ ...header, spec: { values: { labels: { "edited-by": "hand" } } } }, undefined, undefined, "kubectl-edit", undefined, PatchStrategy.MergePatch);
     await until("the edit to be found", async () => (await drift())?.differences.some((d) => d.what === "Helm value labels.edited-by") ?? false);
 
+    // A rendered object deleted by hand, and the node pool's autoscaler range changed in Azure.
+    const statsd = readDeployed(env.deployed)!.release!.objects.find((o) => o.kind === "Service" && o.name.endsWith("-statsd"))!;
+    await objects.delete({ apiVersion: "v1", kind: "Service", metadata: { name: statsd.name, namespace: names.namespace } });
+    const pools = [];
+    for await (const p of aks.agentPools.list(names.resourceGroup, names.cluster)) pools.push(p);
+    const [pool] = pools;
+    await aks.agentPools.beginCreateOrUpdateAndWait(names.resourceGroup, names.cluster, pool!.name!, { ...pool, maxCount: 6 }, { updateIntervalInMs: 50 });
+    await until("the deleted Service and the pool's range to be found", async () => {
+      const found = (await drift())?.differences ?? [];
+      return found.some((d) => d.what === `Service ${statsd.name}` && d.actual === "missing") && found.some((d) => d.what === "AKS node pool autoscaler range" && d.actual === "1–6 nodes");
+    });
+
     // Only an admin re-applies; it runs at once, and the values are the approved ones again.
     const settings = { helmRepositoryUrl: "http://127.0.0.1:9", airflowExposure: "internal" as const, airflowAccess: null };
     await expect(reapplyEnvironment(database.prisma, h.ana, { id, reason: "Undo" }, settings)).rejects.toThrow(/Only portal admins/);
@@ -147,6 +160,8 @@ describe("stopping and starting an environment", () => {
     expect(await waitForStatus(database.prisma, id, ["READY", "FAILED"], 120_000), await eventLog(database.prisma, id)).toBe("READY");
     const release = (await objects.read(header)) as { spec: { values: Record<string, unknown> } };
     expect(release.spec.values.labels ?? {}).toEqual({});
+    expect(await objects.read({ apiVersion: "v1", kind: "Service", metadata: { name: statsd.name, namespace: names.namespace } })).toBeTruthy();
+    expect((await aks.agentPools.get(names.resourceGroup, names.cluster, pool!.name!)).maxCount).toBe(3);
     await until("a look that finds no drift again", async () => (await drift())?.differences.length === 0);
   }, 300_000);
 });

@@ -1,7 +1,7 @@
 import { canDecideRequests, type Actor } from "@/lib/authz";
 import { forbidden } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { readWhatIf, type WhatIf } from "./what-if";
+import { describeDagSource, readWhatIf, type WhatIf } from "./what-if";
 
 export interface PendingChange {
   operationId: string;
@@ -48,16 +48,18 @@ export async function listPendingChanges(db: PrismaClient, actor: Actor, take = 
       requestedBy: r.requestedBy?.name ?? "someone",
       reason: r.reason,
       askedAt: r.createdAt.toISOString(),
-      summary: !w ? "" : w.action !== "change" ? (w.action === "stop" ? "stop" : "start") : describeChange(w),
+      summary: !w ? "" : w.action === "change" ? describeChange(w) : w.action,
     };
   });
 }
 
-/** "CeleryExecutor → KubernetesExecutor, Airflow 2.11.2 → 3.2.2": what a change changes, and nothing else. */
+/** "CeleryExecutor → KubernetesExecutor, Airflow 2.11.2 → 3.2.2, no expiry": what a change changes, and nothing else. */
 function describeChange(w: WhatIf): string {
   const parts: string[] = [];
   if (w.from.executor !== w.to.executor) parts.push(`${w.from.executor} → ${w.to.executor}`);
   if (w.from.size !== w.to.size) parts.push(`${w.from.size} → ${w.to.size}`);
   if (w.from.airflowVersion !== w.to.airflowVersion) parts.push(`Airflow ${w.from.airflowVersion} → ${w.to.airflowVersion}`);
+  if (w.to.dagSource !== undefined && describeDagSource(w.from.dagSource ?? null) !== describeDagSource(w.to.dagSource)) parts.push(`DAGs from ${describeDagSource(w.to.dagSource)}`);
+  if (w.to.expiresOn !== undefined && (w.from.expiresOn ?? null) !== w.to.expiresOn) parts.push(w.to.expiresOn ? `expires ${w.to.expiresOn}` : "no expiry");
   return parts.join(", ");
 }

@@ -66,25 +66,13 @@ function powerStep(what: (ctx: StepContext) => { noun: string; name: string }, w
 
 const cluster = (ctx: StepContext) => ({ noun: "Cluster", name: ctx.env.names.cluster });
 const server = (ctx: StepContext) => ({ noun: "Server", name: ctx.env.names.postgresServer });
-/** The power state once Azure is done with the resource: a stop or start still running (a resumed step's own) is waited for. */
+/** The resource once Azure is done with it: a stop or start still running (a resumed step's own) is waited for. */
+const settled = <T>(ctx: StepContext, get: (signal: AbortSignal) => Promise<T>, state: (resource: T) => string | undefined) =>
+  readSettled({ get: () => get(ctx.signal), state, pollMs: ctx.arm.poll.updateIntervalInMs, signal: ctx.signal });
 const clusterPower = async (ctx: StepContext) =>
-  (
-    await readSettled({
-      get: () => ctx.arm.aks.managedClusters.get(ctx.env.names.resourceGroup, ctx.env.names.cluster, { abortSignal: ctx.signal }),
-      state: (c) => c.provisioningState,
-      pollMs: ctx.arm.poll.updateIntervalInMs,
-      signal: ctx.signal,
-    })
-  ).powerState?.code;
+  (await settled(ctx, (abortSignal) => ctx.arm.aks.managedClusters.get(ctx.env.names.resourceGroup, ctx.env.names.cluster, { abortSignal }), (c) => c.provisioningState)).powerState?.code;
 const serverState = async (ctx: StepContext) =>
-  (
-    await readSettled({
-      get: () => ctx.arm.postgres.servers.get(ctx.env.names.resourceGroup, ctx.env.names.postgresServer, { abortSignal: ctx.signal }),
-      state: (s) => s.state,
-      pollMs: ctx.arm.poll.updateIntervalInMs,
-      signal: ctx.signal,
-    })
-  ).state;
+  (await settled(ctx, (abortSignal) => ctx.arm.postgres.servers.get(ctx.env.names.resourceGroup, ctx.env.names.postgresServer, { abortSignal }), (s) => s.state)).state;
 const lro = (ctx: StepContext) => ({ ...ctx.arm.poll, abortSignal: ctx.signal });
 
 export const stopCluster = powerStep(cluster, { state: "Stopped", verb: "Stopping", done: "stopped", note: "its VMs are deallocated, its disks kept" }, clusterPower, (ctx) =>
