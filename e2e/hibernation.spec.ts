@@ -7,7 +7,8 @@ import type { WorkerHandle } from "../scripts/support/stack";
 /**
  * Hibernation in the browser, with a real worker: Ana schedules her environment to stop around now,
  * the worker stops it with nobody approving, and her page and the dashboard show it STOPPED with
- * what stopping saves a month.
+ * what stopping saves a month. Then she asks for its teardown (its name typed back, and what goes
+ * shown first), and an admin approves it.
  */
 let worker: WorkerHandle;
 test.beforeAll(() => {
@@ -15,11 +16,11 @@ test.beforeAll(() => {
 });
 test.afterAll(() => worker?.stop());
 
-test("a team schedules hibernation and sees its environment stopped, and the saving", async ({ browser }) => {
+test("a team schedules hibernation, sees its environment stopped and the saving, then asks for its teardown", async ({ browser }) => {
   test.setTimeout(240_000);
   const name = uniqueName("sleepy");
 
-  const { ana, page } = await requestReadyEnvironment(browser, name, { purpose: "Only used in office hours" });
+  const { ana, admin, page } = await requestReadyEnvironment(browser, name, { purpose: "Only used in office hours" });
 
   // A window around now, in UTC, so the schedule asks for the environment to be stopped at once.
   await ana.goto(page);
@@ -43,4 +44,24 @@ test("a team schedules hibernation and sees its environment stopped, and the sav
   await ana.goto("/environments");
   await expect(ana.getByRole("row").filter({ hasText: name })).toContainText("Stopped");
   await expect(ana.getByTestId("hibernation-savings")).toContainText(/stopped now.*saving about \$\d[\d,]* a month at list prices/);
+
+  // Done with it: Ana asks for the teardown; what goes is shown before she asks.
+  await ana.goto(page);
+  const teardown = ana.getByRole("region", { name: "Ask to tear down this environment" });
+  await teardown.getByText("Ask to tear down this environment").click();
+  await expect(teardown.getByTestId("what-if")).toContainText(/Nothing can be recovered afterwards/);
+  await teardown.getByLabel(`Type ${name} to confirm`).fill(name);
+  await teardown.getByLabel("Why can it go?").fill("The quarter's reporting is done");
+  await teardown.getByRole("button", { name: /Ask to tear down/ }).click();
+  await expect(ana.getByRole("region", { name: "Teardown waiting for approval" })).toContainText("The quarter's reporting is done");
+
+  // The admin approves it on the same what-if; it is gone.
+  await admin.goto(page);
+  const decision = admin.getByRole("region", { name: "Teardown waiting for approval" });
+  await expect(decision.getByTestId("what-if")).toContainText(/Nothing can be recovered afterwards/);
+  await decision.getByRole("button", { name: "Approve teardown" }).click();
+  await expect(async () => {
+    await admin.reload();
+    await expect(admin.getByText("Deleted", { exact: true }).first()).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 120_000 });
 });

@@ -47,15 +47,15 @@ export function ChangeRequestForm({ id, target, direct }: { id: string; target: 
   );
 }
 
-/** An admin's decision on a change waiting for one. */
-export function ChangeDecisionForm({ id, operationId, ownChange }: { id: string; operationId: string; ownChange: boolean }) {
+/** An admin's decision on a change (a stop, a start, a teardown) waiting for one; `noun` names which. */
+export function ChangeDecisionForm({ id, operationId, ownChange, noun = "change" }: { id: string; operationId: string; ownChange: boolean; noun?: string }) {
   const [approved, approve, approving] = useActionState(approveChangeAction, initial);
   const [rejected, reject, rejecting] = useActionState(rejectChangeAction, initial);
   const failure = rejected.ok === false ? rejected : approved.ok === false ? approved : null;
   return (
     <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
       <h3 className="text-base font-semibold">Decide</h3>
-      {ownChange ? <p className="text-sm text-slate-700">You asked for this change, so another admin must approve it. You can still reject it.</p> : (
+      {ownChange ? <p className="text-sm text-slate-700">You asked for this {noun}, so another admin must approve it. You can still reject it.</p> : (
         <form action={approve} className="flex flex-wrap items-end gap-3">
           <input type="hidden" name="id" value={id} />
           <input type="hidden" name="operationId" value={operationId} />
@@ -63,7 +63,7 @@ export function ChangeDecisionForm({ id, operationId, ownChange }: { id: string;
             {(control) => <input {...control} name="reason" maxLength={500} className={inputClass} />}
           </Field>
           <Button type="submit" disabled={approving || rejecting}>
-            {approving ? "Approving…" : "Approve change"}
+            {approving ? "Approving…" : `Approve ${noun}`}
           </Button>
         </form>
       )}
@@ -74,7 +74,7 @@ export function ChangeDecisionForm({ id, operationId, ownChange }: { id: string;
           {(control) => <input {...control} name="reason" required maxLength={500} className={inputClass} />}
         </Field>
         <Button type="submit" variant="secondary" disabled={approving || rejecting}>
-          {rejecting ? "Rejecting…" : "Reject change"}
+          {rejecting ? "Rejecting…" : `Reject ${noun}`}
         </Button>
       </form>
       {failure && !approving && !rejecting ? <Alert tone="error">{failure.message}</Alert> : null}

@@ -91,7 +91,7 @@ export async function approveChangeAction(_prev: FormState, formData: FormData):
   if (!done.ok) return done;
   revalidatePath("/admin");
   revalidatePath("/environments", "layout");
-  redirect(`/environments/${done.input.id}?notice=change-approved`);
+  redirect(`/environments/${done.input.id}?notice=${done.result.kind === "TEARDOWN" ? "teardown-requested" : "change-approved"}`);
 }
 
 export async function rejectChangeAction(_prev: FormState, formData: FormData): Promise<FormState> {

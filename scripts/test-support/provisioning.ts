@@ -115,7 +115,7 @@ export async function eventLog(db: PrismaClient, environmentId: string): Promise
 }
 
 /** Waits for one of `wanted`; a different end state or a timeout fails with the event log. */
-export async function waitForStatus(db: PrismaClient, id: string, wanted: StatusName[], timeoutMs = 45_000): Promise<StatusName> {
+export async function waitForStatus(db: PrismaClient, id: string, wanted: StatusName[], timeoutMs = 120_000): Promise<StatusName> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const env = await db.environment.findUniqueOrThrow({ where: { id }, select: { status: true } });

@@ -122,7 +122,7 @@ export default async function EnvironmentPage({
           </p>
           {pendingChange.whatIf ? <WhatIfView whatIf={pendingChange.whatIf} /> : null}
           {user.isAdmin ? (
-            <ChangeDecisionForm id={env.id} operationId={pendingChange.operationId} ownChange={pendingChange.requestedById === user.id} />
+            <ChangeDecisionForm id={env.id} operationId={pendingChange.operationId} ownChange={pendingChange.requestedById === user.id} noun={pendingWhat.toLowerCase()} />
           ) : null}
           {user.teamIds.includes(env.teamId) ? <WithdrawChangeForm id={env.id} operationId={pendingChange.operationId} /> : null}
           {/* The team sees the decision arrive; an admin typing a reason is not refreshed under their hands. */}

@@ -241,7 +241,7 @@ async function pendingChange(tx: Prisma.TransactionClient, environmentId: string
 }
 
 /** An admin approves a team's change; four eyes: never one they asked for themselves. */
-export async function approveChange(db: PrismaClient, actor: Actor, input: z.infer<typeof ChangeDecisionSchema>): Promise<{ operationId: string }> {
+export async function approveChange(db: PrismaClient, actor: Actor, input: z.infer<typeof ChangeDecisionSchema>): Promise<{ operationId: string; kind: Day2Kind }> {
   if (!canDecideRequests(actor)) throw forbidden("Only portal admins can approve changes.");
   return db.$transaction(async (tx) => {
     const op = await pendingChange(tx, input.id, input.operationId);
@@ -249,7 +249,7 @@ export async function approveChange(db: PrismaClient, actor: Actor, input: z.inf
     const reason = input.reason?.trim() || null;
     await tx.operation.update({ where: { id: input.operationId }, data: { status: "QUEUED", decidedById: actor.id, decidedAt: new Date(), decisionReason: reason } });
     await startChange(tx, input.id, { id: input.operationId, kind: op.kind }, actor.id, reason);
-    return { operationId: input.operationId };
+    return { operationId: input.operationId, kind: op.kind };
   });
 }
 
