@@ -53,6 +53,8 @@ const AUTHORIZATION = [
   "2017-05-01", "2016-09-01", "2015-07-01", "2015-06-01", "2015-01-01",
 ];
 
+const MANAGED_IDENTITY = ["2025-01-31-preview", "2024-11-30", "2023-07-31-preview", "2023-01-31", "2022-01-31-preview", "2021-09-30-preview", "2018-11-30", "2015-08-31-preview"];
+
 /** AKS: GA on the first of a month from February 2019 to the newest the SDKs use, previews in between, and the two first GAs. */
 function aksSupports(version: string): boolean {
   if (version === "2017-08-31" || version === "2018-03-31") return true;
@@ -81,6 +83,7 @@ const LISTS: Record<string, readonly string[]> = {
   "microsoft.kubernetesconfiguration": KUBERNETES_CONFIGURATION,
   "microsoft.network": NETWORK,
   "microsoft.authorization": AUTHORIZATION,
+  "microsoft.managedidentity": MANAGED_IDENTITY,
 };
 
 /** Resource types whose versions differ from their provider's list. */

@@ -6,7 +6,7 @@
 import type { CloudContext } from "../context.js";
 import type { ArmResource, Json } from "../store.js";
 import { notFound } from "./errors.js";
-import { beginDelete, groupId, listBody, reply, requireGroup, route, type ArmHandler, type ArmRequest, type ArmRoute } from "./resources.js";
+import { beginDelete, deleteNow, groupId, listBody, reply, requireGroup, route, type ArmHandler, type ArmRequest, type ArmRoute } from "./resources.js";
 
 /** A resource's body as GET serves it: the stored one plus what the service computes. */
 export type Render = (ctx: CloudContext, resource: ArmResource) => Json;
@@ -46,10 +46,12 @@ export interface ChildRoutes {
   put: ArmHandler;
   /** Refuses to delete a child (by throwing); by default any may go. */
   checkDelete?: (ctx: CloudContext, child: ArmResource) => void;
+  /** The service deletes a child at once (200, or 204 when absent) rather than through a long-running operation. */
+  synchronousDelete?: boolean;
 }
 
 /** The routes of the children of a `parentType` resource: their list, and GET, PUT and DELETE of one. */
-export function childRoutes(parentType: string, { segment, type, kind, parent, render, put, checkDelete }: ChildRoutes): ArmRoute[] {
+export function childRoutes(parentType: string, { segment, type, kind, parent, render, put, checkDelete, synchronousDelete }: ChildRoutes): ArmRoute[] {
   const base = `/subscriptions/{}/resourcegroups/{}/providers/${parentType}/{}/${segment}`;
   const find = (ctx: CloudContext, ar: ArmRequest) => {
     const owner = parent(ctx, ar);
@@ -76,7 +78,8 @@ export function childRoutes(parentType: string, { segment, type, kind, parent, r
         DELETE: (ctx, ar) => {
           const { found } = find(ctx, ar);
           if (found) checkDelete?.(ctx, found);
-          beginDelete(ctx, ar, found, { stateField: "provisioningState" });
+          if (synchronousDelete) deleteNow(ctx, ar, found);
+          else beginDelete(ctx, ar, found, { stateField: "provisioningState" });
         },
       },
     },

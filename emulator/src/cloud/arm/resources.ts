@@ -79,6 +79,13 @@ export function removeTree(ctx: CloudContext, id: string, exceptOperation?: stri
   }
 }
 
+/** A delete the service carries out at once: 200 without a body, or 204 when there is nothing to delete. */
+export function deleteNow(ctx: CloudContext, ar: ArmRequest, resource: ArmResource | undefined) {
+  if (!resource) return reply(ar, 204);
+  removeTree(ctx, resource.id);
+  reply(ar, 200);
+}
+
 export interface DeleteOptions {
   /** ARM answers a resource group delete with a Location header only. */
   locationOnly?: boolean;

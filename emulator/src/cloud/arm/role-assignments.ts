@@ -52,12 +52,13 @@ export const roleGuidOf = (roleDefinitionId: unknown) => String(roleDefinitionId
  * Whether an object id is a principal the emulated directory has. Every principal is taken to
  * exist (users, groups and service principals live in Entra, which the emulator does not keep),
  * except the identities of a managed cluster that has been deleted — its system identity, kubelet
- * identity and application routing identity went with it, as in Azure.
+ * identity and application routing identity went with it, as in Azure — and the service principal
+ * of a deleted user-assigned identity.
  */
 function principalExists(ctx: CloudContext, principalId: string): boolean {
   const oid = principalId.toLowerCase();
   for (const id of Object.keys(ctx.store.state.counters)) {
-    if (!/\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+$/.test(id) || ctx.store.getResource(id)) continue;
+    if (!/\/providers\/microsoft\.(containerservice\/managedclusters|managedidentity\/userassignedidentities)\/[^/]+$/.test(id) || ctx.store.getResource(id)) continue;
     if ([`${id}#principal`, `${id}#kubelet-object`, `${id}#webapprouting-object`].some((seed) => uuidFrom(seed) === oid)) return false;
   }
   return true;

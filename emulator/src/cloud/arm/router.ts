@@ -13,6 +13,8 @@ import { virtualNetworkRoutes } from "./virtual-networks.js";
 import { roleAssignmentRoutes } from "./role-assignments.js";
 import { agentPoolRoutes } from "./agent-pools.js";
 import { extensionRoutes } from "./extensions.js";
+import { federatedCredentialRoutes } from "./federated-credentials.js";
+import { userAssignedIdentityRoutes } from "./managed-identities.js";
 import { managedClusterRoutes } from "./managed-clusters.js";
 import { postgresBackupRoutes } from "./postgres-backups.js";
 import { postgresChildRoutes } from "./postgres-children.js";
@@ -72,7 +74,7 @@ const subscriptionRoutes: ArmRoute[] = [
   },
 ];
 
-const routes = [...roleAssignmentRoutes, ...dnsZoneRoutes, ...resourceGroupRoutes, ...subresourceRoutes, ...agentPoolRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...postgresBackupRoutes, ...extensionRoutes, ...publicIpRoutes, ...virtualNetworkRoutes, ...privateDnsRoutes, ...operationRoutes, ...subscriptionRoutes];
+const routes = [...roleAssignmentRoutes, ...dnsZoneRoutes, ...resourceGroupRoutes, ...subresourceRoutes, ...agentPoolRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...postgresBackupRoutes, ...extensionRoutes, ...publicIpRoutes, ...virtualNetworkRoutes, ...privateDnsRoutes, ...userAssignedIdentityRoutes, ...federatedCredentialRoutes, ...operationRoutes, ...subscriptionRoutes];
 
 /** ARM accepts tokens for its own audience; the emulator also answers to its own URL as the audience. */
 function armAudiences(baseUrl: string) {
