@@ -2,10 +2,11 @@ import { randomUUID } from "node:crypto";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { armClients } from "./arm-setup.js";
+import { clusterBody } from "./cluster-setup.js";
 import { collect, failure, msiClient, type FederatedIdentityCredential } from "./msi-client.js";
 import { POLL, SUBSCRIPTION, type TestEmulator, startTestEmulator } from "./support.js";
 
-/** User-assigned identities and their federated credentials. */
+/** User-assigned identities, their federated credentials, and the AKS OIDC issuer they trust. */
 let env: TestEmulator;
 let msi: ReturnType<typeof msiClient>;
 let clients: ReturnType<typeof armClients>;
@@ -172,5 +173,52 @@ describe("federated identity credentials", () => {
     const served = await env.control<{ rules: { served: number; match?: { kind?: string } }[] }>("GET", "faults/served");
     expect(served.rules.find((r) => r.match?.kind === "federatedIdentityCredential")?.served).toBe(1);
     await env.control("DELETE", "faults");
+  });
+});
+
+describe("AKS OIDC issuer and workload identity", () => {
+  const GROUP = "rg-oidc";
+  beforeAll(() => clients.resources.resourceGroups.createOrUpdate(GROUP, { location: "westeurope" }));
+
+  it("answers the issuer URL in AKS's form, the same across updates, and echoes workload identity", async () => {
+    const cluster = await clients.aks.managedClusters.beginCreateOrUpdateAndWait(GROUP, "aks-oidc", clusterBody(), POLL);
+    expect(cluster.securityProfile?.workloadIdentity).toEqual({ enabled: true });
+    expect(cluster.oidcIssuerProfile?.enabled).toBe(true);
+    expect(cluster.oidcIssuerProfile?.issuerURL).toMatch(/^https:\/\/westeurope\.oic\.prod-aks\.azure\.com\/72f988bf-86f1-41af-91ab-2d7cd011db47\/[0-9a-f-]{36}\/$/);
+
+    // A PUT that leaves both out keeps them, as the issuer cannot be switched off.
+    const { oidcIssuerProfile: _oidc, securityProfile: _security, ...rest } = clusterBody({ tags: { team: "ml" } });
+    const updated = await clients.aks.managedClusters.beginCreateOrUpdateAndWait(GROUP, "aks-oidc", rest, POLL);
+    expect(updated.oidcIssuerProfile).toEqual(cluster.oidcIssuerProfile);
+    expect(updated.securityProfile?.workloadIdentity).toEqual({ enabled: true });
+    // Workload identity can be switched off; the issuer stays.
+    const off = await clients.aks.managedClusters.beginCreateOrUpdateAndWait(GROUP, "aks-oidc", clusterBody({ securityProfile: { workloadIdentity: { enabled: false } } }), POLL);
+    expect(off.securityProfile?.workloadIdentity).toEqual({ enabled: false });
+    expect((await clients.aks.managedClusters.get(GROUP, "aks-oidc")).oidcIssuerProfile).toEqual(cluster.oidcIssuerProfile);
+
+    // The issuer is a valid issuer for a federated credential.
+    await msi.userAssignedIdentities.createOrUpdate(GROUP, "id-oidc", { location: "westeurope" });
+    const fic = await msi.federatedIdentityCredentials.createOrUpdate(GROUP, "id-oidc", "airflow", credential("system:serviceaccount:airflow:airflow-worker", cluster.oidcIssuerProfile?.issuerURL));
+    expect(fic.body.properties?.issuer).toBe(cluster.oidcIssuerProfile?.issuerURL);
+  });
+
+  it("refuses switching the issuer off once on, and workload identity without the issuer", async () => {
+    const disabled = await failure(clients.aks.managedClusters.beginCreateOrUpdateAndWait(GROUP, "aks-oidc", clusterBody({ oidcIssuerProfile: { enabled: false }, securityProfile: {} }), POLL));
+    expect(disabled).toMatchObject({ statusCode: 400, code: "BadRequest", message: "OIDC issuer feature cannot be disabled." });
+    const noIssuer = await failure(
+      clients.aks.managedClusters.beginCreateOrUpdateAndWait(GROUP, "aks-no-issuer", clusterBody({ oidcIssuerProfile: { enabled: false }, securityProfile: { workloadIdentity: { enabled: true } } }), POLL),
+    );
+    expect(noIssuer).toMatchObject({ statusCode: 400, code: "InvalidParameter" });
+    expect(await failure(clients.aks.managedClusters.get(GROUP, "aks-no-issuer"))).toMatchObject({ statusCode: 404 });
+  });
+
+  it("leaves a cluster that sets neither as before, and lets it turn the issuer on later", async () => {
+    const { oidcIssuerProfile: _oidc, securityProfile: _security, ...plain } = clusterBody();
+    const cluster = await clients.aks.managedClusters.beginCreateOrUpdateAndWait(GROUP, "aks-plain", plain, POLL);
+    expect(cluster.oidcIssuerProfile).toEqual({ enabled: false });
+    expect(cluster.securityProfile).toBeUndefined();
+    const on = await clients.aks.managedClusters.beginCreateOrUpdateAndWait(GROUP, "aks-plain", { ...plain, oidcIssuerProfile: { enabled: true } }, POLL);
+    expect(on.oidcIssuerProfile?.issuerURL).toMatch(/^https:\/\/westeurope\.oic\.prod-aks\.azure\.com\//);
+    expect(on.oidcIssuerProfile?.issuerURL).not.toBe((await clients.aks.managedClusters.get(GROUP, "aks-oidc")).oidcIssuerProfile?.issuerURL);
   });
 });

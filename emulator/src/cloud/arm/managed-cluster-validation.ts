@@ -70,9 +70,4 @@ export function validateClusterProperties(body: Json, isUpdate: boolean) {
   if (sku && ((sku.name !== undefined && !["Base", "Automatic"].includes(sku.name as string)) || (sku.tier !== undefined && !["Free", "Standard", "Premium"].includes(sku.tier as string)))) {
     throw invalid("sku", "sku.name must be Base or Automatic and sku.tier Free, Standard or Premium.");
   }
-  const workloadIdentity = ((props.securityProfile as Json | undefined)?.workloadIdentity as Json | undefined)?.enabled === true;
-  const oidcIssuer = (props.oidcIssuerProfile as Json | undefined)?.enabled === true;
-  if (workloadIdentity && !oidcIssuer) {
-    throw badRequest("InvalidParameter", "Enabling workload identity requires the OIDC issuer: set oidcIssuerProfile.enabled to true.");
-  }
 }

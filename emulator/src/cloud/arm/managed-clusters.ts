@@ -12,6 +12,7 @@ import { ArmError, badRequest, checkTags, invalidName } from "./errors.js";
 import { requireLocation } from "./locations.js";
 import { validateClusterProperties } from "./managed-cluster-validation.js";
 import { defaultMaxPods, resolveNetworkProfile } from "./network-profile.js";
+import { oidcIssuerProfileFor, securityProfileFor, validateWorkloadIdentity } from "./workload-identity.js";
 import { beginDelete, beginWrite, completeDelete, groupId, listBody, props, refuseMove, refuseWhileBusy, reply, requireGroup, requireResource, route, systemData, type ArmRequest, type ArmRoute } from "./resources.js";
 
 export { clusterId, clusterKeyOf, MANAGED_CLUSTER_TYPE };
@@ -26,7 +27,6 @@ function buildBody(ctx: CloudContext, id: string, name: string, group: string, b
   const dnsPrefix = (input.dnsPrefix as string | undefined) ?? (previous.dnsPrefix as string | undefined) ?? `${name.slice(0, 40)}-${group.slice(0, 8)}`.replace(/[^a-zA-Z0-9-]/g, "");
   const k8sVersion = (input.kubernetesVersion as string | undefined) ?? (previous.kubernetesVersion as string | undefined) ?? "1.32";
   const patch = k8sVersion.split(".").length === 2 ? `${k8sVersion}.5` : k8sVersion;
-  const oidc = (input.oidcIssuerProfile as Json | undefined)?.enabled === true;
   const identityType = ((body.identity as Json | undefined)?.type as string | undefined) ?? "SystemAssigned";
   // A PUT without networkProfile keeps the cluster's network: AKS does not rebuild it.
   const networkProfile = resolveNetworkProfile((input.networkProfile ?? previous.networkProfile) as Json | undefined);
@@ -48,6 +48,7 @@ function buildBody(ctx: CloudContext, id: string, name: string, group: string, b
   const nodeResourceGroup = nodeResourceGroupFor(input, previous, group, name, location);
   const ingressProfile = ingressProfileFor(input, previous, id, nodeResourceGroup, name);
   const addonProfiles = addonProfilesFor(input, previous, id, nodeResourceGroup, name);
+  const securityProfile = securityProfileFor(input, previous);
   return {
     id,
     name,
@@ -77,7 +78,8 @@ function buildBody(ctx: CloudContext, id: string, name: string, group: string, b
       maxAgentPools: 100,
       supportPlan: "KubernetesOfficial",
       networkProfile,
-      oidcIssuerProfile: oidc ? { enabled: true, issuerURL: `https://${location}.oic.prod-aks.azure.com/${TENANT_ID}/${uuidFrom(key)}/` } : { enabled: false },
+      oidcIssuerProfile: oidcIssuerProfileFor(input, previous, location, key),
+      ...(securityProfile ? { securityProfile } : {}),
       identityProfile: {
         kubeletidentity: {
           resourceId: `/subscriptions/${id.split("/")[2]}/resourcegroups/${nodeResourceGroupFor(input, previous, group, name, location)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}-agentpool`,
@@ -168,6 +170,7 @@ async function put(ctx: CloudContext, ar: ArmRequest) {
   validateClusterProperties(body, Boolean(existing));
   validateIngressProfile((body.properties ?? {}) as Json);
   validateAddonProfiles((body.properties ?? {}) as Json);
+  validateWorkloadIdentity((body.properties ?? {}) as Json, existing ? props(existing) : undefined);
   const input = (body.properties ?? {}) as Json;
   validateNodeSubnets(ctx, body, existing, resolveNetworkProfile((input.networkProfile ?? (existing ? props(existing).networkProfile : undefined)) as Json | undefined));
   const id = existing?.id ?? clusterId(sub, (rg.body.name as string) ?? group, name);
