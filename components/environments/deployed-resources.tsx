@@ -11,6 +11,7 @@ const RESOURCE_LABELS: Record<string, string> = {
   virtualNetwork: "Virtual network",
   hubPeering: "Peering with the hub",
   privateDnsZone: "Database's private DNS zone",
+  identity: "Managed identity (workload identity)",
 };
 
 /** From where people reach the UI, honestly: an internal address is only as reachable as its network. */

@@ -1,4 +1,5 @@
 import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { ManagedServiceIdentityClient } from "@azure/arm-msi";
 import { SourceControlConfigurationClient } from "@azure/arm-kubernetesconfiguration";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
@@ -38,6 +39,7 @@ export function armClients(azure: EngineConfig["azure"], credential: TokenCreden
     extensions: new SourceControlConfigurationClient(credential, sub, options),
     network: new NetworkManagementClient(credential, sub, options),
     privateDns: new PrivateDnsManagementClient(credential, sub, options),
+    msi: new ManagedServiceIdentityClient(credential, sub, options),
     /** For clients made per call (another subscription's DNS zone, role assignments at any scope). */
     options,
     /** How often the SDK's pollers ask about a long-running operation. */

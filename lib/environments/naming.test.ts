@@ -15,7 +15,15 @@ describe("derived names", () => {
       virtualNetwork: "vnet-airflow-sales-etl",
       hubPeering: "spoke-airflow-sales-etl-0a1b2c",
       databaseDnsZone: "pg-airflow-sales-etl-0a1b2c.private.postgres.database.azure.com",
+      identity: "id-airflow-sales-etl",
     });
+  });
+
+  it("name a restored server after the environment's, numbered, and use it in place of the derived one", async () => {
+    const { restoredServerName } = await import("./naming");
+    expect(restoredServerName("sales-etl", "0a1b2c", 2)).toBe("pg-airflow-sales-etl-0a1b2c-r2");
+    expect(deriveNames("sales-etl", "0a1b2c", "pg-airflow-sales-etl-0a1b2c-r2").postgresServer).toBe("pg-airflow-sales-etl-0a1b2c-r2");
+    expect(deriveNames("sales-etl", "0a1b2c", null).postgresServer).toBe("pg-airflow-sales-etl-0a1b2c");
   });
 
   it.each(["abc", "a".repeat(24), "a1-b2-c3-d4-e5-f6-g7-h8z", "z".repeat(23) + "9"])(

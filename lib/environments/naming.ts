@@ -23,6 +23,8 @@ export interface DerivedNames {
   hubPeering: string;
   /** PostgreSQL private access resolves the server's name through this zone, linked to the spoke and the hub. */
   databaseDnsZone: string;
+  /** The environment's user-assigned managed identity, which Airflow's service accounts sign in as. */
+  identity: string;
 }
 
 /** Azure's and Kubernetes' own limits for the names above. */
@@ -38,6 +40,7 @@ export const NAME_LIMITS: Record<keyof DerivedNames, { max: number; pattern: Reg
   virtualNetwork: { max: 64, pattern: /^[a-zA-Z0-9][-\w.]*\w$/ },
   hubPeering: { max: 80, pattern: /^[a-zA-Z0-9][-\w.]*\w$/ },
   databaseDnsZone: { max: 253, pattern: /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]+$/ },
+  identity: { max: 128, pattern: /^[a-zA-Z0-9][-\w]*$/ },
 };
 
 /**
@@ -58,6 +61,7 @@ export function deriveNames(name: string, suffix: string, databaseServer?: strin
     virtualNetwork: `vnet-airflow-${name}`,
     hubPeering: `spoke-airflow-${name}-${suffix}`,
     databaseDnsZone: `pg-airflow-${name}-${suffix}.private.postgres.database.azure.com`,
+    identity: `id-airflow-${name}`,
   };
 }
 

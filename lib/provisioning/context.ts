@@ -22,9 +22,9 @@ export interface EngineEnvironment {
   requestedBy: { email: string | null; name: string };
   /**
    * For a change (an UPDATE operation), what was approved with it: the claims its what-if found left
-   * behind, and the Airflow versions of an upgrade (which takes a backup first).
+   * behind, and the Airflow (and chart) versions of an upgrade (which takes a backup first).
    */
-  change?: { operationId: string; disks: readonly string[]; upgrade: { from: string; to: string } | null; expiresOn?: string | null } | null;
+  change?: { operationId: string; disks: readonly string[]; upgrade: { from: string; to: string; chart?: { from: string; to: string } } | null; expiresOn?: string | null } | null;
   /** For a RESTORE operation: the server restored, from which server, and to when (as approved). */
   restore?: RestorePlan | null;
   /** What the last successful operation applied (null before the first), for an operation that changes it. */

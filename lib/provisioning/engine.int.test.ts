@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { ManagedServiceIdentityClient } from "@azure/arm-msi";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { KubernetesObjectApi } from "@kubernetes/client-node";
 import type { ArmClients } from "@/lib/azure/clients";
@@ -44,7 +45,7 @@ async function creations(fragment: string): Promise<Record<string, number>> {
 async function expectEachCreatedOnce(name: string) {
   const created = await creations(name);
   const ids = Object.keys(created);
-  const kinds = [/resourcegroups\/rg-airflow-[a-z0-9-]+$/, /managedclusters\/aks-airflow-[a-z0-9-]+$/, /flexibleservers\/pg-airflow-[a-z0-9-]+$/, /\/databases\/airflow$/, /\/firewallrules\/aks-outbound-[0-9-]+$/, /\/extensions\/flux$/];
+  const kinds = [/resourcegroups\/rg-airflow-[a-z0-9-]+$/, /managedclusters\/aks-airflow-[a-z0-9-]+$/, /flexibleservers\/pg-airflow-[a-z0-9-]+$/, /\/databases\/airflow$/, /\/firewallrules\/aks-outbound-[0-9-]+$/, /\/extensions\/flux$/, /userassignedidentities\/id-airflow-[a-z0-9-]+$/];
   for (const kind of kinds) {
     expect(ids.filter((id) => kind.test(id) && !id.endsWith("-nodes")), `${kind} of ${name}`).toHaveLength(1);
   }
@@ -89,7 +90,7 @@ describe("provisioning", () => {
     const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
     const deployed = readDeployed(env.deployed)!;
     expect(deployed.helmValues).toMatchObject({ executor, airflowVersion });
-    expect(Object.keys(deployed.resources).sort()).toEqual(["cluster", "database", "firewallRule", "fluxExtension", "postgresServer", "resourceGroup"]);
+    expect(Object.keys(deployed.resources).sort()).toEqual(["cluster", "database", "firewallRule", "fluxExtension", "identity", "postgresServer", "resourceGroup"]);
     const shown = JSON.stringify(deployed);
     expect(shown.match(/"(password|fernet-key|connection|jwt-secret)"|postgresql:\/\//gi), shown).toBeNull();
     await expectEachCreatedOnce(name);
@@ -118,6 +119,17 @@ describe("provisioning", () => {
       disableLocalAccounts: true,
     });
     expect(cluster.agentPoolProfiles?.[0]).toMatchObject({ enableAutoScaling: true, minCount: 1, maxCount: 3, vmSize: "Standard_D4ds_v5" });
+    // The environment's managed identity, trusted for Airflow's service accounts on the cluster's OIDC issuer.
+    const msi = new ManagedServiceIdentityClient(credential, sub, clientOptions);
+    const identity = await msi.userAssignedIdentities.get(`rg-airflow-${name}`, `id-airflow-${name}`);
+    expect(identity.id).toBe(deployed.resources.identity);
+    expect(identity.tags).toMatchObject({ environment: name, "managed-by": "airflow-portal" });
+    const federated = [];
+    for await (const f of msi.federatedIdentityCredentials.list(`rg-airflow-${name}`, `id-airflow-${name}`)) federated.push(f);
+    expect(federated.map((f) => f.subject).sort()).toEqual(
+      ["api-server", "dag-processor", "scheduler", "triggerer", "webserver", "worker"].map((c) => `system:serviceaccount:airflow:airflow-${c}`),
+    );
+    for (const f of federated) expect(f).toMatchObject({ issuer: cluster.oidcIssuerProfile!.issuerURL, audiences: ["api://AzureADTokenExchange"] });
     const server = await arm.pg.servers.get(`rg-airflow-${name}`, deployed.resources.postgresServer!.split("/").pop()!);
     expect(server).toMatchObject({ version: "16", sku: { name: "Standard_B2s", tier: "Burstable" } });
     const rules = [];

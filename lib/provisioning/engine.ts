@@ -12,25 +12,31 @@ import { airflowRoles } from "./steps/airflow-access";
 import { beat, claimOperation, finishOperation, recordEvent, type ClaimedOperation } from "./store";
 
 /** An UPDATE operation's approved change: the environment as it will be, and what its what-if found. */
-async function approvedChange(db: PrismaClient, op: ClaimedOperation) {
+async function approvedChange(db: PrismaClient, op: ClaimedOperation, chartBefore: string) {
   if (op.kind !== "UPDATE") return null;
   const row = await db.operation.findUniqueOrThrow({ where: { id: op.id }, select: { params: true, whatIf: true } });
   const target = ChangeTargetSchema.parse(row.params);
   const whatIf = readWhatIf(row.whatIf);
   const from = whatIf?.from.airflowVersion;
+  const chartVersion = whatIf?.chartVersion ?? chartVersionFor(target.airflowVersion);
+  const versionChanged = Boolean(from && from !== target.airflowVersion);
   return {
     target: {
       executor: target.executor,
       size: target.size,
       airflowVersion: target.airflowVersion,
-      chartVersion: whatIf?.chartVersion ?? chartVersionFor(target.airflowVersion),
+      chartVersion,
       // Left out of the change: as it is.
       ...(target.dagSource !== undefined ? { dagSource: target.dagSource } : {}),
     },
     change: {
       operationId: op.id,
       disks: whatIf?.disks ?? [],
-      upgrade: from && from !== target.airflowVersion ? { from, to: target.airflowVersion } : null,
+      // An Airflow or chart version change: the backup before it is the restore point.
+      upgrade:
+        versionChanged || chartVersion !== chartBefore
+          ? { from: from ?? target.airflowVersion, to: target.airflowVersion, ...(chartVersion !== chartBefore ? { chart: { from: chartBefore, to: chartVersion } } : {}) }
+          : null,
       ...(target.expiresOn !== undefined ? { expiresOn: target.expiresOn } : {}),
     },
   };
@@ -48,7 +54,7 @@ async function loadEnvironment(db: PrismaClient, op: ClaimedOperation): Promise<
     where: { id: op.environmentId },
     include: { team: { select: { slug: true, name: true, entraGroupId: true } }, requestedBy: { select: { email: true, name: true } } },
   });
-  const change = await approvedChange(db, op);
+  const change = await approvedChange(db, op, row.chartVersion);
   const restore = await approvedRestore(db, op);
   return {
     id: row.id,
@@ -110,6 +116,7 @@ function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["c
     ["database", "database"],
     ["firewallRule", "database-firewall"],
     ["fluxExtension", "flux-extension"],
+    ["identity", "workload-identity"],
   ] as const) {
     const value = id(key);
     if (value) resources[name] = value;

@@ -22,12 +22,12 @@ export async function keepStoppedEnvironmentsStopped(
   serverState: (names: DerivedNames) => Promise<string | undefined>,
 ): Promise<string[]> {
   const due = await db.$queryRaw<{ id: string; name: string; name_suffix: string; database_server: string | null }[]>`
-    UPDATE environments SET health_checked_at = now()
+    UPDATE environments SET power_checked_at = now()
      WHERE id IN (
        SELECT id FROM environments
         WHERE status = 'STOPPED'
-          AND (health_checked_at IS NULL OR health_checked_at < now() - make_interval(secs => ${intervalMs / 1000}))
-        ORDER BY health_checked_at NULLS FIRST LIMIT 50
+          AND (power_checked_at IS NULL OR power_checked_at < now() - make_interval(secs => ${intervalMs / 1000}))
+        ORDER BY power_checked_at NULLS FIRST LIMIT 50
           FOR UPDATE SKIP LOCKED)
     RETURNING id::text AS id, name, name_suffix, database_server`;
   const stoppedAgain: string[] = [];

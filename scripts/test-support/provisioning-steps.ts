@@ -1,4 +1,5 @@
 import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { ManagedServiceIdentityClient } from "@azure/arm-msi";
 import { SourceControlConfigurationClient } from "@azure/arm-kubernetesconfiguration";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
@@ -63,6 +64,7 @@ export function emulatorStepContext(
     extensions: new SourceControlConfigurationClient(credential, subscription, clientOptions),
     network: new NetworkManagementClient(credential, subscription, clientOptions),
     privateDns: new PrivateDnsManagementClient(credential, subscription, clientOptions),
+    msi: new ManagedServiceIdentityClient(credential, subscription, clientOptions),
     options: { endpoint: emulator.url, credentialScopes: [`${emulator.url}/.default`] },
     poll: { updateIntervalInMs: 10 },
   };

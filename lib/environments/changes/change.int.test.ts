@@ -186,6 +186,27 @@ describe.skipIf(!chartsDir)("changing a running environment", () => {
     expect(await database.prisma.operation.count({ where: { environmentId: id, kind: "UPDATE" } })).toBe(1);
   }, 400_000);
 
+  it("moves an environment on an older chart to the platform's chart for its Airflow version, after a backup", async () => {
+    // Recorded when the platform ran Airflow 2.11.2 on chart 1.18.0; it now pairs 2.11.2 with 1.22.0.
+    const id = await requestAndApprove(database.prisma, h, "chart-only", { executor: "KubernetesExecutor", airflowVersion: "2.11.2" }, async (pending) => {
+      await database.prisma.environment.update({ where: { id: pending }, data: { chartVersion: "1.18.0" } });
+    });
+    await waitForStatus(database.prisma, id, ["READY"], 150_000);
+    const asked = await requestChange(database.prisma, h.ana, { id, executor: "KubernetesExecutor", size: "small", reason: "Chart 1.22 fixes" }, settings);
+    const whatIf = readWhatIf((await database.prisma.operation.findUniqueOrThrow({ where: { id: asked.operationId } })).whatIf)!;
+    expect(whatIf).toMatchObject({ chartVersion: "1.22.0", refusals: [], from: { airflowVersion: "2.11.2" }, to: { airflowVersion: "2.11.2" } });
+    expect(whatIf.azure.map((a) => a.property)).toContain("On-demand backup");
+    expect(whatIf.consequences.join(" ")).toMatch(/Chart airflow 1\.18\.0 → 1\.22\.0/);
+    await approveChange(database.prisma, h.admin, { id, operationId: asked.operationId });
+    expect(await waitForStatus(database.prisma, id, ["READY", "FAILED"], 150_000), await eventLog(database.prisma, id)).toBe("READY");
+    expect(await eventLog(database.prisma, id)).toMatch(/Backup before-chart-1-22-0-[0-9a-f]{8} taken/);
+    const after = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
+    expect(after).toMatchObject({ chartVersion: "1.22.0", airflowVersion: "2.11.2" });
+    expect(readDeployed(after.deployed)!.chartVersion).toBe("1.22.0");
+    // On the platform's chart now: a change that changes nothing is refused again.
+    await expect(requestChange(database.prisma, h.ana, { id, executor: "KubernetesExecutor", size: "small", reason: "Again" }, settings)).rejects.toThrow(/Nothing would change/);
+  }, 300_000);
+
   it("changes the DAG source and the expiry date: git-sync's values in the HelmRelease, the new date recorded", async () => {
     const id = await requestAndApprove(database.prisma, h, "dag-source", { executor: "KubernetesExecutor", airflowVersion: "3.2.2" });
     await waitForStatus(database.prisma, id, ["READY"], 150_000);

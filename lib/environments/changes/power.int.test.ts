@@ -119,7 +119,7 @@ describe("stopping and starting an environment", () => {
     expect((await database.prisma.environment.findUniqueOrThrow({ where: { id } })).hibernation).toBeNull();
   }, 400_000);
 
-  it("finds a HelmRelease, a rendered object and the node pool changed outside the portal; an admin's re-apply brings back the approved state", async () => {
+  it("finds a HelmRelease, a rendered object, the node pool and the server changed outside the portal; an admin's re-apply brings back the approved state", async () => {
     const id = await requestAndApprove(database.prisma, h, "drifting", { executor: "KubernetesExecutor", airflowVersion: "3.2.2" });
     await waitForStatus(database.prisma, id, ["READY"], 150_000);
     const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
@@ -148,9 +148,15 @@ describe("stopping and starting an environment", () => {
     for await (const p of aks.agentPools.list(names.resourceGroup, names.cluster)) pools.push(p);
     const [pool] = pools;
     await aks.agentPools.beginCreateOrUpdateAndWait(names.resourceGroup, names.cluster, pool!.name!, { ...pool, maxCount: 6 }, { updateIntervalInMs: 50 });
-    await until("the deleted Service and the pool's range to be found", async () => {
+    // And the server scaled down in Azure's portal.
+    await postgres.servers.beginUpdateAndWait(names.resourceGroup, names.postgresServer, { sku: { name: "Standard_B1ms", tier: "Burstable" } }, { updateIntervalInMs: 50 });
+    await until("the deleted Service, the pool's range and the server's SKU to be found", async () => {
       const found = (await drift())?.differences ?? [];
-      return found.some((d) => d.what === `Service ${statsd.name}` && d.actual === "missing") && found.some((d) => d.what === "AKS node pool autoscaler range" && d.actual === "1–6 nodes");
+      return (
+        found.some((d) => d.what === `Service ${statsd.name}` && d.actual === "missing") &&
+        found.some((d) => d.what === "AKS node pool autoscaler range" && d.actual === "1–6 nodes") &&
+        found.some((d) => d.what === "PostgreSQL SKU" && d.actual === "Standard_B1ms")
+      );
     });
 
     // Only an admin re-applies; it runs at once, and the values are the approved ones again.
@@ -162,6 +168,7 @@ describe("stopping and starting an environment", () => {
     expect(release.spec.values.labels ?? {}).toEqual({});
     expect(await objects.read({ apiVersion: "v1", kind: "Service", metadata: { name: statsd.name, namespace: names.namespace } })).toBeTruthy();
     expect((await aks.agentPools.get(names.resourceGroup, names.cluster, pool!.name!)).maxCount).toBe(3);
+    expect((await postgres.servers.get(names.resourceGroup, names.postgresServer)).sku?.name).toBe("Standard_B2s");
     await until("a look that finds no drift again", async () => (await drift())?.differences.length === 0);
   }, 300_000);
 });

@@ -3,7 +3,7 @@ import { airflowMajor, chartVersionFor, EXECUTOR_DESCRIPTIONS, SIZE_PRESETS, est
 import type { ReleaseObject } from "@/lib/environments/release-objects";
 import { renderAirflowRelease, refusalMessage, type AirflowReleaseSpec } from "@/lib/helm/airflow-release";
 import { environmentHelmValues, type AirflowReleaseSettings } from "@/lib/helm/airflow-values";
-import { upgradeRefusal } from "./upgrade-path";
+import { compareVersions, upgradeRefusal } from "./upgrade-path";
 import { diffValues, type ValueChange } from "./values-diff";
 
 /**
@@ -110,6 +110,19 @@ const BACKUP_CHANGE = {
   after: "one more, taken before the upgrade",
   note: "A restore point to come back to if the upgrade fails.",
 };
+
+function chartUpgradeConsequence(airflowVersion: string, before: string, after: string): string {
+  return `Chart airflow ${before} → ${after}, the chart the platform now runs Airflow ${airflowVersion} with. An on-demand backup of the metadata database is taken first; the chart's migration Job runs again, and a failed upgrade is never rolled back: an admin retries it or restores the database from the backup.`;
+}
+
+/** The chart version the catalog pairs with an Airflow version; undefined for a version it does not know. */
+function pairedChart(version: string): string | undefined {
+  try {
+    return chartVersionFor(version);
+  } catch {
+    return undefined;
+  }
+}
 
 function upgradeConsequences(from: ChangeTarget, to: ChangeTarget, chartBefore: string, chartAfter: string): string[] {
   return [
@@ -254,6 +267,11 @@ export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
   const upgrade = from.airflowVersion !== target.airflowVersion;
   const refusal = upgradeRefusal(from.airflowVersion, target.airflowVersion);
   if (refusal) return refused(spec, from, target, refusal);
+  // The chart the platform pairs with the Airflow version: an environment on an older chart moves to
+  // it with any change (a re-apply keeps what was approved; a chart is never taken back).
+  const paired = pairedChart(target.airflowVersion) ?? spec.chartVersion;
+  const chartAfter = input.reapply || compareVersions(paired, spec.chartVersion) < 0 ? spec.chartVersion : paired;
+  const chartUpgrade = chartAfter !== spec.chartVersion;
   // An upgrade moves to the chart version the catalog pairs with the new Airflow.
   const next: AirflowReleaseSpec = {
     ...spec,
@@ -261,13 +279,13 @@ export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
     size: target.size,
     airflowVersion: target.airflowVersion,
     dagSource: target.dagSource ?? null,
-    chartVersion: upgrade ? chartVersionFor(target.airflowVersion) : spec.chartVersion,
+    chartVersion: chartAfter,
   };
   const beforeValues = input.appliedValues ?? environmentHelmValues(spec, settings);
   const afterValues = environmentHelmValues(next, settings);
   const sameSource = sameDagSource(from.dagSource ?? null, target.dagSource ?? null);
   const sameExpiry = (from.expiresOn ?? null) === (target.expiresOn ?? null);
-  if (from.executor === target.executor && from.size === target.size && !upgrade && sameSource && sameExpiry && !input.reapply) {
+  if (from.executor === target.executor && from.size === target.size && !upgrade && !chartUpgrade && sameSource && sameExpiry && !input.reapply) {
     refusals.push("Nothing would change: choose another executor, size, Airflow version, DAG source or expiry date.");
   }
 
@@ -298,12 +316,13 @@ export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
     chartVersion: next.chartVersion,
     values: diffValues(beforeValues, afterValues),
     objects,
-    azure: [...(upgrade ? [BACKUP_CHANGE] : []), ...azureChanges(from.size, target.size)],
+    azure: [...(upgrade || chartUpgrade ? [BACKUP_CHANGE] : []), ...azureChanges(from.size, target.size)],
     components,
     disks,
     consequences: [
       ...(input.reapply ? ["Applies the approved state again: the node pool, the server's size and the HelmRelease as the portal last applied them, undoing what was changed outside the portal."] : []),
       ...(upgrade ? upgradeConsequences(from, target, spec.chartVersion, next.chartVersion) : []),
+      ...(!upgrade && chartUpgrade ? [chartUpgradeConsequence(target.airflowVersion, spec.chartVersion, chartAfter)] : []),
       ...consequencesOf(from, target, disks),
       ...(sameSource ? [] : [dagSourceConsequence(from.dagSource ?? null, target.dagSource ?? null)]),
       ...(sameExpiry ? [] : [expiryConsequence(target.expiresOn ?? null)]),

@@ -14,6 +14,7 @@ import { repointMetadataConnection, restoreDatabaseServer } from "./restore";
 import { backUpBeforeUpgrade, resizeDatabaseServer, resizeNodePool } from "./scale";
 import { createDatabaseDnsZone, createSpokeNetwork, deleteHubPeering, grantSubnetAccess, peerWithHub, releaseAddressRange } from "./spoke-network";
 import { deleteResourceGroup } from "./teardown";
+import { createWorkloadIdentity, federateServiceAccounts } from "./workload-identity";
 
 /** The code behind each step key of lib/provisioning/plan.ts. */
 export const STEP_RUNS: Record<string, StepRun> = {
@@ -55,4 +56,6 @@ export const STEP_RUNS: Record<string, StepRun> = {
   "resume-release": resumeRelease,
   "restore-database": restoreDatabaseServer,
   "metadata-connection": repointMetadataConnection,
+  "workload-identity": createWorkloadIdentity,
+  "federated-credentials": federateServiceAccounts,
 };

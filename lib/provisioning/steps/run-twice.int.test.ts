@@ -8,6 +8,7 @@ import { createAirflowDatabase, createDatabaseServer } from "./database";
 import { openDatabaseToCluster } from "./database-firewall";
 import { installFluxExtension } from "./flux-extension";
 import { createResourceGroup } from "./resource-group";
+import { createWorkloadIdentity, federateServiceAccounts } from "./workload-identity";
 
 /**
  * Each ARM step run twice against the emulated Azure, as a retry or a takeover runs it again: the
@@ -37,6 +38,8 @@ describe("a step run again", () => {
     ["database", createAirflowDatabase],
     ["flux-extension", installFluxExtension],
     ["database-firewall", openDatabaseToCluster],
+    ["workload-identity", createWorkloadIdentity],
+    ["federated-credentials", federateServiceAccounts],
   ];
   it.each(steps)("%s: writes nothing the second time", async (_key, step) => {
     const before = await writes();

@@ -118,13 +118,16 @@ export const resizeDatabaseServer: StepRun = async (ctx) => {
 export const backUpBeforeUpgrade: StepRun = async (ctx) => {
   const upgrade = ctx.env.change?.upgrade;
   if (!upgrade || !ctx.env.change) {
-    await ctx.log("No Airflow version change: no backup needed");
+    await ctx.log("No Airflow or chart version change: no backup needed");
     return {};
   }
   const { env, arm } = ctx;
   const rg = env.names.resourceGroup;
   const server = env.names.postgresServer;
-  const name = `before-airflow-${upgrade.to.replaceAll(".", "-")}-${ctx.env.change.operationId.slice(0, 8)}`;
+  const versionChange = upgrade.from !== upgrade.to;
+  const what = versionChange ? `airflow-${upgrade.to}` : `chart-${upgrade.chart?.to ?? upgrade.to}`;
+  const name = `before-${what.replaceAll(".", "-")}-${ctx.env.change.operationId.slice(0, 8)}`;
+  const described = versionChange ? `Airflow ${upgrade.from} → ${upgrade.to}` : `chart airflow ${upgrade.chart?.from} → ${upgrade.chart?.to}`;
   const existing = await ctx.retry(async () => {
     try {
       return await arm.postgres.backupsAutomaticAndOnDemand.get(rg, server, name, { abortSignal: ctx.signal });
@@ -137,7 +140,7 @@ export const backUpBeforeUpgrade: StepRun = async (ctx) => {
     await ctx.log(`Backup ${name} was already taken`);
     return { backup: name, completedAt: existing.completedTime?.toISOString() ?? null };
   }
-  await ctx.log(`Taking an on-demand backup of ${server} before Airflow ${upgrade.from} → ${upgrade.to}`);
+  await ctx.log(`Taking an on-demand backup of ${server} before ${described}`);
   const backup = await ctx.retry(() => arm.postgres.backupsAutomaticAndOnDemand.beginCreateAndWait(rg, server, name, { ...arm.poll, abortSignal: ctx.signal }));
   await ctx.log(`Backup ${name} taken; the database can be restored to a new server from before the upgrade`);
   return { backup: name, completedAt: backup.completedTime?.toISOString() ?? null };
