@@ -62,6 +62,16 @@ describe.skipIf(!available && !required)(`Airflow Helm values against each chart
     expect(valid).toBe(true);
   });
 
+  it.each(EXECUTORS.flatMap((executor) => AIRFLOW_VERSIONS.map(({ version, chartVersion }) => ({ executor, airflowVersion: version, chartVersion }))))(
+    "are valid with workload identity for $executor on Airflow $airflowVersion (chart $chartVersion)",
+    (input) => {
+      const validate = validator(input.chartVersion);
+      const valid = validate(airflowHelmValues({ ...input, size: "small", dagSource: null, workloadIdentity: { clientId: "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d" } }));
+      expect(validate.errors ?? [], "schema errors").toEqual([]);
+      expect(valid).toBe(true);
+    },
+  );
+
   it("would catch a value the chart refuses", () => {
     const validate = validator(cases[0]!.chartVersion);
     expect(validate({ ...airflowHelmValues(cases[0]!), pgbouncer: { enabled: "yes" } })).toBe(false);

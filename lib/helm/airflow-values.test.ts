@@ -111,6 +111,26 @@ describe("Airflow Helm values", () => {
     const root = airflowHelmValues({ ...base, dagSource: { repoUrl: "https://github.com/org/dags.git", branch: "main", subPath: null } });
     expect((root.dags as { gitSync: object }).gitSync).not.toHaveProperty("subPath");
   });
+
+  it("put the managed identity's client id on the federated components' service accounts and the webhook's label on the pods", () => {
+    expect(airflowHelmValues(base)).not.toHaveProperty("labels");
+    const clientId = "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+    const values = airflowHelmValues({ ...base, executor: "CeleryExecutor", workloadIdentity: { clientId } });
+    expect(values.labels).toEqual({ "azure.workload.identity/use": "true" });
+    for (const component of ["scheduler", "triggerer", "dagProcessor", "workers", "apiServer"]) {
+      expect(values[component], component).toMatchObject({ serviceAccount: { annotations: { "azure.workload.identity/client-id": clientId } } });
+    }
+    // Airflow 2's UI is the webserver; it has no standalone DAG processor of the chart's.
+    const two = airflowHelmValues({ ...base, airflowVersion: "2.11.2", workloadIdentity: { clientId } });
+    expect(two.webserver).toMatchObject({ serviceAccount: { annotations: { "azure.workload.identity/client-id": clientId } } });
+    expect(two).not.toHaveProperty("dagProcessor");
+    expect(values).not.toHaveProperty("webserver");
+    // What the components had stays: the scheduler's resources, the Celery workers' settings, the UI's service.
+    const without = airflowHelmValues({ ...base, executor: "CeleryExecutor" });
+    expect(values.scheduler).toMatchObject(without.scheduler as object);
+    expect(values.workers).toMatchObject(without.workers as object);
+    expect(values.apiServer).toMatchObject(without.apiServer as object);
+  });
 });
 
 describe("an environment's Helm values", () => {

@@ -46,6 +46,35 @@ export interface AirflowValuesInput {
   exposure?: "internal" | "public" | "ingress";
   /** Sign-in with Entra ID (FAB OAuth); without it the UI keeps Airflow's own login, with no user created. */
   signIn?: AirflowSignIn;
+  /** The environment's managed identity, which the service accounts of Azure-facing components sign in as. */
+  workloadIdentity?: { clientId: string } | null;
+}
+
+/** The label Azure Workload Identity's webhook acts on, and the annotation naming the identity a service account signs in as. */
+export const WORKLOAD_IDENTITY_LABEL = "azure.workload.identity/use";
+export const WORKLOAD_IDENTITY_CLIENT_ID = "azure.workload.identity/client-id";
+
+/**
+ * The chart's components whose service accounts are federated with the identity
+ * (lib/provisioning/steps/workload-identity.ts), as each Airflow major runs them: Airflow 3's DAG
+ * processor and API server, Airflow 2's webserver.
+ */
+const azureComponents = (airflowVersion: string) =>
+  ["scheduler", "triggerer", "workers", ...(airflowMajor(airflowVersion) >= 3 ? ["dagProcessor", "apiServer"] : ["webserver"])];
+
+/**
+ * Workload identity in the values: the federated components' service accounts carry the identity's
+ * client id, and the release's pods the label the webhook acts on (it projects the token and sets
+ * AZURE_CLIENT_ID; a pod whose account is not federated gets a token nothing trusts). The label is
+ * the chart's global one: chart 1.18 has no labels of the DAG processor's own.
+ */
+function withWorkloadIdentity(values: Record<string, unknown>, airflowVersion: string, clientId: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...values, labels: { [WORKLOAD_IDENTITY_LABEL]: "true" } };
+  for (const component of azureComponents(airflowVersion)) {
+    const current = (out[component] ?? {}) as Record<string, unknown>;
+    out[component] = { ...current, serviceAccount: { annotations: { [WORKLOAD_IDENTITY_CLIENT_ID]: clientId } } };
+  }
+  return out;
 }
 
 /** Azure's cloud provider puts a LoadBalancer Service with this annotation on the cluster's VNet only. */
@@ -106,6 +135,11 @@ function diskValues(input: AirflowValuesInput, celeryKeys: boolean) {
 }
 
 export function airflowHelmValues(input: AirflowValuesInput): Record<string, unknown> {
+  const values = releaseValues(input);
+  return input.workloadIdentity ? withWorkloadIdentity(values, input.airflowVersion, input.workloadIdentity.clientId) : values;
+}
+
+function releaseValues(input: AirflowValuesInput): Record<string, unknown> {
   const size = SIZE_RESOURCES[input.size];
   const chartVersion = targetChartVersion(input);
   // Chart 1.22 renamed keys the portal sets (Celery worker settings under `workers.celery`, the
@@ -224,6 +258,8 @@ export interface EnvironmentValuesSpec {
   size: SizeName;
   dagSource: AirflowValuesInput["dagSource"];
   team: { name: string; entraGroupId: string };
+  /** Absent for an environment built before it had one, and in a what-if of a request. */
+  workloadIdentity?: { clientId: string } | null;
 }
 
 /** Who gets which Airflow role: the team its configured role, the platform admins Admin (Admin wins). */
@@ -248,6 +284,7 @@ export function environmentHelmValues(spec: EnvironmentValuesSpec, settings: Air
     chartVersion: spec.chartVersion,
     size: spec.size,
     dagSource: spec.dagSource,
+    workloadIdentity: spec.workloadIdentity ?? null,
     exposure: access ? "ingress" : settings.airflowExposure,
     signIn: access
       ? {

@@ -18,6 +18,8 @@ export const DeployedSchema = z.object({
   release: z.object({ chartDigest: z.string(), objects: z.array(ReleaseObjectSchema) }).optional(),
   /** Azure resource ids by what they are ("resourceGroup", "cluster", "postgresServer", …). */
   resources: z.record(z.string(), z.string()),
+  /** The environment's managed identity (ids, no secret): its client id is on the federated service accounts. Absent on environments built before. */
+  identity: z.object({ clientId: z.string(), principalId: z.string() }).optional(),
   /** The Airflow UI and how it is exposed. */
   airflowUrl: z.string().nullable(),
   exposure: z.enum(["internal", "public", "ingress"]),

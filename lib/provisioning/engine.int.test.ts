@@ -130,6 +130,11 @@ describe("provisioning", () => {
       ["api-server", "dag-processor", "scheduler", "triggerer", "webserver", "worker"].map((c) => `system:serviceaccount:airflow:airflow-${c}`),
     );
     for (const f of federated) expect(f).toMatchObject({ issuer: cluster.oidcIssuerProfile!.issuerURL, audiences: ["api://AzureADTokenExchange"] });
+    // The chart's service accounts carry its client id, as Flux installed them, and the pods the webhook's label.
+    expect(deployed.identity).toEqual({ clientId: identity.clientId, principalId: identity.principalId });
+    const scheduler = (await KubernetesObjectApi.makeApiClient(kc).read({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "airflow-scheduler", namespace: "airflow" } })) as { metadata: { annotations?: Record<string, string> } };
+    expect(scheduler.metadata.annotations?.["azure.workload.identity/client-id"]).toBe(identity.clientId);
+    expect(deployed.helmValues).toMatchObject({ labels: { "azure.workload.identity/use": "true" } });
     const server = await arm.pg.servers.get(`rg-airflow-${name}`, deployed.resources.postgresServer!.split("/").pop()!);
     expect(server).toMatchObject({ version: "16", sku: { name: "Standard_B2s", tier: "Burstable" } });
     const rules = [];

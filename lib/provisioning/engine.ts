@@ -122,12 +122,14 @@ function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["c
     if (value) resources[name] = value;
   }
   const helm = outputs["helm-release"] ?? {};
+  const identity = outputs["workload-identity"];
   return {
     appliedAt: new Date().toISOString(),
     chartVersion: String(helm.chartVersion ?? ""),
     helmValues: (helm.helmValues as Record<string, unknown>) ?? {},
     ...(helm.release ? { release: helm.release as Deployed["release"] } : {}),
     resources,
+    ...(identity?.clientId ? { identity: { clientId: String(identity.clientId), principalId: String(identity.principalId ?? "") } } : {}),
     airflowUrl: (outputs["airflow-health"]?.url as string | undefined) ?? null,
     exposure: config.airflowAccess ? "ingress" : config.airflowExposure,
     ...(outputs["spoke-network"]

@@ -98,9 +98,11 @@ export async function previewChange(db: PrismaClient, actor: Actor, input: Chang
 }
 
 function whatIfFor(env: Awaited<ReturnType<typeof loadForChange>>, target: ChangeTarget, settings: AirflowReleaseSettings, reapply = false): Promise<WhatIf> {
+  const deployed = readDeployed(env.deployed);
   return computeWhatIf({
-    spec: releaseSpecOf(env),
-    appliedValues: readDeployed(env.deployed)?.helmValues ?? null,
+    // As applied: with the managed identity's client id, when the environment has one.
+    spec: { ...releaseSpecOf(env), workloadIdentity: deployed?.identity ? { clientId: deployed.identity.clientId } : null },
+    appliedValues: deployed?.helmValues ?? null,
     target,
     expiresOn: env.expiresAt ? isoDate(env.expiresAt) : null,
     settings,

@@ -165,7 +165,8 @@ describe("stopping and starting an environment", () => {
     await reapplyEnvironment(database.prisma, h.admin, { id, reason: "Undo a hand edit" }, settings);
     expect(await waitForStatus(database.prisma, id, ["READY", "FAILED"], 120_000), await eventLog(database.prisma, id)).toBe("READY");
     const release = (await objects.read(header)) as { spec: { values: Record<string, unknown> } };
-    expect(release.spec.values.labels ?? {}).toEqual({});
+    // The hand-added label is gone; the portal's own (workload identity's) stays.
+    expect(release.spec.values.labels).toEqual({ "azure.workload.identity/use": "true" });
     expect(await objects.read({ apiVersion: "v1", kind: "Service", metadata: { name: statsd.name, namespace: names.namespace } })).toBeTruthy();
     expect((await aks.agentPools.get(names.resourceGroup, names.cluster, pool!.name!)).maxCount).toBe(3);
     expect((await postgres.servers.get(names.resourceGroup, names.postgresServer)).sku?.name).toBe("Standard_B2s");

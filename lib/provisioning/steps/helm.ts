@@ -13,8 +13,10 @@ import type { StepContext, StepRun } from "../context";
 import { clusterAccess } from "./cluster-access";
 import { diagnoseRelease, isDefinite, problemKey, unreadyPods } from "./release-diagnosis";
 
+/** The release's values: the environment's, its managed identity's client id on the federated service accounts when it has one. */
 export function valuesFor(ctx: StepContext): Record<string, unknown> {
-  return environmentHelmValues(ctx.env, ctx.config);
+  const clientId = (ctx.outputs["workload-identity"]?.clientId as string | undefined) ?? ctx.env.previousDeployed?.identity?.clientId;
+  return environmentHelmValues({ ...ctx.env, workloadIdentity: clientId ? { clientId } : null }, ctx.config);
 }
 
 /**
