@@ -117,12 +117,14 @@ function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["c
     ["firewallRule", "database-firewall"],
     ["fluxExtension", "flux-extension"],
     ["identity", "workload-identity"],
+    ["storageAccount", "task-log-storage"],
   ] as const) {
     const value = id(key);
     if (value) resources[name] = value;
   }
   const helm = outputs["helm-release"] ?? {};
   const identity = outputs["workload-identity"];
+  const logs = outputs["task-log-storage"];
   return {
     appliedAt: new Date().toISOString(),
     chartVersion: String(helm.chartVersion ?? ""),
@@ -130,6 +132,7 @@ function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["c
     ...(helm.release ? { release: helm.release as Deployed["release"] } : {}),
     resources,
     ...(identity?.clientId ? { identity: { clientId: String(identity.clientId), principalId: String(identity.principalId ?? "") } } : {}),
+    ...(logs?.blobEndpoint ? { taskLogs: { account: String(logs.account), blobEndpoint: String(logs.blobEndpoint), container: String(logs.container), tenantId: String(logs.tenantId) } } : {}),
     airflowUrl: (outputs["airflow-health"]?.url as string | undefined) ?? null,
     exposure: config.airflowAccess ? "ingress" : config.airflowExposure,
     ...(outputs["spoke-network"]

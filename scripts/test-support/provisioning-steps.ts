@@ -1,5 +1,6 @@
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { ManagedServiceIdentityClient } from "@azure/arm-msi";
+import { StorageManagementClient } from "@azure/arm-storage";
 import { SourceControlConfigurationClient } from "@azure/arm-kubernetesconfiguration";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
@@ -65,6 +66,7 @@ export function emulatorStepContext(
     network: new NetworkManagementClient(credential, subscription, clientOptions),
     privateDns: new PrivateDnsManagementClient(credential, subscription, clientOptions),
     msi: new ManagedServiceIdentityClient(credential, subscription, clientOptions),
+    storage: new StorageManagementClient(credential, subscription, { ...clientOptions, credentials: { scopes: [`${emulator.url}/.default`] } }),
     options: { endpoint: emulator.url, credentialScopes: [`${emulator.url}/.default`] },
     poll: { updateIntervalInMs: 10 },
   };

@@ -136,7 +136,7 @@ function upgradeConsequences(from: ChangeTarget, to: ChangeTarget, chartBefore: 
 
 /** A what-if that stops at the refusal: nothing is rendered for a change that cannot be made. */
 function refused(spec: AirflowReleaseSpec, from: ChangeTarget, to: ChangeTarget, refusal: string): WhatIf {
-  const cost = estimateMonthlyCost(from).totalUsd;
+  const cost = estimateMonthlyCost({ ...from, taskLogs: spec.taskLogs }).totalUsd;
   return {
     action: "change",
     computedAt: new Date().toISOString(),
@@ -327,7 +327,7 @@ export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
       ...(sameSource ? [] : [dagSourceConsequence(from.dagSource ?? null, target.dagSource ?? null)]),
       ...(sameExpiry ? [] : [expiryConsequence(target.expiresOn ?? null)]),
     ],
-    cost: { beforeUsd: estimateMonthlyCost(from).totalUsd, afterUsd: estimateMonthlyCost(target).totalUsd },
+    cost: { beforeUsd: estimateMonthlyCost({ ...from, taskLogs: spec.taskLogs }).totalUsd, afterUsd: estimateMonthlyCost({ ...target, taskLogs: spec.taskLogs }).totalUsd },
     refusals,
   };
 }
