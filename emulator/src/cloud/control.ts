@@ -144,11 +144,17 @@ export async function handleControl(ctx: CloudContext, startup: Latencies, reset
       const port = await ctx.vantages.open(virtualNetworkId);
       return reply(200, { proxy: `http://127.0.0.1:${port}` });
     }
+    const blobs = /^GET \/_emulator\/storage\/([^/]+)\/blobs$/.exec(route);
+    if (blobs) {
+      const account = decodeURIComponent(blobs[1] as string);
+      if (!ctx.blob.knows(account)) return reply(404, { error: `no storage account ${account}` });
+      return reply(200, { account, blobs: await ctx.blob.blobs(account) });
+    }
     if (route === "POST /_emulator/reset") {
       await reset();
       return reply(200, dumpState(ctx));
     }
-    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "GET faults/served", "PUT faults/seed", "GET|POST|DELETE holds", "DELETE holds/{id}", "POST reset", "POST networks/vantage"] });
+    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "GET faults/served", "PUT faults/seed", "GET|POST|DELETE holds", "DELETE holds/{id}", "POST reset", "POST networks/vantage", "GET storage/{account}/blobs"] });
   } catch (err) {
     sendJson(res, 400, { error: (err as Error).message });
   }

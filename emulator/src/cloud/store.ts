@@ -119,6 +119,8 @@ export interface CloudState {
   airflow: Record<string, AirflowSite>;
   /** The add-on ingress's HTTPS port, chosen once and kept. */
   ingressPort?: number;
+  /** The blob endpoint's HTTPS port, chosen once and kept, so accounts' endpoints stay put. */
+  blobPort?: number;
   /** Certificates the ingress serves, by Key Vault certificate URI (lower-cased), and "#fake". */
   ingressCertificates?: Record<string, IngressCertificate>;
   /** Microsoft Graph's app registrations (the seeded Airflow one and its redirect URIs). */
