@@ -37,6 +37,7 @@ import { KubeClusters } from "./kube/clusters.js";
 import { Kubelet } from "./kube/kubelet.js";
 import { Store } from "./store.js";
 import { TokenService } from "./tokens.js";
+import { exchangeFederated } from "./token-exchange.js";
 
 export interface CloudOptions {
   /** Base URL of the emulator, e.g. https://localhost:8443 */
@@ -104,6 +105,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     log,
   };
   ctx.vantages = new Vantages(ctx);
+  tokens.federation = (clientId, tenant, assertion) => exchangeFederated(ctx, clientId, tenant, assertion);
   ctx.blob = new BlobService(ctx, options.dataDir, options.tls);
   // The clusters' kubelets and controllers: they decide from the objects whether what Flux installs runs.
   const kubelet = new Kubelet(kube, () => helmTimeScale(latencies));

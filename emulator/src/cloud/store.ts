@@ -67,6 +67,8 @@ export interface ClusterState {
   flux?: FluxRelease;
   stopped: boolean;
   objects: Record<string, KubeObjectRecord>;
+  /** The service account token signing key (a private JWK), made when a token is first minted. */
+  serviceAccountKey?: Record<string, unknown>;
   /** Internal LoadBalancer Services' private addresses from the node subnet, by `<namespace>/<name>`: kept so they never move. */
   internalAddresses?: Record<string, string>;
 }
