@@ -147,6 +147,10 @@ describe("the blob endpoint", () => {
     await auth.roleAssignments.create(`/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-blob`, randomUUID(), { principalId: oid, roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${CONTRIBUTOR}` });
     await container.getBlockBlobClient("dag_id=d/x.log").upload("written", 7);
     expect(await text(container.getBlobClient("dag_id=d/x.log").download())).toBe("written");
+    // Blob data is kept with the cloud's state: a restart keeps it, at the same endpoint.
+    await env.restart();
+    expect((await storage.storageAccounts.getProperties("rg-blob", "stblobauth")).primaryEndpoints?.blob).toBe(endpoint);
+    expect(await text(container.getBlobClient("dag_id=d/x.log").download())).toBe("written");
 
     const sharedKey = new BlobServiceClient(endpoint, new StorageSharedKeyCredential("stblobauth", Buffer.from("not-the-key").toString("base64")), blobOptions());
     expect(await failure(sharedKey.getContainerClient("airflow-logs").getBlockBlobClient("y.log").upload("y", 1))).toMatchObject({ statusCode: 403, code: "KeyBasedAuthenticationNotPermitted" });

@@ -183,6 +183,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       await stopWork();
       await ctx.vantages.close();
       await ctx.ingress.close();
+      await ctx.blob.close();
       store.flush();
     },
   };

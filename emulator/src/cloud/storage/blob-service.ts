@@ -63,7 +63,6 @@ export class BlobService {
   async start() {
     const folder = path.join(this.dataDir, "blob");
     mkdirSync(folder, { recursive: true });
-    await this.startAzurite(folder);
     const server = https.createServer({ cert: this.tls.cert, key: this.tls.key }, (req, res) => {
       this.serve(req, res).catch((err: unknown) => {
         this.ctx.log(`blob: ${req.method} ${req.url}: ${String(err)}`);
@@ -82,6 +81,8 @@ export class BlobService {
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
     this.remember();
+    // Azurite's port is any free one, taken once the endpoint's own (remembered) port is had.
+    await this.startAzurite(folder);
     for (const account of Object.values(this.ctx.store.state.resources).filter((r) => r.type === "Microsoft.Storage/storageAccounts")) this.addAccount(String(account.body.name));
   }
 
