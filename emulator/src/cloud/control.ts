@@ -4,6 +4,7 @@ import { parseLatencies, parseScale, PROFILES, scaled, type Latencies, type Prof
 import type { CloudContext } from "./context.js";
 import type { Json } from "./store.js";
 import { vnetAt } from "./arm/virtual-network-views.js";
+import { issuerOf, mintServiceAccountToken } from "./kube/service-account-tokens.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
@@ -144,11 +145,31 @@ export async function handleControl(ctx: CloudContext, startup: Latencies, reset
       const port = await ctx.vantages.open(virtualNetworkId);
       return reply(200, { proxy: `http://127.0.0.1:${port}` });
     }
+    const blobs = /^GET \/_emulator\/storage\/([^/]+)\/blobs$/.exec(route);
+    if (blobs) {
+      const account = decodeURIComponent(blobs[1] as string);
+      if (!ctx.blob.knows(account)) return reply(404, { error: `no storage account ${account}` });
+      return reply(200, { account, blobs: await ctx.blob.blobs(account) });
+    }
+    const saToken = /^POST \/_emulator\/clusters\/([^/]+)\/service-account-token$/.exec(route);
+    if (saToken) {
+      const cluster = ctx.kube.get(decodeURIComponent(saToken[1] as string));
+      if (!cluster) return reply(404, { error: `no cluster ${saToken[1]}` });
+      const { namespace, serviceAccount, audience, lifetimeSeconds } = (await jsonBody(req)) as Json;
+      if (typeof namespace !== "string" || typeof serviceAccount !== "string") throw new Error('send {"namespace": "…", "serviceAccount": "…"} (optional "audience", "lifetimeSeconds")');
+      const token = await mintServiceAccountToken(ctx, cluster, {
+        namespace,
+        serviceAccount,
+        audience: typeof audience === "string" ? audience : undefined,
+        lifetimeSeconds: typeof lifetimeSeconds === "number" ? lifetimeSeconds : undefined,
+      });
+      return reply(200, { token, issuer: issuerOf(ctx, cluster) });
+    }
     if (route === "POST /_emulator/reset") {
       await reset();
       return reply(200, dumpState(ctx));
     }
-    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "GET faults/served", "PUT faults/seed", "GET|POST|DELETE holds", "DELETE holds/{id}", "POST reset", "POST networks/vantage"] });
+    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "GET faults/served", "PUT faults/seed", "GET|POST|DELETE holds", "DELETE holds/{id}", "POST reset", "POST networks/vantage", "GET storage/{account}/blobs", "POST clusters/{clusterKey}/service-account-token"] });
   } catch (err) {
     sendJson(res, 400, { error: (err as Error).message });
   }

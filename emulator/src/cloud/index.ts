@@ -6,6 +6,9 @@ import { registerClusterNetwork } from "./arm/cluster-network.js";
 import { registerDnsZones } from "./arm/dns-zones.js";
 import { registerPrivateDns } from "./arm/private-dns.js";
 import { registerVirtualNetworks } from "./arm/virtual-networks.js";
+import { registerBlobContainers } from "./arm/blob-containers.js";
+import { registerStorageAccounts } from "./arm/storage-accounts.js";
+import { BlobService } from "./storage/blob-service.js";
 import { internalAddress } from "./arm/internal-load-balancers.js";
 import { Vantages } from "./vantage.js";
 import { registerAgentPools } from "./arm/agent-pools.js";
@@ -34,6 +37,7 @@ import { KubeClusters } from "./kube/clusters.js";
 import { Kubelet } from "./kube/kubelet.js";
 import { Store } from "./store.js";
 import { TokenService } from "./tokens.js";
+import { exchangeFederated } from "./token-exchange.js";
 
 export interface CloudOptions {
   /** Base URL of the emulator, e.g. https://localhost:8443 */
@@ -97,9 +101,12 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     helm: new HelmRepository(options.baseUrl, options.chartSchemaPath, options.chartsDir),
     onRemoved: [],
     vantages: undefined as unknown as Vantages,
+    blob: undefined as unknown as BlobService,
     log,
   };
   ctx.vantages = new Vantages(ctx);
+  tokens.federation = (clientId, tenant, assertion) => exchangeFederated(ctx, clientId, tenant, assertion);
+  ctx.blob = new BlobService(ctx, options.dataDir, options.tls);
   // The clusters' kubelets and controllers: they decide from the objects whether what Flux installs runs.
   const kubelet = new Kubelet(kube, () => helmTimeScale(latencies));
   ctx.flux = new Flux(ctx, kubelet);
@@ -122,6 +129,8 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   registerDnsZones(ctx);
   registerVirtualNetworks(ctx);
   registerPrivateDns(ctx);
+  registerStorageAccounts(ctx);
+  registerBlobContainers(ctx);
   kube.internalAddress = (cluster, key) => internalAddress(ctx, cluster, key);
   const apiServer = new ApiServer(ctx);
   const graph = new GraphApplications(store, tokens, process.env, options.baseUrl);
@@ -132,6 +141,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   await ctx.flux.start();
   ctx.appRouting.start();
   await ctx.ingress.start(options.ingressPort ?? (Number(process.env.EMULATOR_INGRESS_PORT) || undefined));
+  await ctx.blob.start();
 
   const stopWork = async () => {
     ctx.lro.close();
@@ -143,8 +153,10 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   };
   const reset = async () => {
     await stopWork();
+    await ctx.blob.reset();
     store.reset();
     ctx.ingress.remember();
+    ctx.blob.remember();
     faults.clear();
     holds.clear();
     Object.assign(latencies, startup);
@@ -171,6 +183,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       await stopWork();
       await ctx.vantages.close();
       await ctx.ingress.close();
+      await ctx.blob.close();
       store.flush();
     },
   };

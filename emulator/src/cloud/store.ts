@@ -67,6 +67,8 @@ export interface ClusterState {
   flux?: FluxRelease;
   stopped: boolean;
   objects: Record<string, KubeObjectRecord>;
+  /** The service account token signing key (a private JWK), made when a token is first minted. */
+  serviceAccountKey?: Record<string, unknown>;
   /** Internal LoadBalancer Services' private addresses from the node subnet, by `<namespace>/<name>`: kept so they never move. */
   internalAddresses?: Record<string, string>;
 }
@@ -119,6 +121,8 @@ export interface CloudState {
   airflow: Record<string, AirflowSite>;
   /** The add-on ingress's HTTPS port, chosen once and kept. */
   ingressPort?: number;
+  /** The blob endpoint's HTTPS port, chosen once and kept, so accounts' endpoints stay put. */
+  blobPort?: number;
   /** Certificates the ingress serves, by Key Vault certificate URI (lower-cased), and "#fake". */
   ingressCertificates?: Record<string, IngressCertificate>;
   /** Microsoft Graph's app registrations (the seeded Airflow one and its redirect URIs). */

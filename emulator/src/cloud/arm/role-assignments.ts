@@ -30,6 +30,7 @@ export const BUILT_IN_ROLES: Record<string, string> = {
   "Azure Kubernetes Service RBAC Writer": "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb",
   "Azure Kubernetes Service RBAC Reader": "7f6c6a51-bcf8-42ba-9220-52d62157d7db",
   AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+  "Storage Blob Data Owner": "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
   "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
   "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
   "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
