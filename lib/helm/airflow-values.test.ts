@@ -148,6 +148,14 @@ describe("Airflow Helm values", () => {
       extra: { managed_identity_client_id: clientId, workload_identity_tenant_id: taskLogs.tenantId },
     });
     expect(JSON.stringify(values)).not.toMatch(/AccountKey|password|sas_token|shared_access_key/i);
+    // No component keeps logs on a disk then: the chart's log volumes go (Redis keeps its own).
+    const celery = airflowHelmValues({ ...base, executor: "CeleryExecutor", chartVersion: "1.22.0", workloadIdentity: { clientId }, taskLogs });
+    expect(celery.workers).toMatchObject({ celery: { persistence: { enabled: false } } });
+    expect(celery.triggerer).toMatchObject({ persistence: { enabled: false } });
+    expect(celery.redis).toMatchObject({ enabled: true, persistence: { size: "4Gi" } });
+    const local = airflowHelmValues({ ...base, executor: "LocalExecutor", chartVersion: "1.18.0", workloadIdentity: { clientId }, taskLogs });
+    expect(local.workers).toMatchObject({ persistence: { enabled: false } });
+    expect(local.workers).not.toHaveProperty("celery");
     // Without the identity there is nothing to write as, so the logs stay where Airflow keeps them by default.
     expect(airflowHelmValues({ ...base, taskLogs })).not.toHaveProperty("config");
     expect(airflowHelmValues({ ...base, workloadIdentity: { clientId } })).not.toHaveProperty("env");

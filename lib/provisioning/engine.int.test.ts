@@ -92,7 +92,7 @@ describe("provisioning", () => {
     const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
     const deployed = readDeployed(env.deployed)!;
     expect(deployed.helmValues).toMatchObject({ executor, airflowVersion });
-    expect(Object.keys(deployed.resources).sort()).toEqual(["cluster", "database", "firewallRule", "fluxExtension", "identity", "postgresServer", "resourceGroup"]);
+    expect(Object.keys(deployed.resources).sort()).toEqual(["cluster", "database", "firewallRule", "fluxExtension", "identity", "postgresServer", "resourceGroup", "storageAccount"]);
     const shown = JSON.stringify(deployed);
     expect(shown.match(/"(password|fernet-key|connection|jwt-secret)"|postgresql:\/\//gi), shown).toBeNull();
     await expectEachCreatedOnce(name);
@@ -209,8 +209,8 @@ describe("provisioning", () => {
     const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
     const deployed = readDeployed(env.deployed)!;
     expect(deployed.chartVersion).toBe("1.18.0");
-    // Chart 1.18.0's own keys: the Celery worker settings directly under `workers`.
-    expect(deployed.helmValues).toMatchObject({ airflowVersion: "3.0.6", workers: { replicas: 1, persistence: { size: "16Gi", storageClassName: "managed-csi" } } });
+    // Chart 1.18.0's own keys: the Celery worker settings directly under `workers` (no log disk: task logs are in Blob Storage).
+    expect(deployed.helmValues).toMatchObject({ airflowVersion: "3.0.6", workers: { replicas: 1, persistence: { enabled: false } } });
   });
 
   it("never stores a secret: events, outputs and the environment row hold none", async () => {

@@ -21,8 +21,8 @@ const KINDS = ["Storage", "StorageV2", "BlobStorage", "FileStorage", "BlockBlobS
 const SKUS = ["Standard_LRS", "Standard_GRS", "Standard_RAGRS", "Standard_ZRS", "Premium_LRS", "Premium_ZRS", "Standard_GZRS", "Standard_RAGZRS"];
 const TLS_VERSIONS = ["TLS1_0", "TLS1_1", "TLS1_2", "TLS1_3"];
 /** The settings a client may change, as the account answers them. */
-const SETTABLE = ["allowSharedKeyAccess", "minimumTlsVersion", "allowBlobPublicAccess", "supportsHttpsTrafficOnly", "accessTier", "publicNetworkAccess", "isHnsEnabled", "encryption", "networkAcls"];
-const BOOLEANS = ["allowSharedKeyAccess", "allowBlobPublicAccess", "supportsHttpsTrafficOnly", "isHnsEnabled"];
+const SETTABLE = ["allowSharedKeyAccess", "minimumTlsVersion", "allowBlobPublicAccess", "supportsHttpsTrafficOnly", "defaultToOAuthAuthentication", "accessTier", "publicNetworkAccess", "isHnsEnabled", "encryption", "networkAcls"];
+const BOOLEANS = ["allowSharedKeyAccess", "allowBlobPublicAccess", "supportsHttpsTrafficOnly", "defaultToOAuthAuthentication", "isHnsEnabled"];
 
 export const storageAccountId = (sub: string, group: string, name: string) => `${groupId(sub, group)}/providers/${STORAGE_ACCOUNT_TYPE}/${name}`;
 
