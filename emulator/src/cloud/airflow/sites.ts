@@ -51,7 +51,7 @@ export class AirflowSites {
   async ensure(site: Omit<AirflowSite, "port">, open = true): Promise<number> {
     const existing = this.store.state.airflow[site.key];
     const { signIn, ...rest } = site;
-    const record: AirflowSite = { ...rest, ...(signIn ? { signIn } : {}), port: existing?.port ?? 0 };
+    const record: AirflowSite = { ...rest, ...(signIn ? { signIn } : {}), port: existing?.port ?? 0, ...(existing?.taskInstances ? { taskInstances: existing.taskInstances } : {}) };
     this.store.state.airflow[site.key] = record;
     this.store.changed();
     if (open) await this.open(record);
