@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import http from "node:http";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { StorageManagementClient } from "@azure/arm-storage";
@@ -21,6 +22,7 @@ let issuer: string;
 let clusterKey: string;
 let blobEndpoint: string;
 let accountId: string;
+let airflowPort: number;
 const assignment = randomUUID();
 
 const GROUP = "rg-logs";
@@ -40,6 +42,19 @@ const grant = () =>
     roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${CONTRIBUTOR}`,
     principalType: "ServicePrincipal",
   });
+
+type LogLine = { event: string; sources?: string[] };
+/** The stand-in Airflow 3's log route (plain HTTP, its own port): status and JSON. */
+const readLog = (dagId: string, runId: string, taskId: string, tryNumber: number) =>
+  new Promise<{ status: number; body: { content?: LogLine[]; continuation_token?: string; detail?: string } }>((resolve, reject) => {
+    const path = `/api/v2/dags/${encodeURIComponent(dagId)}/dagRuns/${encodeURIComponent(runId)}/taskInstances/${encodeURIComponent(taskId)}/logs/${tryNumber}`;
+    http.get({ host: "127.0.0.1", port: airflowPort, path, agent: false, timeout: 10_000 }, (res) => {
+      let text = "";
+      res.on("data", (c: Buffer) => (text += c.toString("utf8")));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as never }));
+    }).on("error", reject);
+  });
+const RUN = "manual__2025-06-01T10:00:00+00:00";
 
 beforeAll(async () => {
   env = await startTestEmulator();
@@ -73,19 +88,20 @@ beforeAll(async () => {
   const apply = (obj: object) => objects.patch(obj as KubernetesObject, undefined, undefined, "airflow-portal", true, PatchStrategy.ServerSideApply);
   await apply(helmRepository("airflow"));
   await apply(helmRelease(values, "airflow", "airflow"));
-  await eventually(async () => {
+  const site = await eventually(async () => {
     const s = await env.control<{ airflow: { clusterKey: string; port: number }[]; clusters: unknown[] }>("GET", "state");
     const hr = await objects.read<KubernetesObject & { status?: { conditions?: { type: string; status: string }[] } }>({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: "airflow", namespace: "airflow" } });
     const ready = hr.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
     return ready ? s.airflow.find((a) => a.clusterKey === clusterKey) : undefined;
   }, 60_000, "the release to be installed");
+  airflowPort = site.port;
 }, 120_000);
 afterAll(() => env?.close());
 
 describe("a task run by the stand-in Airflow", () => {
   it("runs in a pod the webhook gave the identity, writes its log to Blob Storage, and its pod is gone", async (ctx) => {
     needs(airflowCharts, ctx);
-    const run = await runTask({ dagId: "example_dag", taskId: "hello", runId: "manual__2025-06-01T10:00:00+00:00" });
+    const run = await runTask({ dagId: "example_dag", taskId: "hello", runId: RUN });
     expect(run).toMatchObject({ state: "success", tryNumber: 1 });
     expect(run.error).toBeUndefined();
     expect(run.pod).toMatch(/^example-dag-hello-[0-9a-f]{8}$/);
@@ -99,9 +115,35 @@ describe("a task run by the stand-in Airflow", () => {
     expect(stored?.content).toContain(run.pod);
 
     // A second run of the same task instance is its next try.
-    const again = await runTask({ dagId: "example_dag", taskId: "hello", runId: "manual__2025-06-01T10:00:00+00:00" });
+    const again = await runTask({ dagId: "example_dag", taskId: "hello", runId: RUN });
     expect(again).toMatchObject({ state: "success", tryNumber: 2 });
     expect((await blobs()).map((b) => b.name)).toContain(path.replace("attempt=1", "attempt=2"));
+  });
+
+  it("serves the log from Blob Storage after the pod is gone, through the API server's own identity; an unknown task instance is 404", async (ctx) => {
+    needs(airflowCharts, ctx);
+    const run = await runTask({ dagId: "example_dag", taskId: "served", runId: RUN });
+    expect(run.state).toBe("success");
+    // The UI reads as its own pod: the webhook gave the API server the identity too.
+    const ui = (await core.listNamespacedPod({ namespace: "airflow", labelSelector: "component=api-server" })).items[0];
+    expect(ui?.spec?.containers[0]?.env?.find((e) => e.name === "AZURE_CLIENT_ID")?.value).toBe(identity.properties!.clientId);
+
+    const log = await readLog("example_dag", RUN, "served", 1);
+    expect(log.status).toBe(200);
+    const [group, end, ...lines] = log.body.content ?? [];
+    expect(group?.event).toBe("::group::Log message source details");
+    expect(group?.sources).toEqual(["Found remote logs:", `  * https://airflow-logs.blob.core.windows.net/wasb-airflow-logs/dag_id=example_dag/run_id=${RUN}/task_id=served/attempt=1.log`]);
+    expect(end?.event).toBe("::endgroup::");
+    expect(lines.map((l) => l.event)).toContain("Hello from example_dag.served");
+    expect(lines.map((l) => l.event)).toContain(`Task instance is in running state on host ${run.pod}`);
+    expect(typeof log.body.continuation_token).toBe("string");
+
+    // Another try of it was never run: nothing in the store for it.
+    const missingTry = await readLog("example_dag", RUN, "served", 7);
+    expect(missingTry.status).toBe(200);
+    expect(missingTry.body.content?.[0]?.sources?.at(-1)).toMatch(/^No logs found in WASB/);
+    const unknown = await readLog("example_dag", RUN, "never_ran", 1);
+    expect(unknown).toEqual({ status: 404, body: { detail: "TaskInstance not found" } });
   });
 
   it("fails with Entra's AADSTS70021 when the worker's federated credential names another subject, and writes nothing", async (ctx) => {
@@ -130,6 +172,14 @@ describe("a task run by the stand-in Airflow", () => {
       expect(run.state).toBe("failed");
       expect(run.error).toContain("AuthorizationPermissionMismatch");
       expect((await blobs()).some((b) => b.name.includes("task_id=no_role"))).toBe(false);
+      // The UI reads as the same identity: the log written before cannot be read now, and Airflow says why.
+      const log = await readLog("example_dag", RUN, "hello", 1);
+      expect(log.status).toBe(200);
+      const sources = log.body.content?.[0]?.sources ?? [];
+      expect(sources[0]).toBe(`tried listing blobs with prefix=wasb-airflow-logs/dag_id=example_dag/run_id=${RUN}/task_id=hello/attempt=1.log and container=airflow-logs`);
+      expect(sources[1]).toContain("could not list blobs");
+      expect(sources[1]).toContain("AuthorizationPermissionMismatch");
+      expect(log.body.content?.map((l) => l.event)).not.toContain("Hello from example_dag.hello");
     } finally {
       await grant();
     }
