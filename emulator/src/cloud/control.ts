@@ -5,6 +5,7 @@ import type { CloudContext } from "./context.js";
 import type { Json } from "./store.js";
 import { vnetAt } from "./arm/virtual-network-views.js";
 import { issuerOf, mintServiceAccountToken } from "./kube/service-account-tokens.js";
+import { taskRunRequest } from "./airflow/task-runs.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
@@ -165,11 +166,13 @@ export async function handleControl(ctx: CloudContext, startup: Latencies, reset
       });
       return reply(200, { token, issuer: issuerOf(ctx, cluster) });
     }
+    const taskRun = /^POST \/_emulator\/clusters\/([^/]+)\/airflow\/task-runs$/.exec(route);
+    if (taskRun) return reply(...(await taskRunRequest(ctx, decodeURIComponent(taskRun[1] as string), (await jsonBody(req)) as Json)));
     if (route === "POST /_emulator/reset") {
       await reset();
       return reply(200, dumpState(ctx));
     }
-    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "GET faults/served", "PUT faults/seed", "GET|POST|DELETE holds", "DELETE holds/{id}", "POST reset", "POST networks/vantage", "GET storage/{account}/blobs", "POST clusters/{clusterKey}/service-account-token"] });
+    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "GET faults/served", "PUT faults/seed", "GET|POST|DELETE holds", "DELETE holds/{id}", "POST reset", "POST networks/vantage", "GET storage/{account}/blobs", "POST clusters/{clusterKey}/service-account-token", "POST clusters/{clusterKey}/airflow/task-runs"] });
   } catch (err) {
     sendJson(res, 400, { error: (err as Error).message });
   }

@@ -35,6 +35,8 @@ import { IngressListener } from "./ingress/listener.js";
 import { ApiServer } from "./kube/apiserver.js";
 import { KubeClusters } from "./kube/clusters.js";
 import { Kubelet } from "./kube/kubelet.js";
+import { installWorkloadIdentityWebhook } from "./kube/workload-identity-webhook.js";
+import { taskLogAnswer } from "./airflow/task-logs-api.js";
 import { Store } from "./store.js";
 import { TokenService } from "./tokens.js";
 import { exchangeFederated } from "./token-exchange.js";
@@ -106,6 +108,8 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   };
   ctx.vantages = new Vantages(ctx);
   tokens.federation = (clientId, tenant, assertion) => exchangeFederated(ctx, clientId, tenant, assertion);
+  installWorkloadIdentityWebhook(ctx);
+  ctx.airflow.taskLog = (site, request) => taskLogAnswer(ctx, site, request);
   ctx.blob = new BlobService(ctx, options.dataDir, options.tls);
   // The clusters' kubelets and controllers: they decide from the objects whether what Flux installs runs.
   const kubelet = new Kubelet(kube, () => helmTimeScale(latencies));

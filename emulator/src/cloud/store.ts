@@ -93,6 +93,23 @@ export interface AirflowSite {
   chartVersion: string;
   /** FAB's OAuth sign-in, when the values carry a generated webserver_config.py. */
   signIn?: AirflowSignInSource;
+  /** Task instances the stand-in ran (control API), one entry per try: Airflow's metadata database, so kept across upgrades and restarts. */
+  taskInstances?: TaskInstanceRecord[];
+}
+
+/** One try of a task instance: how it ended, on which pod, and where its log went (null: only in the pod, gone with it). */
+export interface TaskInstanceRecord {
+  dagId: string;
+  runId: string;
+  taskId: string;
+  tryNumber: number;
+  state: "success" | "failed";
+  pod: string;
+  hostname: string;
+  logLocation: string | null;
+  error?: string;
+  startDate: string;
+  endDate: string;
 }
 
 /** Where the stand-in reads its sign-in settings: the config text, and the pod's environment sources. */
