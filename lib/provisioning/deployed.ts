@@ -20,7 +20,7 @@ export const DeployedSchema = z.object({
   resources: z.record(z.string(), z.string()),
   /** The environment's managed identity (ids, no secret): its client id is on the federated service accounts. Absent on environments built before. */
   identity: z.object({ clientId: z.string(), principalId: z.string() }).optional(),
-  /** Where Airflow keeps task logs (the storage account's blob endpoint and container). Absent on environments built before. */
+  /** Where Airflow keeps task logs (the storage account's blob endpoint and container) and the managed identity's tenant. Absent on environments built before. */
   taskLogs: z.object({ account: z.string(), blobEndpoint: z.string(), container: z.string(), tenantId: z.string() }).optional(),
   /** The Airflow UI and how it is exposed. */
   airflowUrl: z.string().nullable(),

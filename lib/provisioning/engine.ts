@@ -132,7 +132,9 @@ function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["c
     ...(helm.release ? { release: helm.release as Deployed["release"] } : {}),
     resources,
     ...(identity?.clientId ? { identity: { clientId: String(identity.clientId), principalId: String(identity.principalId ?? "") } } : {}),
-    ...(logs?.blobEndpoint ? { taskLogs: { account: String(logs.account), blobEndpoint: String(logs.blobEndpoint), container: String(logs.container), tenantId: String(logs.tenantId) } } : {}),
+    ...(logs?.blobEndpoint && identity?.tenantId
+      ? { taskLogs: { account: String(logs.account), blobEndpoint: String(logs.blobEndpoint), container: String(logs.container), tenantId: String(identity.tenantId) } }
+      : {}),
     airflowUrl: (outputs["airflow-health"]?.url as string | undefined) ?? null,
     exposure: config.airflowAccess ? "ingress" : config.airflowExposure,
     ...(outputs["spoke-network"]

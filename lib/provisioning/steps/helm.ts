@@ -21,7 +21,8 @@ import { diagnoseRelease, isDefinite, problemKey, unreadyPods } from "./release-
 export function valuesFor(ctx: StepContext): Record<string, unknown> {
   const clientId = (ctx.outputs["workload-identity"]?.clientId as string | undefined) ?? ctx.env.previousDeployed?.identity?.clientId;
   const storage = ctx.outputs["task-log-storage"];
-  const logs = storage?.blobEndpoint ? { blobEndpoint: String(storage.blobEndpoint), container: String(storage.container), tenantId: String(storage.tenantId) } : ctx.env.previousDeployed?.taskLogs;
+  const tenantId = ctx.outputs["workload-identity"]?.tenantId;
+  const logs = storage?.blobEndpoint && tenantId ? { blobEndpoint: String(storage.blobEndpoint), container: String(storage.container), tenantId: String(tenantId) } : ctx.env.previousDeployed?.taskLogs;
   const taskLogs = logs ? { blobEndpoint: logs.blobEndpoint, container: logs.container, tenantId: logs.tenantId } : null;
   return environmentHelmValues({ ...ctx.env, workloadIdentity: clientId ? { clientId } : null, taskLogs }, ctx.config);
 }

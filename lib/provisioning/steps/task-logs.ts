@@ -77,8 +77,7 @@ export const createTaskLogStorage: StepRun = async (ctx) => {
     return { found: await arm.storage.blobContainers.create(rg, name, TASK_LOG_CONTAINER, { publicAccess: "None" }, { abortSignal: ctx.signal }), created: true };
   });
   await ctx.log(container.created ? `Created the ${TASK_LOG_CONTAINER} container for task logs` : `The ${TASK_LOG_CONTAINER} container already exists`);
-  // The identity's tenant goes with the endpoint: Airflow's connection names both.
-  return { id: account.id, account: name, blobEndpoint, container: TASK_LOG_CONTAINER, tenantId: ctx.config.azure.tenantId };
+  return { id: account.id, account: name, blobEndpoint, container: TASK_LOG_CONTAINER };
 };
 
 /** Storage Blob Data Contributor on the account (not the resource group) for the environment's managed identity. */
