@@ -13,6 +13,9 @@ export interface TaskLogsTarget {
   tenantId: string;
 }
 
+/** The container Airflow's `[azure_remote_logging] remote_wasb_log_container` names. */
+export const TASK_LOG_CONTAINER = "airflow-logs";
+
 /** The connection id `[logging] remote_log_conn_id` names, and the variable Airflow reads it from. */
 export const TASK_LOGS_CONNECTION_ID = "wasb_task_logs";
 export const TASK_LOGS_CONNECTION_ENV = `AIRFLOW_CONN_${TASK_LOGS_CONNECTION_ID.toUpperCase()}`;

@@ -151,6 +151,8 @@ function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["c
   };
 }
 
+const pick = (resources: Record<string, string>, keys: string[]) => Object.fromEntries(Object.entries(resources).filter(([key]) => keys.includes(key)));
+
 /** The resources recorded after a restore: the restored server and its firewall rule in place of the old ones. */
 function restoredResources(outputs: Record<string, StepOutput>, before: Record<string, string>): Record<string, string> {
   const resources = { ...before };
@@ -192,7 +194,18 @@ async function settleEnvironment(tx: Prisma.TransactionClient, op: ClaimedOperat
     const before = env.previousDeployed;
     const restored = env.restore ? restoredResources(result.outputs, before?.resources ?? {}) : null;
     const deployed = before
-      ? { ...before, appliedAt: applied.appliedAt, chartVersion: applied.chartVersion, helmValues: applied.helmValues, release: applied.release, airflowUrl: applied.airflowUrl ?? before.airflowUrl, ...(restored ? { resources: restored } : {}) }
+      ? {
+          ...before,
+          appliedAt: applied.appliedAt,
+          chartVersion: applied.chartVersion,
+          helmValues: applied.helmValues,
+          release: applied.release,
+          airflowUrl: applied.airflowUrl ?? before.airflowUrl,
+          // What a change added to an environment built before it existed: the identity, the task logs' account.
+          ...(applied.identity ? { identity: applied.identity } : {}),
+          ...(applied.taskLogs ? { taskLogs: applied.taskLogs } : {}),
+          resources: { ...(restored ?? before.resources), ...pick(applied.resources, ["identity", "storageAccount"]) },
+        }
       : applied;
     await transitionEnvironment(tx, {
       environmentId: op.environmentId,

@@ -66,16 +66,22 @@ export const TEARDOWN_PLAN: readonly PlannedStep[] = [
 /**
  * A change to a running environment (executor, size), as approved with its what-if: the Azure
  * sizes first, then the release with the new values, then the disks the release stopped using.
- * Every step compares with what is there and writes only what differs.
+ * Every step compares with what is there and writes only what differs: an environment built before
+ * environments had a managed identity and task logs in Blob Storage gets them here; one that has
+ * them is only read.
  */
 export const UPDATE_PLAN: readonly PlannedStep[] = [
+  { key: "workload-identity", label: "Create the environment's managed identity", dependsOn: [] },
+  { key: "federated-credentials", label: "Let Airflow's service accounts sign in as the identity", dependsOn: ["workload-identity"] },
+  { key: "task-log-storage", label: "Create the storage account for task logs", dependsOn: [] },
+  { key: "task-log-access", label: "Let the identity write task logs", dependsOn: ["task-log-storage", "workload-identity"] },
   { key: "node-pool", label: "Resize the cluster's nodes", dependsOn: [] },
   { key: "database-size", label: "Resize the PostgreSQL server", dependsOn: [] },
   // Before anything migrates the metadata: a restore point to come back to.
   { key: "database-backup", label: "Back up the database before an upgrade", dependsOn: ["database-size"] },
   { key: "finished-jobs", label: "Clear the release's finished Jobs", dependsOn: [] },
   { key: "version-secrets", label: "Create the secrets the Airflow version needs", dependsOn: [] },
-  { key: "helm-release", label: "Apply the changed Helm values", dependsOn: ["node-pool", "database-backup", "finished-jobs", "version-secrets"] },
+  { key: "helm-release", label: "Apply the changed Helm values", dependsOn: ["node-pool", "database-backup", "finished-jobs", "version-secrets", "federated-credentials", "task-log-access"] },
   { key: "helm-ready", label: "Wait for the Helm release", dependsOn: ["helm-release"] },
   { key: "delete-disks", label: "Delete the disks the change leaves behind", dependsOn: ["helm-ready"] },
   { key: "airflow-health", label: "Check that Airflow is healthy", dependsOn: ["helm-ready"] },

@@ -3,6 +3,7 @@ import type { StorageAccount, StorageAccountCreateParameters } from "@azure/arm-
 import { ensureArmResource } from "@/lib/azure/ensure";
 import { CloudError } from "@/lib/azure/errors";
 import { grantRole } from "@/lib/azure/role-assignments";
+import { TASK_LOG_CONTAINER } from "@/lib/helm/task-logs-values";
 import type { StepContext, StepRun } from "../context";
 import { environmentTags } from "./resource-group";
 
@@ -12,9 +13,6 @@ import { environmentTags } from "./resource-group";
  * account takes no keys at all: Airflow reaches it as the environment's managed identity, which is
  * granted Storage Blob Data Contributor on this account only.
  */
-
-/** The container Airflow's `[azure_remote_logging] remote_wasb_log_container` names. */
-export const TASK_LOG_CONTAINER = "airflow-logs";
 
 /**
  * What Azure's security baseline asks of an account: no shared keys (Entra sign-in by default), TLS
