@@ -139,6 +139,26 @@ describe("the vault's data plane", () => {
   });
 });
 
+describe("access policies", () => {
+  it("decide on a vault without RBAC: the caller's object id and the permission it lists", async () => {
+    const oid = await oidOf(env.credential);
+    const vault = await kv.vaults.createOrUpdate(
+      "rg-kv-data",
+      "kv-data-policies",
+      { location: "westeurope", properties: { tenantId: TENANT, sku: { family: "A", name: "standard" }, accessPolicies: [{ tenantId: TENANT, objectId: oid, permissions: { secrets: ["get", "list", "set"] } }] } },
+      POLL,
+    );
+    const mine = new SecretClient(vault.properties.vaultUri!, env.credential, sdkOptions());
+    expect((await mine.setSecret("policy", "allowed")).value).toBe("allowed");
+    const refused = await failure(mine.beginDeleteSecret("policy"));
+    expect(refused).toMatchObject({ statusCode: 403, code: "Forbidden" });
+    expect(refused.message).toContain("does not have secrets delete permission on key vault 'kv-data-policies;location=westeurope'");
+    // A role assignment means nothing to such a vault.
+    await assign(vault.id!, other, ROLES.secretsOfficer);
+    expect(await failure(new SecretClient(vault.properties.vaultUri!, other, sdkOptions()).getSecret("policy"))).toMatchObject({ statusCode: 403 });
+  });
+});
+
 describe("keys", () => {
   it("are made in the vault, sign a SHA-256 digest Node's crypto verifies with the public JWK, and never show their private half", async () => {
     const vault = await newVault("kv-data-keys");

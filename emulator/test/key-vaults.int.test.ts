@@ -114,6 +114,19 @@ describe("vaults", () => {
     expect((await create("kv-purgeable")).properties.provisioningState).toBe("Succeeded");
   });
 
+  // Last: it moves the cloud's clock.
+  it("leave the deleted state by themselves once their retention has passed, purge protection or not", async () => {
+    await create("kv-retention", { enablePurgeProtection: true, softDeleteRetentionInDays: 7 });
+    await kv.vaults.delete("rg-kv", "kv-retention");
+    const purgeDate = (await kv.vaults.getDeleted("kv-retention", "westeurope")).properties!.scheduledPurgeDate!;
+    expect(purgeDate.getTime() - Date.now()).toBeLessThan(7 * 86_400_000 + 60_000);
+    await env.control("POST", "clock/advance", { seconds: 6 * 86_400 });
+    expect((await kv.vaults.getDeleted("kv-retention", "westeurope")).name).toBe("kv-retention");
+    await env.control("POST", "clock/advance", { seconds: 86_400 + 60 });
+    expect(await failure(kv.vaults.getDeleted("kv-retention", "westeurope"))).toMatchObject({ statusCode: 404 });
+    expect((await create("kv-retention")).properties.provisioningState).toBe("Succeeded");
+  });
+
   it("recover only what is in the deleted state", async () => {
     const missing = await failure(kv.vaults.createOrUpdate("rg-kv", "kv-never", { location: "westeurope", properties: { tenantId: TENANT, sku: { family: "A", name: "standard" }, createMode: "recover" } }, POLL));
     expect(missing).toMatchObject({ statusCode: 404, code: "DeletedVaultNotFound" });
