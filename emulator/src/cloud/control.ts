@@ -4,6 +4,7 @@ import { parseLatencies, parseScale, PROFILES, scaled, type Latencies, type Prof
 import type { CloudContext } from "./context.js";
 import type { Json } from "./store.js";
 import { vnetAt } from "./arm/virtual-network-views.js";
+import { deletedVaults } from "./arm/deleted-vaults.js";
 import { issuerOf, mintServiceAccountToken } from "./kube/service-account-tokens.js";
 import { taskRunRequest } from "./airflow/task-runs.js";
 
@@ -54,6 +55,8 @@ export function dumpState(ctx: CloudContext) {
     })),
     airflow: Object.values(s.airflow).map(({ signIn, ...a }) => ({ ...a, signIn: Boolean(signIn), url: `http://127.0.0.1:${a.port}/` })),
     ingressPort: ctx.ingress.port,
+    deletedVaults: deletedVaults(ctx).map((r) => ({ id: r.vault.id, name: r.vault.body.name, location: r.vault.body.location, deletionDate: r.deletionDate, scheduledPurgeDate: r.scheduledPurgeDate, purgeProtection: (r.vault.body.properties as Json).enablePurgeProtection === true })),
+    vaultPorts: s.vaultPorts ?? {},
     latencies: ctx.latencies,
     faults: ctx.faults.list(),
     holds: ctx.holds.list(),

@@ -9,6 +9,9 @@ import { registerVirtualNetworks } from "./arm/virtual-networks.js";
 import { registerBlobContainers } from "./arm/blob-containers.js";
 import { registerStorageAccounts } from "./arm/storage-accounts.js";
 import { BlobService } from "./storage/blob-service.js";
+import { registerDeletedVaults } from "./arm/deleted-vaults.js";
+import { registerKeyVaults } from "./arm/key-vaults.js";
+import { KeyVaultService } from "./keyvault/service.js";
 import { internalAddress } from "./arm/internal-load-balancers.js";
 import { Vantages } from "./vantage.js";
 import { registerAgentPools } from "./arm/agent-pools.js";
@@ -104,6 +107,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     onRemoved: [],
     vantages: undefined as unknown as Vantages,
     blob: undefined as unknown as BlobService,
+    keyVault: undefined as unknown as KeyVaultService,
     log,
   };
   ctx.vantages = new Vantages(ctx);
@@ -111,6 +115,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   installWorkloadIdentityWebhook(ctx);
   ctx.airflow.taskLog = (site, request) => taskLogAnswer(ctx, site, request);
   ctx.blob = new BlobService(ctx, options.dataDir, options.tls);
+  ctx.keyVault = new KeyVaultService(ctx, options.dataDir, options.tls);
   // The clusters' kubelets and controllers: they decide from the objects whether what Flux installs runs.
   const kubelet = new Kubelet(kube, () => helmTimeScale(latencies));
   ctx.flux = new Flux(ctx, kubelet);
@@ -135,6 +140,8 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   registerPrivateDns(ctx);
   registerStorageAccounts(ctx);
   registerBlobContainers(ctx);
+  registerKeyVaults(ctx);
+  registerDeletedVaults(ctx);
   kube.internalAddress = (cluster, key) => internalAddress(ctx, cluster, key);
   const apiServer = new ApiServer(ctx);
   const graph = new GraphApplications(store, tokens, process.env, options.baseUrl);
@@ -146,6 +153,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   ctx.appRouting.start();
   await ctx.ingress.start(options.ingressPort ?? (Number(process.env.EMULATOR_INGRESS_PORT) || undefined));
   await ctx.blob.start();
+  await ctx.keyVault.start();
 
   const stopWork = async () => {
     ctx.lro.close();
@@ -158,6 +166,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const reset = async () => {
     await stopWork();
     await ctx.blob.reset();
+    await ctx.keyVault.reset();
     store.reset();
     ctx.ingress.remember();
     ctx.blob.remember();
@@ -188,6 +197,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       await ctx.vantages.close();
       await ctx.ingress.close();
       await ctx.blob.close();
+      await ctx.keyVault.closeAll();
       store.flush();
     },
   };

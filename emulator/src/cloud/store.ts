@@ -146,6 +146,17 @@ export interface CloudState {
   graph?: GraphState;
   /** How far the control API has moved the cloud's clock ahead of real time (clock.ts). */
   clockOffsetMs?: number;
+  /** Soft-deleted Key Vault vaults, by lower-cased name (names are global), until purged. */
+  deletedVaults?: Record<string, DeletedVaultRecord>;
+  /** Each vault's data-plane HTTPS port, by lower-cased name: chosen once, kept while the vault or its soft-deleted self exists. */
+  vaultPorts?: Record<string, number>;
+}
+
+/** A vault in Key Vault's deleted state: what it was (to recover it) and when Azure would purge it. */
+export interface DeletedVaultRecord {
+  vault: ArmResource;
+  deletionDate: string;
+  scheduledPurgeDate: string;
 }
 
 function emptyState(): CloudState {

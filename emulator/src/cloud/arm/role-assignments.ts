@@ -22,6 +22,8 @@ export const BUILT_IN_ROLES: Record<string, string> = {
   "Key Vault Certificate User": "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba",
   "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
   "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
+  "Key Vault Crypto Officer": "14b46e9e-c2b7-41b4-b07b-48a6ebf60603",
+  "Key Vault Crypto User": "12338af0-0e69-4776-bea7-57ae8d297424",
   "Managed Identity Operator": "f1a07417-d97a-45cb-824c-7a7467783830",
   "Azure Kubernetes Service Cluster Admin Role": "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
   "Azure Kubernetes Service Cluster User Role": "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
