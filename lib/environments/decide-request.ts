@@ -9,6 +9,7 @@ import { OWN_REQUEST_MESSAGE } from "./four-eyes";
 import type { ReleaseCheck } from "./release-check";
 import { releaseSpecOf, releaseSpecSelect } from "./release-spec";
 import { STATUS_DISPLAY } from "./status";
+import { asPlanned } from "./changes/seed-adoption";
 
 export const REASON_MAX = 500;
 
@@ -48,7 +49,7 @@ async function decideRequest(db: PrismaClient, actor: Actor, id: string, decisio
       select: releaseSpecSelect,
     });
     // Anything else (decided meanwhile, one's own request, gone) is answered by the update below.
-    if (pending) await decision.checkRelease(releaseSpecOf(pending));
+    if (pending) await decision.checkRelease(asPlanned(releaseSpecOf(pending)));
   }
 
   return db.$transaction(async (tx) => {

@@ -1,6 +1,7 @@
 import "server-only";
 import { renderAirflowRelease, refusalMessage } from "@/lib/helm/airflow-release";
 import type { AirflowReleaseSettings } from "@/lib/helm/airflow-values";
+import { asPlanned } from "./changes/seed-adoption";
 import type { ReleaseObject } from "./release-objects";
 import type { EnvironmentDetail } from "./types";
 
@@ -30,7 +31,7 @@ export async function releaseView(env: EnvironmentDetail, settings: AirflowRelea
     return { kind: "unlisted", message: "The objects were not recorded when this release was applied." };
   }
   try {
-    const listing = await renderAirflowRelease(env, settings, AbortSignal.timeout(PAGE_RENDER_TIMEOUT_MS));
+    const listing = await renderAirflowRelease(asPlanned(env), settings, AbortSignal.timeout(PAGE_RENDER_TIMEOUT_MS));
     if (listing.status === "listed") {
       const { chart, objects } = listing;
       return { kind: "planned", chartVersion: chart.version, chartDigest: chart.digest, objects };

@@ -8,6 +8,7 @@ import { newNameSuffix } from "./naming";
 import type { ReleaseCheck } from "./release-check";
 import { releaseSpecOf } from "./release-spec";
 import { fieldErrorsOf, makeRequestSchema } from "./request-schema";
+import { asPlanned } from "./changes/seed-adoption";
 
 const nameTaken = (name: string) =>
   new AppError("INVALID", "Check the highlighted fields.", {
@@ -58,8 +59,9 @@ export async function requestEnvironment(
   const chartVersion = chartVersionFor(request.airflowVersion);
   if (checkRelease) {
     const teamRow = await db.team.findUniqueOrThrow({ where: { id: team.id }, select: { name: true, entraGroupId: true } });
+    // Checked as it will be applied: with the identity and task logs its provisioning creates.
     await checkRelease(
-      releaseSpecOf({
+      asPlanned(releaseSpecOf({
         ...request,
         nameSuffix,
         chartVersion,
@@ -67,7 +69,7 @@ export async function requestEnvironment(
         dagBranch: request.dagBranch ?? null,
         dagSubPath: request.dagSubPath ?? null,
         team: teamRow,
-      }),
+      })),
     );
   }
 

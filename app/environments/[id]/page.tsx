@@ -26,6 +26,7 @@ import { getProgress } from "@/lib/environments/progress";
 import { taskLogsInBlob } from "@/lib/provisioning/deployed";
 import { pendingChangeOf } from "@/lib/environments/changes/queries";
 import { restoreOption } from "@/lib/environments/changes/restore";
+import { asPlanned } from "@/lib/environments/changes/seed-adoption";
 import { powerWhatIf, teardownWhatIf } from "@/lib/environments/changes/release-unchanged-what-if";
 import { describeSchedule, monthlySaving, stoppedShare } from "@/lib/environments/hibernation-schedule";
 import { getEnvironment } from "@/lib/environments/queries";
@@ -217,7 +218,7 @@ export default async function EnvironmentPage({
       ) : null}
       <section aria-labelledby="values-heading" className="space-y-3">
         <h2 id="values-heading" className="text-lg font-semibold">Helm values</h2>
-        <HelmValues env={env} planned={env.deployed ? undefined : environmentHelmValues(env, release)} />
+        <HelmValues env={env} planned={env.deployed ? undefined : environmentHelmValues(asPlanned(env), release)} />
       </section>
       <section aria-labelledby="history-heading" className="space-y-3">
         <h2 id="history-heading" className="text-lg font-semibold">History</h2>

@@ -13,6 +13,15 @@ export interface SeedAdoption {
   consequence: string;
 }
 
+/**
+ * An environment not built yet, as it will be applied: with the identity and task logs its
+ * provisioning creates, their ids in words until Azure gives them.
+ */
+export function asPlanned<T extends { names: Pick<DerivedNames, "identity" | "storageAccount">; workloadIdentity?: { clientId: string } | null }>(spec: T): T {
+  const adoption = seedAdoption(spec);
+  return adoption ? { ...spec, workloadIdentity: adoption.workloadIdentity, taskLogs: adoption.taskLogs } : spec;
+}
+
 export function seedAdoption(spec: { names: Pick<DerivedNames, "identity" | "storageAccount">; workloadIdentity?: { clientId: string } | null }): SeedAdoption | null {
   if (spec.workloadIdentity) return null;
   const { identity, storageAccount } = spec.names;
