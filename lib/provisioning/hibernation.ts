@@ -1,5 +1,5 @@
 import { recordAudit } from "@/lib/audit";
-import { powerWhatIf } from "@/lib/environments/changes/what-if";
+import { powerWhatIf } from "@/lib/environments/changes/release-unchanged-what-if";
 import { deriveNames, type DerivedNames } from "@/lib/environments/naming";
 import { transitionEnvironment } from "@/lib/environments/transition";
 import { AppError } from "@/lib/errors";

@@ -25,7 +25,7 @@ import { db } from "@/lib/db/client";
 import { getProgress } from "@/lib/environments/progress";
 import { pendingChangeOf } from "@/lib/environments/changes/queries";
 import { restoreOption } from "@/lib/environments/changes/restore";
-import { powerWhatIf, teardownWhatIf } from "@/lib/environments/changes/what-if";
+import { powerWhatIf, teardownWhatIf } from "@/lib/environments/changes/release-unchanged-what-if";
 import { describeSchedule, monthlySaving, stoppedShare } from "@/lib/environments/hibernation-schedule";
 import { getEnvironment } from "@/lib/environments/queries";
 import { hasReleaseView } from "@/lib/environments/release-view";

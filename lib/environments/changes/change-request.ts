@@ -16,7 +16,8 @@ import { DAG_SOURCE_NEEDS_REPOSITORY, dagBranchField, dagRepoUrlField, dagSubPat
 import { releaseSpecOf, releaseSpecSelect } from "../release-spec";
 import { transitionEnvironment } from "../transition";
 import { restoreOption, type RestorePlan } from "./restore";
-import { ChangeTargetSchema, computeWhatIf, powerWhatIf, readWhatIf, teardownWhatIf, type ChangeTarget, type WhatIf } from "./what-if";
+import { powerWhatIf, teardownWhatIf } from "./release-unchanged-what-if";
+import { ChangeTargetSchema, computeWhatIf, readWhatIf, type ChangeTarget, type WhatIf } from "./what-if";
 
 const id = z.string().uuid("That environment does not exist.");
 

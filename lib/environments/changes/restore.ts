@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { readDeployed } from "@/lib/provisioning/deployed";
 import { deriveNames, restoredServerName } from "../naming";
-import { ChangeTargetSchema, restoreWhatIf, type WhatIf } from "./what-if";
+import { restoreWhatIf } from "./release-unchanged-what-if";
+import { ChangeTargetSchema, type WhatIf } from "./what-if";
 
 /**
  * Restoring after a failed upgrade (a migration only goes forward, so the portal never rolls a
