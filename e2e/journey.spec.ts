@@ -91,6 +91,9 @@ test("an environment goes from request to a working Airflow, live on its page, a
   // The page says from where the UI is reachable, and which network the environment is part of.
   await expect(requester.getByText("https, through the cluster's ingress, with Entra sign-in").first()).toBeVisible();
   await expect(requester.getByText(/^10\.64\.\d+\.0\/24, peered with the hub vnet-hub-platform$/)).toBeVisible();
+  // Task logs are kept in the environment's own blob container, which the page links to in the Azure portal.
+  const logs = requester.getByRole("link", { name: /^Container airflow-logs in st/ });
+  await expect(logs).toHaveAttribute("href", /^https:\/\/portal\.azure\.com\/#view\/Microsoft_Azure_Storage\/ContainerMenuBlade\/.*storageAccounts%2Fst[a-z0-9]+\/path\/airflow-logs$/);
   const access = requester.getByRole("region", { name: "Airflow sign-in" });
   await expect(access.getByRole("row", { name: /Team Analytics/ })).toContainText("Op");
   await expect(access.getByRole("row", { name: /Platform admins/ })).toContainText("Admin");

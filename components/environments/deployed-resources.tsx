@@ -12,7 +12,13 @@ const RESOURCE_LABELS: Record<string, string> = {
   hubPeering: "Peering with the hub",
   privateDnsZone: "Database's private DNS zone",
   identity: "Managed identity (workload identity)",
+  storageAccount: "Storage account (task logs)",
 };
+
+/** The container's page in the Azure portal (its blobs: each task's log, by DAG, run and task). */
+export function containerPortalUrl(accountId: string, container: string): string {
+  return `https://portal.azure.com/#view/Microsoft_Azure_Storage/ContainerMenuBlade/~/overview/storageAccountId/${encodeURIComponent(accountId)}/path/${encodeURIComponent(container)}`;
+}
 
 /** From where people reach the UI, honestly: an internal address is only as reachable as its network. */
 export function reachabilityText(deployed: Pick<Deployed, "exposure" | "network">): string {
@@ -53,6 +59,22 @@ export function DeployedResources({ deployed }: { deployed: Deployed }) {
           <dt className="font-medium text-slate-600">Network</dt>
           <dd className="col-span-2">
             {deployed.network.addressPrefix}, peered with the hub {deployed.network.hub}
+          </dd>
+        </div>
+      ) : null}
+      {deployed.taskLogs ? (
+        <div className="grid grid-cols-3 gap-4 px-4 py-2">
+          <dt className="font-medium text-slate-600">Task logs</dt>
+          <dd className="col-span-2 break-all">
+            {deployed.resources.storageAccount ? (
+              <a className="font-medium text-sky-800 underline" href={containerPortalUrl(deployed.resources.storageAccount, deployed.taskLogs.container)} target="_blank" rel="noreferrer">
+                Container {deployed.taskLogs.container} in {deployed.taskLogs.account}
+                <span className="sr-only"> (opens the Azure portal in a new tab)</span>
+              </a>
+            ) : (
+              `Container ${deployed.taskLogs.container} in ${deployed.taskLogs.account}`
+            )}
+            , kept after the task&apos;s pod is gone
           </dd>
         </div>
       ) : null}

@@ -1,5 +1,6 @@
 import { estimateMonthlyCost, postgresUserConnections, SIZE_PRESETS } from "@/lib/environments/catalog";
 import type { EnvironmentDetail } from "@/lib/environments/types";
+import { taskLogsInBlob } from "@/lib/provisioning/deployed";
 import { DiskBreakdown } from "./cost-estimate";
 import { executorLabel, formatDate, formatDateTime } from "./format";
 
@@ -16,7 +17,8 @@ function Row({ term, children }: { term: string; children: React.ReactNode }) {
 
 export function EnvironmentSpec({ env }: { env: EnvironmentDetail }) {
   const size = SIZE_PRESETS[env.size];
-  const cost = estimateMonthlyCost({ executor: env.executor, size: env.size });
+  const taskLogs = taskLogsInBlob(env.deployed);
+  const cost = estimateMonthlyCost({ executor: env.executor, size: env.size, taskLogs });
   return (
     <dl className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
       <Row term="Team">{env.team.name}</Row>
@@ -35,7 +37,7 @@ export function EnvironmentSpec({ env }: { env: EnvironmentDetail }) {
         <p>
           {usd.format(cost.totalUsd)} per month, up to {usd.format(cost.maxTotalUsd)} at {size.nodeMaxCount} nodes (list prices, an estimate)
         </p>
-        <DiskBreakdown executor={env.executor} size={env.size} />
+        <DiskBreakdown executor={env.executor} size={env.size} taskLogs={taskLogs} />
       </Row>
       <Row term="DAG source">
         {env.dagSource ? (

@@ -33,7 +33,7 @@ export function SizeOption({
           {p.nodeMinCount}–{p.nodeMaxCount} × {p.nodeVmSize}; PostgreSQL {p.postgresSkuName}, {p.postgresStorageGiB} GiB,{" "}
           {postgresUserConnections(size)} connections
         </span>
-        <span className="block text-xs text-slate-800">from {usd.format(estimateMonthlyCost({ executor, size }).totalUsd)}/month</span>
+        <span className="block text-xs text-slate-800">from {usd.format(estimateMonthlyCost({ executor, size, taskLogs: true }).totalUsd)}/month</span>
       </span>
     </label>
   );

@@ -142,8 +142,9 @@ describe("client-node against an emulated cluster", () => {
     await objects.delete({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: "airflow", namespace: "airflow" } });
     await eventually(async () => ((await core.listNamespacedService({ namespace: "airflow" })).items.length === 0 ? true : undefined));
     await core.deleteNamespace({ name: "airflow" });
-    // Terminating first, as in Kubernetes; then it and its content are gone.
-    expect((await core.readNamespace({ name: "airflow" })).status?.phase).toBe("Terminating");
+    // Terminating first, as in Kubernetes (on a quick machine it may already be gone); then it and its content are gone.
+    const phase = await core.readNamespace({ name: "airflow" }).then((ns) => ns.status?.phase, (e: unknown) => ((e as { code?: number }).code === 404 ? "gone" : Promise.reject(e)));
+    expect(["Terminating", "gone"]).toContain(phase);
     // Forbidden while it terminates; on a quick machine it may already be gone (404). Either way nothing is created.
     expect([403, 404]).toContain(await codeOf(core.createNamespacedConfigMap({ namespace: "airflow", body: { metadata: { name: "late" } } })));
     await eventually(async () => ((await codeOf(core.readNamespace({ name: "airflow" }))) === 404 ? true : undefined));

@@ -5,6 +5,7 @@ import { NetworkManagementClient } from "@azure/arm-network";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
 import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
 import { ResourceManagementClient } from "@azure/arm-resources";
+import { StorageManagementClient } from "@azure/arm-storage";
 import type { TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
 import type { EngineConfig } from "@/lib/config";
@@ -40,6 +41,8 @@ export function armClients(azure: EngineConfig["azure"], credential: TokenCreden
     network: new NetworkManagementClient(credential, sub, options),
     privateDns: new PrivateDnsManagementClient(credential, sub, options),
     msi: new ManagedServiceIdentityClient(credential, sub, options),
+    // A client of the newer generation: its token scopes are `credentials.scopes`.
+    storage: new StorageManagementClient(credential, sub, { endpoint: options.endpoint, credentials: { scopes: options.credentialScopes } }),
     /** For clients made per call (another subscription's DNS zone, role assignments at any scope). */
     options,
     /** How often the SDK's pollers ask about a long-running operation. */

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { toCloudError } from "./errors";
 
 /** States in which Azure is still working on a resource: wait rather than write to it again. */
-const IN_PROGRESS = new Set(["Creating", "Updating", "Accepted", "InProgress", "Provisioning", "Deleting", "Starting", "Stopping", "Dropping", "Upgrading", "Scaling", "Migrating", "Restarting"]);
+const IN_PROGRESS = new Set(["Creating", "Updating", "Accepted", "InProgress", "Provisioning", "Deleting", "Starting", "Stopping", "Dropping", "Upgrading", "Scaling", "Migrating", "Restarting", "ResolvingDNS"]);
 const DONE = new Set(["Succeeded", "Ready"]);
 
 export type StateOf<T> = (resource: T) => string | undefined;

@@ -11,6 +11,8 @@ export const BUILT_IN_ROLES = {
   keyVaultCertificateUser: "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba",
   /** What environments built before were granted instead; kept so teardown still removes it. */
   keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
+  /** Lets an environment's managed identity write and read its task logs, and nothing else of the account. */
+  storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
 } as const;
 
 export type BuiltInRole = keyof typeof BUILT_IN_ROLES;
@@ -39,7 +41,14 @@ const codeOf = (error: unknown) => (error as { code?: string }).code;
  * Grants `role` at `scope` to a service principal. Returns false when it was already granted (the
  * same assignment, or the same grant under another name: ARM's 409 RoleAssignmentExists).
  */
-export async function grantRole(client: AuthorizationManagementClient, scope: string, role: BuiltInRole, principalId: string, signal?: AbortSignal): Promise<boolean> {
+export async function grantRole(
+  client: AuthorizationManagementClient,
+  scope: string,
+  role: BuiltInRole,
+  principalId: string,
+  signal?: AbortSignal,
+  description = "Airflow portal: application routing add-on of an environment's cluster",
+): Promise<boolean> {
   const name = roleAssignmentName(scope, role, principalId);
   try {
     await client.roleAssignments.get(scope, name, { abortSignal: signal });
@@ -51,7 +60,7 @@ export async function grantRole(client: AuthorizationManagementClient, scope: st
     await client.roleAssignments.create(
       scope,
       name,
-      { roleDefinitionId: roleDefinitionId(scope, role), principalId, principalType: "ServicePrincipal", description: "Airflow portal: application routing add-on of an environment's cluster" },
+      { roleDefinitionId: roleDefinitionId(scope, role), principalId, principalType: "ServicePrincipal", description },
       { abortSignal: signal },
     );
     return true;

@@ -31,6 +31,17 @@ describe("the catalog", () => {
     expect(kinds("CeleryExecutor")).toEqual([["triggerer", 1, 64], ["workers", 4, 64], ["redis", 1, 8]]);
   });
 
+  it("lists no log disk when task logs are in Blob Storage: only Redis keeps one", () => {
+    const kinds = (executor: "KubernetesExecutor" | "CeleryExecutor" | "LocalExecutor") =>
+      releaseDisks({ executor, size: "large", taskLogs: true }).map((d) => [d.component, d.count, d.sizeGiB]);
+    expect(kinds("KubernetesExecutor")).toEqual([]);
+    expect(kinds("LocalExecutor")).toEqual([]);
+    expect(kinds("CeleryExecutor")).toEqual([["redis", 1, 8]]);
+    const before = estimateMonthlyCost({ executor: "CeleryExecutor", size: "large" });
+    const since = estimateMonthlyCost({ executor: "CeleryExecutor", size: "large", taskLogs: { blobEndpoint: "https://x/" } });
+    expect(before.totalUsd - since.totalUsd).toBe(Math.round(5 * diskMonthlyUsd(64) + diskMonthlyUsd(8)) - Math.round(diskMonthlyUsd(8)));
+  });
+
   it("prices a disk as the Standard SSD tier its size rounds up to", () => {
     expect(diskMonthlyUsd(4)).toBeCloseTo(0.3);
     expect(diskMonthlyUsd(10)).toBeCloseTo(1.2);

@@ -144,17 +144,34 @@ export interface ReleaseDisk {
  * - the Local executor runs tasks inside the scheduler, which then keeps their logs on a disk;
  * - each Celery worker keeps its logs on a disk, and Redis, the Celery broker, its data.
  * The Kubernetes executor's task pods and the other components keep nothing on disk.
+ * With task logs in Blob Storage (`taskLogs`: every environment built since it came), no component
+ * keeps logs on a disk: Airflow writes a task's log to the container when the task ends, and the
+ * UI reads it there. Only Redis keeps its disk.
  */
-export function releaseDisks(request: { executor: ExecutorName; size: SizeName }): ReleaseDisk[] {
+export function releaseDisks(request: DiskRequest): ReleaseDisk[] {
   const p = SIZE_PRESETS[request.size];
-  const disks: ReleaseDisk[] = [{ component: "triggerer", label: "Triggerer logs", sizeGiB: p.logDiskGiB, count: 1 }];
-  if (request.executor === "LocalExecutor") disks.push({ component: "scheduler", label: "Scheduler logs", sizeGiB: p.logDiskGiB, count: 1 });
+  const logs = !request.taskLogs;
+  const disks: ReleaseDisk[] = logs ? [{ component: "triggerer", label: "Triggerer logs", sizeGiB: p.logDiskGiB, count: 1 }] : [];
+  if (logs && request.executor === "LocalExecutor") disks.push({ component: "scheduler", label: "Scheduler logs", sizeGiB: p.logDiskGiB, count: 1 });
   if (request.executor === "CeleryExecutor") {
-    disks.push({ component: "workers", label: "Celery worker logs", sizeGiB: p.logDiskGiB, count: p.celeryWorkers });
+    if (logs) disks.push({ component: "workers", label: "Celery worker logs", sizeGiB: p.logDiskGiB, count: p.celeryWorkers });
     disks.push({ component: "redis", label: "Redis (Celery broker)", sizeGiB: p.redisDiskGiB, count: 1 });
   }
   return disks;
 }
+
+/**
+ * What decides an environment's disks and cost: its executor and size, and whether its task logs are
+ * in Blob Storage (truthy: its place, or `true` for a request, since every new environment gets it).
+ */
+export interface DiskRequest {
+  executor: ExecutorName;
+  size: SizeName;
+  taskLogs?: boolean | object | null;
+}
+
+/** Blob Storage (Hot, LRS) at list price in US and European regions: what 100 GiB of task logs cost a month. */
+export const TASK_LOGS_USD_PER_100_GIB_MONTH = 2;
 
 export interface CostEstimate {
   nodesUsd: number;
@@ -169,7 +186,7 @@ export interface CostEstimate {
   maxTotalUsd: number;
 }
 
-export function estimateMonthlyCost(request: { executor: ExecutorName; size: SizeName }): CostEstimate {
+export function estimateMonthlyCost(request: DiskRequest): CostEstimate {
   const p = SIZE_PRESETS[request.size];
   const nodesUsd = p.nodeMinCount * p.nodeMonthlyUsd;
   const storageUsd = Math.round(p.postgresStorageGiB * STORAGE_USD_PER_GIB_MONTH);
@@ -191,7 +208,7 @@ export function estimateMonthlyCost(request: { executor: ExecutorName; size: Siz
  * What a stopped environment still costs a month: the server's storage and the cluster's disks.
  * A stopped AKS cluster's VMs and a stopped flexible server's compute are not billed.
  */
-export function stoppedMonthlyUsd(request: { executor: ExecutorName; size: SizeName }): number {
+export function stoppedMonthlyUsd(request: DiskRequest): number {
   const cost = estimateMonthlyCost(request);
   return cost.storageUsd + cost.disksUsd;
 }

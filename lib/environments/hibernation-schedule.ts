@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { estimateMonthlyCost, stoppedMonthlyUsd, type ExecutorName, type SizeName } from "./catalog";
+import { estimateMonthlyCost, stoppedMonthlyUsd, type DiskRequest, type ExecutorName, type SizeName } from "./catalog";
 
 /**
  * A team's hibernation schedule: its environment stops at `stopAt` and starts at `startAt` every
@@ -73,7 +73,7 @@ export function stoppedShare(schedule: HibernationSchedule): number {
 }
 
 /** What stopping saves a month at list prices: all of it when stopped, the schedule's share of it otherwise. */
-export function monthlySaving(env: { executor: ExecutorName; size: SizeName }, share: number): number {
+export function monthlySaving(env: DiskRequest, share: number): number {
   return Math.round((estimateMonthlyCost(env).totalUsd - stoppedMonthlyUsd(env)) * share);
 }
 

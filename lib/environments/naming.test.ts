@@ -16,7 +16,13 @@ describe("derived names", () => {
       hubPeering: "spoke-airflow-sales-etl-0a1b2c",
       databaseDnsZone: "pg-airflow-sales-etl-0a1b2c.private.postgres.database.azure.com",
       identity: "id-airflow-sales-etl",
+      storageAccount: "stsalesetl0a1b2c",
     });
+  });
+
+  it("keep a storage account name unique per request and within Azure's 24 letters and digits", () => {
+    expect(deriveNames("a1-b2-c3-d4-e5-f6-g7-h8z", "0a1b2c").storageAccount).toBe("sta1b2c3d4e5f6g7h80a1b2c");
+    expect(deriveNames("sales-etl", "0a1b2c").storageAccount).not.toBe(deriveNames("sales-etl", "ffffff").storageAccount);
   });
 
   it("name a restored server after the environment's, numbered, and use it in place of the derived one", async () => {

@@ -25,6 +25,11 @@ export interface DerivedNames {
   databaseDnsZone: string;
   /** The environment's user-assigned managed identity, which Airflow's service accounts sign in as. */
   identity: string;
+  /**
+   * The storage account Airflow keeps task logs in: globally unique, 3–24 lower-case letters and
+   * digits, so the name's letters and digits (at most 16) and the suffix.
+   */
+  storageAccount: string;
 }
 
 /** Azure's and Kubernetes' own limits for the names above. */
@@ -41,6 +46,7 @@ export const NAME_LIMITS: Record<keyof DerivedNames, { max: number; pattern: Reg
   hubPeering: { max: 80, pattern: /^[a-zA-Z0-9][-\w.]*\w$/ },
   databaseDnsZone: { max: 253, pattern: /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]+$/ },
   identity: { max: 128, pattern: /^[a-zA-Z0-9][-\w]*$/ },
+  storageAccount: { max: 24, pattern: /^[a-z0-9]{3,24}$/ },
 };
 
 /**
@@ -62,6 +68,7 @@ export function deriveNames(name: string, suffix: string, databaseServer?: strin
     hubPeering: `spoke-airflow-${name}-${suffix}`,
     databaseDnsZone: `pg-airflow-${name}-${suffix}.private.postgres.database.azure.com`,
     identity: `id-airflow-${name}`,
+    storageAccount: `st${name.replace(/-/g, "").slice(0, 16)}${suffix}`,
   };
 }
 

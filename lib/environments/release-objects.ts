@@ -40,6 +40,11 @@ export const ReleaseObjectSchema = z.object({
   digest: z.string().optional(),
   /** A StatefulSet's PersistentVolumeClaims, as Kubernetes names them (`<template>-<set>-<ordinal>`). */
   claims: z.array(z.string()).optional(),
+  /**
+   * A Deployment's or StatefulSet's replicas (when the chart sets them) and its containers' images,
+   * init containers first: what a hand edit (`kubectl scale`, `set image`) changes, compared by drift.
+   */
+  workload: z.object({ replicas: z.number().optional(), images: z.array(z.string()) }).optional(),
 });
 export type ReleaseObject = z.infer<typeof ReleaseObjectSchema>;
 

@@ -1,6 +1,6 @@
 import type { AirflowReleaseSpec } from "@/lib/helm/airflow-release";
 import type { ExecutorName, SizeName } from "./catalog";
-import { deriveNames } from "./naming";
+import { deriveNames, type DerivedNames } from "./naming";
 
 /** The columns an environment's Helm release is derived from. */
 export const releaseSpecSelect = {
@@ -30,7 +30,7 @@ export function releaseSpecOf(row: {
   dagBranch: string | null;
   dagSubPath: string | null;
   team: { name: string; entraGroupId: string };
-}): AirflowReleaseSpec {
+}): AirflowReleaseSpec & { names: DerivedNames } {
   return {
     executor: row.executor,
     airflowVersion: row.airflowVersion,

@@ -79,7 +79,8 @@ describe("an environment's release, rendered", () => {
       chart: { version: "1.18.0", digest: pkg.digest },
       objects: [
         { kind: "ServiceAccount", name: "airflow-scheduler", category: "access", digest: hex16 },
-        { kind: "Deployment", name: "airflow-scheduler", category: "workloads", digest: hex16 },
+        // The stub's Deployment has no pod template: no images, no replicas.
+        { kind: "Deployment", name: "airflow-scheduler", category: "workloads", digest: hex16, workload: { images: [] } },
         { kind: "Job", name: "airflow-run-airflow-migrations", category: "workloads", digest: hex16 },
         { kind: "Job", name: "airflow-create-user", category: "jobs", hook: { events: ["post-install", "post-upgrade"], weight: 2 }, digest: hex16 },
       ],
@@ -153,5 +154,18 @@ describe("an environment's release, rendered", () => {
     const listing = await renderAirflowRelease(spec, { ...settings, helmRepositoryUrl: "http://127.0.0.1:1/charts" });
     expect(listing).toMatchObject({ status: "unlisted", reason: "repository", message: expect.stringMatching(/^The chart repository http:\/\/127\.0\.0\.1:1\/charts could not be read: GET/) });
     expect(renderer.calls).toEqual([]);
+  });
+});
+
+describe("a workload's shape, as drift compares it", () => {
+  it("is a Deployment's or StatefulSet's replicas and images, init containers first; nothing for other kinds", async () => {
+    const { workloadShape } = await import("./airflow-release");
+    const pod = { initContainers: [{ image: "apache/airflow:3.2.2" }], containers: [{ image: "apache/airflow:3.2.2" }, { image: "registry.k8s.io/git-sync/git-sync:v4.4.0" }] };
+    expect(workloadShape("Deployment", { spec: { replicas: 1, template: { spec: pod } } })).toEqual({
+      replicas: 1,
+      images: ["apache/airflow:3.2.2", "apache/airflow:3.2.2", "registry.k8s.io/git-sync/git-sync:v4.4.0"],
+    });
+    expect(workloadShape("StatefulSet", { spec: { template: { spec: { containers: [{ image: "redis:7" }] } } } })).toEqual({ images: ["redis:7"] });
+    expect(workloadShape("Service", { spec: {} })).toBeUndefined();
   });
 });

@@ -101,11 +101,22 @@ function claimsOf(object: RenderedObject): string[] {
   return templates.flatMap((t) => Array.from({ length: replicas }, (_, i) => `${t}-${object.name}-${i}`));
 }
 
+/** A Deployment's or StatefulSet's replicas and images, as rendered; undefined for any other kind. */
+export function workloadShape(kind: string, document: Record<string, unknown>): ReleaseObject["workload"] {
+  if (kind !== "Deployment" && kind !== "StatefulSet") return undefined;
+  const spec = (document.spec ?? {}) as { replicas?: unknown; template?: { spec?: { initContainers?: { image?: string }[]; containers?: { image?: string }[] } } };
+  const pod = spec.template?.spec ?? {};
+  const images = [...(pod.initContainers ?? []), ...(pod.containers ?? [])].map((c) => String(c.image ?? ""));
+  return { ...(typeof spec.replicas === "number" ? { replicas: spec.replicas } : {}), images };
+}
+
 function toReleaseObject(object: RenderedObject | RenderedHook, hook: boolean): ReleaseObject {
   const listed: ReleaseObject = { kind: object.kind, name: object.name, category: categoryOf(object.kind, hook), digest: digestOf(object) };
   if (hook) listed.hook = { events: (object as RenderedHook).events, weight: (object as RenderedHook).weight };
   const claims = claimsOf(object);
   if (claims.length > 0) listed.claims = claims;
+  const workload = hook ? undefined : workloadShape(object.kind, object.document);
+  if (workload) listed.workload = workload;
   return listed;
 }
 

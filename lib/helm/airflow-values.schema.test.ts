@@ -63,10 +63,18 @@ describe.skipIf(!available && !required)(`Airflow Helm values against each chart
   });
 
   it.each(EXECUTORS.flatMap((executor) => AIRFLOW_VERSIONS.map(({ version, chartVersion }) => ({ executor, airflowVersion: version, chartVersion }))))(
-    "are valid with workload identity for $executor on Airflow $airflowVersion (chart $chartVersion)",
+    "are valid with workload identity and task logs in Blob Storage for $executor on Airflow $airflowVersion (chart $chartVersion)",
     (input) => {
       const validate = validator(input.chartVersion);
-      const valid = validate(airflowHelmValues({ ...input, size: "small", dagSource: null, workloadIdentity: { clientId: "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d" } }));
+      const valid = validate(
+        airflowHelmValues({
+          ...input,
+          size: "small",
+          dagSource: null,
+          workloadIdentity: { clientId: "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d" },
+          taskLogs: { blobEndpoint: "https://stsalesetl0a1b2c.blob.core.windows.net/", container: "airflow-logs", tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47" },
+        }),
+      );
       expect(validate.errors ?? [], "schema errors").toEqual([]);
       expect(valid).toBe(true);
     },

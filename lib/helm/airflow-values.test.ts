@@ -131,6 +131,35 @@ describe("Airflow Helm values", () => {
     expect(values.workers).toMatchObject(without.workers as object);
     expect(values.apiServer).toMatchObject(without.apiServer as object);
   });
+
+  it("send task logs to the environment's blob container through the managed identity, with no key anywhere", () => {
+    const clientId = "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+    const taskLogs = { blobEndpoint: "https://stsalesetl0a1b2c.blob.core.windows.net/", container: "airflow-logs", tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47" };
+    const values = airflowHelmValues({ ...base, workloadIdentity: { clientId }, taskLogs });
+    expect(values.config).toEqual({
+      logging: { remote_logging: "True", remote_base_log_folder: "wasb-airflow-logs", remote_log_conn_id: "wasb_task_logs" },
+      azure_remote_logging: { remote_wasb_log_container: "airflow-logs" },
+    });
+    const env = values.env as { name: string; value: string }[];
+    expect(env.map((e) => e.name)).toEqual(["AIRFLOW_CONN_WASB_TASK_LOGS"]);
+    expect(JSON.parse(env[0]!.value)).toEqual({
+      conn_type: "wasb",
+      host: taskLogs.blobEndpoint,
+      extra: { managed_identity_client_id: clientId, workload_identity_tenant_id: taskLogs.tenantId },
+    });
+    expect(JSON.stringify(values)).not.toMatch(/AccountKey|password|sas_token|shared_access_key/i);
+    // No component keeps logs on a disk then: the chart's log volumes go (Redis keeps its own).
+    const celery = airflowHelmValues({ ...base, executor: "CeleryExecutor", chartVersion: "1.22.0", workloadIdentity: { clientId }, taskLogs });
+    expect(celery.workers).toMatchObject({ celery: { persistence: { enabled: false } } });
+    expect(celery.triggerer).toMatchObject({ persistence: { enabled: false } });
+    expect(celery.redis).toMatchObject({ enabled: true, persistence: { size: "4Gi" } });
+    const local = airflowHelmValues({ ...base, executor: "LocalExecutor", chartVersion: "1.18.0", workloadIdentity: { clientId }, taskLogs });
+    expect(local.workers).toMatchObject({ persistence: { enabled: false } });
+    expect(local.workers).not.toHaveProperty("celery");
+    // Without the identity there is nothing to write as, so the logs stay where Airflow keeps them by default.
+    expect(airflowHelmValues({ ...base, taskLogs })).not.toHaveProperty("config");
+    expect(airflowHelmValues({ ...base, workloadIdentity: { clientId } })).not.toHaveProperty("env");
+  });
 });
 
 describe("an environment's Helm values", () => {

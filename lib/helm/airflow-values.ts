@@ -10,6 +10,7 @@ import {
 } from "@/lib/environments/catalog";
 import { compare, newVersion } from "./engine/sprig/semver";
 import { OAUTH_SECRET_NAME, webserverConfigPy, type AirflowRole, type AirflowSignIn } from "./airflow-sign-in";
+import { taskLogsValues, type TaskLogsTarget } from "./task-logs-values";
 
 /**
  * The values the portal gives the official Apache Airflow Helm chart for one environment. Secrets
@@ -48,6 +49,8 @@ export interface AirflowValuesInput {
   signIn?: AirflowSignIn;
   /** The environment's managed identity, which the service accounts of Azure-facing components sign in as. */
   workloadIdentity?: { clientId: string } | null;
+  /** Where task logs go (with the identity above); without it they stay on the pods' and disks' own files. */
+  taskLogs?: TaskLogsTarget | null;
 }
 
 /** The label Azure Workload Identity's webhook acts on, and the annotation naming the identity a service account signs in as. */
@@ -68,8 +71,8 @@ const azureComponents = (airflowVersion: string) =>
  * AZURE_CLIENT_ID; a pod whose account is not federated gets a token nothing trusts). The label is
  * the chart's global one: chart 1.18 has no labels of the DAG processor's own.
  */
-function withWorkloadIdentity(values: Record<string, unknown>, airflowVersion: string, clientId: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...values, labels: { [WORKLOAD_IDENTITY_LABEL]: "true" } };
+function withWorkloadIdentity(values: Record<string, unknown>, airflowVersion: string, clientId: string, taskLogs: TaskLogsTarget | null): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...values, labels: { [WORKLOAD_IDENTITY_LABEL]: "true" }, ...(taskLogs ? taskLogsValues(taskLogs, clientId) : {}) };
   for (const component of azureComponents(airflowVersion)) {
     const current = (out[component] ?? {}) as Record<string, unknown>;
     out[component] = { ...current, serviceAccount: { annotations: { [WORKLOAD_IDENTITY_CLIENT_ID]: clientId } } };
@@ -121,12 +124,16 @@ function targetChartVersion(input: AirflowValuesInput): string | null {
  * reads them for both.
  */
 function diskValues(input: AirflowValuesInput, celeryKeys: boolean) {
-  const disks = new Map<DiskComponent, number>(releaseDisks(input).map((d) => [d.component, d.sizeGiB]));
+  // Logs go to Blob Storage only through the identity: without it, they stay on the disks.
+  const taskLogs = Boolean(input.workloadIdentity && input.taskLogs);
+  const disks = new Map<DiskComponent, number>(releaseDisks({ ...input, taskLogs }).map((d) => [d.component, d.sizeGiB]));
   const persistence = (sizeGiB: number) => ({ size: `${sizeGiB}Gi`, storageClassName: DISK_STORAGE_CLASS });
   const triggerer = disks.get("triggerer");
   const redis = disks.get("redis");
   const logs = disks.get("workers") ?? disks.get("scheduler");
-  const workerPersistence = logs === undefined ? undefined : persistence(logs);
+  // The chart gives Celery workers (and the Local executor's scheduler) a log disk unless told not to.
+  const keepsLogs = input.executor === "CeleryExecutor" || input.executor === "LocalExecutor";
+  const workerPersistence = logs !== undefined ? persistence(logs) : keepsLogs ? { enabled: false } : undefined;
   return {
     triggerer: triggerer === undefined ? { persistence: { enabled: false } } : { persistence: persistence(triggerer) },
     redisPersistence: redis === undefined ? undefined : persistence(redis),
@@ -136,7 +143,7 @@ function diskValues(input: AirflowValuesInput, celeryKeys: boolean) {
 
 export function airflowHelmValues(input: AirflowValuesInput): Record<string, unknown> {
   const values = releaseValues(input);
-  return input.workloadIdentity ? withWorkloadIdentity(values, input.airflowVersion, input.workloadIdentity.clientId) : values;
+  return input.workloadIdentity ? withWorkloadIdentity(values, input.airflowVersion, input.workloadIdentity.clientId, input.taskLogs ?? null) : values;
 }
 
 function releaseValues(input: AirflowValuesInput): Record<string, unknown> {
@@ -260,6 +267,8 @@ export interface EnvironmentValuesSpec {
   team: { name: string; entraGroupId: string };
   /** Absent for an environment built before it had one, and in a what-if of a request. */
   workloadIdentity?: { clientId: string } | null;
+  /** Where its task logs go: absent like the identity, and for an environment built before its storage account. */
+  taskLogs?: TaskLogsTarget | null;
 }
 
 /** Who gets which Airflow role: the team its configured role, the platform admins Admin (Admin wins). */
@@ -285,6 +294,7 @@ export function environmentHelmValues(spec: EnvironmentValuesSpec, settings: Air
     size: spec.size,
     dagSource: spec.dagSource,
     workloadIdentity: spec.workloadIdentity ?? null,
+    taskLogs: spec.taskLogs ?? null,
     exposure: access ? "ingress" : settings.airflowExposure,
     signIn: access
       ? {

@@ -30,6 +30,10 @@ const signIn = {
   tenantId: "11111111-1111-4111-8111-111111111111",
   roleMapping: { "0b7a6c3e-2f1d-4e5a-9c8b-7d6e5f4a3b21": "Op" as const },
 };
+const azure = {
+  workloadIdentity: { clientId: "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d" },
+  taskLogs: { blobEndpoint: "https://stenv10a1b2c.blob.core.windows.net/", container: "airflow-logs", tenantId: "11111111-1111-4111-8111-111111111111" },
+};
 const dagSource = { repoUrl: "https://github.com/org/dags.git", branch: "main", subPath: "airflow/dags" };
 
 /** Every combination the request form and the platform's settings can produce on one chart version. */
@@ -42,7 +46,8 @@ function portalCombinations(chartVersion: string): { label: string; input: Airfl
           for (const exposure of ["internal", "public", "ingress"] as const) {
             const label = `${executor} ${version} sign-in:${withSignIn} dags:${withDags} ${exposure}`;
             const input = { executor, airflowVersion: version, size: "medium" as const, dagSource: withDags ? dagSource : null, exposure };
-            out.push({ label, input: withSignIn ? { ...input, signIn } : input });
+            // Environments built since have a managed identity and task logs in Blob Storage; those before, neither.
+            out.push({ label: withSignIn ? `${label} identity+task-logs` : label, input: withSignIn ? { ...input, signIn, ...azure } : input });
           }
   return out;
 }

@@ -20,6 +20,8 @@ export const DeployedSchema = z.object({
   resources: z.record(z.string(), z.string()),
   /** The environment's managed identity (ids, no secret): its client id is on the federated service accounts. Absent on environments built before. */
   identity: z.object({ clientId: z.string(), principalId: z.string() }).optional(),
+  /** Where Airflow keeps task logs (the storage account's blob endpoint and container) and the managed identity's tenant. Absent on environments built before. */
+  taskLogs: z.object({ account: z.string(), blobEndpoint: z.string(), container: z.string(), tenantId: z.string() }).optional(),
   /** The Airflow UI and how it is exposed. */
   airflowUrl: z.string().nullable(),
   exposure: z.enum(["internal", "public", "ingress"]),
@@ -42,6 +44,14 @@ export const DeployedSchema = z.object({
     .optional(),
 });
 export type Deployed = z.infer<typeof DeployedSchema>;
+
+/**
+ * Whether an environment's task logs are in Blob Storage (so it has no log disks): those built since
+ * have the account recorded; one not deployed yet will get it.
+ */
+export function taskLogsInBlob(deployed: Deployed | null): boolean {
+  return deployed ? deployed.taskLogs !== undefined : true;
+}
 
 /** Reads the stored column; anything unreadable is treated as nothing deployed. */
 export function readDeployed(value: unknown): Deployed | null {

@@ -7,6 +7,7 @@ import { deriveNames } from "@/lib/environments/naming";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { KubernetesObjectApi, type KubeConfig } from "@kubernetes/client-node";
 import type { ReleaseObject } from "@/lib/environments/release-objects";
+import { workloadShape } from "@/lib/helm/airflow-release";
 import { readObject } from "@/lib/kubernetes/apply";
 import type { FluxObject } from "@/lib/kubernetes/flux";
 import { readDeployed, type Deployed } from "./deployed";
@@ -45,20 +46,36 @@ const RENDERED_KINDS: Record<string, { apiVersion: string; namespaced: boolean }
 };
 
 /**
- * The release's rendered objects (as recorded when it was applied) that the cluster no longer has:
- * one list per kind, not one read per object.
+ * How the release's rendered objects (as recorded when it was applied) differ in the cluster: gone,
+ * or, for a Deployment or StatefulSet, scaled or running other images than rendered. One list per
+ * kind, not one read per object.
  */
-export async function missingObjects(kc: KubeConfig, namespace: string, objects: readonly ReleaseObject[]): Promise<ReleaseObject[]> {
+export async function objectDifferences(kc: KubeConfig, namespace: string, objects: readonly ReleaseObject[]): Promise<Difference[]> {
   const api = KubernetesObjectApi.makeApiClient(kc);
   const wanted = objects.filter((o) => !o.hook && RENDERED_KINDS[o.kind]);
-  const missing: ReleaseObject[] = [];
+  const differences: Difference[] = [];
   for (const kind of new Set(wanted.map((o) => o.kind))) {
     const { apiVersion, namespaced } = RENDERED_KINDS[kind]!;
     const listed = await api.list(apiVersion, kind, namespaced ? namespace : undefined);
-    const present = new Set(listed.items.map((item) => item.metadata?.name));
-    missing.push(...wanted.filter((o) => o.kind === kind && !present.has(o.name)));
+    const live = new Map(listed.items.map((item) => [item.metadata?.name, item as unknown as Record<string, unknown>]));
+    for (const object of wanted.filter((o) => o.kind === kind)) {
+      const found = live.get(object.name);
+      const what = `${object.kind} ${object.name}`;
+      if (!found) {
+        differences.push({ what, expected: "present", actual: "missing" });
+        continue;
+      }
+      const now = object.workload ? workloadShape(kind, found) : undefined;
+      if (!object.workload || !now) continue;
+      if (object.workload.replicas !== undefined && now.replicas !== object.workload.replicas) {
+        differences.push({ what: `${what} replicas`, expected: String(object.workload.replicas), actual: String(now.replicas ?? "?") });
+      }
+      if (object.workload.images.join(" ") !== now.images.join(" ")) {
+        differences.push({ what: `${what} images`, expected: object.workload.images.join(", "), actual: now.images.join(", ") });
+      }
+    }
   }
-  return missing;
+  return differences;
 }
 
 export interface DriftTarget {
@@ -102,9 +119,7 @@ export async function findDrift(arm: ArmClients, credential: TokenCredential, ta
   for (const change of diffValues(target.deployed.helmValues, release.spec?.values ?? {})) {
     differences.push({ what: `Helm value ${change.path}`, expected: change.before ?? "(not set)", actual: change.after ?? "(not set)" });
   }
-  for (const object of await missingObjects(kc, names.namespace, target.deployed.release?.objects ?? [])) {
-    differences.push({ what: `${object.kind} ${object.name}`, expected: "present", actual: "missing" });
-  }
+  differences.push(...(await objectDifferences(kc, names.namespace, target.deployed.release?.objects ?? [])));
   return differences;
 }
 

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PLATFORM_ADMINS_GROUP_ID } from "@/emulator/src/cloud/groups";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ManagedServiceIdentityClient } from "@azure/arm-msi";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { KubernetesObjectApi } from "@kubernetes/client-node";
@@ -9,6 +10,7 @@ import type { ArmClients } from "@/lib/azure/clients";
 import { kubeConfigForCluster } from "./steps/cluster-access";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
 import { ResourceManagementClient } from "@azure/arm-resources";
+import { StorageManagementClient } from "@azure/arm-storage";
 import { emulatorAzureEnv } from "@/scripts/support/stack";
 import { withTestDatabase } from "@/scripts/test-support/db";
 import { retryEnvironment } from "@/lib/environments/retry-operation";
@@ -90,7 +92,7 @@ describe("provisioning", () => {
     const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
     const deployed = readDeployed(env.deployed)!;
     expect(deployed.helmValues).toMatchObject({ executor, airflowVersion });
-    expect(Object.keys(deployed.resources).sort()).toEqual(["cluster", "database", "firewallRule", "fluxExtension", "identity", "postgresServer", "resourceGroup"]);
+    expect(Object.keys(deployed.resources).sort()).toEqual(["cluster", "database", "firewallRule", "fluxExtension", "identity", "postgresServer", "resourceGroup", "storageAccount"]);
     const shown = JSON.stringify(deployed);
     expect(shown.match(/"(password|fernet-key|connection|jwt-secret)"|postgresql:\/\//gi), shown).toBeNull();
     await expectEachCreatedOnce(name);
@@ -135,6 +137,18 @@ describe("provisioning", () => {
     const scheduler = (await KubernetesObjectApi.makeApiClient(kc).read({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "airflow-scheduler", namespace: "airflow" } })) as { metadata: { annotations?: Record<string, string> } };
     expect(scheduler.metadata.annotations?.["azure.workload.identity/client-id"]).toBe(identity.clientId);
     expect(deployed.helmValues).toMatchObject({ labels: { "azure.workload.identity/use": "true" } });
+    // Task logs: the environment's own account, with no keys and nothing public, where only its identity may write.
+    const storage = new StorageManagementClient(credential, sub, { ...clientOptions, credentials: { scopes: [`${clientOptions.endpoint}/.default`] } });
+    const account = await storage.storageAccounts.getProperties(`rg-airflow-${name}`, deployed.taskLogs!.account);
+    expect(account).toMatchObject({ allowSharedKeyAccess: false, minimumTlsVersion: "TLS1_2", allowBlobPublicAccess: false, enableHttpsTrafficOnly: true });
+    expect(account.id).toBe(deployed.resources.storageAccount);
+    expect(deployed.taskLogs).toMatchObject({ blobEndpoint: account.primaryEndpoints?.blob, container: "airflow-logs" });
+    expect(await storage.blobContainers.get(`rg-airflow-${name}`, deployed.taskLogs!.account, "airflow-logs")).toMatchObject({ publicAccess: "None" });
+    const grants = [];
+    for await (const a of new AuthorizationManagementClient(credential, sub, clientOptions).roleAssignments.listForScope(account.id!)) grants.push(a);
+    expect(grants.filter((a) => a.principalId === identity.principalId).map((a) => a.roleDefinitionId?.split("/").pop())).toEqual(["ba92f5b4-2d11-453d-a403-e96b0029c9fe"]);
+    const config = (await KubernetesObjectApi.makeApiClient(kc).read({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "airflow-config", namespace: "airflow" } })) as { data: Record<string, string> };
+    expect(config.data["airflow.cfg"]).toContain("remote_base_log_folder = wasb-airflow-logs");
     const server = await arm.pg.servers.get(`rg-airflow-${name}`, deployed.resources.postgresServer!.split("/").pop()!);
     expect(server).toMatchObject({ version: "16", sku: { name: "Standard_B2s", tier: "Burstable" } });
     const rules = [];
@@ -195,8 +209,8 @@ describe("provisioning", () => {
     const env = await database.prisma.environment.findUniqueOrThrow({ where: { id } });
     const deployed = readDeployed(env.deployed)!;
     expect(deployed.chartVersion).toBe("1.18.0");
-    // Chart 1.18.0's own keys: the Celery worker settings directly under `workers`.
-    expect(deployed.helmValues).toMatchObject({ airflowVersion: "3.0.6", workers: { replicas: 1, persistence: { size: "16Gi", storageClassName: "managed-csi" } } });
+    // Chart 1.18.0's own keys: the Celery worker settings directly under `workers` (no log disk: task logs are in Blob Storage).
+    expect(deployed.helmValues).toMatchObject({ airflowVersion: "3.0.6", workers: { replicas: 1, persistence: { enabled: false } } });
   });
 
   it("never stores a secret: events, outputs and the environment row hold none", async () => {
@@ -287,7 +301,10 @@ describe("workers", () => {
     const names = Array.from({ length: 10 }, (_, i) => `fleet-${i}`);
     const ids = await Promise.all(names.map((n) => requestAndApprove(database.prisma, h, n)));
     for (const id of ids) await waitForStatus(database.prisma, id, ["READY"], 180_000);
-    for (const id of ids) expect(Object.values(await stepAttempts(id)).every((n) => n === 1), id).toBe(true);
+    for (const id of ids) {
+      const attempts = await stepAttempts(id);
+      expect(Object.entries(attempts).filter(([, n]) => n !== 1), `${id}: ${await eventLog(database.prisma, id)}`).toEqual([]);
+    }
     const workersUsed = await database.prisma.operation.findMany({ where: { environmentId: { in: ids } }, select: { workerId: true, attempt: true } });
     expect(new Set(workersUsed.map((o) => o.workerId)).size).toBe(2);
     for (const n of names) await expectEachCreatedOnce(n);

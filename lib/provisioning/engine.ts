@@ -117,12 +117,14 @@ function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["c
     ["firewallRule", "database-firewall"],
     ["fluxExtension", "flux-extension"],
     ["identity", "workload-identity"],
+    ["storageAccount", "task-log-storage"],
   ] as const) {
     const value = id(key);
     if (value) resources[name] = value;
   }
   const helm = outputs["helm-release"] ?? {};
   const identity = outputs["workload-identity"];
+  const logs = outputs["task-log-storage"];
   return {
     appliedAt: new Date().toISOString(),
     chartVersion: String(helm.chartVersion ?? ""),
@@ -130,6 +132,9 @@ function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["c
     ...(helm.release ? { release: helm.release as Deployed["release"] } : {}),
     resources,
     ...(identity?.clientId ? { identity: { clientId: String(identity.clientId), principalId: String(identity.principalId ?? "") } } : {}),
+    ...(logs?.blobEndpoint && identity?.tenantId
+      ? { taskLogs: { account: String(logs.account), blobEndpoint: String(logs.blobEndpoint), container: String(logs.container), tenantId: String(identity.tenantId) } }
+      : {}),
     airflowUrl: (outputs["airflow-health"]?.url as string | undefined) ?? null,
     exposure: config.airflowAccess ? "ingress" : config.airflowExposure,
     ...(outputs["spoke-network"]
@@ -145,6 +150,8 @@ function deployedFrom(outputs: Record<string, StepOutput>, config: EngineDeps["c
       : null,
   };
 }
+
+const pick = (resources: Record<string, string>, keys: string[]) => Object.fromEntries(Object.entries(resources).filter(([key]) => keys.includes(key)));
 
 /** The resources recorded after a restore: the restored server and its firewall rule in place of the old ones. */
 function restoredResources(outputs: Record<string, StepOutput>, before: Record<string, string>): Record<string, string> {
@@ -187,7 +194,18 @@ async function settleEnvironment(tx: Prisma.TransactionClient, op: ClaimedOperat
     const before = env.previousDeployed;
     const restored = env.restore ? restoredResources(result.outputs, before?.resources ?? {}) : null;
     const deployed = before
-      ? { ...before, appliedAt: applied.appliedAt, chartVersion: applied.chartVersion, helmValues: applied.helmValues, release: applied.release, airflowUrl: applied.airflowUrl ?? before.airflowUrl, ...(restored ? { resources: restored } : {}) }
+      ? {
+          ...before,
+          appliedAt: applied.appliedAt,
+          chartVersion: applied.chartVersion,
+          helmValues: applied.helmValues,
+          release: applied.release,
+          airflowUrl: applied.airflowUrl ?? before.airflowUrl,
+          // What a change added to an environment built before it existed: the identity, the task logs' account.
+          ...(applied.identity ? { identity: applied.identity } : {}),
+          ...(applied.taskLogs ? { taskLogs: applied.taskLogs } : {}),
+          resources: { ...(restored ?? before.resources), ...pick(applied.resources, ["identity", "storageAccount"]) },
+        }
       : applied;
     await transitionEnvironment(tx, {
       environmentId: op.environmentId,

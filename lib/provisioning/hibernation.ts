@@ -5,6 +5,7 @@ import { transitionEnvironment } from "@/lib/environments/transition";
 import { AppError } from "@/lib/errors";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { describeSchedule, readHibernation, wantedState } from "@/lib/environments/hibernation-schedule";
+import { readDeployed, taskLogsInBlob } from "./deployed";
 import { enqueueOperation } from "./queue";
 
 export const RESTARTED_BY_AZURE = "Azure started the stopped PostgreSQL server by itself (it does after 7 days); the portal stops the environment again.";
@@ -47,10 +48,10 @@ export async function keepStoppedEnvironmentsStopped(
 }
 
 async function restop(tx: Prisma.TransactionClient, environmentId: string) {
-  const env = await tx.environment.findUniqueOrThrow({ where: { id: environmentId }, select: { executor: true, size: true, chartVersion: true, airflowVersion: true } });
+  const env = await tx.environment.findUniqueOrThrow({ where: { id: environmentId }, select: { executor: true, size: true, chartVersion: true, airflowVersion: true, deployed: true } });
   await transitionEnvironment(tx, { environmentId, from: ["STOPPED"], to: "UPDATING", action: "environment.restopping", actorId: null, reason: RESTARTED_BY_AZURE });
   const op = await tx.operation.create({
-    data: { environmentId, kind: "STOP", reason: RESTARTED_BY_AZURE, whatIf: powerWhatIf(env, "stop") as unknown as Prisma.InputJsonValue },
+    data: { environmentId, kind: "STOP", reason: RESTARTED_BY_AZURE, whatIf: powerWhatIf({ ...env, taskLogs: taskLogsInBlob(readDeployed(env.deployed)) }, "stop") as unknown as Prisma.InputJsonValue },
   });
   await recordAudit(tx, { environmentId, actorId: null, action: "environment.change-approved", reason: RESTARTED_BY_AZURE, details: { operationId: op.id, kind: "STOP" } });
   await enqueueOperation(tx, op.id);
@@ -96,10 +97,10 @@ export async function applyHibernationSchedules(db: PrismaClient, now = new Date
 }
 
 async function startScheduled(tx: Prisma.TransactionClient, environmentId: string, kind: "STOP" | "START", reason: string) {
-  const env = await tx.environment.findUniqueOrThrow({ where: { id: environmentId }, select: { executor: true, size: true, chartVersion: true, airflowVersion: true } });
+  const env = await tx.environment.findUniqueOrThrow({ where: { id: environmentId }, select: { executor: true, size: true, chartVersion: true, airflowVersion: true, deployed: true } });
   await transitionEnvironment(tx, { environmentId, from: [kind === "STOP" ? "READY" : "STOPPED"], to: "UPDATING", action: "environment.change-approved", actorId: null, reason });
   const op = await tx.operation.create({
-    data: { environmentId, kind, reason, whatIf: powerWhatIf(env, kind === "STOP" ? "stop" : "start") as unknown as Prisma.InputJsonValue },
+    data: { environmentId, kind, reason, whatIf: powerWhatIf({ ...env, taskLogs: taskLogsInBlob(readDeployed(env.deployed)) }, kind === "STOP" ? "stop" : "start") as unknown as Prisma.InputJsonValue },
   });
   await enqueueOperation(tx, op.id);
 }

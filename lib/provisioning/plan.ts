@@ -38,11 +38,13 @@ export const PROVISION_PLAN: readonly PlannedStep[] = [
   { key: "flux-extension", label: "Install Flux on the cluster", dependsOn: ["cluster"] },
   { key: "workload-identity", label: "Create the environment's managed identity", dependsOn: ["resource-group"] },
   { key: "federated-credentials", label: "Let Airflow's service accounts sign in as the identity", dependsOn: ["cluster", "workload-identity"] },
+  { key: "task-log-storage", label: "Create the storage account for task logs", dependsOn: ["resource-group"] },
+  { key: "task-log-access", label: "Let the identity write task logs", dependsOn: ["task-log-storage", "workload-identity"] },
   { key: "subnet-access", label: "Let the cluster put its load balancers in its subnet", dependsOn: ["cluster"], only: "platform-network" },
   { key: "routing-access", label: "Let the cluster's ingress use the DNS zone and certificate", dependsOn: ["cluster"], only: "https" },
   { key: "database-firewall", label: "Open the database to the cluster only", dependsOn: ["cluster", "database-server"], recheck: true, only: "public-database" },
   { key: "cluster-secrets", label: "Create the namespace and Airflow's secrets", dependsOn: ["cluster", "database", "database-firewall"] },
-  { key: "helm-release", label: "Install the Airflow Helm chart", dependsOn: ["cluster-secrets", "flux-extension", "subnet-access", "federated-credentials"] },
+  { key: "helm-release", label: "Install the Airflow Helm chart", dependsOn: ["cluster-secrets", "flux-extension", "subnet-access", "federated-credentials", "task-log-access"] },
   { key: "helm-ready", label: "Wait for the Helm release", dependsOn: ["helm-release"] },
   { key: "airflow-ingress", label: "Publish the Airflow UI at its https address", dependsOn: ["cluster-secrets", "routing-access"], only: "https" },
   { key: "dns-record", label: "Wait for the address to be in DNS", dependsOn: ["airflow-ingress"], only: "https" },
@@ -64,16 +66,22 @@ export const TEARDOWN_PLAN: readonly PlannedStep[] = [
 /**
  * A change to a running environment (executor, size), as approved with its what-if: the Azure
  * sizes first, then the release with the new values, then the disks the release stopped using.
- * Every step compares with what is there and writes only what differs.
+ * Every step compares with what is there and writes only what differs: an environment built before
+ * environments had a managed identity and task logs in Blob Storage gets them here; one that has
+ * them is only read.
  */
 export const UPDATE_PLAN: readonly PlannedStep[] = [
+  { key: "workload-identity", label: "Create the environment's managed identity", dependsOn: [] },
+  { key: "federated-credentials", label: "Let Airflow's service accounts sign in as the identity", dependsOn: ["workload-identity"] },
+  { key: "task-log-storage", label: "Create the storage account for task logs", dependsOn: [] },
+  { key: "task-log-access", label: "Let the identity write task logs", dependsOn: ["task-log-storage", "workload-identity"] },
   { key: "node-pool", label: "Resize the cluster's nodes", dependsOn: [] },
   { key: "database-size", label: "Resize the PostgreSQL server", dependsOn: [] },
   // Before anything migrates the metadata: a restore point to come back to.
   { key: "database-backup", label: "Back up the database before an upgrade", dependsOn: ["database-size"] },
   { key: "finished-jobs", label: "Clear the release's finished Jobs", dependsOn: [] },
   { key: "version-secrets", label: "Create the secrets the Airflow version needs", dependsOn: [] },
-  { key: "helm-release", label: "Apply the changed Helm values", dependsOn: ["node-pool", "database-backup", "finished-jobs", "version-secrets"] },
+  { key: "helm-release", label: "Apply the changed Helm values", dependsOn: ["node-pool", "database-backup", "finished-jobs", "version-secrets", "federated-credentials", "task-log-access"] },
   { key: "helm-ready", label: "Wait for the Helm release", dependsOn: ["helm-release"] },
   { key: "delete-disks", label: "Delete the disks the change leaves behind", dependsOn: ["helm-ready"] },
   { key: "airflow-health", label: "Check that Airflow is healthy", dependsOn: ["helm-ready"] },

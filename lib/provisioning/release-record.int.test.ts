@@ -56,8 +56,9 @@ describe("the Helm release step", () => {
     const hex16 = expect.stringMatching(/^[0-9a-f]{16}$/);
     expect(deployed.release?.objects).toEqual(
       expect.arrayContaining([
-        { kind: "Deployment", name: "airflow-scheduler", category: "workloads", digest: hex16 },
-        { kind: "Deployment", name: "airflow-api-server", category: "workloads", digest: hex16 },
+        // Workloads also with what drift compares: their replicas and images, as rendered.
+        { kind: "Deployment", name: "airflow-scheduler", category: "workloads", digest: hex16, workload: expect.objectContaining({ images: expect.arrayContaining(["apache/airflow:3.2.2"]) }) },
+        { kind: "Deployment", name: "airflow-api-server", category: "workloads", digest: hex16, workload: expect.objectContaining({ images: expect.arrayContaining(["apache/airflow:3.2.2"]) }) },
         { kind: "Service", name: "airflow-api-server", category: "services", digest: hex16 },
         // A plain Job under Flux (useHelmHooks: false), not a hook.
         { kind: "Job", name: "airflow-run-airflow-migrations", category: "workloads", digest: hex16 },

@@ -1,5 +1,6 @@
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { ManagedServiceIdentityClient } from "@azure/arm-msi";
+import { StorageManagementClient } from "@azure/arm-storage";
 import { SourceControlConfigurationClient } from "@azure/arm-kubernetesconfiguration";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { PostgreSQLManagementFlexibleServerClient } from "@azure/arm-postgresql-flexible";
@@ -10,6 +11,7 @@ import { withRetry } from "@/lib/azure/errors";
 import type { EngineConfig } from "@/lib/config";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { deriveNames } from "@/lib/environments/naming";
+import { TENANT_ID } from "@/emulator/src/cloud/arm/cluster-ids";
 import type { TestEmulator } from "@/emulator/test/support";
 import type { EngineEnvironment, StepContext } from "@/lib/provisioning/context";
 
@@ -65,14 +67,16 @@ export function emulatorStepContext(
     network: new NetworkManagementClient(credential, subscription, clientOptions),
     privateDns: new PrivateDnsManagementClient(credential, subscription, clientOptions),
     msi: new ManagedServiceIdentityClient(credential, subscription, clientOptions),
-    options: { endpoint: emulator.url, credentialScopes: [`${emulator.url}/.default`] },
+    storage: new StorageManagementClient(credential, subscription, { ...clientOptions, credentials: { scopes: [`${emulator.url}/.default`] } }),
+    options: { ...clientOptions, credentialScopes: [`${emulator.url}/.default`] },
     poll: { updateIntervalInMs: 10 },
   };
   const logs: string[] = [];
   const signal = new AbortController().signal;
   const ctx: StepContext = {
     env,
-    config,
+    // The subscription and tenant the steps name in what they write (role assignments, Airflow's connection).
+    config: { ...config, azure: { ...config.azure, tenantId: config.azure?.tenantId ?? TENANT_ID, subscriptionId: subscription } },
     arm,
     credential,
     db,

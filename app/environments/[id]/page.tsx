@@ -23,6 +23,7 @@ import Link from "next/link";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { getProgress } from "@/lib/environments/progress";
+import { taskLogsInBlob } from "@/lib/provisioning/deployed";
 import { pendingChangeOf } from "@/lib/environments/changes/queries";
 import { restoreOption } from "@/lib/environments/changes/restore";
 import { powerWhatIf, teardownWhatIf } from "@/lib/environments/changes/release-unchanged-what-if";
@@ -142,12 +143,12 @@ export default async function EnvironmentPage({
         </p>
       ) : null}
       {power ? (
-        <WhatIfDetails headingId="power-heading" title={power === "stop" ? "Stop (hibernate) this environment" : "Start this environment"} whatIf={powerWhatIf(env, power)}>
+        <WhatIfDetails headingId="power-heading" title={power === "stop" ? "Stop (hibernate) this environment" : "Start this environment"} whatIf={powerWhatIf({ ...env, taskLogs: taskLogsInBlob(env.deployed) }, power)}>
           <PowerRequestForm id={env.id} name={env.name} action={power} direct={user.isAdmin} />
         </WhatIfDetails>
       ) : null}
       {canAskTeardown ? (
-        <WhatIfDetails headingId="ask-teardown-heading" title="Ask to tear down this environment" whatIf={teardownWhatIf(env)}>
+        <WhatIfDetails headingId="ask-teardown-heading" title="Ask to tear down this environment" whatIf={teardownWhatIf({ ...env, taskLogs: taskLogsInBlob(env.deployed) })}>
           <TeardownRequestForm id={env.id} name={env.name} />
         </WhatIfDetails>
       ) : null}
@@ -165,8 +166,8 @@ export default async function EnvironmentPage({
           <h2 id="hibernation-heading" className="text-lg font-semibold">Hibernation schedule</h2>
           <p className="text-sm text-slate-700">
             {env.hibernation
-              ? `${describeSchedule(env.hibernation)}: saves about $${monthlySaving(env, stoppedShare(env.hibernation)).toLocaleString("en-US")} a month at list prices.`
-              : `Stop ${env.name} when nobody uses it: stopped all month it would save about $${monthlySaving(env, 1).toLocaleString("en-US")} at list prices. The worker stops and starts it on time; no approval is needed.`}
+              ? `${describeSchedule(env.hibernation)}: saves about $${monthlySaving({ ...env, taskLogs: taskLogsInBlob(env.deployed) }, stoppedShare(env.hibernation)).toLocaleString("en-US")} a month at list prices.`
+              : `Stop ${env.name} when nobody uses it: stopped all month it would save about $${monthlySaving({ ...env, taskLogs: taskLogsInBlob(env.deployed) }, 1).toLocaleString("en-US")} at list prices. The worker stops and starts it on time; no approval is needed.`}
           </p>
           <HibernationForm id={env.id} name={env.name} schedule={env.hibernation} />
         </section>

@@ -25,6 +25,7 @@ export const LATENCY_KINDS = [
   "dnsRecord",
   "virtualNetwork",
   "privateDns",
+  "storageAccount",
 ] as const;
 
 export type LatencyKind = (typeof LATENCY_KINDS)[number];
@@ -54,6 +55,7 @@ const fast: Latencies = {
   dnsRecord: 30,
   virtualNetwork: 20,
   privateDns: 20,
+  storageAccount: 20,
 };
 
 /** Slow enough to watch a provisioning run in the portal, fast enough to sit through it. */
@@ -79,6 +81,7 @@ const demo: Latencies = {
   dnsRecord: 5_000,
   virtualNetwork: 2_000,
   privateDns: 3_000,
+  storageAccount: 3_000,
 };
 
 /**
@@ -114,6 +117,7 @@ const realistic: Latencies = {
   // A VNet, subnet or peering: seconds; a private DNS zone or link: about half a minute.
   virtualNetwork: 10_000,
   privateDns: 30_000,
+  storageAccount: 25_000,
 };
 
 export const PROFILES = { fast, demo, realistic } as const;

@@ -10,6 +10,8 @@ import type { AppRoutingController } from "./ingress/controller.js";
 import type { IngressListener } from "./ingress/listener.js";
 import type { KubeClusters } from "./kube/clusters.js";
 import type { ArmResource, Store } from "./store.js";
+import type { BlobService } from "./storage/blob-service.js";
+import type { KeyVaultService } from "./keyvault/service.js";
 import type { TokenService } from "./tokens.js";
 import type { Vantages } from "./vantage.js";
 
@@ -41,6 +43,10 @@ export interface CloudContext {
   ingress: IngressListener;
   /** Called for each ARM resource removed (by its own delete or its parent's), to tear down what hangs off it. */
   onRemoved: Array<(resource: ArmResource) => void>;
+  /** Storage accounts' blob data plane (Azurite behind the emulator's authorization). */
+  blob: BlobService;
+  /** Key Vault's data plane: a loopback HTTPS port per vault. */
+  keyVault: KeyVaultService;
   /** Forward proxies standing for a machine in a VNet (control API). */
   vantages: Vantages;
   log: (message: string) => void;

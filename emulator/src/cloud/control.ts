@@ -4,6 +4,9 @@ import { parseLatencies, parseScale, PROFILES, scaled, type Latencies, type Prof
 import type { CloudContext } from "./context.js";
 import type { Json } from "./store.js";
 import { vnetAt } from "./arm/virtual-network-views.js";
+import { deletedVaults } from "./arm/deleted-vaults.js";
+import { issuerOf, mintServiceAccountToken } from "./kube/service-account-tokens.js";
+import { taskRunRequest } from "./airflow/task-runs.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
@@ -52,6 +55,8 @@ export function dumpState(ctx: CloudContext) {
     })),
     airflow: Object.values(s.airflow).map(({ signIn, ...a }) => ({ ...a, signIn: Boolean(signIn), url: `http://127.0.0.1:${a.port}/` })),
     ingressPort: ctx.ingress.port,
+    deletedVaults: deletedVaults(ctx).map((r) => ({ id: r.vault.id, name: r.vault.body.name, location: r.vault.body.location, deletionDate: r.deletionDate, scheduledPurgeDate: r.scheduledPurgeDate, purgeProtection: (r.vault.body.properties as Json).enablePurgeProtection === true })),
+    vaultPorts: s.vaultPorts ?? {},
     latencies: ctx.latencies,
     faults: ctx.faults.list(),
     holds: ctx.holds.list(),
@@ -144,11 +149,33 @@ export async function handleControl(ctx: CloudContext, startup: Latencies, reset
       const port = await ctx.vantages.open(virtualNetworkId);
       return reply(200, { proxy: `http://127.0.0.1:${port}` });
     }
+    const blobs = /^GET \/_emulator\/storage\/([^/]+)\/blobs$/.exec(route);
+    if (blobs) {
+      const account = decodeURIComponent(blobs[1] as string);
+      if (!ctx.blob.knows(account)) return reply(404, { error: `no storage account ${account}` });
+      return reply(200, { account, blobs: await ctx.blob.blobs(account) });
+    }
+    const saToken = /^POST \/_emulator\/clusters\/([^/]+)\/service-account-token$/.exec(route);
+    if (saToken) {
+      const cluster = ctx.kube.get(decodeURIComponent(saToken[1] as string));
+      if (!cluster) return reply(404, { error: `no cluster ${saToken[1]}` });
+      const { namespace, serviceAccount, audience, lifetimeSeconds } = (await jsonBody(req)) as Json;
+      if (typeof namespace !== "string" || typeof serviceAccount !== "string") throw new Error('send {"namespace": "…", "serviceAccount": "…"} (optional "audience", "lifetimeSeconds")');
+      const token = await mintServiceAccountToken(ctx, cluster, {
+        namespace,
+        serviceAccount,
+        audience: typeof audience === "string" ? audience : undefined,
+        lifetimeSeconds: typeof lifetimeSeconds === "number" ? lifetimeSeconds : undefined,
+      });
+      return reply(200, { token, issuer: issuerOf(ctx, cluster) });
+    }
+    const taskRun = /^POST \/_emulator\/clusters\/([^/]+)\/airflow\/task-runs$/.exec(route);
+    if (taskRun) return reply(...(await taskRunRequest(ctx, decodeURIComponent(taskRun[1] as string), (await jsonBody(req)) as Json)));
     if (route === "POST /_emulator/reset") {
       await reset();
       return reply(200, dumpState(ctx));
     }
-    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "GET faults/served", "PUT faults/seed", "GET|POST|DELETE holds", "DELETE holds/{id}", "POST reset", "POST networks/vantage"] });
+    sendJson(res, 404, { error: `no control route ${route}`, routes: ["GET state", "GET|PUT|PATCH latencies", "GET|PATCH settings", "GET|POST|DELETE faults", "DELETE faults/{id}", "GET faults/served", "PUT faults/seed", "GET|POST|DELETE holds", "DELETE holds/{id}", "POST reset", "POST networks/vantage", "GET storage/{account}/blobs", "POST clusters/{clusterKey}/service-account-token", "POST clusters/{clusterKey}/airflow/task-runs"] });
   } catch (err) {
     sendJson(res, 400, { error: (err as Error).message });
   }

@@ -6,6 +6,12 @@ import { registerClusterNetwork } from "./arm/cluster-network.js";
 import { registerDnsZones } from "./arm/dns-zones.js";
 import { registerPrivateDns } from "./arm/private-dns.js";
 import { registerVirtualNetworks } from "./arm/virtual-networks.js";
+import { registerBlobContainers } from "./arm/blob-containers.js";
+import { registerStorageAccounts } from "./arm/storage-accounts.js";
+import { BlobService } from "./storage/blob-service.js";
+import { registerDeletedVaults } from "./arm/deleted-vaults.js";
+import { registerKeyVaults } from "./arm/key-vaults.js";
+import { KeyVaultService } from "./keyvault/service.js";
 import { internalAddress } from "./arm/internal-load-balancers.js";
 import { Vantages } from "./vantage.js";
 import { registerAgentPools } from "./arm/agent-pools.js";
@@ -32,8 +38,11 @@ import { IngressListener } from "./ingress/listener.js";
 import { ApiServer } from "./kube/apiserver.js";
 import { KubeClusters } from "./kube/clusters.js";
 import { Kubelet } from "./kube/kubelet.js";
+import { installWorkloadIdentityWebhook } from "./kube/workload-identity-webhook.js";
+import { taskLogAnswer } from "./airflow/task-logs-api.js";
 import { Store } from "./store.js";
 import { TokenService } from "./tokens.js";
+import { exchangeFederated } from "./token-exchange.js";
 
 export interface CloudOptions {
   /** Base URL of the emulator, e.g. https://localhost:8443 */
@@ -97,9 +106,16 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     helm: new HelmRepository(options.baseUrl, options.chartSchemaPath, options.chartsDir),
     onRemoved: [],
     vantages: undefined as unknown as Vantages,
+    blob: undefined as unknown as BlobService,
+    keyVault: undefined as unknown as KeyVaultService,
     log,
   };
   ctx.vantages = new Vantages(ctx);
+  tokens.federation = (clientId, tenant, assertion) => exchangeFederated(ctx, clientId, tenant, assertion);
+  installWorkloadIdentityWebhook(ctx);
+  ctx.airflow.taskLog = (site, request) => taskLogAnswer(ctx, site, request);
+  ctx.blob = new BlobService(ctx, options.dataDir, options.tls);
+  ctx.keyVault = new KeyVaultService(ctx, options.dataDir, options.tls);
   // The clusters' kubelets and controllers: they decide from the objects whether what Flux installs runs.
   const kubelet = new Kubelet(kube, () => helmTimeScale(latencies));
   ctx.flux = new Flux(ctx, kubelet);
@@ -122,6 +138,10 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   registerDnsZones(ctx);
   registerVirtualNetworks(ctx);
   registerPrivateDns(ctx);
+  registerStorageAccounts(ctx);
+  registerBlobContainers(ctx);
+  registerKeyVaults(ctx);
+  registerDeletedVaults(ctx);
   kube.internalAddress = (cluster, key) => internalAddress(ctx, cluster, key);
   const apiServer = new ApiServer(ctx);
   const graph = new GraphApplications(store, tokens, process.env, options.baseUrl);
@@ -132,6 +152,8 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   await ctx.flux.start();
   ctx.appRouting.start();
   await ctx.ingress.start(options.ingressPort ?? (Number(process.env.EMULATOR_INGRESS_PORT) || undefined));
+  await ctx.blob.start();
+  await ctx.keyVault.start();
 
   const stopWork = async () => {
     ctx.lro.close();
@@ -143,8 +165,11 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   };
   const reset = async () => {
     await stopWork();
+    await ctx.blob.reset();
+    await ctx.keyVault.reset();
     store.reset();
     ctx.ingress.remember();
+    ctx.blob.remember();
     faults.clear();
     holds.clear();
     Object.assign(latencies, startup);
@@ -171,6 +196,8 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       await stopWork();
       await ctx.vantages.close();
       await ctx.ingress.close();
+      await ctx.blob.close();
+      await ctx.keyVault.closeAll();
       store.flush();
     },
   };

@@ -67,6 +67,8 @@ export interface ClusterState {
   flux?: FluxRelease;
   stopped: boolean;
   objects: Record<string, KubeObjectRecord>;
+  /** The service account token signing key (a private JWK), made when a token is first minted. */
+  serviceAccountKey?: Record<string, unknown>;
   /** Internal LoadBalancer Services' private addresses from the node subnet, by `<namespace>/<name>`: kept so they never move. */
   internalAddresses?: Record<string, string>;
 }
@@ -91,6 +93,23 @@ export interface AirflowSite {
   chartVersion: string;
   /** FAB's OAuth sign-in, when the values carry a generated webserver_config.py. */
   signIn?: AirflowSignInSource;
+  /** Task instances the stand-in ran (control API), one entry per try: Airflow's metadata database, so kept across upgrades and restarts. */
+  taskInstances?: TaskInstanceRecord[];
+}
+
+/** One try of a task instance: how it ended, on which pod, and where its log went (null: only in the pod, gone with it). */
+export interface TaskInstanceRecord {
+  dagId: string;
+  runId: string;
+  taskId: string;
+  tryNumber: number;
+  state: "success" | "failed";
+  pod: string;
+  hostname: string;
+  logLocation: string | null;
+  error?: string;
+  startDate: string;
+  endDate: string;
 }
 
 /** Where the stand-in reads its sign-in settings: the config text, and the pod's environment sources. */
@@ -119,12 +138,25 @@ export interface CloudState {
   airflow: Record<string, AirflowSite>;
   /** The add-on ingress's HTTPS port, chosen once and kept. */
   ingressPort?: number;
+  /** The blob endpoint's HTTPS port, chosen once and kept, so accounts' endpoints stay put. */
+  blobPort?: number;
   /** Certificates the ingress serves, by Key Vault certificate URI (lower-cased), and "#fake". */
   ingressCertificates?: Record<string, IngressCertificate>;
   /** Microsoft Graph's app registrations (the seeded Airflow one and its redirect URIs). */
   graph?: GraphState;
   /** How far the control API has moved the cloud's clock ahead of real time (clock.ts). */
   clockOffsetMs?: number;
+  /** Soft-deleted Key Vault vaults, by lower-cased name (names are global), until purged. */
+  deletedVaults?: Record<string, DeletedVaultRecord>;
+  /** Each vault's data-plane HTTPS port, by lower-cased name: chosen once, kept while the vault or its soft-deleted self exists. */
+  vaultPorts?: Record<string, number>;
+}
+
+/** A vault in Key Vault's deleted state: what it was (to recover it) and when Azure would purge it. */
+export interface DeletedVaultRecord {
+  vault: ArmResource;
+  deletionDate: string;
+  scheduledPurgeDate: string;
 }
 
 function emptyState(): CloudState {

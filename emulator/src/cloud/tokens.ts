@@ -11,10 +11,23 @@ export const AKS_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
 
 type Key = Awaited<ReturnType<typeof importJWK>>;
 
+/** Storage's audiences: the service's, and an account's blob endpoint. */
+const isStorageAudience = (aud: string) => /^https:\/\/(storage\.azure\.com|[a-z0-9]{3,24}\.blob\.core\.windows\.net)\/?$/.test(aud);
+
+/** What a client assertion of a managed identity's federated credential is worth: its principal, or Entra's refusal. */
+export type FederatedExchange =
+  | { ok: true; oid: string; claims?: JWTPayload }
+  | { ok: false; status: number; error: string; description: string };
+
+/** Exchanges a client assertion for a managed identity; undefined when `clientId` is no managed identity's. */
+export type Federation = (clientId: string, tenant: string, assertion: string) => Promise<FederatedExchange | undefined>;
+
 export type VerifyResult = { ok: true; claims: JWTPayload } | { ok: false; code: string; message: string };
 
 // Matches /{tenant}/oauth2/v2.0/token and the discovery documents MSAL fetches. "oidc" is the user
 // sign-in provider's prefix and is left to it.
+const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
 const TOKEN_PATH = /^\/([^/]+)\/oauth2\/(?:v2\.0\/)?token$/;
 const DISCOVERY_PATH = /^\/([^/]+)\/(?:v2\.0\/)?\.well-known\/openid-configuration$/;
 const KEYS_PATH = /^\/([^/]+)\/discovery\/(?:v2\.0\/)?keys$/;
@@ -32,6 +45,9 @@ export class TokenService {
     private readonly groupMembers: GroupMembers,
     private readonly client?: { id: string; secret: string },
   ) {}
+
+  /** Workload identity federation: set by the cloud, which knows the identities and clusters. */
+  federation?: Federation;
 
   static async create(baseUrl: string, dataDir: string, env: NodeJS.ProcessEnv = process.env) {
     const file = path.join(dataDir, "token-signing-key.json");
@@ -54,13 +70,19 @@ export class TokenService {
     return [{ ...this.publicJwk }];
   }
 
-  /** An app-only access token as Entra issues it: `oid`/`sub` the service principal, `appid`/`azp` the client, `groups` its memberships. */
-  async sign(claims: JWTPayload & { aud: string; clientId: string; tid: string }, lifetimeSeconds = 3600) {
+  /**
+   * An app-only access token as Entra issues it: `oid`/`sub` the service principal, `appid`/`azp`
+   * the client, `groups` its memberships. A managed identity's (`principal`) has its principal id
+   * and no groups. Tokens for Storage are v1 tokens, as Entra issues them for that resource.
+   */
+  async sign(claims: JWTPayload & { aud: string; clientId: string; tid: string }, lifetimeSeconds = 3600, principal?: { oid: string; claims?: JWTPayload }) {
     const { clientId, ...rest } = claims;
-    const oid = objectIdOf(clientId);
-    return new SignJWT({ ...rest, sub: oid, oid, appid: clientId, azp: clientId, idtyp: "app", groups: groupsOf(this.groupMembers, clientId), ver: "2.0" })
+    const oid = principal?.oid ?? objectIdOf(clientId);
+    const v1 = isStorageAudience(claims.aud);
+    const groups = principal ? {} : { groups: groupsOf(this.groupMembers, clientId) };
+    return new SignJWT({ ...rest, ...principal?.claims, sub: oid, oid, appid: clientId, azp: clientId, idtyp: "app", ...groups, ver: v1 ? "1.0" : "2.0" })
       .setProtectedHeader({ alg: "RS256", kid: this.publicJwk.kid, typ: "JWT" })
-      .setIssuer(`${this.baseUrl}/${claims.tid}/v2.0`)
+      .setIssuer(v1 ? `https://sts.windows.net/${claims.tid}/` : `${this.baseUrl}/${claims.tid}/v2.0`)
       .setIssuedAt()
       .setNotBefore("0s")
       .setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds)
@@ -137,6 +159,13 @@ export class TokenService {
     if (!clientId) return oauthError(400, "invalid_request", "AADSTS900144: The request body must contain the following parameter: 'client_id'.");
     if (!scope.endsWith("/.default")) return oauthError(400, "invalid_scope", `AADSTS1002012: The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
     const hasAssertion = Boolean(form.get("client_assertion"));
+    const assertion = form.get("client_assertion") ?? "";
+    const federated = hasAssertion && form.get("client_assertion_type") === JWT_BEARER ? await this.federation?.(clientId, tenant, assertion) : undefined;
+    if (federated) {
+      if (!federated.ok) return oauthError(federated.status, federated.error, federated.description);
+      const accessToken = await this.sign({ aud: scope.slice(0, -"/.default".length), clientId, tid: tenant }, 86_399, { oid: federated.oid, claims: federated.claims });
+      return sendJson(res, 200, { token_type: "Bearer", expires_in: 86_399, ext_expires_in: 86_399, access_token: accessToken });
+    }
     if (this.client ? clientId !== this.client.id || (secret !== this.client.secret && !hasAssertion) : !secret && !hasAssertion) {
       return oauthError(401, "invalid_client", `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
     }

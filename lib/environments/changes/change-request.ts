@@ -5,7 +5,7 @@ import { canDecideRequests, canSeeTeam, type Actor } from "@/lib/authz";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { AirflowReleaseSettings } from "@/lib/helm/airflow-values";
-import { readDeployed } from "@/lib/provisioning/deployed";
+import { readDeployed, taskLogsInBlob, type Deployed } from "@/lib/provisioning/deployed";
 import { enqueueOperation } from "@/lib/provisioning/queue";
 import { anotherOperationRunning, withActiveOperationGuard } from "../active-operation";
 import { reasonSchema } from "../decide-request";
@@ -101,8 +101,8 @@ export async function previewChange(db: PrismaClient, actor: Actor, input: Chang
 function whatIfFor(env: Awaited<ReturnType<typeof loadForChange>>, target: ChangeTarget, settings: AirflowReleaseSettings, reapply = false): Promise<WhatIf> {
   const deployed = readDeployed(env.deployed);
   return computeWhatIf({
-    // As applied: with the managed identity's client id, when the environment has one.
-    spec: { ...releaseSpecOf(env), workloadIdentity: deployed?.identity ? { clientId: deployed.identity.clientId } : null },
+    // As applied: with the managed identity's client id and the task logs' place, when the environment has them.
+    spec: { ...releaseSpecOf(env), workloadIdentity: deployed?.identity ? { clientId: deployed.identity.clientId } : null, taskLogs: taskLogsOf(deployed) },
     appliedValues: deployed?.helmValues ?? null,
     target,
     expiresOn: env.expiresAt ? isoDate(env.expiresAt) : null,
@@ -111,6 +111,9 @@ function whatIfFor(env: Awaited<ReturnType<typeof loadForChange>>, target: Chang
     reapply,
   });
 }
+
+const taskLogsOf = (deployed: Deployed | null) =>
+  deployed?.taskLogs ? { blobEndpoint: deployed.taskLogs.blobEndpoint, container: deployed.taskLogs.container, tenantId: deployed.taskLogs.tenantId } : null;
 
 export type ChangeOutcome = { name: string; operationId: string; applied: boolean };
 
@@ -146,7 +149,7 @@ export async function requestChange(db: PrismaClient, actor: Actor, input: Chang
 export async function requestPowerChange(db: PrismaClient, actor: Actor, input: PowerRequestInput): Promise<ChangeOutcome> {
   const kind = input.action === "stop" ? "STOP" : "START";
   const env = await loadForAsking(db, actor, input.id, kind);
-  return ask(db, actor, env, { kind, params: null, whatIf: powerWhatIf(env, input.action), reason: input.reason });
+  return ask(db, actor, env, { kind, params: null, whatIf: powerWhatIf({ ...env, taskLogs: taskLogsInBlob(readDeployed(env.deployed)) }, input.action), reason: input.reason });
 }
 
 export const TeardownRequestSchema = z.object({
@@ -165,7 +168,7 @@ export async function requestTeardown(db: PrismaClient, actor: Actor, input: Tea
   if (input.confirmName.trim() !== env.name) {
     throw new AppError("INVALID", "The name you typed does not match. Nothing was asked for.", { fieldErrors: { confirmName: [`Type ${env.name} exactly to confirm.`] } });
   }
-  return ask(db, actor, env, { kind: "TEARDOWN", params: null, whatIf: teardownWhatIf({ ...env, names: deriveNames(env.name, env.nameSuffix) }), reason: input.reason });
+  return ask(db, actor, env, { kind: "TEARDOWN", params: null, whatIf: teardownWhatIf({ ...env, names: deriveNames(env.name, env.nameSuffix), taskLogs: taskLogsInBlob(readDeployed(env.deployed)) }), reason: input.reason });
 }
 
 async function loadForAsking(db: PrismaClient, actor: Actor, id: string, kind: Day2Kind) {

@@ -141,9 +141,16 @@ describe("stopping and starting an environment", () => {
     await objects.patch({ ...header, spec: { values: { labels: { "edited-by": "hand" } } } }, undefined, undefined, "kubectl-edit", undefined, PatchStrategy.MergePatch);
     await until("the edit to be found", async () => (await drift())?.differences.some((d) => d.what === "Helm value labels.edited-by") ?? false);
 
-    // A rendered object deleted by hand, and the node pool's autoscaler range changed in Azure.
+    // A rendered object deleted by hand, another's image changed as `kubectl set image` would, and
+    // the node pool's autoscaler range changed in Azure.
     const statsd = readDeployed(env.deployed)!.release!.objects.find((o) => o.kind === "Service" && o.name.endsWith("-statsd"))!;
     await objects.delete({ apiVersion: "v1", kind: "Service", metadata: { name: statsd.name, namespace: names.namespace } });
+    const schedulerName = `${names.helmRelease}-scheduler`;
+    const schedulerHeader = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: schedulerName, namespace: names.namespace } };
+    const scheduler = (await objects.read(schedulerHeader)) as { spec: { template: { spec: { containers: { name: string; image: string }[] } } } };
+    const renderedImage = scheduler.spec.template.spec.containers[0]!.image;
+    const containerName = scheduler.spec.template.spec.containers[0]!.name;
+    await objects.patch({ ...schedulerHeader, spec: { template: { spec: { containers: [{ name: containerName, image: "apache/airflow:hand-picked" }] } } } }, undefined, undefined, "kubectl-set", undefined, PatchStrategy.StrategicMergePatch);
     const pools = [];
     for await (const p of aks.agentPools.list(names.resourceGroup, names.cluster)) pools.push(p);
     const [pool] = pools;
@@ -155,7 +162,8 @@ describe("stopping and starting an environment", () => {
       return (
         found.some((d) => d.what === `Service ${statsd.name}` && d.actual === "missing") &&
         found.some((d) => d.what === "AKS node pool autoscaler range" && d.actual === "1–6 nodes") &&
-        found.some((d) => d.what === "PostgreSQL SKU" && d.actual === "Standard_B1ms")
+        found.some((d) => d.what === "PostgreSQL SKU" && d.actual === "Standard_B1ms") &&
+        found.some((d) => d.what === `Deployment ${schedulerName} images` && d.actual.includes("apache/airflow:hand-picked") && d.expected.includes(renderedImage))
       );
     });
 
@@ -170,6 +178,8 @@ describe("stopping and starting an environment", () => {
     expect(await objects.read({ apiVersion: "v1", kind: "Service", metadata: { name: statsd.name, namespace: names.namespace } })).toBeTruthy();
     expect((await aks.agentPools.get(names.resourceGroup, names.cluster, pool!.name!)).maxCount).toBe(3);
     expect((await postgres.servers.get(names.resourceGroup, names.postgresServer)).sku?.name).toBe("Standard_B2s");
+    const restored = (await objects.read(schedulerHeader)) as typeof scheduler;
+    expect(restored.spec.template.spec.containers.map((c) => c.image)).toContain(renderedImage);
     await until("a look that finds no drift again", async () => (await drift())?.differences.length === 0);
   }, 300_000);
 });

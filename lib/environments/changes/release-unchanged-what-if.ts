@@ -1,4 +1,4 @@
-import { estimateMonthlyCost, stoppedMonthlyUsd, type ExecutorName } from "@/lib/environments/catalog";
+import { estimateMonthlyCost, stoppedMonthlyUsd, type DiskRequest, type ExecutorName } from "@/lib/environments/catalog";
 import type { AirflowReleaseSpec } from "@/lib/helm/airflow-release";
 import { diffValues } from "./values-diff";
 import type { ChangeTarget, Day2Action, WhatIf } from "./what-if";
@@ -16,7 +16,8 @@ const TASKS_KILLED: Record<ExecutorName, string> = {
   LocalExecutor: "Tasks running inside the scheduler are killed (Airflow retries those with retries left once it is started).",
 };
 
-type RunningSpec = Pick<AirflowReleaseSpec, "executor" | "size" | "chartVersion" | "airflowVersion">;
+/** `taskLogs`: whether its task logs are in Blob Storage (then it has no log disks to keep or price). */
+type RunningSpec = Pick<AirflowReleaseSpec, "executor" | "size" | "chartVersion" | "airflowVersion"> & { taskLogs?: DiskRequest["taskLogs"] };
 
 /**
  * A what-if whose release stays as it is (a stop, a start, a teardown, a restore): only Azure, the

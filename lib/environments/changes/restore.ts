@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { readDeployed } from "@/lib/provisioning/deployed";
+import { readDeployed, taskLogsInBlob } from "@/lib/provisioning/deployed";
 import { deriveNames, restoredServerName } from "../naming";
 import { restoreWhatIf } from "./release-unchanged-what-if";
 import { ChangeTargetSchema, type WhatIf } from "./what-if";
@@ -65,7 +65,7 @@ export async function restoreOption(db: PrismaClient, environmentId: string): Pr
   };
   const failedValues = HelmOutput.safeParse(helmStep.output).data?.helmValues ?? {};
   const whatIf = restoreWhatIf({
-    spec: env,
+    spec: { ...env, taskLogs: taskLogsInBlob(readDeployed(env.deployed)) },
     failedVersion: target.data.airflowVersion,
     failedValues,
     previousValues: readDeployed(env.deployed)?.helmValues ?? {},

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { airflowMajor, chartVersionFor, EXECUTOR_DESCRIPTIONS, SIZE_PRESETS, estimateMonthlyCost, type ExecutorName, type SizeName } from "@/lib/environments/catalog";
+import type { DerivedNames } from "@/lib/environments/naming";
 import type { ReleaseObject } from "@/lib/environments/release-objects";
 import { renderAirflowRelease, refusalMessage, type AirflowReleaseSpec } from "@/lib/helm/airflow-release";
 import { environmentHelmValues, type AirflowReleaseSettings } from "@/lib/helm/airflow-values";
 import { compareVersions, upgradeRefusal } from "./upgrade-path";
 import { diffValues, type ValueChange } from "./values-diff";
+import { seedAdoption } from "./seed-adoption";
 
 /**
  * What a change to a running environment does, worked out before anyone approves it: the Helm
@@ -72,8 +74,8 @@ export function readWhatIf(value: unknown): WhatIf | null {
 }
 
 export interface WhatIfInput {
-  /** The environment's release as it runs now. */
-  spec: AirflowReleaseSpec;
+  /** The environment's release as it runs now, with the names of what a change may add to it. */
+  spec: AirflowReleaseSpec & { names: Pick<DerivedNames, "identity" | "storageAccount"> };
   /** The values applied last (the deployed record), when known; otherwise the current spec's. */
   appliedValues: Record<string, unknown> | null;
   target: ChangeTarget;
@@ -136,7 +138,7 @@ function upgradeConsequences(from: ChangeTarget, to: ChangeTarget, chartBefore: 
 
 /** A what-if that stops at the refusal: nothing is rendered for a change that cannot be made. */
 function refused(spec: AirflowReleaseSpec, from: ChangeTarget, to: ChangeTarget, refusal: string): WhatIf {
-  const cost = estimateMonthlyCost(from).totalUsd;
+  const cost = estimateMonthlyCost({ ...from, taskLogs: spec.taskLogs }).totalUsd;
   return {
     action: "change",
     computedAt: new Date().toISOString(),
@@ -273,6 +275,7 @@ export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
   const chartAfter = input.reapply || compareVersions(paired, spec.chartVersion) < 0 ? spec.chartVersion : paired;
   const chartUpgrade = chartAfter !== spec.chartVersion;
   // An upgrade moves to the chart version the catalog pairs with the new Airflow.
+  const adoption = seedAdoption(spec);
   const next: AirflowReleaseSpec = {
     ...spec,
     executor: target.executor,
@@ -280,6 +283,7 @@ export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
     airflowVersion: target.airflowVersion,
     dagSource: target.dagSource ?? null,
     chartVersion: chartAfter,
+    ...(adoption ? { workloadIdentity: adoption.workloadIdentity, taskLogs: adoption.taskLogs } : {}),
   };
   const beforeValues = input.appliedValues ?? environmentHelmValues(spec, settings);
   const afterValues = environmentHelmValues(next, settings);
@@ -316,10 +320,11 @@ export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
     chartVersion: next.chartVersion,
     values: diffValues(beforeValues, afterValues),
     objects,
-    azure: [...(upgrade || chartUpgrade ? [BACKUP_CHANGE] : []), ...azureChanges(from.size, target.size)],
+    azure: [...(upgrade || chartUpgrade ? [BACKUP_CHANGE] : []), ...azureChanges(from.size, target.size), ...(adoption?.azure ?? [])],
     components,
     disks,
     consequences: [
+      ...(adoption ? [adoption.consequence] : []),
       ...(input.reapply ? ["Applies the approved state again: the node pool, the server's size and the HelmRelease as the portal last applied them, undoing what was changed outside the portal."] : []),
       ...(upgrade ? upgradeConsequences(from, target, spec.chartVersion, next.chartVersion) : []),
       ...(!upgrade && chartUpgrade ? [chartUpgradeConsequence(target.airflowVersion, spec.chartVersion, chartAfter)] : []),
@@ -327,7 +332,7 @@ export async function computeWhatIf(input: WhatIfInput): Promise<WhatIf> {
       ...(sameSource ? [] : [dagSourceConsequence(from.dagSource ?? null, target.dagSource ?? null)]),
       ...(sameExpiry ? [] : [expiryConsequence(target.expiresOn ?? null)]),
     ],
-    cost: { beforeUsd: estimateMonthlyCost(from).totalUsd, afterUsd: estimateMonthlyCost(target).totalUsd },
+    cost: { beforeUsd: estimateMonthlyCost({ ...from, taskLogs: spec.taskLogs }).totalUsd, afterUsd: estimateMonthlyCost({ ...target, taskLogs: next.taskLogs }).totalUsd },
     refusals,
   };
 }

@@ -13,10 +13,18 @@ import type { StepContext, StepRun } from "../context";
 import { clusterAccess } from "./cluster-access";
 import { diagnoseRelease, isDefinite, problemKey, unreadyPods } from "./release-diagnosis";
 
-/** The release's values: the environment's, its managed identity's client id on the federated service accounts when it has one. */
+/**
+ * The release's values: the environment's, with its managed identity's client id on the federated
+ * service accounts and its task logs in Blob Storage when it has them (created by this operation's
+ * steps, or recorded when it was built).
+ */
 export function valuesFor(ctx: StepContext): Record<string, unknown> {
   const clientId = (ctx.outputs["workload-identity"]?.clientId as string | undefined) ?? ctx.env.previousDeployed?.identity?.clientId;
-  return environmentHelmValues({ ...ctx.env, workloadIdentity: clientId ? { clientId } : null }, ctx.config);
+  const storage = ctx.outputs["task-log-storage"];
+  const tenantId = ctx.outputs["workload-identity"]?.tenantId;
+  const logs = storage?.blobEndpoint && tenantId ? { blobEndpoint: String(storage.blobEndpoint), container: String(storage.container), tenantId: String(tenantId) } : ctx.env.previousDeployed?.taskLogs;
+  const taskLogs = logs ? { blobEndpoint: logs.blobEndpoint, container: logs.container, tenantId: logs.tenantId } : null;
+  return environmentHelmValues({ ...ctx.env, workloadIdentity: clientId ? { clientId } : null, taskLogs }, ctx.config);
 }
 
 /**

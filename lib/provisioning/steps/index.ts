@@ -13,6 +13,7 @@ import { createResourceGroup } from "./resource-group";
 import { repointMetadataConnection, restoreDatabaseServer } from "./restore";
 import { backUpBeforeUpgrade, resizeDatabaseServer, resizeNodePool } from "./scale";
 import { createDatabaseDnsZone, createSpokeNetwork, deleteHubPeering, grantSubnetAccess, peerWithHub, releaseAddressRange } from "./spoke-network";
+import { createTaskLogStorage, grantTaskLogAccess } from "./task-logs";
 import { deleteResourceGroup } from "./teardown";
 import { createWorkloadIdentity, federateServiceAccounts } from "./workload-identity";
 
@@ -58,4 +59,6 @@ export const STEP_RUNS: Record<string, StepRun> = {
   "metadata-connection": repointMetadataConnection,
   "workload-identity": createWorkloadIdentity,
   "federated-credentials": federateServiceAccounts,
+  "task-log-storage": createTaskLogStorage,
+  "task-log-access": grantTaskLogAccess,
 };

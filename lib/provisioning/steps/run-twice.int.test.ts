@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator, SUBSCRIPTION, type TestEmulator } from "@/emulator/test/support";
 import { emulatorStepContext, testEngineConfig, testEnvironment, type StepHarness } from "@/scripts/test-support/provisioning-steps";
 import type { EngineConfig } from "@/lib/config";
-import type { StepRun } from "../context";
+import type { StepOutput, StepRun } from "../context";
 import { createCluster } from "./cluster";
 import { createAirflowDatabase, createDatabaseServer } from "./database";
 import { openDatabaseToCluster } from "./database-firewall";
 import { installFluxExtension } from "./flux-extension";
 import { createResourceGroup } from "./resource-group";
+import { createTaskLogStorage, grantTaskLogAccess } from "./task-logs";
 import { createWorkloadIdentity, federateServiceAccounts } from "./workload-identity";
 
 /**
@@ -40,10 +41,13 @@ describe("a step run again", () => {
     ["database-firewall", openDatabaseToCluster],
     ["workload-identity", createWorkloadIdentity],
     ["federated-credentials", federateServiceAccounts],
+    ["task-log-storage", createTaskLogStorage],
+    ["task-log-access", grantTaskLogAccess],
   ];
-  it.each(steps)("%s: writes nothing the second time", async (_key, step) => {
+  it.each(steps)("%s: writes nothing the second time", async (key, step) => {
     const before = await writes();
-    await step(h.ctx);
+    // What later steps read from earlier ones, as the engine keeps it.
+    (h.ctx.outputs as Record<string, StepOutput>)[key] = await step(h.ctx);
     const once = await writes();
     expect(Object.entries(once).filter(([id, n]) => n !== (before[id] ?? 0)).length, "the first run writes").toBeGreaterThan(0);
     await step(h.ctx);

@@ -54,7 +54,8 @@ export const createWorkloadIdentity: StepRun = async (ctx) => {
     await ctx.log(`Created managed identity ${name} (client id ${identity.clientId})`);
   }
   // Ids, not secrets: the client id goes on the service accounts, the principal id into role assignments.
-  return { id: identity.id, clientId: identity.clientId, principalId: identity.principalId };
+  // Its tenant too: Airflow's Azure connection names it (the one the identity's tokens come from).
+  return { id: identity.id, clientId: identity.clientId, principalId: identity.principalId, tenantId: identity.tenantId };
 };
 
 const sameCredential = (found: FederatedIdentityCredential | undefined, wanted: FederatedIdentityCredential) =>

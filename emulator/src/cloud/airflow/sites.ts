@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import { listenOnLoopback } from "../../http.js";
 import type { Faults } from "../faults.js";
 import type { KubeClusters } from "../kube/clusters.js";
-import type { AirflowSite, Store } from "../store.js";
+import type { AirflowSite, Json, Store } from "../store.js";
+import { matchLogRoute, unauthenticated, type LogRequest } from "./task-logs-api.js";
 import { healthBody, loginPage, signInProblemPage, uiPage } from "./pages.js";
 import { azureAddress, parseFabConfig, podEnvironment, randomToken, redeemCode, rolesFor } from "./sign-in.js";
 import type { FabOAuthConfig, SignedInUser } from "./sign-in.js";
@@ -27,6 +28,8 @@ export class AirflowSites {
   private readonly servers = new Map<string, http.Server>();
   /** Cookie value → site key → session. In memory: a restart signs everyone out, as a new secret key would. */
   private readonly sessions = new Map<string, Map<string, SiteSession>>();
+  /** Reads a task instance's log for the log route (set by the cloud, which holds what reading needs). */
+  taskLog?: (site: AirflowSite, request: LogRequest) => Promise<[number, Json]>;
   /** Called when a persisted port could not be reused and the site moved. */
   readonly onPortChanged: Array<(site: AirflowSite) => void> = [];
 
@@ -51,7 +54,7 @@ export class AirflowSites {
   async ensure(site: Omit<AirflowSite, "port">, open = true): Promise<number> {
     const existing = this.store.state.airflow[site.key];
     const { signIn, ...rest } = site;
-    const record: AirflowSite = { ...rest, ...(signIn ? { signIn } : {}), port: existing?.port ?? 0 };
+    const record: AirflowSite = { ...rest, ...(signIn ? { signIn } : {}), port: existing?.port ?? 0, ...(existing?.taskInstances ? { taskInstances: existing.taskInstances } : {}) };
     this.store.state.airflow[site.key] = record;
     this.store.changed();
     if (open) await this.open(record);
@@ -133,6 +136,12 @@ export class AirflowSites {
     }
     if ((major >= 3 && path === "/api/v2/version") || (major < 3 && path === "/api/v1/version")) {
       return json(200, { version: site.airflowVersion, git_version: null });
+    }
+    const logRequest = matchLogRoute(path, major);
+    if (logRequest && this.taskLog) {
+      // The API takes the same sign-in as the pages: FAB's session, when sign-in is on.
+      if (site.signIn && !this.sessionOf(req, site.key).session.user) return json(401, unauthenticated(site, major));
+      return json(...(await this.taskLog(site, logRequest)));
     }
     if (site.signIn) {
       if (await this.signIn(site, req, res, path, major)) return;

@@ -55,6 +55,21 @@ const AUTHORIZATION = [
 
 const MANAGED_IDENTITY = ["2025-01-31-preview", "2024-11-30", "2023-07-31-preview", "2023-01-31", "2022-01-31-preview", "2021-09-30-preview", "2018-11-30", "2015-08-31-preview"];
 
+/** Microsoft.Storage's versions (`@azure/arm-storage` 20.2's is 2026-06-01). */
+const STORAGE = [
+  "2026-06-01", "2026-04-01", "2025-08-01", "2025-06-01", "2025-01-01", "2024-01-01", "2023-05-01", "2023-04-01", "2023-01-01", "2022-09-01",
+  "2022-05-01", "2021-09-01", "2021-08-01", "2021-06-01", "2021-04-01", "2021-02-01", "2021-01-01", "2020-08-01-preview", "2019-06-01",
+  "2019-04-01", "2018-11-01", "2018-07-01", "2018-03-01-preview", "2018-02-01", "2017-10-01", "2017-06-01", "2016-12-01", "2016-05-01",
+  "2016-01-01", "2015-06-15", "2015-05-01-preview",
+];
+
+/** Microsoft.KeyVault's versions (`@azure/arm-keyvault` 5's is 2026-02-01; the list is from its REST specifications, as far as known). */
+const KEY_VAULT = [
+  "2026-02-01", "2025-05-01", "2024-12-01-preview", "2024-11-01", "2024-04-01-preview", "2023-08-01-preview", "2023-07-01", "2023-02-01",
+  "2022-11-01", "2022-07-01", "2022-02-01-preview", "2021-11-01-preview", "2021-10-01", "2021-06-01-preview", "2021-04-01-preview",
+  "2020-04-01-preview", "2019-09-01", "2018-02-14", "2018-02-14-preview", "2016-10-01", "2015-06-01",
+];
+
 /** AKS: GA on the first of a month from February 2019 to the newest the SDKs use, previews in between, and the two first GAs. */
 function aksSupports(version: string): boolean {
   if (version === "2017-08-31" || version === "2018-03-31") return true;
@@ -84,6 +99,8 @@ const LISTS: Record<string, readonly string[]> = {
   "microsoft.network": NETWORK,
   "microsoft.authorization": AUTHORIZATION,
   "microsoft.managedidentity": MANAGED_IDENTITY,
+  "microsoft.storage": STORAGE,
+  "microsoft.keyvault": KEY_VAULT,
 };
 
 /** Resource types whose versions differ from their provider's list. */

@@ -11,6 +11,10 @@ import { dnsZoneRoutes } from "./dns-zones.js";
 import { privateDnsRoutes } from "./private-dns.js";
 import { virtualNetworkRoutes } from "./virtual-networks.js";
 import { roleAssignmentRoutes } from "./role-assignments.js";
+import { blobContainerRoutes } from "./blob-containers.js";
+import { storageAccountRoutes } from "./storage-accounts.js";
+import { deletedVaultRoutes } from "./deleted-vaults.js";
+import { keyVaultRoutes } from "./key-vaults.js";
 import { agentPoolRoutes } from "./agent-pools.js";
 import { extensionRoutes } from "./extensions.js";
 import { federatedCredentialRoutes } from "./federated-credentials.js";
@@ -74,7 +78,7 @@ const subscriptionRoutes: ArmRoute[] = [
   },
 ];
 
-const routes = [...roleAssignmentRoutes, ...dnsZoneRoutes, ...resourceGroupRoutes, ...subresourceRoutes, ...agentPoolRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...postgresBackupRoutes, ...extensionRoutes, ...publicIpRoutes, ...virtualNetworkRoutes, ...privateDnsRoutes, ...userAssignedIdentityRoutes, ...federatedCredentialRoutes, ...operationRoutes, ...subscriptionRoutes];
+const routes = [...roleAssignmentRoutes, ...dnsZoneRoutes, ...resourceGroupRoutes, ...subresourceRoutes, ...agentPoolRoutes, ...managedClusterRoutes, ...postgresServerRoutes, ...postgresChildRoutes, ...postgresBackupRoutes, ...extensionRoutes, ...publicIpRoutes, ...virtualNetworkRoutes, ...privateDnsRoutes, ...userAssignedIdentityRoutes, ...federatedCredentialRoutes, ...storageAccountRoutes, ...blobContainerRoutes, ...keyVaultRoutes, ...deletedVaultRoutes, ...operationRoutes, ...subscriptionRoutes];
 
 /** ARM accepts tokens for its own audience; the emulator also answers to its own URL as the audience. */
 function armAudiences(baseUrl: string) {

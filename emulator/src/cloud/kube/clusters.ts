@@ -24,6 +24,8 @@ export class KubeClusters {
   private readonly listeners: Listener[] = [];
   readonly onClusterRemoved: Array<(cluster: ClusterState) => void> = [];
   readonly onPowerChange: Array<(cluster: ClusterState) => void> = [];
+  /** Mutating admission of every new Pod, whoever creates it (a client or a controller), before it is stored. */
+  readonly podAdmission: Array<(cluster: ClusterState, pod: Json) => void> = [];
   /** The Azure cloud provider's private address for an internal load balancer (set by the cloud; none by default). */
   internalAddress: (cluster: ClusterState, serviceKey: string) => string | undefined = () => undefined;
 
@@ -134,12 +136,18 @@ export class KubeClusters {
     }
     const prev = cluster.objects[key]?.obj;
     const existed = prev !== undefined;
+    if (!existed) this.admit(cluster, t, obj);
     metadata.resourceVersion = String(++cluster.resourceVersion);
     cluster.objects[key] = { obj, ...(applied ? { applied } : cluster.objects[key]?.applied ? { applied: cluster.objects[key]?.applied } : {}) };
     if (!existed) this.store.countKube(cluster.key, countKey(t, metadata), "created");
     this.store.changed();
     this.emit({ type: existed ? "MODIFIED" : "ADDED", cluster, kubeType: t, obj }, prev);
     return obj;
+  }
+
+  /** Runs the admission webhooks on a new object (in place), as the API server does before storing it. */
+  admit(cluster: ClusterState, t: KubeType, obj: Json) {
+    if (t.kind === "Pod" && t.group === "") for (const mutate of this.podAdmission) mutate(cluster, obj);
   }
 
   /** Records what each field manager applied, without a new resourceVersion (nothing else changed). */

@@ -69,7 +69,10 @@ export class Verbs {
     normalize(t, obj);
     if (applied) withManagedField(obj, options.manager, "Apply", applied[options.manager] ?? {});
     else withManagedField(obj, options.manager, "Update", body);
-    if (options.dryRun) return obj;
+    if (options.dryRun) {
+      this.kube.admit(cluster, t, obj);
+      return obj;
+    }
     const stored = this.kube.write(cluster, t, obj, applied);
     if (t.kind === "Namespace") this.kube.addDefaultServiceAccount(cluster, name);
     return stored;
